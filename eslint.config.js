@@ -1,0 +1,39 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules', '.output', '.wxt', 'dist', 'reports', 'models/**/*.py'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      // Exactly one module may load onnxruntime-web; everything else goes through it.
+      'no-restricted-imports': ['error', { patterns: [{ group: ['onnxruntime-web', 'onnxruntime-web/*'], message: 'Use src/engine/runtime/ort.ts.' }] }],
+    },
+  },
+  {
+    files: ['src/engine/runtime/ort.ts'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+  {
+    // The engine is pure: it must run in Node and in any extension page.
+    files: ['src/engine/**/*.ts'],
+    ignores: ['src/engine/node/**'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['onnxruntime-web', 'onnxruntime-web/*'], message: 'Use src/engine/runtime/ort.ts.' },
+          { group: ['node:*', 'sharp', 'fs', 'path'], message: 'Node-only code lives in src/engine/node/.' },
+          { group: ['wxt', 'wxt/*', '#imports', '**/page/**', '**/messaging/**'], message: 'The engine knows nothing of the extension.' },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['src/engine/runtime/ort.ts'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+);

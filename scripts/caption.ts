@@ -1,0 +1,69 @@
+/**
+ * npm run caption -- [--json] [--threads N] <file-or-url>...
+ * Describes each image with the same engine the extension runs.
+ */
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { decodeImageNode } from '../src/engine/node/decode';
+import { createNodeEngine } from '../src/engine/node/node-engine';
+import { fetchImageBytes } from '../src/engine/image/fetch';
+import { EngineError } from '../src/engine/errors';
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    json: { type: 'boolean', default: false },
+    threads: { type: 'string', default: '1' },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+
+if (values.help || positionals.length === 0) {
+  console.log('usage: npm run caption -- [--json] [--threads N] <file-or-url>...');
+  process.exit(values.help ? 0 : 2);
+}
+
+const engine = await createNodeEngine({ threads: Number(values.threads) });
+let failures = 0;
+for (const input of positionals) {
+  const started = performance.now();
+  try {
+    const bytes = /^https?:\/\//i.test(input) ? await fetchImageBytes(input) : new Uint8Array(await readFile(input));
+    const fetchedAt = performance.now();
+    const image = await decodeImageNode(bytes);
+    const decodeMs = performance.now() - fetchedAt;
+    const result = await engine.describe(image);
+    const total = performance.now() - started;
+    if (values.json) {
+      console.log(
+        JSON.stringify({
+          input,
+          alt: result.alt,
+          confident: result.confident,
+          objects: result.objects.map((o) => ({ label: o.label, score: round(o.score, 3), box: mapValues(o.box, (v) => Math.round(v)) })),
+          text: result.text.map((l) => ({ text: l.text, confidence: round(l.confidence, 3), row: l.row })),
+          ms: { load: round(fetchedAt - started, 1), decode: round(decodeMs, 1), ...mapValues(result.ms, (v) => round(v, 1)), total: round(total, 1) },
+        }),
+      );
+    } else {
+      console.log(`${input}: ${result.confident ? result.alt : '(nothing confident enough to say)'}`);
+    }
+  } catch (error) {
+    failures++;
+    const code = error instanceof EngineError ? error.code : 'internal';
+    const message = error instanceof Error ? error.message : String(error);
+    if (values.json) console.log(JSON.stringify({ input, error: { code, message } }));
+    else console.error(`${input}: error (${code}): ${message}`);
+  }
+}
+await engine.release();
+process.exitCode = failures > 0 ? 1 : 0;
+
+function round(value: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
+
+function mapValues<T extends object>(object: T, fn: (value: number) => number): Record<keyof T, number> {
+  return Object.fromEntries(Object.entries(object).map(([k, v]) => [k, fn(v as number)])) as Record<keyof T, number>;
+}

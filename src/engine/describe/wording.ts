@@ -1,0 +1,89 @@
+/**
+ * English wording for COCO labels: the words people use ("table", not
+ * "dining table") and their plurals.
+ */
+const spokenNames: Record<string, string> = {
+  'dining table': 'table',
+  'potted plant': 'potted plant',
+  'cell phone': 'phone',
+  tv: 'TV',
+  'sports ball': 'ball',
+  'hair drier': 'hair dryer',
+  couch: 'sofa',
+};
+
+const irregularPlurals: Record<string, string> = {
+  person: 'people',
+  mouse: 'mice',
+  sheep: 'sheep',
+  skis: 'pairs of skis',
+  scissors: 'pairs of scissors',
+  knife: 'knives',
+  bus: 'buses',
+  'wine glass': 'wine glasses',
+  sandwich: 'sandwiches',
+  couch: 'sofas',
+  bench: 'benches',
+  toothbrush: 'toothbrushes',
+  'teddy bear': 'teddy bears',
+  'hair drier': 'hair dryers',
+  'cell phone': 'phones',
+  'dining table': 'tables',
+  tv: 'TVs',
+  'sports ball': 'balls',
+  skateboard: 'skateboards',
+};
+
+const numberWords = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
+
+export function spokenName(label: string): string {
+  return spokenNames[label] ?? label;
+}
+
+export function pluralName(label: string): string {
+  const irregular = irregularPlurals[label];
+  if (irregular) return irregular;
+  const name = spokenName(label);
+  if (/(s|x|z|ch|sh)$/.test(name)) return `${name}es`;
+  if (/[^aeiou]y$/.test(name)) return `${name.slice(0, -1)}ies`;
+  return `${name}s`;
+}
+
+export function indefiniteArticle(word: string): 'a' | 'an' {
+  // "an umbrella", "an orange", but "a TV" and "a person"; TV is said "tee-vee".
+  return /^[aeiou]/i.test(word) && !/^(u[bcfhjkqrstn][aeiou]|one)/i.test(word) ? 'an' : 'a';
+}
+
+/**
+ * "a dog", "two people", "many cars". Counts above `exactUpTo` are said as
+ * "many": detectors miscount crowds, and a wrong number is worse than none.
+ */
+export function countPhrase(label: string, count: number, exactUpTo: number): string {
+  if (count <= 1) {
+    const name = spokenName(label);
+    return `${indefiniteArticle(name)} ${name}`;
+  }
+  const plural = pluralName(label);
+  if (count > exactUpTo) return `many ${plural}`;
+  return `${numberWords[count] ?? String(count)} ${plural}`;
+}
+
+/** "a", "a and b", "a, b and c". */
+export function joinList(items: readonly string[]): string {
+  if (items.length <= 1) return items[0] ?? '';
+  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+export function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** Cuts at the last word boundary that fits, marking the cut with an ellipsis. */
+export function truncateAtWord(text: string, maxLength: number): string {
+  if (text.length <= maxLength) return text;
+  if (maxLength <= 1) return '…'.slice(0, maxLength);
+  const room = text.slice(0, maxLength - 1);
+  const boundary = room.lastIndexOf(' ');
+  const cut = boundary > 0 ? room.slice(0, boundary) : room;
+  return `${cut.replace(/[\s,.;:–-]+$/, '')}…`;
+}

@@ -1,0 +1,139 @@
+import { EngineError } from '../errors';
+
+export type ImageFormat = 'jpeg' | 'png' | 'gif' | 'webp' | 'bmp' | 'avif' | 'svg' | 'ico';
+
+export interface ImageHeader {
+  format: ImageFormat;
+  /** Undefined where the format's size is not in a fixed header (SVG, AVIF, ICO). */
+  width?: number;
+  height?: number;
+}
+
+/** Decoding limits shared by every platform adapter. */
+export interface DecodeLimits {
+  /** Bytes. Anything larger is rejected before decoding. */
+  maxBytes: number;
+  /** Width × height from the header. Larger is a likely decompression bomb. */
+  maxPixels: number;
+  /** Decoded images are downscaled so that their longer side is at most this. */
+  maxSide: number;
+  /** Images smaller than this on either side carry nothing to describe. */
+  minSide: number;
+}
+
+export const defaultDecodeLimits: DecodeLimits = {
+  maxBytes: 25 * 1024 * 1024,
+  maxPixels: 80_000_000,
+  maxSide: 2048,
+  minSide: 8,
+};
+
+/**
+ * Reads the format and, where the header holds it, the pixel size, without
+ * decoding. This is what lets a 30000×30000 bomb be refused before any
+ * decoder allocates 3.6 GB for it.
+ */
+export function sniffImage(bytes: Uint8Array): ImageHeader {
+  if (bytes.length === 0) throw new EngineError('empty-input', 'the image is empty (0 bytes)');
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const ascii = (start: number, length: number) =>
+    String.fromCharCode(...bytes.subarray(start, Math.min(start + length, bytes.length)));
+
+  if (bytes.length >= 24 && ascii(1, 3) === 'PNG' && bytes[0] === 0x89) {
+    return { format: 'png', width: view.getUint32(16), height: view.getUint32(20) };
+  }
+  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) {
+    return { format: 'jpeg', ...jpegSize(bytes, view) };
+  }
+  if (bytes.length >= 10 && (ascii(0, 6) === 'GIF87a' || ascii(0, 6) === 'GIF89a')) {
+    return { format: 'gif', width: view.getUint16(6, true), height: view.getUint16(8, true) };
+  }
+  if (bytes.length >= 16 && ascii(0, 4) === 'RIFF' && ascii(8, 4) === 'WEBP') {
+    return { format: 'webp', ...webpSize(bytes, view, ascii) };
+  }
+  if (bytes.length >= 26 && ascii(0, 2) === 'BM') {
+    return { format: 'bmp', width: Math.abs(view.getInt32(18, true)), height: Math.abs(view.getInt32(22, true)) };
+  }
+  if (bytes.length >= 12 && ascii(4, 4) === 'ftyp' && /^(avif|avis|mif1)/.test(ascii(8, 4))) {
+    return { format: 'avif' };
+  }
+  if (bytes.length >= 4 && view.getUint32(0) === 0x00000100) return { format: 'ico' };
+  const head = ascii(0, 512).replace(/^\uFEFF/, '').trimStart();
+  if (/^(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*(<!DOCTYPE svg[^>]*>\s*)?<svg[\s>]/i.test(head)) return { format: 'svg' };
+  throw new EngineError('unsupported-format', 'the data is not an image format we can read (JPEG, PNG, GIF, WebP, BMP, AVIF, SVG, ICO)');
+}
+
+function jpegSize(bytes: Uint8Array, view: DataView): { width?: number; height?: number } {
+  let offset = 2;
+  while (offset + 9 < bytes.length) {
+    if (bytes[offset] !== 0xff) {
+      offset++;
+      continue;
+    }
+    const marker = bytes[offset + 1]!;
+    if (marker === 0xff) {
+      offset++;
+      continue;
+    }
+    // SOF0..SOF15 carry the frame size, except DHT (C4), JPG (C8) and DAC (CC).
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+      return { height: view.getUint16(offset + 5), width: view.getUint16(offset + 7) };
+    }
+    if (marker === 0xd8 || marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
+      offset += 2;
+      continue;
+    }
+    offset += 2 + view.getUint16(offset + 2);
+  }
+  return {};
+}
+
+function webpSize(
+  bytes: Uint8Array,
+  view: DataView,
+  ascii: (start: number, length: number) => string,
+): { width?: number; height?: number } {
+  const chunk = ascii(12, 4);
+  if (chunk === 'VP8X' && bytes.length >= 30) {
+    const width = 1 + (bytes[24]! | (bytes[25]! << 8) | (bytes[26]! << 16));
+    const height = 1 + (bytes[27]! | (bytes[28]! << 8) | (bytes[29]! << 16));
+    return { width, height };
+  }
+  if (chunk === 'VP8 ' && bytes.length >= 30) {
+    return { width: view.getUint16(26, true) & 0x3fff, height: view.getUint16(28, true) & 0x3fff };
+  }
+  if (chunk === 'VP8L' && bytes.length >= 25) {
+    const bits = view.getUint32(21, true);
+    return { width: 1 + (bits & 0x3fff), height: 1 + ((bits >> 14) & 0x3fff) };
+  }
+  return {};
+}
+
+/** Throws the typed error a header deserves, before any decoder sees the data. */
+export function checkHeader(header: ImageHeader, byteLength: number, limits: DecodeLimits): void {
+  if (byteLength > limits.maxBytes) {
+    throw new EngineError('image-too-large', `the image file is ${byteLength} bytes; the limit is ${limits.maxBytes}`);
+  }
+  const { width, height } = header;
+  if (width === undefined || height === undefined) return;
+  if (width === 0 || height === 0) throw new EngineError('corrupt-image', `the ${header.format} header says ${width}x${height}`);
+  if (width * height > limits.maxPixels) {
+    throw new EngineError(
+      'image-too-large',
+      `the image is ${width}x${height} pixels; the limit is ${limits.maxPixels} pixels`,
+    );
+  }
+  checkMinSide(width, height, limits);
+}
+
+export function checkMinSide(width: number, height: number, limits: DecodeLimits): void {
+  if (width < limits.minSide || height < limits.minSide) {
+    throw new EngineError('image-too-small', `the image is only ${width}x${height} pixels; nothing to describe`);
+  }
+}
+
+/** Size after the downscale that every adapter applies: longer side at most maxSide. */
+export function fitWithin(width: number, height: number, maxSide: number): { width: number; height: number } {
+  const scale = Math.min(1, maxSide / Math.max(width, height));
+  return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
+}

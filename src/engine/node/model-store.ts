@@ -1,0 +1,52 @@
+import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { EngineError, throwIfAborted } from '../errors';
+import type { ModelStore } from '../models';
+import npmAssets from '../../../models/npm-assets.json' with { type: 'json' };
+
+interface NpmAssetFolder {
+  package: string;
+  folder: string;
+  files: string[];
+}
+
+export const repoModelsRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../../models');
+
+/** Resolves a models-root path to a file: the repo's models/ first, then npm packages. */
+export function resolveModelPath(path: string, root = repoModelsRoot): string {
+  const local = join(root, path);
+  if (existsSync(local)) return local;
+  const [folder, ...rest] = path.split('/');
+  const asset = (npmAssets as unknown as Record<string, NpmAssetFolder | string>)[folder ?? ''];
+  if (asset && typeof asset === 'object' && asset.files.includes(rest.join('/'))) {
+    return join(packageDirectory(asset.package), asset.folder, ...rest);
+  }
+  throw new EngineError('model-load', `model file "${path}" is neither in ${root} nor in a model package`);
+}
+
+/** Package exports maps may hide package.json, so look for the folder on the resolver's paths. */
+function packageDirectory(packageName: string): string {
+  const require = createRequire(import.meta.url);
+  for (const base of require.resolve.paths(packageName) ?? []) {
+    const candidate = join(base, packageName);
+    if (existsSync(join(candidate, 'package.json'))) return candidate;
+  }
+  throw new EngineError('model-load', `the model package ${packageName} is not installed; run npm ci`);
+}
+
+export function createNodeModelStore(root = repoModelsRoot): ModelStore {
+  return {
+    async bytes(path, signal) {
+      throwIfAborted(signal);
+      const buffer = await readFile(resolveModelPath(path, root));
+      return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+    },
+    async text(path, signal) {
+      throwIfAborted(signal);
+      return readFile(resolveModelPath(path, root), 'utf8');
+    },
+  };
+}

@@ -1,0 +1,246 @@
+import type { RgbaImage } from '../image/types';
+import type { TensorSpec } from '../image/tensor';
+import { imageToTensor } from '../image/tensor';
+import { floatTensor } from '../runtime/ort';
+import type { InferenceRuntime, ModelSession } from '../runtime/ort';
+import { EngineError, throwIfAborted } from '../errors';
+import { dbPostprocess } from './db-postprocess';
+import type { DbPostprocessOptions } from './db-postprocess';
+import type { Quad } from './geometry';
+import { distance } from './geometry';
+import { lineCrop, sampleQuadInto } from './crop';
+import { ctcGreedyDecode } from './ctc';
+import type { CtcWord } from './ctc';
+import { readingOrder } from './reading-order';
+
+/** models/ocr/ocr.json: everything about the OCR models that is not code. */
+export interface OcrConfig {
+  detection: {
+    file: string;
+    /** Longer side of the detector input; larger images are shrunk, smaller are not grown. */
+    maxSide: number;
+    /** Input sides must be multiples of this (the network's stride). */
+    multiple: number;
+    input: TensorSpec;
+    postprocess: DbPostprocessOptions;
+    /** Boxes with a shorter side below this, in source pixels, are too small to read. */
+    minTextHeight: number;
+  };
+  classifier: {
+    file: string;
+    width: number;
+    height: number;
+    input: TensorSpec;
+    /** Labels of the classifier's outputs, e.g. ["0", "180"]. */
+    labels: readonly string[];
+    /** A line is turned over only when "180" wins with at least this probability. */
+    threshold: number;
+  };
+  recognition: {
+    file: string;
+    dictionary: string;
+    /** PaddleOCR appends a space class after the dictionary. */
+    appendSpace: boolean;
+    height: number;
+    /** Lines are padded to at least this width, as in training. */
+    minWidth: number;
+    maxWidth: number;
+    batchSize: number;
+    input: TensorSpec;
+    /** See CtcOptions. */
+    gapRatio: number;
+    minGapSteps: number;
+  };
+  filter: {
+    /** Mean character probability below which a whole line is dropped. */
+    minLineConfidence: number;
+    /** Mean character probability below which a word is dropped. */
+    minWordConfidence: number;
+    /** Words made only of these many characters or fewer need a higher confidence. */
+    shortWordLength: number;
+    shortWordConfidence: number;
+    maxLines: number;
+  };
+}
+
+export interface TextLine {
+  text: string;
+  /** The line's words with their own confidences. */
+  words: CtcWord[];
+  /** Mean character probability of the recogniser. */
+  confidence: number;
+  /** Corners in source-image pixels: top-left, top-right, bottom-right, bottom-left. */
+  quad: Quad;
+  /** Boxes on one visual row share a row number; rows count from the top. */
+  row: number;
+}
+
+export interface OcrTimings {
+  detection: number;
+  classification: number;
+  recognition: number;
+  lines: number;
+}
+
+export interface OcrResult {
+  /** Text boxes in reading order: rows top to bottom, boxes left to right. */
+  lines: TextLine[];
+  timings: OcrTimings;
+}
+
+export interface OcrModelFiles {
+  detection: Uint8Array;
+  classifier: Uint8Array;
+  recognition: Uint8Array;
+  dictionary: string;
+}
+
+export interface TextReader {
+  read(image: RgbaImage, signal?: AbortSignal): Promise<OcrResult>;
+  release(): Promise<void>;
+}
+
+export async function createTextReader(
+  runtime: InferenceRuntime,
+  files: OcrModelFiles,
+  config: OcrConfig,
+  signal?: AbortSignal,
+): Promise<TextReader> {
+  const detection = await runtime.createSession('ocr-detection', files.detection, signal);
+  const classifier = await runtime.createSession('ocr-direction', files.classifier, signal);
+  const recognition = await runtime.createSession('ocr-recognition', files.recognition, signal);
+  const characters = files.dictionary.split(/\r?\n/).filter((line, i, all) => line.length > 0 || i < all.length - 1);
+  if (config.recognition.appendSpace) characters.push(' ');
+  const now = () => performance.now();
+
+  return {
+    async read(image, signal) {
+      throwIfAborted(signal);
+      const timings: OcrTimings = { detection: 0, classification: 0, recognition: 0, lines: 0 };
+      let start = now();
+      const boxes = await detectText(detection, image, config, signal);
+      timings.detection = now() - start;
+      if (boxes.length === 0) return { lines: [], timings };
+
+      const crops = boxes.map((quad) => lineCrop(quad));
+      start = now();
+      const upsideDown = await classifyDirection(classifier, image, crops, config, signal);
+      timings.classification = now() - start;
+
+      start = now();
+      const read = await recognise(recognition, image, crops, upsideDown, characters, config, signal);
+      timings.recognition = now() - start;
+      timings.lines = crops.length;
+
+      const kept = read.flatMap((line) => confidentPart(line, config.filter) ?? []);
+      const rows = readingOrder(kept).slice(0, config.filter.maxLines);
+      const lines = rows.flatMap((row, index) => row.items.map((line) => ({ ...line, row: index })));
+      return { lines, timings };
+    },
+    async release() {
+      await Promise.all([detection.release(), classifier.release(), recognition.release()]);
+    },
+  };
+}
+
+/** Detector input size: longer side capped, both sides rounded to the stride. */
+export function detectionInputSize(width: number, height: number, maxSide: number, multiple: number): { width: number; height: number } {
+  const scale = Math.min(1, maxSide / Math.max(width, height));
+  const round = (v: number) => Math.max(multiple, Math.round((v * scale) / multiple) * multiple);
+  return { width: round(width), height: round(height) };
+}
+
+async function detectText(session: ModelSession, image: RgbaImage, config: OcrConfig, signal?: AbortSignal): Promise<Quad[]> {
+  const { maxSide, multiple, input, postprocess, minTextHeight } = config.detection;
+  const size = detectionInputSize(image.width, image.height, maxSide, multiple);
+  const tensor = floatTensor(imageToTensor(image, size.width, size.height, input), [1, 3, size.height, size.width]);
+  const outputs = await session.run({ [session.inputNames[0]!]: tensor }, signal);
+  const map = outputs[session.outputNames[0]!];
+  if (!map || map.type !== 'float32') throw new EngineError('inference', 'the text detector returned no probability map');
+  const [, , mapH, mapW] = map.dims as [number, number, number, number];
+  const sx = image.width / mapW;
+  const sy = image.height / mapH;
+  return dbPostprocess(map.data as Float32Array, mapW, mapH, postprocess)
+    .map((region) => region.rect.corners.map((p) => ({ x: clamp(p.x * sx, 0, image.width), y: clamp(p.y * sy, 0, image.height) })) as Quad)
+    .filter((quad) => shortSide(quad) >= minTextHeight);
+}
+
+async function classifyDirection(
+  session: ModelSession,
+  image: RgbaImage,
+  crops: ReturnType<typeof lineCrop>[],
+  config: OcrConfig,
+  signal?: AbortSignal,
+): Promise<boolean[]> {
+  const { width, height, input, labels, threshold } = config.classifier;
+  const slot = 3 * width * height;
+  const batch = new Float32Array(slot * crops.length);
+  crops.forEach((crop, i) => {
+    const w = Math.min(width, Math.max(1, Math.ceil(height * crop.aspect)));
+    sampleQuadInto(batch, i * slot, image, crop.quad, w, height, width, input, false);
+  });
+  const outputs = await session.run({ [session.inputNames[0]!]: floatTensor(batch, [crops.length, 3, height, width]) }, signal);
+  const probs = outputs[session.outputNames[0]!]!.data as Float32Array;
+  const flipped = labels.indexOf('180');
+  return crops.map((_, i) => probs[i * labels.length + flipped]! >= threshold);
+}
+
+async function recognise(
+  session: ModelSession,
+  image: RgbaImage,
+  crops: ReturnType<typeof lineCrop>[],
+  upsideDown: boolean[],
+  characters: readonly string[],
+  config: OcrConfig,
+  signal?: AbortSignal,
+): Promise<TextLine[]> {
+  const { height, minWidth, maxWidth, batchSize, input, gapRatio, minGapSteps } = config.recognition;
+  // Batches of similar aspect waste the least padding, as in PaddleOCR.
+  const order = crops.map((_, i) => i).sort((a, b) => crops[a]!.aspect - crops[b]!.aspect);
+  const results: TextLine[] = new Array(crops.length);
+  for (let first = 0; first < order.length; first += batchSize) {
+    throwIfAborted(signal);
+    const members = order.slice(first, first + batchSize);
+    const widest = Math.max(...members.map((i) => Math.ceil(height * crops[i]!.aspect)));
+    const padWidth = Math.min(maxWidth, Math.max(minWidth, Math.ceil(widest / 8) * 8));
+    const slot = 3 * height * padWidth;
+    const batch = new Float32Array(slot * members.length);
+    members.forEach((index, b) => {
+      const crop = crops[index]!;
+      const w = Math.min(padWidth, Math.max(1, Math.ceil(height * crop.aspect)));
+      sampleQuadInto(batch, b * slot, image, crop.quad, w, height, padWidth, input, upsideDown[index]!);
+    });
+    const outputs = await session.run({ [session.inputNames[0]!]: floatTensor(batch, [members.length, 3, height, padWidth]) }, signal);
+    const out = outputs[session.outputNames[0]!]!;
+    const [, steps, classes] = out.dims as [number, number, number];
+    const probs = out.data as Float32Array;
+    members.forEach((index, b) => {
+      const decoded = ctcGreedyDecode(probs.subarray(b * steps * classes, (b + 1) * steps * classes), steps, classes, characters, { gapRatio, minGapSteps });
+      results[index] = { text: decoded.text, words: decoded.words, confidence: decoded.confidence, quad: crops[index]!.quad, row: 0 };
+    });
+  }
+  return results;
+}
+
+/**
+ * Keeps only the words we are confident of: a misread word read aloud is
+ * worse than a missing one. Returns undefined when nothing is left.
+ */
+export function confidentPart(line: TextLine, filter: OcrConfig['filter']): TextLine | undefined {
+  const words = line.words.filter((word) => {
+    const core = word.text.replace(/[^\p{L}\p{N}]/gu, '');
+    if (core.length === 0) return false;
+    const needed = core.length <= filter.shortWordLength ? filter.shortWordConfidence : filter.minWordConfidence;
+    return word.confidence >= needed;
+  });
+  if (words.length === 0 || line.confidence < filter.minLineConfidence) return undefined;
+  return { ...line, words, text: words.map((w) => w.text).join(' ') };
+}
+
+function shortSide([tl, tr, br, bl]: Quad): number {
+  return Math.min(Math.max(distance(tl, tr), distance(bl, br)), Math.max(distance(tl, bl), distance(tr, br)));
+}
+
+function clamp(v: number, lo: number, hi: number): number {
+  return Math.min(hi, Math.max(lo, v));
+}

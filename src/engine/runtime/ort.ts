@@ -1,0 +1,136 @@
+/**
+ * The only module that touches onnxruntime-web. Everything else talks to the
+ * small `InferenceRuntime` interface below, which also lets the benchmark plug
+ * in onnxruntime-node (same API) as a native reference.
+ */
+import type * as OrtWeb from 'onnxruntime-web/wasm';
+import { EngineError, throwIfAborted } from '../errors';
+
+export type OrtModule = Pick<typeof OrtWeb, 'InferenceSession' | 'Tensor' | 'env'>;
+
+export type TensorType = 'float32' | 'int64' | 'int32' | 'uint8' | 'int8' | 'bool';
+
+export interface PlainTensor {
+  readonly type: TensorType;
+  readonly data: Float32Array | BigInt64Array | Int32Array | Uint8Array | Int8Array;
+  readonly dims: readonly number[];
+}
+
+export interface FloatTensor extends PlainTensor {
+  readonly type: 'float32';
+  readonly data: Float32Array;
+}
+
+export function floatTensor(data: Float32Array, dims: readonly number[]): FloatTensor {
+  const expected = dims.reduce((a, b) => a * b, 1);
+  if (expected !== data.length) {
+    throw new EngineError('internal', `tensor data has ${data.length} values, dims ${dims.join('x')} need ${expected}`);
+  }
+  return { type: 'float32', data, dims };
+}
+
+export interface ModelSession {
+  readonly name: string;
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  run(feeds: Record<string, PlainTensor>, signal?: AbortSignal): Promise<Record<string, PlainTensor>>;
+  release(): Promise<void>;
+}
+
+export interface InferenceRuntime {
+  /** 'wasm' for onnxruntime-web, 'native' for onnxruntime-node. */
+  readonly kind: 'wasm' | 'native';
+  readonly threads: number;
+  createSession(name: string, model: Uint8Array, signal?: AbortSignal): Promise<ModelSession>;
+}
+
+export interface RuntimeOptions {
+  /** Explicit, because ort's default depends on isolation and core count. */
+  threads: number;
+  /** Browser only: URL of the folder holding ort's .mjs/.wasm files. */
+  wasmPaths?: string;
+}
+
+export function createOrtRuntime(ort: OrtModule, kind: 'wasm' | 'native', options: RuntimeOptions): InferenceRuntime {
+  if (!Number.isInteger(options.threads) || options.threads < 1) {
+    throw new EngineError('invalid-option', `threads must be a positive integer, got ${options.threads}`);
+  }
+  if (kind === 'wasm') {
+    ort.env.wasm.numThreads = options.threads;
+    if (options.wasmPaths) ort.env.wasm.wasmPaths = options.wasmPaths;
+  }
+  const sessionOptions: OrtWeb.InferenceSession.SessionOptions =
+    kind === 'wasm'
+      ? { executionProviders: ['wasm'], graphOptimizationLevel: 'all' }
+      : { intraOpNumThreads: options.threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' };
+
+  return {
+    kind,
+    threads: options.threads,
+    async createSession(name, model, signal) {
+      throwIfAborted(signal);
+      let session: OrtWeb.InferenceSession;
+      try {
+        session = await ort.InferenceSession.create(model, sessionOptions);
+      } catch (cause) {
+        throw new EngineError('model-load', `could not load model "${name}": ${describeCause(cause)}`, { cause });
+      }
+      return wrapSession(ort, name, session);
+    },
+  };
+}
+
+function wrapSession(ort: OrtModule, name: string, session: OrtWeb.InferenceSession): ModelSession {
+  // ort's wasm backend is not re-entrant per session; serialise calls so that
+  // concurrent describe() calls queue instead of failing.
+  let tail: Promise<unknown> = Promise.resolve();
+  return {
+    name,
+    inputNames: session.inputNames,
+    outputNames: session.outputNames,
+    run(feeds, signal) {
+      const result = tail.then(async () => {
+        throwIfAborted(signal);
+        const ortFeeds: Record<string, OrtWeb.Tensor> = {};
+        for (const [key, t] of Object.entries(feeds)) {
+          ortFeeds[key] = new ort.Tensor(t.type, t.data, t.dims);
+        }
+        let out: OrtWeb.InferenceSession.ReturnType;
+        try {
+          out = await session.run(ortFeeds);
+        } catch (cause) {
+          throw new EngineError('inference', `model "${name}" failed: ${describeCause(cause)}`, { cause });
+        }
+        const plain: Record<string, PlainTensor> = {};
+        for (const [key, t] of Object.entries(out)) {
+          plain[key] = { type: t.type as TensorType, data: t.data as PlainTensor['data'], dims: [...t.dims] };
+          t.dispose?.();
+        }
+        throwIfAborted(signal);
+        return plain;
+      });
+      tail = result.catch(() => undefined);
+      return result;
+    },
+    release: () => session.release(),
+  };
+}
+
+function describeCause(cause: unknown): string {
+  return cause instanceof Error ? cause.message : String(cause);
+}
+
+/**
+ * Node (tests, CLI, bench): the package root resolves to ort's Node build.
+ * The specifier is hidden from bundlers so a browser build never pulls it in;
+ * the extension loads ort from its own packaged URL instead.
+ */
+export async function loadOrtForNode(): Promise<OrtModule> {
+  const specifier = 'onnxruntime-web';
+  return (await import(/* @vite-ignore */ specifier)) as OrtModule;
+}
+
+/** Extension pages: ort is copied into the build's ort/ folder, see wxt.config.ts. */
+export async function loadOrtFromUrl(moduleUrl: string): Promise<OrtModule> {
+  return (await import(/* @vite-ignore */ moduleUrl)) as OrtModule;
+}
