@@ -14,6 +14,8 @@ import { EngineError, throwIfAborted } from './errors';
 
 /** models/manifest.json */
 export interface EngineManifest {
+  /** Bumped whenever a model or its settings change; part of every cache key. */
+  version: string;
   detector: string;
   ocr: string;
   objects: { minScore: number };
@@ -43,12 +45,19 @@ export interface EngineResult {
 
 export interface DescribeOptions {
   signal?: AbortSignal;
+  /**
+   * Return detected objects down to this score, below the manifest's
+   * threshold, so an evaluation can sweep it. The alt text is unaffected.
+   */
+  reportObjectsFrom?: number;
   /** Overrides the manifest's description settings for this call. */
   description?: Partial<DescriptionOptions>;
 }
 
 export interface Engine {
-  /** Loads the models (once; later calls share the same promise) and runs them once. */
+  /** Creates the model sessions, once; later calls share the same promise. */
+  load(signal?: AbortSignal): Promise<void>;
+  /** load(), then one run of each model so the first real call is not slow. */
   ready(signal?: AbortSignal): Promise<void>;
   describe(image: RgbaImage, options?: DescribeOptions): Promise<EngineResult>;
   release(): Promise<void>;
@@ -81,6 +90,9 @@ export function createEngine(options: EngineOptions): Engine {
   };
 
   return {
+    async load(signal) {
+      await load(signal);
+    },
     async ready(signal) {
       const models = await load(signal);
       // Warm-up: the first run of a wasm session allocates its arenas.
@@ -97,13 +109,15 @@ export function createEngine(options: EngineOptions): Engine {
       const { manifest, detector, reader } = await load(signal);
 
       let mark = performance.now();
-      const found = await detector.detect(image, { minScore: manifest.objects.minScore, signal });
+      const minScore = manifest.objects.minScore;
+      const found = await detector.detect(image, { minScore: Math.min(minScore, describeOptions.reportObjectsFrom ?? minScore), signal });
       const detectorMs = performance.now() - mark;
 
       const read = await reader.read(image, signal);
 
       mark = performance.now();
-      const description = describeFindings(found.detections, read.lines, { ...manifest.description, ...describeOptions.description });
+      const said = found.detections.filter((d) => d.score >= minScore);
+      const description = describeFindings(said, read.lines, { ...manifest.description, ...describeOptions.description });
       const describeMs = performance.now() - mark;
       return {
         alt: description.alt,

@@ -87,5 +87,5 @@ function joinRows(text: readonly DescribedText[]): string {
     .map((key) => rows.get(key)!.filter(Boolean).join(' '))
     .filter(Boolean)
     .join(' ')
-    .replace(/"/g, '”');
+    .replace(/"/g, "'");
 }

@@ -42,6 +42,8 @@ export interface OcrConfig {
     /** PaddleOCR appends a space class after the dictionary. */
     appendSpace: boolean;
     height: number;
+    /** Margin added around each detected box, as a fraction of its height; see padQuad. */
+    padding: number;
     /** Lines are padded to at least this width, as in training. */
     minWidth: number;
     maxWidth: number;
@@ -122,13 +124,13 @@ export async function createTextReader(
       timings.detection = now() - start;
       if (boxes.length === 0) return { lines: [], timings };
 
-      const crops = boxes.map((quad) => lineCrop(quad));
+      const crops = boxes.map((quad) => lineCrop(quad, config.recognition.padding));
       start = now();
       const upsideDown = await classifyDirection(classifier, image, crops, config, signal);
       timings.classification = now() - start;
 
       start = now();
-      const read = await recognise(recognition, image, crops, upsideDown, characters, config, signal);
+      const read = await recognise(recognition, image, boxes, crops, upsideDown, characters, config, signal);
       timings.recognition = now() - start;
       timings.lines = crops.length;
 
@@ -188,6 +190,7 @@ async function classifyDirection(
 async function recognise(
   session: ModelSession,
   image: RgbaImage,
+  boxes: readonly Quad[],
   crops: ReturnType<typeof lineCrop>[],
   upsideDown: boolean[],
   characters: readonly string[],
@@ -216,7 +219,7 @@ async function recognise(
     const probs = out.data as Float32Array;
     members.forEach((index, b) => {
       const decoded = ctcGreedyDecode(probs.subarray(b * steps * classes, (b + 1) * steps * classes), steps, classes, characters, { gapRatio, minGapSteps });
-      results[index] = { text: decoded.text, words: decoded.words, confidence: decoded.confidence, quad: crops[index]!.quad, row: 0 };
+      results[index] = { text: decoded.text, words: decoded.words, confidence: decoded.confidence, quad: boxes[index]!, row: 0 };
     });
   }
   return results;

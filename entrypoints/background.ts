@@ -1,0 +1,60 @@
+import { browser } from 'wxt/browser';
+import type { Browser } from 'wxt/browser';
+import { createRouter } from '@/src/background/router';
+import type { SenderInfo } from '@/src/background/router';
+import { createInProcessHostClient, createOffscreenHostClient } from '@/src/background/host-client';
+import type { HostClient } from '@/src/background/host-client';
+import { describeFromMenu, describeMenuId, describeMenuTitle } from '@/src/background/context-menu';
+import type { MenuTarget } from '@/src/background/context-menu';
+import type { BackgroundRequests } from '@/src/messaging/protocol';
+import { messageType } from '@/src/messaging/validate';
+
+export default defineBackground({
+  // Firefox has no offscreen documents: its (persistent-capable) background page hosts the engine.
+  type: import.meta.env.FIREFOX ? undefined : 'module',
+  main() {
+    const host: HostClient = import.meta.env.FIREFOX
+      ? createLazyInProcessClient()
+      : createOffscreenHostClient();
+    const router = createRouter(host);
+
+    // Registered synchronously, so a message that wakes the worker is not missed.
+    browser.runtime.onMessage.addListener((message: unknown, sender: Browser.runtime.MessageSender) => {
+      if (sender.id !== browser.runtime.id) return undefined;
+      if ((message as { target?: unknown } | null)?.target === 'engine-host') return undefined;
+      const typed = messageType<BackgroundRequests>(message, router.handlers);
+      if (!typed) return undefined;
+      const info: SenderInfo = { tabId: sender.tab?.id, frameId: sender.frameId, url: sender.tab ? sender.url : undefined };
+      const handler = router.handlers[typed.type] as (request: unknown, sender: SenderInfo) => Promise<unknown>;
+      return handler(typed, info);
+    });
+
+    browser.tabs.onRemoved.addListener((tabId) => void router.forgetTab(tabId));
+
+    browser.runtime.onInstalled.addListener(() => {
+      browser.contextMenus.create({ id: describeMenuId, title: describeMenuTitle, contexts: ['image'] });
+    });
+
+    const onMenu = (target: MenuTarget) =>
+      describeFromMenu(target, {
+        caption: router.caption,
+        sendToTab: (tabId, frameId, message) => browser.tabs.sendMessage(tabId, message, { frameId }),
+      });
+
+    browser.contextMenus.onClicked.addListener((info, tab) => {
+      if (info.menuItemId !== describeMenuId || !info.srcUrl || tab?.id === undefined) return;
+      void onMenu({ srcUrl: info.srcUrl, tabId: tab.id, frameId: info.frameId ?? 0, pageUrl: info.pageUrl });
+    });
+
+    // Context menus cannot be clicked in a headless browser; the end-to-end
+    // tests call the same handler through this hook. It is reachable only from
+    // the extension's own worker, never from a page.
+    Object.assign(globalThis, { lightcapTestHooks: { describeFromMenu: onMenu } });
+  },
+});
+
+/** The engine host module (and with it the engine) loads only in the Firefox build. */
+function createLazyInProcessClient(): HostClient {
+  const client = import('@/src/host/browser-host').then(({ createBrowserEngineHost }) => createInProcessHostClient(createBrowserEngineHost()));
+  return { call: async (type, request) => (await client).call(type, request) };
+}

@@ -1,0 +1,21 @@
+import { browser } from 'wxt/browser';
+import type { Browser } from 'wxt/browser';
+import { createBrowserEngineHost } from '@/src/host/browser-host';
+import type { EngineHost } from '@/src/host/engine-host';
+import type { EngineHostRequests } from '@/src/messaging/protocol';
+import { messageType } from '@/src/messaging/validate';
+
+// Created on the first message, so nothing can throw before the listener exists.
+let host: EngineHost | undefined;
+
+// Registered before any await: the message that created this document must not be missed.
+browser.runtime.onMessage.addListener((message: unknown, sender: Browser.runtime.MessageSender) => {
+  if ((message as { target?: unknown } | null)?.target !== 'engine-host') return undefined;
+  // Only the background may drive the engine; content scripts go through it.
+  if (sender.id !== browser.runtime.id || sender.tab !== undefined) return undefined;
+  host ??= createBrowserEngineHost();
+  const typed = messageType<EngineHostRequests>(message, host.handlers);
+  if (!typed) return undefined;
+  const handler = host.handlers[typed.type] as (request: unknown, context: unknown) => Promise<unknown>;
+  return handler(typed, undefined);
+});

@@ -1,0 +1,45 @@
+import type { ContentRequests, ImageSource, Message, Reply, CaptionOutput, ToastContent } from '../messaging/protocol';
+import { priorities } from '../messaging/protocol';
+
+export const describeMenuId = 'lightcap-describe-image';
+export const describeMenuTitle = 'Describe image with LightCap';
+
+export interface MenuTarget {
+  srcUrl: string;
+  tabId: number;
+  frameId: number;
+  pageUrl?: string;
+}
+
+export interface MenuDeps {
+  caption(source: ImageSource, priority: 0, owner: string, referrer?: string): Promise<Reply<CaptionOutput>>;
+  sendToTab(tabId: number, frameId: number, message: Message<ContentRequests>): Promise<unknown>;
+}
+
+/**
+ * "Describe image with LightCap": works on any image, even one with alt, for
+ * authors who want a draft. The page shows progress and then the result in an
+ * accessible toast. Returns what the toast shows, so tests can check it.
+ */
+export async function describeFromMenu(target: MenuTarget, deps: MenuDeps): Promise<ToastContent> {
+  const toastId = `menu-${Date.now().toString(36)}`;
+  const show = (content: ToastContent) => deps.sendToTab(target.tabId, target.frameId, { type: 'toast', toastId, content }).catch(() => undefined);
+  await show({ state: 'working' });
+  let content: ToastContent;
+  if (!/^(https?:|data:image\/)/i.test(target.srcUrl)) {
+    content = { state: 'error', error: 'LightCap cannot read this image (it is not a web or data URL).' };
+  } else {
+    const reply = await deps.caption({ kind: 'url', url: target.srcUrl }, priorities.visible, `menu${target.tabId}`, target.pageUrl);
+    if ('output' in reply) {
+      content = reply.output.confident
+        ? { state: 'done', description: reply.output.alt, text: reply.output.text }
+        : { state: 'done', description: 'Nothing in this image was recognised with confidence.', text: reply.output.text };
+    } else if ('error' in reply) {
+      content = { state: 'error', error: reply.error.message };
+    } else {
+      content = { state: 'error', error: 'The description was cancelled.' };
+    }
+  }
+  await show(content);
+  return content;
+}

@@ -1,0 +1,70 @@
+import { browser } from 'wxt/browser';
+import type { Browser } from 'wxt/browser';
+import type { EngineHostRequests, HostMessage, Reply, RequestOf, ResponseOf } from '../messaging/protocol';
+import { errorReply, isReply } from '../messaging/validate';
+import type { EngineHost } from '../host/engine-host';
+
+/** How the background reaches the engine host, wherever it lives. */
+export interface HostClient {
+  call<K extends keyof EngineHostRequests>(type: K, request: RequestOf<EngineHostRequests, K>): Promise<Reply<ResponseOf<EngineHostRequests, K>>>;
+}
+
+/** Firefox: the background page hosts the engine itself. */
+export function createInProcessHostClient(host: EngineHost): HostClient {
+  return {
+    call(type, request) {
+      return host.handlers[type](request, undefined);
+    },
+  };
+}
+
+const offscreenPath = '/offscreen.html';
+
+/**
+ * Chrome: the engine lives in the offscreen document, created on first need.
+ * Only one may exist, so creation is guarded by a context check and one
+ * in-flight promise. If the document dies mid-request, the request is
+ * retried once in a new document, then reported as 'host-unavailable'.
+ */
+export function createOffscreenHostClient(): HostClient {
+  let creating: Promise<void> | undefined;
+
+  const ensureDocument = async () => {
+    const contexts = await browser.runtime.getContexts({ contextTypes: ['OFFSCREEN_DOCUMENT' as Browser.runtime.ContextType] });
+    if (contexts.length > 0) return;
+    creating ??= browser.offscreen
+      .createDocument({
+        url: offscreenPath,
+        reasons: ['WORKERS' as Browser.offscreen.Reason],
+        justification: 'Runs the local image-description model (WebAssembly) so no image leaves the device.',
+      })
+      .catch((error: unknown) => {
+        // Another caller created it between our check and our call.
+        if (!String(error).includes('single offscreen')) throw error;
+      })
+      .finally(() => {
+        creating = undefined;
+      });
+    await creating;
+  };
+
+  const send = async (message: HostMessage): Promise<unknown> => {
+    await ensureDocument();
+    return browser.runtime.sendMessage(message);
+  };
+
+  return {
+    async call(type, request) {
+      const message = { ...(request as object), type, target: 'engine-host' } as HostMessage;
+      for (let attempt = 0; attempt < 2; attempt++) {
+        try {
+          const reply = await send(message);
+          if (isReply(reply)) return reply as Reply<ResponseOf<EngineHostRequests, typeof type>>;
+        } catch {
+          // The document was closed or crashed; the next attempt makes a new one.
+        }
+      }
+      return errorReply('host-unavailable', 'the captioning engine stopped responding');
+    },
+  };
+}

@@ -1,0 +1,74 @@
+import type { BackgroundRequests, HandlerMap, ImageSource, Priority, Reply, CaptionOutput } from '../messaging/protocol';
+import { errorReply, parseImageSource, parsePriority, parseRequestId } from '../messaging/validate';
+import type { HostClient } from './host-client';
+
+/** Who sent a message: only our own content scripts and pages ever reach us. */
+export interface SenderInfo {
+  tabId?: number;
+  frameId?: number;
+  url?: string;
+}
+
+export interface Router {
+  handlers: HandlerMap<BackgroundRequests, SenderInfo>;
+  /** Cancels everything a tab asked for; called when it closes or navigates away. */
+  forgetTab(tabId: number): Promise<void>;
+  /** The context-menu flow and the popup use the same path as content scripts. */
+  caption(source: ImageSource, priority: Priority, owner: string, referrer?: string): Promise<Reply<CaptionOutput>>;
+}
+
+/**
+ * Routes requests to the engine host. Request ids from pages are only unique
+ * within a page, so they are namespaced by tab and frame here; that is also
+ * what lets a closed tab's work be cancelled.
+ */
+export function createRouter(host: HostClient): Router {
+  const requestsByTab = new Map<number, Set<string>>();
+  let sequence = 0;
+
+  const track = (tabId: number | undefined, hostRequestId: string) => {
+    if (tabId === undefined) return () => undefined;
+    const set = requestsByTab.get(tabId) ?? new Set<string>();
+    set.add(hostRequestId);
+    requestsByTab.set(tabId, set);
+    return () => {
+      set.delete(hostRequestId);
+      if (set.size === 0) requestsByTab.delete(tabId);
+    };
+  };
+
+  const namespaced = (sender: SenderInfo, requestId: string) => `t${sender.tabId ?? 'x'}-f${sender.frameId ?? 0}-${requestId}`;
+
+  const caption: Router['caption'] = (source, priority, owner, referrer) =>
+    host.call('host-caption', { requestId: `${owner}-${sequence++}`, source, priority, referrer });
+
+  return {
+    caption,
+    handlers: {
+      async caption(request, sender) {
+        const requestId = parseRequestId(request.requestId);
+        const source = parseImageSource(request.source);
+        if (!requestId || !source) return errorReply('bad-request', 'a caption request needs a requestId and an image source');
+        const hostRequestId = namespaced(sender, requestId);
+        const untrack = track(sender.tabId, hostRequestId);
+        try {
+          return await host.call('host-caption', { requestId: hostRequestId, source, priority: parsePriority(request.priority), referrer: sender.url });
+        } finally {
+          untrack();
+        }
+      },
+      async 'caption-cancel'(request, sender) {
+        const requestId = parseRequestId(request.requestId);
+        if (!requestId) return errorReply('bad-request', 'caption-cancel needs a requestId');
+        return host.call('host-cancel', { requestIds: [namespaced(sender, requestId)] });
+      },
+      'engine-status': () => host.call('host-status', {}),
+      'cache-clear': () => host.call('host-cache-clear', {}),
+    },
+    async forgetTab(tabId) {
+      const ids = requestsByTab.get(tabId);
+      requestsByTab.delete(tabId);
+      if (ids && ids.size > 0) await host.call('host-cancel', { requestIds: [...ids] });
+    },
+  };
+}

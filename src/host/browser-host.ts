@@ -1,0 +1,73 @@
+import { browser } from 'wxt/browser';
+import { createEngine } from '../engine/engine';
+import type { Engine, EngineManifest } from '../engine/engine';
+import { createOrtRuntime, loadOrtFromUrl } from '../engine/runtime/ort';
+import type { ModelStore } from '../engine/models';
+import { readJson } from '../engine/models';
+import { EngineError, throwIfAborted } from '../engine/errors';
+import { decodeImageBrowser } from '../engine/image/decode-browser';
+import { defaultFetchLimits } from '../engine/image/fetch';
+import { createEngineCaptioner } from './captioner';
+import type { Captioner } from './captioner';
+import { createIndexedDbCache } from './cache';
+import { createEngineHost } from './engine-host';
+import type { EngineHost } from './engine-host';
+
+/** Build-time assets (ort, models) are not in WXT's generated list of public paths. */
+export function extensionUrl(path: string): string {
+  return (browser.runtime.getURL as (path: string) => string)(path);
+}
+
+/** One thread by default: captioning runs while the user browses, and must not make the page janky. */
+export const defaultThreads = 1;
+
+/** Reads the models packaged with the extension (copied in by wxt.config.ts). */
+export function createPackagedModelStore(): ModelStore {
+  const load = async (path: string, signal?: AbortSignal) => {
+    throwIfAborted(signal);
+    const response = await fetch(extensionUrl(`/models/${path}`), { signal });
+    if (!response.ok) throw new EngineError('model-load', `the packaged model file ${path} is missing (HTTP ${response.status})`);
+    return response;
+  };
+  return {
+    bytes: async (path, signal) => new Uint8Array(await (await load(path, signal)).arrayBuffer()),
+    text: async (path, signal) => (await load(path, signal)).text(),
+  };
+}
+
+/** The engine, created on first use: ort and the models load only when a caption is needed. */
+function createBrowserCaptioner(threads: number): Captioner {
+  let engine: Promise<Engine> | undefined;
+  const getEngine = () =>
+    (engine ??= (async () => {
+      const ortFolder = extensionUrl('/ort/');
+      const ort = await loadOrtFromUrl(`${ortFolder}ort.wasm.min.mjs`);
+      return createEngine({ runtime: createOrtRuntime(ort, 'wasm', { threads, wasmPaths: ortFolder }), store: createPackagedModelStore() });
+    })().catch((error: unknown) => {
+      engine = undefined;
+      throw error;
+    }));
+  const decode = (bytes: Uint8Array, signal: AbortSignal) => decodeImageBrowser(bytes, { signal });
+  return {
+    kind: 'engine',
+    async load(signal) {
+      return createEngineCaptioner(await getEngine(), decode).load(signal);
+    },
+    async caption(bytes, signal) {
+      return createEngineCaptioner(await getEngine(), decode).caption(bytes, signal);
+    },
+  };
+}
+
+export function createBrowserEngineHost(threads = defaultThreads): EngineHost {
+  const store = createPackagedModelStore();
+  let version: Promise<string> | undefined;
+  return createEngineHost({
+    captioner: createBrowserCaptioner(threads),
+    cache: createIndexedDbCache({ maxEntries: 5000 }),
+    modelVersion: () => (version ??= readJson<EngineManifest>(store, 'manifest.json').then((m) => m.version)),
+    threads,
+    queue: { concurrency: 1, maxWaiting: 1000 },
+    fetchLimits: defaultFetchLimits,
+  });
+}

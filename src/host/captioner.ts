@@ -1,0 +1,47 @@
+import type { Engine } from '../engine/engine';
+import type { RgbaImage } from '../engine/image/types';
+import { EngineError } from '../engine/errors';
+import type { CachedCaption } from './cache';
+
+/**
+ * The one captioning interface the engine host talks to, with a real
+ * implementation (the local engine) and a disabled one. Tests bring their own
+ * fake; nothing a user runs ever does.
+ */
+export interface Captioner {
+  readonly kind: 'engine' | 'disabled';
+  /** Creates the model sessions; resolves with the load time in ms. */
+  load(signal?: AbortSignal): Promise<number>;
+  caption(bytes: Uint8Array, signal: AbortSignal): Promise<CachedCaption>;
+}
+
+export function createEngineCaptioner(engine: Engine, decode: (bytes: Uint8Array, signal: AbortSignal) => Promise<RgbaImage>): Captioner {
+  return {
+    kind: 'engine',
+    async load(signal) {
+      const started = performance.now();
+      await engine.ready(signal);
+      return performance.now() - started;
+    },
+    async caption(bytes, signal) {
+      const image = await decode(bytes, signal);
+      const result = await engine.describe(image, { signal });
+      const rows = new Map<number, string[]>();
+      for (const line of result.text) rows.set(line.row, [...(rows.get(line.row) ?? []), line.text]);
+      return {
+        alt: result.alt,
+        confident: result.confident,
+        text: [...rows.entries()].sort((a, b) => a[0] - b[0]).map(([, parts]) => parts.join(' ')),
+        objects: result.objects.map((o) => ({ label: o.label, score: Math.round(o.score * 1000) / 1000 })),
+      };
+    },
+  };
+}
+
+export function createDisabledCaptioner(reason: string): Captioner {
+  return {
+    kind: 'disabled',
+    load: () => Promise.reject(new EngineError('model-load', reason)),
+    caption: () => Promise.reject(new EngineError('model-load', reason)),
+  };
+}

@@ -1,0 +1,114 @@
+import type { Priority } from '../messaging/protocol';
+
+export class QueueOverloadedError extends Error {
+  constructor() {
+    super('too many images are waiting; try again later');
+    this.name = 'QueueOverloadedError';
+  }
+}
+
+export class JobCancelledError extends Error {
+  constructor() {
+    super('cancelled');
+    this.name = 'JobCancelledError';
+  }
+}
+
+export interface JobQueueOptions {
+  /** Jobs running at once. The engine is single-threaded; more only adds memory. */
+  concurrency: number;
+  /** Waiting jobs beyond this are refused, lowest priority first, so memory stays bounded. */
+  maxWaiting: number;
+}
+
+interface Job<T> {
+  key: string;
+  priority: Priority;
+  sequence: number;
+  requesters: Map<string, { resolve: (value: T) => void; reject: (error: unknown) => void }>;
+  controller: AbortController;
+  running: boolean;
+}
+
+export interface JobQueue<T> {
+  /**
+   * Runs `key` once however many requesters ask for it; each gets the result.
+   * The job runs at the most urgent of its requesters' priorities.
+   */
+  enqueue(key: string, priority: Priority, requesterId: string): Promise<T>;
+  /** Withdraws a requester; a job nobody waits for any more is dropped or aborted. */
+  cancel(requesterId: string): void;
+  waiting(): number;
+  running(): number;
+}
+
+export function createJobQueue<T>(run: (key: string, signal: AbortSignal) => Promise<T>, options: JobQueueOptions): JobQueue<T> {
+  const jobs = new Map<string, Job<T>>();
+  const requesterJob = new Map<string, string>();
+  let sequence = 0;
+  let active = 0;
+
+  const waitingJobs = () => [...jobs.values()].filter((job) => !job.running);
+
+  const settle = (job: Job<T>, outcome: { value: T } | { error: unknown }) => {
+    jobs.delete(job.key);
+    for (const [requesterId, requester] of job.requesters) {
+      requesterJob.delete(requesterId);
+      if ('value' in outcome) requester.resolve(outcome.value);
+      else requester.reject(outcome.error);
+    }
+  };
+
+  const pump = () => {
+    while (active < options.concurrency) {
+      const next = waitingJobs().sort((a, b) => a.priority - b.priority || a.sequence - b.sequence)[0];
+      if (!next) return;
+      next.running = true;
+      active++;
+      run(next.key, next.controller.signal)
+        .then(
+          (value) => settle(next, { value }),
+          (error: unknown) => settle(next, { error }),
+        )
+        .finally(() => {
+          active--;
+          pump();
+        });
+    }
+  };
+
+  return {
+    enqueue(key, priority, requesterId) {
+      return new Promise<T>((resolve, reject) => {
+        let job = jobs.get(key);
+        if (!job) {
+          job = { key, priority, sequence: sequence++, requesters: new Map(), controller: new AbortController(), running: false };
+          jobs.set(key, job);
+        }
+        job.priority = Math.min(job.priority, priority) as Priority;
+        job.requesters.set(requesterId, { resolve, reject });
+        requesterJob.set(requesterId, key);
+        const waiting = waitingJobs();
+        if (waiting.length > options.maxWaiting) {
+          const victim = waiting.sort((a, b) => b.priority - a.priority || b.sequence - a.sequence)[0]!;
+          settle(victim, { error: new QueueOverloadedError() });
+        }
+        pump();
+      });
+    },
+    cancel(requesterId) {
+      const key = requesterJob.get(requesterId);
+      if (key === undefined) return;
+      requesterJob.delete(requesterId);
+      const job = jobs.get(key);
+      if (!job) return;
+      job.requesters.get(requesterId)?.reject(new JobCancelledError());
+      job.requesters.delete(requesterId);
+      if (job.requesters.size > 0) return;
+      if (job.running) job.controller.abort();
+      else jobs.delete(key);
+    },
+    waiting: () => waitingJobs().length,
+    running: () => active,
+  };
+}

@@ -1,0 +1,112 @@
+/**
+ * The one message protocol between the extension's contexts. Every request is
+ * `{ type, ...payload }`; every reply is a `Reply<T>`: output, error or
+ * cancel, so no caller ever has to guess what a rejection meant.
+ *
+ *   content script ──caption/cancel──▶ background ──▶ engine host
+ *   popup ──status/cache/settings──▶ background      (offscreen document on
+ *   popup ──page stats──▶ content script               Chrome, background
+ *   background ──toast──▶ content script               page on Firefox)
+ */
+
+export type ErrorCode =
+  | 'bad-request'
+  | 'fetch-failed'
+  | 'timeout'
+  | 'empty-input'
+  | 'corrupt-image'
+  | 'unsupported-format'
+  | 'image-too-small'
+  | 'image-too-large'
+  | 'model-load'
+  | 'inference'
+  | 'overloaded'
+  | 'host-unavailable'
+  | 'disabled'
+  | 'internal';
+
+export type Reply<T> = { output: T } | { error: { code: ErrorCode; message: string } } | { cancel: true };
+
+/** Where the pixels come from. The engine host fetches URLs itself. */
+export type ImageSource =
+  | { kind: 'url'; url: string }
+  /** blob: URLs only resolve in the page, so the content script sends their bytes. */
+  | { kind: 'bytes'; base64: string; mime: string };
+
+export interface CaptionOutput {
+  alt: string;
+  /** False: nothing confident enough to say. */
+  confident: boolean;
+  /** Text read in the image, in reading order, one entry per row. */
+  text: string[];
+  objects: { label: string; score: number }[];
+  /** True when the result came from the cache. */
+  cached: boolean;
+  ms: number;
+}
+
+/** Lower is sooner. Visible images go first. */
+export type Priority = 0 | 1 | 2;
+export const priorities = { visible: 0, nearViewport: 1, background: 2 } as const satisfies Record<string, Priority>;
+
+export type EngineState = 'idle' | 'loading' | 'ready' | 'failed';
+
+export interface EngineStatus {
+  state: EngineState;
+  /** Milliseconds the model took to load, once loaded. */
+  loadMs?: number;
+  error?: string;
+  queued: number;
+  cacheEntries: number;
+  threads: number;
+}
+
+export interface PageStats {
+  found: number;
+  captioned: number;
+  pending: number;
+  failed: number;
+  decorative: number;
+  enabled: boolean;
+}
+
+export interface ToastContent {
+  state: 'working' | 'done' | 'error';
+  description?: string;
+  text?: string[];
+  error?: string;
+}
+
+/** Requests the background answers. */
+export interface BackgroundRequests {
+  'caption': { request: { requestId: string; source: ImageSource; priority: Priority }; response: CaptionOutput };
+  'caption-cancel': { request: { requestId: string }; response: null };
+  'engine-status': { request: Record<string, never>; response: EngineStatus };
+  'cache-clear': { request: Record<string, never>; response: { cleared: number } };
+}
+
+/** Requests the engine host answers; `target` keeps them apart from the rest. */
+export interface EngineHostRequests {
+  'host-caption': { request: { requestId: string; source: ImageSource; priority: Priority; referrer?: string }; response: CaptionOutput };
+  'host-cancel': { request: { requestIds: string[] }; response: null };
+  'host-status': { request: Record<string, never>; response: EngineStatus };
+  'host-cache-clear': { request: Record<string, never>; response: { cleared: number } };
+}
+
+/** Requests a content script answers. */
+export interface ContentRequests {
+  'page-stats': { request: Record<string, never>; response: PageStats };
+  'toast': { request: { toastId: string; content: ToastContent }; response: null };
+}
+
+export type RequestOf<Map, K extends keyof Map> = Map[K] extends { request: infer R } ? R : never;
+export type ResponseOf<Map, K extends keyof Map> = Map[K] extends { response: infer R } ? R : never;
+
+export type Message<Map, K extends keyof Map = keyof Map> = K extends keyof Map ? { type: K } & RequestOf<Map, K> : never;
+
+export type HostMessage = Message<EngineHostRequests> & { target: 'engine-host' };
+
+/** One handler per message type: a map, so a missing handler is a type error. */
+export type HandlerMap<Map, Context> = {
+  [K in keyof Map]: (request: RequestOf<Map, K>, context: Context) => Promise<Reply<ResponseOf<Map, K>>>;
+};

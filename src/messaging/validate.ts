@@ -1,0 +1,48 @@
+import type { ErrorCode, ImageSource, Message, Priority, Reply } from './protocol';
+
+/**
+ * Messages arrive from contexts we do not fully trust (a content script runs
+ * next to hostile pages), so every field is checked before use.
+ */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const maxUrlLength = 8192;
+/** base64 of the largest blob we accept (25 MB) */
+const maxBase64Length = Math.ceil((25 * 1024 * 1024 * 4) / 3) + 4;
+
+export function parseImageSource(value: unknown): ImageSource | undefined {
+  if (!isRecord(value)) return undefined;
+  if (value.kind === 'url' && typeof value.url === 'string' && value.url.length <= maxUrlLength) {
+    if (!/^(https?:|data:image\/)/i.test(value.url)) return undefined;
+    return { kind: 'url', url: value.url };
+  }
+  if (value.kind === 'bytes' && typeof value.base64 === 'string' && typeof value.mime === 'string') {
+    if (value.base64.length > maxBase64Length || !/^[A-Za-z0-9+/]*={0,2}$/.test(value.base64)) return undefined;
+    return { kind: 'bytes', base64: value.base64, mime: value.mime.slice(0, 100) };
+  }
+  return undefined;
+}
+
+export function parsePriority(value: unknown): Priority {
+  return value === 0 || value === 1 || value === 2 ? value : 2;
+}
+
+export function parseRequestId(value: unknown): string | undefined {
+  return typeof value === 'string' && /^[\w-]{1,100}$/.test(value) ? value : undefined;
+}
+
+/** Narrows an unknown message to one of the map's types, without trusting its payload. */
+export function messageType<Map>(value: unknown, handlers: Record<keyof Map, unknown>): Message<Map> | undefined {
+  if (!isRecord(value) || typeof value.type !== 'string') return undefined;
+  return Object.prototype.hasOwnProperty.call(handlers, value.type) ? (value as Message<Map>) : undefined;
+}
+
+export function errorReply(code: ErrorCode, message: string): Reply<never> {
+  return { error: { code, message } };
+}
+
+export function isReply(value: unknown): value is Reply<unknown> {
+  return isRecord(value) && ('output' in value || ('error' in value && isRecord(value.error)) || value.cancel === true);
+}

@@ -1,0 +1,51 @@
+/** Everything the user can set. Stored as one versioned item; see storage.ts. */
+export interface Settings {
+  enabled: boolean;
+  /** Hostnames where the user turned LightCap off. */
+  disabledSites: string[];
+  /** Placed first in every generated alt, so listeners know it is machine-made. May be empty. */
+  prefix: string;
+  /** Treat file names and placeholders ("IMG_1234.jpg", "image") as missing alt. */
+  replaceJunkAlt: boolean;
+  /** Images smaller than this, in CSS pixels on either side, are skipped. */
+  minSize: number;
+}
+
+export const defaultSettings: Settings = {
+  enabled: true,
+  disabledSites: [],
+  prefix: 'Auto-generated: ',
+  replaceJunkAlt: true,
+  minSize: 24,
+};
+
+export const prefixMaxLength = 60;
+export const minSizeRange = { min: 1, max: 512 } as const;
+
+/** Coerces stored or user-entered values into valid settings, so bad storage never breaks a page. */
+export function normaliseSettings(value: Partial<Settings> | null | undefined): Settings {
+  const v = value ?? {};
+  const sites = Array.isArray(v.disabledSites) ? v.disabledSites.filter((s): s is string => typeof s === 'string').map(normaliseSite) : [];
+  const minSize = Number(v.minSize);
+  return {
+    enabled: typeof v.enabled === 'boolean' ? v.enabled : defaultSettings.enabled,
+    disabledSites: [...new Set(sites.filter(Boolean))].slice(0, 5000),
+    prefix: typeof v.prefix === 'string' ? v.prefix.slice(0, prefixMaxLength) : defaultSettings.prefix,
+    replaceJunkAlt: typeof v.replaceJunkAlt === 'boolean' ? v.replaceJunkAlt : defaultSettings.replaceJunkAlt,
+    minSize: Number.isFinite(minSize) ? Math.min(minSizeRange.max, Math.max(minSizeRange.min, Math.round(minSize))) : defaultSettings.minSize,
+  };
+}
+
+export function normaliseSite(hostname: string): string {
+  return hostname.trim().toLowerCase().replace(/^www\./, '');
+}
+
+export function isEnabledFor(settings: Settings, hostname: string): boolean {
+  return settings.enabled && !settings.disabledSites.includes(normaliseSite(hostname));
+}
+
+export function withSite(settings: Settings, hostname: string, enabled: boolean): Settings {
+  const site = normaliseSite(hostname);
+  const others = settings.disabledSites.filter((s) => s !== site);
+  return { ...settings, disabledSites: enabled ? others : [...others, site] };
+}

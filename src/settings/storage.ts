@@ -1,0 +1,27 @@
+import { storage } from '#imports';
+import { defaultSettings, normaliseSettings } from './schema';
+import type { Settings } from './schema';
+
+/**
+ * Versioned so that a later shape change ships a migration in `migrations`
+ * instead of resetting what users chose. Values are normalised on every read,
+ * so a hand-edited or corrupt entry can never break a page.
+ */
+export const settingsItem = storage.defineItem<Settings>('sync:settings', {
+  fallback: defaultSettings,
+  version: 1,
+});
+
+export async function loadSettings(): Promise<Settings> {
+  return normaliseSettings(await settingsItem.getValue());
+}
+
+export async function saveSettings(update: (current: Settings) => Settings): Promise<Settings> {
+  const next = normaliseSettings(update(await loadSettings()));
+  await settingsItem.setValue(next);
+  return next;
+}
+
+export function watchSettings(callback: (settings: Settings) => void): () => void {
+  return settingsItem.watch((value) => callback(normaliseSettings(value)));
+}

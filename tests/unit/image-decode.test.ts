@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import sharp from 'sharp';
+import { checkHeader, defaultDecodeLimits, sniffImage } from '../../src/engine/image/sniff';
+import { decodeImageNode } from '../../src/engine/node/decode';
+import { EngineError } from '../../src/engine/errors';
+import { pngOf } from '../helpers/images';
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof EngineError) return error.code;
+    throw error;
+  }
+  return 'no error';
+}
+
+/** A PNG signature and IHDR claiming the given size, with no pixel data behind it. */
+function pngHeader(width: number, height: number): Uint8Array {
+  const bytes = new Uint8Array(33);
+  bytes.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
+  const view = new DataView(bytes.buffer);
+  view.setUint32(16, width);
+  view.setUint32(20, height);
+  bytes.set([8, 6, 0, 0, 0], 24);
+  return bytes;
+}
+
+describe('sniffImage', () => {
+  it('reads format and size from the headers of real encodings', async () => {
+    const base = sharp({ create: { width: 37, height: 21, channels: 3, background: '#808080' } });
+    expect(sniffImage(new Uint8Array(await base.clone().png().toBuffer()))).toEqual({ format: 'png', width: 37, height: 21 });
+    expect(sniffImage(new Uint8Array(await base.clone().jpeg().toBuffer()))).toEqual({ format: 'jpeg', width: 37, height: 21 });
+    expect(sniffImage(new Uint8Array(await base.clone().gif().toBuffer()))).toEqual({ format: 'gif', width: 37, height: 21 });
+    expect(sniffImage(new Uint8Array(await base.clone().webp().toBuffer()))).toEqual({ format: 'webp', width: 37, height: 21 });
+    expect(sniffImage(new Uint8Array(await base.clone().webp({ lossless: true }).toBuffer()))).toEqual({ format: 'webp', width: 37, height: 21 });
+    expect(sniffImage(new TextEncoder().encode('<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"></svg>')).format).toBe('svg');
+  });
+
+  it('rejects empty and unknown data with typed errors', () => {
+    expect(() => sniffImage(new Uint8Array())).toThrow(expect.objectContaining({ code: 'empty-input' }));
+    expect(() => sniffImage(new TextEncoder().encode('%PDF-1.7 not an image'))).toThrow(expect.objectContaining({ code: 'unsupported-format' }));
+  });
+
+  it('refuses a 30000x30000 decompression bomb from its header alone', () => {
+    const header = sniffImage(pngHeader(30000, 30000));
+    expect(header).toEqual({ format: 'png', width: 30000, height: 30000 });
+    expect(() => checkHeader(header, 33, defaultDecodeLimits)).toThrow(expect.objectContaining({ code: 'image-too-large' }));
+  });
+});
+
+describe('decodeImageNode', () => {
+  it('decodes to RGBA at the original size', async () => {
+    const image = await decodeImageNode(await pngOf(40, 30, '#ff0000'));
+    expect([image.width, image.height, image.data.length]).toEqual([40, 30, 40 * 30 * 4]);
+    expect([...image.data.subarray(0, 4)]).toEqual([255, 0, 0, 255]);
+  });
+
+  it('downscales large images so the longer side is at most maxSide', async () => {
+    const image = await decodeImageNode(await pngOf(3000, 1500, '#00ff00'));
+    expect([image.width, image.height]).toEqual([2048, 1024]);
+  });
+
+  it('gives typed errors for zero-byte, truncated, corrupt, unsupported, tiny and bomb inputs', async () => {
+    const jpeg = new Uint8Array(await sharp({ create: { width: 64, height: 64, channels: 3, background: '#123456' } }).jpeg().toBuffer());
+    expect(await codeOf(decodeImageNode(new Uint8Array()))).toBe('empty-input');
+    expect(await codeOf(decodeImageNode(jpeg.subarray(0, 40)))).toBe('corrupt-image');
+    const garbage = jpeg.slice();
+    garbage.fill(7, 20);
+    expect(await codeOf(decodeImageNode(garbage))).toBe('corrupt-image');
+    expect(await codeOf(decodeImageNode(new TextEncoder().encode('hello, world')))).toBe('unsupported-format');
+    expect(await codeOf(decodeImageNode(await pngOf(1, 1, '#000000')))).toBe('image-too-small');
+    expect(await codeOf(decodeImageNode(pngHeader(30000, 30000)))).toBe('image-too-large');
+  });
+
+  it('takes the first frame of an animated GIF', async () => {
+    const red = await sharp({ create: { width: 16, height: 16, channels: 4, background: '#ff0000' } }).png().toBuffer();
+    const blue = await sharp({ create: { width: 16, height: 16, channels: 4, background: '#0000ff' } }).png().toBuffer();
+    const gif = new Uint8Array(await sharp([red, blue], { join: { animated: true } }).gif().toBuffer());
+    expect((await sharp(gif).metadata()).pages).toBe(2);
+    const image = await decodeImageNode(gif);
+    expect([image.width, image.height]).toEqual([16, 16]);
+    expect([...image.data.subarray(0, 3)]).toEqual([255, 0, 0]);
+  });
+});
