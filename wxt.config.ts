@@ -13,13 +13,19 @@ function shippedModelFiles(): string[] {
   const manifest = read('manifest.json') as { detector: string; ocr: string };
   const folder = (path: string) => path.slice(0, path.lastIndexOf('/') + 1);
   const detector = read(manifest.detector) as { file: string };
-  const ocr = read(manifest.ocr) as { detection: { file: string }; classifier: { file: string }; recognition: { file: string; dictionary: string } };
+  const ocr = read(manifest.ocr) as {
+    detection: { file: string };
+    classifier: { file: string };
+    recognition: { file: string; dictionary: string };
+    segmentation?: { lexicon: string };
+  };
   return [
     'manifest.json',
     manifest.detector,
     folder(manifest.detector) + detector.file,
     manifest.ocr,
     ...[ocr.detection.file, ocr.classifier.file, ocr.recognition.file, ocr.recognition.dictionary].map((f) => folder(manifest.ocr) + f),
+    ...(ocr.segmentation ? [ocr.segmentation.lexicon] : []),
   ];
 }
 

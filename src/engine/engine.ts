@@ -159,6 +159,7 @@ async function loadModels(runtime: InferenceRuntime, store: ModelStore, manifest
       classifier: await store.bytes(ocrFolder + ocrConfig.classifier.file),
       recognition: await store.bytes(ocrFolder + ocrConfig.recognition.file),
       dictionary: await store.text(ocrFolder + ocrConfig.recognition.dictionary),
+      lexicon: ocrConfig.segmentation ? await readJson<string[]>(store, ocrConfig.segmentation.lexicon) : undefined,
     },
     ocrConfig,
   );

@@ -28,7 +28,31 @@ export function lineCrop(box: Quad, padding = 0): LineCrop {
 }
 
 /**
- * Grows a box on all four sides by `fraction` of its shorter side. PP-OCR's
+ * How much margin each box may get: `fraction` of its height, but never more
+ * than half the free space to the nearest box above or below it, so a
+ * padded crop of dense scene text does not take in the neighbouring line.
+ */
+export function freeMargins(boxes: readonly Quad[], fraction: number): number[] {
+  const bounds = boxes.map((quad) => {
+    const xs = quad.map((p) => p.x);
+    const ys = quad.map((p) => p.y);
+    return { left: Math.min(...xs), right: Math.max(...xs), top: Math.min(...ys), bottom: Math.max(...ys) };
+  });
+  return bounds.map((box, i) => {
+    let free = Infinity;
+    bounds.forEach((other, j) => {
+      if (i === j || other.right <= box.left || other.left >= box.right) return;
+      if (other.bottom <= box.top) free = Math.min(free, box.top - other.bottom);
+      else if (other.top >= box.bottom) free = Math.min(free, other.top - box.bottom);
+      else free = 0;
+    });
+    const height = box.bottom - box.top;
+    return height > 0 ? Math.min(fraction, free / 2 / height) : 0;
+  });
+}
+
+/**
+ * Grows a box across the line, on both sides, by `fraction` of its height. PP-OCR's
  * recogniser only emits word spaces when the text has some margin around it
  * (measured: "OPEN24HOURS" on a tight crop, "OPEN 24 HOURS" with 0.3).
  */

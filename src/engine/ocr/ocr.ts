@@ -8,10 +8,12 @@ import { dbPostprocess } from './db-postprocess';
 import type { DbPostprocessOptions } from './db-postprocess';
 import type { Quad } from './geometry';
 import { distance } from './geometry';
-import { lineCrop, sampleQuadInto } from './crop';
+import { freeMargins, lineCrop, sampleQuadInto } from './crop';
 import { ctcGreedyDecode } from './ctc';
 import type { CtcWord } from './ctc';
 import { readingOrder } from './reading-order';
+import { createSegmenter, defaultSegmenterOptions } from './segment';
+import type { Segmenter, SegmenterOptions } from './segment';
 
 /** models/ocr/ocr.json: everything about the OCR models that is not code. */
 export interface OcrConfig {
@@ -42,7 +44,7 @@ export interface OcrConfig {
     /** PaddleOCR appends a space class after the dictionary. */
     appendSpace: boolean;
     height: number;
-    /** Margin added around each detected box, as a fraction of its height; see padQuad. */
+    /** Margin added above and below each line, as a fraction of its height, where there is room; see freeMargins. */
     padding: number;
     /** Lines are padded to at least this width, as in training. */
     minWidth: number;
@@ -53,6 +55,8 @@ export interface OcrConfig {
     gapRatio: number;
     minGapSteps: number;
   };
+  /** Optional: re-split words read without spaces, with this frequency-ranked word list (a models-root path). */
+  segmentation?: { lexicon: string } & Partial<SegmenterOptions>;
   filter: {
     /** Mean character probability below which a whole line is dropped. */
     minLineConfidence: number;
@@ -95,6 +99,8 @@ export interface OcrModelFiles {
   classifier: Uint8Array;
   recognition: Uint8Array;
   dictionary: string;
+  /** Words by frequency, most frequent first; enables segmentation. */
+  lexicon?: readonly string[];
 }
 
 export interface TextReader {
@@ -113,6 +119,8 @@ export async function createTextReader(
   const recognition = await runtime.createSession('ocr-recognition', files.recognition, signal);
   const characters = files.dictionary.split(/\r?\n/).filter((line, i, all) => line.length > 0 || i < all.length - 1);
   if (config.recognition.appendSpace) characters.push(' ');
+  const { lexicon: _lexiconPath, ...segmenterOverrides } = config.segmentation ?? { lexicon: '' };
+  const segmenter = files.lexicon ? createSegmenter(files.lexicon, { ...defaultSegmenterOptions, ...segmenterOverrides }) : undefined;
   const now = () => performance.now();
 
   return {
@@ -124,7 +132,8 @@ export async function createTextReader(
       timings.detection = now() - start;
       if (boxes.length === 0) return { lines: [], timings };
 
-      const crops = boxes.map((quad) => lineCrop(quad, config.recognition.padding));
+      const margins = freeMargins(boxes, config.recognition.padding);
+      const crops = boxes.map((quad, i) => lineCrop(quad, margins[i]));
       start = now();
       const upsideDown = await classifyDirection(classifier, image, crops, config, signal);
       timings.classification = now() - start;
@@ -134,7 +143,8 @@ export async function createTextReader(
       timings.recognition = now() - start;
       timings.lines = crops.length;
 
-      const kept = read.flatMap((line) => confidentPart(line, config.filter) ?? []);
+      const split = segmenter ? read.map((line) => resegment(line, segmenter)) : read;
+      const kept = split.flatMap((line) => confidentPart(line, config.filter) ?? []);
       const rows = readingOrder(kept).slice(0, config.filter.maxLines);
       const lines = rows.flatMap((row, index) => row.items.map((line) => ({ ...line, row: index })));
       return { lines, timings };
@@ -223,6 +233,12 @@ async function recognise(
     });
   }
   return results;
+}
+
+/** Re-splits glued words; the pieces keep their word's confidence. */
+export function resegment(line: TextLine, segmenter: Segmenter): TextLine {
+  const words = line.words.flatMap((word) => segmenter.split(word.text).map((text) => ({ text, confidence: word.confidence })));
+  return { ...line, words, text: words.map((w) => w.text).join(' ') };
 }
 
 /**
