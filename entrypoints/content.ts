@@ -1,0 +1,64 @@
+import { browser } from 'wxt/browser';
+import { createPageCaptioner, createToastController } from '@/src/page';
+import type { CaptionClient } from '@/src/page';
+import { loadSettings, watchSettings } from '@/src/settings/storage';
+import type { CaptionOutput, ContentRequests, HandlerMap, Reply } from '@/src/messaging/protocol';
+import { isReply, messageType } from '@/src/messaging/validate';
+
+export default defineContentScript({
+  matches: ['<all_urls>'],
+  allFrames: true,
+  runAt: 'document_idle',
+  async main(ctx) {
+    const client: CaptionClient = async (request, signal) => {
+      const onAbort = () => void browser.runtime.sendMessage({ type: 'caption-cancel', requestId: request.requestId }).catch(() => undefined);
+      signal.addEventListener('abort', onAbort, { once: true });
+      try {
+        const reply: unknown = await browser.runtime.sendMessage({ type: 'caption', ...request });
+        if (isReply(reply)) return reply as Reply<CaptionOutput>;
+        return { error: { code: 'host-unavailable', message: 'no answer from the extension' } };
+      } catch {
+        // The service worker restarted or the extension was updated; the page logic retries.
+        return { error: { code: 'host-unavailable', message: 'the extension was restarting' } };
+      } finally {
+        signal.removeEventListener('abort', onAbort);
+      }
+    };
+
+    const captioner = createPageCaptioner({
+      document,
+      settings: await loadSettings(),
+      client,
+      hostname: location.hostname,
+    });
+    const toasts = createToastController(document);
+
+    const handlers: HandlerMap<ContentRequests, undefined> = {
+      'page-stats': async () => ({ output: captioner.stats() }),
+      toast: async (request) => {
+        toasts.show(request.toastId, request.content);
+        return { output: null };
+      },
+    };
+    const onMessage = (message: unknown, sender: { id?: string }) => {
+      if (sender.id !== browser.runtime.id) return undefined;
+      const typed = messageType<ContentRequests>(message, handlers);
+      if (!typed) return undefined;
+      // Only the top frame answers stats; the toast goes to the frame the menu was opened in.
+      if (typed.type === 'page-stats' && window !== window.top) return undefined;
+      return (handlers[typed.type] as (request: unknown, context: undefined) => Promise<unknown>)(typed, undefined);
+    };
+    browser.runtime.onMessage.addListener(onMessage);
+
+    const unwatch = watchSettings((settings) => captioner.updateSettings(settings));
+    captioner.start();
+    ctx.addEventListener(window, 'popstate', () => captioner.rescan());
+
+    ctx.onInvalidated(() => {
+      unwatch();
+      browser.runtime.onMessage.removeListener(onMessage);
+      toasts.close();
+      captioner.stop();
+    });
+  },
+});

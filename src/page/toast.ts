@@ -1,0 +1,354 @@
+import type { ToastContent } from '../messaging/protocol';
+
+/**
+ * The in-page toast for "Describe image with LightCap". It lives in a closed
+ * shadow root so page styles and scripts cannot restyle or read it, and every
+ * piece of text goes in through textContent.
+ */
+
+export const toastHostId = 'lightcap-toast-host';
+
+export interface ToastLabels {
+  title: string;
+  working: string;
+  textHeading: string;
+  copy: string;
+  copied: string;
+  copyFailed: string;
+  close: string;
+  errorPrefix: string;
+}
+
+export const defaultToastLabels: ToastLabels = {
+  title: 'LightCap Alt',
+  working: 'Describing image…',
+  textHeading: 'Text in the image:',
+  copy: 'Copy',
+  copied: 'Copied',
+  copyFailed: 'Copy failed',
+  close: 'Close',
+  errorPrefix: 'Could not describe the image: ',
+};
+
+export interface ToastOptions {
+  labels?: Partial<ToastLabels>;
+  /** Defaults to navigator.clipboard.writeText, then a hidden textarea and execCommand('copy'). */
+  writeClipboard?: (text: string) => Promise<void>;
+  /**
+   * A live region announces changes, not what it held when inserted, so the
+   * first message is set this long after the region is in the page.
+   */
+  announceDelayMs?: number;
+}
+
+/** The toast's parts. The shadow root is closed, so tests and the entrypoint reach them through this. */
+export interface ToastHandle {
+  toastId: string;
+  host: HTMLElement;
+  dialog: HTMLElement;
+  /** role=status, aria-live=polite: the status line, then the description and the text. */
+  live: HTMLElement;
+  status: HTMLElement;
+  description: HTMLElement;
+  textHeading: HTMLElement;
+  textList: HTMLElement;
+  copyButton: HTMLButtonElement;
+  closeButton: HTMLButtonElement;
+  /** Copies description and text; resolves to whether the copy worked. */
+  copy(): Promise<boolean>;
+}
+
+export interface ToastController {
+  /**
+   * Shows or updates the toast. A 'working' message for a new id replaces the
+   * current toast; results for an id that is not the current one (an older
+   * request, or a toast the user closed) are ignored and return undefined.
+   */
+  show(toastId: string, content: ToastContent): ToastHandle | undefined;
+  /** Closes the toast; focus goes back where it was if it was inside the toast. */
+  close(): void;
+  current(): ToastHandle | undefined;
+}
+
+const styles = `
+:host { all: initial; }
+.toast {
+  position: fixed; right: 16px; bottom: 16px; z-index: 2147483647;
+  box-sizing: border-box; max-width: min(28rem, calc(100vw - 32px)); max-height: calc(100vh - 32px); overflow: auto;
+  padding: 12px 14px; border-radius: 8px; border: 2px solid #ffffff;
+  background: #1d1d22; color: #ffffff; box-shadow: 0 4px 18px rgba(0, 0, 0, 0.35);
+  font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; text-align: start;
+}
+.toast:focus { outline: 3px solid #8ab4ff; outline-offset: 2px; }
+.title { margin: 0 0 6px; font-size: 13px; font-weight: 600; letter-spacing: 0.02em; color: #d8d8e0; }
+.description { margin: 0; white-space: pre-wrap; overflow-wrap: anywhere; }
+.text-heading { margin: 8px 0 2px; font-weight: 600; }
+.text-list { margin: 0; padding-inline-start: 1.2em; overflow-wrap: anywhere; }
+.actions { display: flex; gap: 8px; justify-content: flex-end; margin-top: 10px; }
+button {
+  font: inherit; cursor: pointer; padding: 4px 12px; min-height: 32px; border-radius: 6px;
+  border: 1px solid #ffffff; background: #ffffff; color: #1d1d22;
+}
+button.secondary { background: transparent; color: #ffffff; }
+button:focus-visible { outline: 3px solid #8ab4ff; outline-offset: 2px; }
+[hidden] { display: none !important; }
+@media (forced-colors: active) {
+  .toast { border-color: CanvasText; }
+  button { border-color: ButtonText; }
+}
+`;
+
+export function createToastController(document: Document, options: ToastOptions = {}): ToastController {
+  const labels: ToastLabels = { ...defaultToastLabels, ...options.labels };
+  const announceDelayMs = options.announceDelayMs ?? 100;
+  /** Ids the user closed: their late results must not bring the toast back. */
+  const closedIds = new Set<string>();
+  let current: (ToastHandle & { lastContent: ToastContent }) | undefined;
+  let returnFocusTo: Element | null = null;
+  let announceTimer: ReturnType<typeof setTimeout> | undefined;
+
+  const view = document.defaultView;
+
+  const writeClipboard = async (text: string, handle: ToastHandle): Promise<void> => {
+    if (options.writeClipboard) return options.writeClipboard(text);
+    const clipboard = view?.navigator.clipboard;
+    if (clipboard) {
+      try {
+        await clipboard.writeText(text);
+        return;
+      } catch {
+        // Denied without a user gesture or by a permissions policy: try the old way.
+      }
+    }
+    if (!copyWithTextarea(handle.dialog, text, handle.copyButton)) throw new Error('copy failed');
+  };
+
+  const focusInside = (handle: ToastHandle) => document.activeElement === handle.host;
+
+  const remove = (restoreFocus: boolean) => {
+    if (announceTimer !== undefined) clearTimeout(announceTimer);
+    announceTimer = undefined;
+    if (!current) return;
+    const handle = current;
+    const hadFocus = focusInside(handle);
+    handle.host.remove();
+    current = undefined;
+    if (restoreFocus && hadFocus && returnFocusTo && returnFocusTo.isConnected && 'focus' in returnFocusTo) {
+      (returnFocusTo as HTMLElement).focus({ preventScroll: true });
+    }
+    returnFocusTo = null;
+  };
+
+  const close = () => {
+    if (current) closedIds.add(current.toastId);
+    remove(true);
+  };
+
+  const build = (toastId: string): ToastHandle & { lastContent: ToastContent } => {
+    document.getElementById(toastHostId)?.remove();
+    const host = document.createElement('div');
+    host.id = toastHostId;
+    host.style.setProperty('all', 'initial', 'important');
+    const shadow = host.attachShadow({ mode: 'closed' });
+    addStyles(shadow, styles);
+
+    const make = <K extends keyof HTMLElementTagNameMap>(tag: K, className?: string): HTMLElementTagNameMap[K] => {
+      const element = document.createElement(tag);
+      if (className) element.className = className;
+      return element;
+    };
+
+    const dialog = make('div', 'toast');
+    dialog.setAttribute('role', 'dialog');
+    dialog.setAttribute('aria-modal', 'false');
+    dialog.tabIndex = -1;
+    const title = make('p', 'title');
+    title.id = 'lightcap-toast-title';
+    title.textContent = labels.title;
+    dialog.setAttribute('aria-labelledby', title.id);
+
+    const live = make('div', 'live');
+    live.setAttribute('role', 'status');
+    live.setAttribute('aria-live', 'polite');
+    live.setAttribute('aria-atomic', 'true');
+    const status = make('p', 'description');
+    const description = make('p', 'description');
+    description.setAttribute('dir', 'auto');
+    description.hidden = true;
+    const textHeading = make('p', 'text-heading');
+    textHeading.textContent = labels.textHeading;
+    textHeading.hidden = true;
+    const textList = make('ul', 'text-list');
+    textList.setAttribute('dir', 'auto');
+    textList.hidden = true;
+    live.append(status, description, textHeading, textList);
+
+    const actions = make('div', 'actions');
+    const copyButton = make('button');
+    copyButton.type = 'button';
+    copyButton.textContent = labels.copy;
+    copyButton.hidden = true;
+    const closeButton = make('button', 'secondary');
+    closeButton.type = 'button';
+    closeButton.textContent = labels.close;
+    actions.append(copyButton, closeButton);
+
+    dialog.append(title, live, actions);
+    shadow.append(dialog);
+
+    const handle: ToastHandle & { lastContent: ToastContent } = {
+      toastId,
+      host,
+      dialog,
+      live,
+      status,
+      description,
+      textHeading,
+      textList,
+      copyButton,
+      closeButton,
+      lastContent: { state: 'working' },
+      async copy() {
+        const text = clipboardText(handle.lastContent);
+        if (!text) return false;
+        let copied = true;
+        try {
+          await writeClipboard(text, handle);
+        } catch {
+          copied = false;
+        }
+        if (current === handle) copyButton.textContent = copied ? labels.copied : labels.copyFailed;
+        return copied;
+      },
+    };
+
+    copyButton.addEventListener('click', () => void handle.copy());
+    closeButton.addEventListener('click', () => close());
+    dialog.addEventListener('keydown', (event) => {
+      if (event.key !== 'Escape') return;
+      event.stopPropagation();
+      event.preventDefault();
+      close();
+    });
+
+    // The documentElement, not body: single-page apps replace body wholesale.
+    document.documentElement.append(host);
+    return handle;
+  };
+
+  const render = (handle: ToastHandle & { lastContent: ToastContent }, content: ToastContent) => {
+    handle.lastContent = content;
+    handle.host.dataset.state = content.state;
+    if (announceTimer !== undefined) clearTimeout(announceTimer);
+    announceTimer = undefined;
+
+    const lines = (content.text ?? []).map((line) => line.trim()).filter(Boolean);
+    const done = content.state === 'done';
+    handle.description.hidden = !done;
+    handle.textHeading.hidden = !done || lines.length === 0;
+    handle.textList.hidden = !done || lines.length === 0;
+    handle.copyButton.hidden = !done || clipboardText(content) === '';
+    handle.copyButton.textContent = labels.copy;
+    handle.textList.replaceChildren(
+      ...(done ? lines : []).map((line) => {
+        const item = document.createElement('li');
+        item.textContent = line;
+        return item;
+      }),
+    );
+
+    if (content.state === 'working') {
+      handle.status.hidden = false;
+      handle.description.textContent = '';
+      // Set after a delay so the region exists before its text changes.
+      handle.status.textContent = '';
+      announceTimer = setTimeout(() => {
+        announceTimer = undefined;
+        if (current === handle && handle.lastContent.state === 'working') handle.status.textContent = labels.working;
+      }, announceDelayMs);
+      return;
+    }
+
+    // Focus first, then change the live region, so the region's polite
+    // announcement queues after the focus announcement instead of being cut off by it.
+    handle.dialog.focus({ preventScroll: true });
+    if (done) {
+      handle.status.hidden = true;
+      handle.status.textContent = '';
+      handle.description.textContent = content.description?.trim() ?? '';
+    } else {
+      handle.status.hidden = false;
+      handle.status.textContent = labels.errorPrefix + (content.error?.trim() || 'unknown error');
+    }
+  };
+
+  return {
+    show(toastId, content) {
+      if (closedIds.has(toastId)) return undefined;
+      if (!current || current.toastId !== toastId) {
+        // Only a new request replaces the toast; a late result of an older one does not.
+        if (current && content.state !== 'working') return undefined;
+        const active = document.activeElement;
+        const previousFocus = current ? returnFocusTo : active && active !== document.body ? active : null;
+        remove(false);
+        returnFocusTo = previousFocus;
+        current = build(toastId);
+      }
+      render(current, content);
+      return current;
+    },
+    close,
+    current: () => current,
+  };
+}
+
+/** What Copy puts on the clipboard: the description, then the text read in the image. */
+export function clipboardText(content: ToastContent): string {
+  const description = content.description?.trim() ?? '';
+  const lines = (content.text ?? []).map((line) => line.trim()).filter(Boolean);
+  if (lines.length === 0) return description;
+  return [description, lines.join('\n')].filter(Boolean).join('\n\n');
+}
+
+function addStyles(shadow: ShadowRoot, css: string): void {
+  const view = shadow.ownerDocument.defaultView;
+  // A constructed sheet is not subject to the page's style-src CSP; a <style>
+  // element is the fallback where constructing one fails (some Firefox content-script contexts).
+  try {
+    if (view && 'adoptedStyleSheets' in shadow) {
+      const sheet = new view.CSSStyleSheet();
+      sheet.replaceSync(css);
+      shadow.adoptedStyleSheets = [sheet];
+      return;
+    }
+  } catch {
+    // fall through
+  }
+  const style = shadow.ownerDocument.createElement('style');
+  style.textContent = css;
+  shadow.append(style);
+}
+
+function copyWithTextarea(container: HTMLElement, text: string, refocus: HTMLElement): boolean {
+  const document = container.ownerDocument;
+  const area = document.createElement('textarea');
+  area.value = text;
+  area.setAttribute('readonly', '');
+  area.setAttribute('aria-hidden', 'true');
+  area.tabIndex = -1;
+  area.style.setProperty('position', 'fixed');
+  area.style.setProperty('opacity', '0');
+  area.style.setProperty('pointer-events', 'none');
+  container.append(area);
+  area.select();
+  let copied = false;
+  try {
+    copied = document.execCommand('copy');
+  } catch {
+    copied = false;
+  }
+  area.remove();
+  // select() moved focus into the textarea; give it back to the button the user pressed.
+  refocus.focus({ preventScroll: true });
+  return copied;
+}

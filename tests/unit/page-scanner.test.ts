@@ -1,0 +1,666 @@
+// @vitest-environment happy-dom
+import { afterEach, describe, expect, it } from 'vitest';
+import type { CaptionOutput, Reply } from '../../src/messaging/protocol';
+import { createPageCaptioner, intersectionViewport } from '../../src/page/scanner';
+import type { CaptionClient, CaptionLimits, CaptionRequest, PageCaptioner } from '../../src/page/scanner';
+import type { Geometry, Proximity } from '../../src/page/qualify';
+import { defaultSettings } from '../../src/settings/schema';
+import type { Settings } from '../../src/settings/schema';
+
+// ---------------------------------------------------------------------------
+// Fakes
+
+/** Layout from data-test-* attributes (not in the observer's attribute filter, so changing them is silent). */
+const testGeometry: Geometry = {
+  rect: (element) => ({ width: Number(element.getAttribute('data-test-w') ?? 200), height: Number(element.getAttribute('data-test-h') ?? 200) }),
+  isRendered: (element) => !element.hasAttribute('data-test-unrendered'),
+  naturalSize: (element) => (element.localName === 'img' ? { width: 400, height: 400 } : undefined),
+  isLoaded: (element) => !element.hasAttribute('data-test-unloaded'),
+  proximity: (element) => (element.getAttribute('data-test-proximity') as Proximity | null) ?? 'visible',
+};
+
+function fakeViewport() {
+  let report: ((element: Element, proximity: Proximity) => void) | undefined;
+  const observed = new Set<Element>();
+  return {
+    observed,
+    factory: (_document: Document, onChange: (element: Element, proximity: Proximity) => void) => {
+      report = onChange;
+      return { observe: (element: Element) => observed.add(element), unobserve: (element: Element) => observed.delete(element), disconnect: () => observed.clear() };
+    },
+    move(element: Element, proximity: Proximity) {
+      report?.(element, proximity);
+    },
+  };
+}
+
+interface Call {
+  request: CaptionRequest;
+  signal: AbortSignal;
+  resolve(reply: Reply<CaptionOutput>): void;
+}
+
+const output = (alt: string, confident = true): Reply<CaptionOutput> => ({ output: { alt, confident, text: [], objects: [], cached: false, ms: 5 } });
+
+/** Records every request; replies come from `auto` (by URL) or from the test, one call at a time. */
+function fakeClient(auto?: (url: string, attempt: number) => Reply<CaptionOutput> | undefined) {
+  const calls: Call[] = [];
+  const attempts = new Map<string, number>();
+  const client: CaptionClient = (request, signal) =>
+    new Promise((resolve) => {
+      const url = urlOf(request);
+      const attempt = (attempts.get(url) ?? 0) + 1;
+      attempts.set(url, attempt);
+      calls.push({ request, signal, resolve });
+      const reply = auto?.(url, attempt);
+      if (reply) resolve(reply);
+      signal.addEventListener('abort', () => resolve({ cancel: true }));
+    });
+  return {
+    client,
+    calls,
+    urls: () => calls.map((call) => urlOf(call.request)),
+    open: () => calls.filter((call) => !call.signal.aborted),
+    reply(url: string, reply: Reply<CaptionOutput>) {
+      const call = calls.find((candidate) => urlOf(candidate.request) === url);
+      if (!call) throw new Error(`no request for ${url}`);
+      call.resolve(reply);
+    },
+  };
+}
+
+function urlOf(request: CaptionRequest): string {
+  return request.source.kind === 'url' ? request.source.url : `bytes:${request.source.mime}`;
+}
+
+/** Lets timers, observers and promises run. */
+async function settle(rounds = 6): Promise<void> {
+  for (let i = 0; i < rounds; i++) await new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+const captioners: PageCaptioner[] = [];
+
+function setup(html: string, options: { settings?: Partial<Settings>; limits?: Partial<CaptionLimits>; client?: ReturnType<typeof fakeClient>; fetchBlob?: (url: string) => Promise<Blob> } = {}) {
+  document.body.innerHTML = html;
+  const viewport = fakeViewport();
+  const fake = options.client ?? fakeClient((url) => output(`Description of ${url.slice(url.lastIndexOf('/') + 1)}`));
+  const settings: Settings = { ...defaultSettings, ...options.settings };
+  const captioner = createPageCaptioner({
+    document,
+    settings,
+    client: fake.client,
+    hostname: 'www.example.com',
+    geometry: testGeometry,
+    viewport: viewport.factory,
+    limits: { retryBaseMs: 1, statsDelayMs: 0, ...options.limits },
+    ...(options.fetchBlob ? { fetchBlob: options.fetchBlob } : {}),
+  });
+  captioners.push(captioner);
+  return { captioner, fake, viewport, settings };
+}
+
+const byId = (id: string): HTMLElement => {
+  const element = document.getElementById(id);
+  if (!element) throw new Error(`no #${id}`);
+  return element;
+};
+
+const url = (name: string) => `https://images.example.com/${name}`;
+
+afterEach(() => {
+  for (const captioner of captioners.splice(0)) captioner.stop();
+  document.body.innerHTML = '';
+});
+
+// ---------------------------------------------------------------------------
+
+describe('captioning', () => {
+  it('captions images without alt and leaves decorative and authored ones alone', async () => {
+    const { captioner, fake } = setup(`
+      <img id="a" src="${url('a.jpg')}">
+      <img id="b" alt="" src="${url('b.jpg')}">
+      <img id="c" alt="A red bicycle" src="${url('c.jpg')}">
+      <img id="d" role="presentation" src="${url('d.jpg')}">`);
+    captioner.start();
+    await settle();
+    expect(fake.urls()).toEqual([url('a.jpg')]);
+    expect(fake.calls[0]?.request.priority).toBe(0);
+    expect(fake.calls[0]?.request.requestId).toMatch(/^[\w-]{1,100}$/);
+    expect(byId('a').getAttribute('alt')).toBe('Auto-generated: Description of a.jpg');
+    expect(byId('a').getAttribute('data-lightcap')).toBe('generated');
+    expect(byId('b').getAttribute('alt')).toBe('');
+    expect(byId('c').getAttribute('alt')).toBe('A red bicycle');
+    expect(byId('d').hasAttribute('alt')).toBe(false);
+    expect(captioner.stats()).toEqual({ found: 1, captioned: 1, pending: 0, failed: 0, decorative: 2, enabled: true });
+  });
+
+  it('marks images pending while their request is open', async () => {
+    const fake = fakeClient();
+    const { captioner } = setup(`<img id="a" src="${url('a.jpg')}">`, { client: fake });
+    captioner.start();
+    await settle();
+    expect(byId('a').getAttribute('data-lightcap')).toBe('pending');
+    expect(byId('a').hasAttribute('alt')).toBe(false);
+    expect(captioner.stats()).toMatchObject({ found: 1, pending: 1, captioned: 0 });
+    fake.reply(url('a.jpg'), output('A cat'));
+    await settle();
+    expect(byId('a').getAttribute('alt')).toBe('Auto-generated: A cat');
+  });
+
+  it('replaces junk alts', async () => {
+    const { captioner, fake } = setup(`<img id="a" alt="IMG_1234.jpg" src="${url('a.jpg')}">`);
+    captioner.start();
+    await settle();
+    expect(fake.urls()).toEqual([url('a.jpg')]);
+    expect(byId('a').getAttribute('alt')).toBe('Auto-generated: Description of a.jpg');
+  });
+
+  it('sends one request per URL and gives the result to every image showing it', async () => {
+    const fake = fakeClient();
+    const { captioner } = setup(`
+      <img id="a" src="${url('same.jpg')}"><img id="b" src="${url('same.jpg')}"><input id="c" type="image" src="${url('same.jpg')}">`, { client: fake });
+    captioner.start();
+    await settle();
+    expect(fake.urls()).toEqual([url('same.jpg')]);
+    fake.reply(url('same.jpg'), output('A lighthouse'));
+    await settle();
+    for (const id of ['a', 'b', 'c']) expect(byId(id).getAttribute('alt')).toBe('Auto-generated: A lighthouse');
+    expect(captioner.stats().captioned).toBe(3);
+
+    // A later image with the same URL is answered from the page's cache.
+    const late = document.createElement('img');
+    late.src = url('same.jpg');
+    document.body.append(late);
+    await settle();
+    expect(late.getAttribute('alt')).toBe('Auto-generated: A lighthouse');
+    expect(fake.calls).toHaveLength(1);
+  });
+
+  it('leaves no alt and marks failed when the result is not confident', async () => {
+    const { captioner } = setup(`<img id="a" src="${url('a.jpg')}">`, { client: fakeClient(() => output('maybe a thing', false)) });
+    captioner.start();
+    await settle();
+    expect(byId('a').hasAttribute('alt')).toBe(false);
+    expect(byId('a').getAttribute('data-lightcap')).toBe('failed');
+    expect(captioner.stats()).toMatchObject({ found: 1, failed: 1, captioned: 0 });
+  });
+
+  it('marks failed on an error and keeps the junk alt the author had', async () => {
+    const fake = fakeClient(() => ({ error: { code: 'corrupt-image', message: 'bad' } }));
+    const { captioner } = setup(`<img id="a" alt="DSC_0042.JPG" src="${url('a.jpg')}">`, { client: fake });
+    captioner.start();
+    await settle();
+    expect(fake.calls).toHaveLength(1);
+    expect(byId('a').getAttribute('alt')).toBe('DSC_0042.JPG');
+    expect(byId('a').getAttribute('data-lightcap')).toBe('failed');
+  });
+
+  it('does nothing while the site is off, and starts when it is turned on', async () => {
+    const { captioner, fake, settings } = setup(`<img id="a" src="${url('a.jpg')}">`, { settings: { disabledSites: ['example.com'] } });
+    captioner.start();
+    await settle();
+    expect(fake.calls).toHaveLength(0);
+    expect(captioner.stats().enabled).toBe(false);
+    captioner.updateSettings({ ...settings, disabledSites: [] });
+    await settle();
+    expect(byId('a').getAttribute('alt')).toBe('Auto-generated: Description of a.jpg');
+    expect(captioner.stats().enabled).toBe(true);
+  });
+
+  it('waits for an image to load', async () => {
+    const { captioner, fake } = setup(`<img id="a" data-test-unloaded src="${url('a.jpg')}">`);
+    captioner.start();
+    await settle();
+    expect(fake.calls).toHaveLength(0);
+    const image = byId('a');
+    image.removeAttribute('data-test-unloaded');
+    image.dispatchEvent(new Event('load'));
+    await settle();
+    expect(fake.urls()).toEqual([url('a.jpg')]);
+  });
+});
+
+describe('scheduling', () => {
+  it('asks for visible images first, then near, then far', async () => {
+    const fake = fakeClient();
+    const { captioner } = setup(
+      `<img id="far" data-test-proximity="far" src="${url('far.jpg')}">
+       <img id="near" data-test-proximity="near" src="${url('near.jpg')}">
+       <img id="visible" src="${url('visible.jpg')}">`,
+      { client: fake, limits: { concurrency: 1 } },
+    );
+    captioner.start();
+    await settle();
+    expect(fake.urls()).toEqual([url('visible.jpg')]);
+    fake.reply(url('visible.jpg'), output('x'));
+    await settle();
+    fake.reply(url('near.jpg'), output('y'));
+    await settle();
+    expect(fake.urls()).toEqual([url('visible.jpg'), url('near.jpg'), url('far.jpg')]);
+    expect(fake.calls.map((call) => call.request.priority)).toEqual([0, 1, 2]);
+  });
+
+  it('moves a queued image forward when it scrolls into view', async () => {
+    const fake = fakeClient();
+    const { captioner, viewport } = setup(
+      `<img id="first" src="${url('first.jpg')}">
+       <img id="x" data-test-proximity="far" src="${url('x.jpg')}">
+       <img id="y" data-test-proximity="far" src="${url('y.jpg')}">`,
+      { client: fake, limits: { concurrency: 1 } },
+    );
+    captioner.start();
+    await settle();
+    viewport.move(byId('y'), 'visible');
+    fake.reply(url('first.jpg'), output('x'));
+    await settle();
+    expect(fake.urls()).toEqual([url('first.jpg'), url('y.jpg')]);
+    expect(fake.calls[1]?.request.priority).toBe(0);
+  });
+
+  it('keeps at most `concurrency` requests in flight', async () => {
+    const fake = fakeClient();
+    const html = Array.from({ length: 10 }, (_, i) => `<img src="${url(`${i}.jpg`)}">`).join('');
+    const { captioner } = setup(html, { client: fake, limits: { concurrency: 4 } });
+    captioner.start();
+    await settle();
+    expect(fake.calls).toHaveLength(4);
+    fake.reply(url('0.jpg'), output('zero'));
+    await settle();
+    expect(fake.calls).toHaveLength(5);
+    expect(fake.urls()[4]).toBe(url('4.jpg'));
+    expect(captioner.stats()).toMatchObject({ found: 10, captioned: 1, pending: 9 });
+  });
+
+  it('bounds the local queue: beyond capacity, images wait without a pending marker', async () => {
+    const fake = fakeClient();
+    const html = Array.from({ length: 6 }, (_, i) => `<img id="i${i}" src="${url(`${i}.jpg`)}">`).join('');
+    const { captioner } = setup(html, { client: fake, limits: { concurrency: 1, queueCapacity: 2 } });
+    captioner.start();
+    await settle();
+    const markers = () => Array.from({ length: 6 }, (_, i) => byId(`i${i}`).getAttribute('data-lightcap'));
+    expect(markers()).toEqual(['pending', 'pending', 'pending', null, null, null]);
+    expect(captioner.stats().pending).toBe(6);
+    fake.reply(url('0.jpg'), output('zero'));
+    await settle();
+    expect(markers()).toEqual(['generated', 'pending', 'pending', 'pending', null, null]);
+    expect(fake.urls()).toEqual([url('0.jpg'), url('1.jpg')]);
+  });
+
+  it('retries with backoff when the host is unavailable, then succeeds', async () => {
+    const fake = fakeClient((_url, attempt) => (attempt < 3 ? { error: { code: 'host-unavailable', message: 'restarting' } } : output('A fox')));
+    const { captioner } = setup(`<img id="a" src="${url('a.jpg')}">`, { client: fake });
+    captioner.start();
+    await settle(20);
+    expect(fake.calls).toHaveLength(3);
+    expect(byId('a').getAttribute('alt')).toBe('Auto-generated: A fox');
+  });
+
+  it('gives up after three retries and marks the image failed', async () => {
+    const fake = fakeClient(() => ({ error: { code: 'host-unavailable', message: 'gone' } }));
+    const { captioner } = setup(`<img id="a" src="${url('a.jpg')}">`, { client: fake });
+    captioner.start();
+    await settle(30);
+    expect(fake.calls).toHaveLength(4);
+    expect(byId('a').getAttribute('data-lightcap')).toBe('failed');
+    expect(byId('a').hasAttribute('alt')).toBe(false);
+    expect(captioner.stats()).toMatchObject({ failed: 1, pending: 0 });
+  });
+
+  it('survives a client that throws', async () => {
+    const throwing: CaptionClient = () => {
+      throw new Error('boom');
+    };
+    const { captioner } = setup(`<img id="a" src="${url('a.jpg')}">`, { client: { ...fakeClient(), client: throwing } });
+    captioner.start();
+    await settle();
+    expect(byId('a').getAttribute('data-lightcap')).toBe('failed');
+  });
+
+  it('frees the slot of a request that never answers once it times out', async () => {
+    const silent: CaptionClient = () => new Promise(() => {});
+    const { captioner } = setup(`<img id="a" src="${url('a.jpg')}">`, { client: { ...fakeClient(), client: silent }, limits: { requestTimeoutMs: 5 } });
+    captioner.start();
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    await settle();
+    expect(byId('a').getAttribute('data-lightcap')).toBe('failed');
+    expect(captioner.stats()).toMatchObject({ failed: 1, pending: 0 });
+  });
+});
+
+describe('a changing page', () => {
+  it('captions images added later', async () => {
+    const { captioner, fake } = setup('<main id="main"></main>');
+    captioner.start();
+    await settle();
+    byId('main').innerHTML = `<article><img id="late" src="${url('late.jpg')}"></article>`;
+    await settle();
+    expect(fake.urls()).toEqual([url('late.jpg')]);
+    expect(byId('late').getAttribute('alt')).toBe('Auto-generated: Description of late.jpg');
+  });
+
+  it('cancels the request of an image removed from the page', async () => {
+    const fake = fakeClient();
+    const { captioner } = setup(`<div id="wrap"><img id="a" src="${url('a.jpg')}"></div><img id="b" src="${url('b.jpg')}">`, { client: fake, limits: { concurrency: 1 } });
+    captioner.start();
+    await settle();
+    expect(fake.urls()).toEqual([url('a.jpg')]);
+    byId('wrap').remove();
+    await settle();
+    expect(fake.calls[0]?.signal.aborted).toBe(true);
+    // The freed slot goes to the next image.
+    expect(fake.urls()).toEqual([url('a.jpg'), url('b.jpg')]);
+    expect(captioner.stats()).toMatchObject({ found: 1, pending: 1 });
+  });
+
+  it('keeps a shared request alive while another image still shows the URL', async () => {
+    const fake = fakeClient();
+    const { captioner } = setup(`<img id="a" src="${url('s.jpg')}"><img id="b" src="${url('s.jpg')}">`, { client: fake });
+    captioner.start();
+    await settle();
+    byId('a').remove();
+    await settle();
+    expect(fake.calls[0]?.signal.aborted).toBe(false);
+    fake.reply(url('s.jpg'), output('A boat'));
+    await settle();
+    expect(byId('b').getAttribute('alt')).toBe('Auto-generated: A boat');
+  });
+
+  it('lets the author’s alt win, after we wrote ours', async () => {
+    const { captioner } = setup(`<img id="a" src="${url('a.jpg')}">`);
+    captioner.start();
+    await settle();
+    expect(byId('a').getAttribute('data-lightcap')).toBe('generated');
+    byId('a').setAttribute('alt', 'The harbour at dawn');
+    await settle();
+    expect(byId('a').getAttribute('alt')).toBe('The harbour at dawn');
+    expect(byId('a').hasAttribute('data-lightcap')).toBe(false);
+    expect(captioner.stats()).toMatchObject({ found: 0, captioned: 0 });
+  });
+
+  it('lets the author’s alt win while a request is open, and cancels it', async () => {
+    const fake = fakeClient();
+    const { captioner } = setup(`<img id="a" src="${url('a.jpg')}">`, { client: fake });
+    captioner.start();
+    await settle();
+    byId('a').setAttribute('alt', 'The harbour at dawn');
+    await settle();
+    expect(fake.calls[0]?.signal.aborted).toBe(true);
+    expect(byId('a').getAttribute('alt')).toBe('The harbour at dawn');
+    expect(byId('a').hasAttribute('data-lightcap')).toBe(false);
+  });
+
+  it('restores and captions again when src changes', async () => {
+    const { captioner, fake } = setup(`<img id="a" alt="IMG_0001.jpg" src="${url('one.jpg')}">`);
+    captioner.start();
+    await settle();
+    expect(byId('a').getAttribute('alt')).toBe('Auto-generated: Description of one.jpg');
+    byId('a').setAttribute('src', url('two.jpg'));
+    await settle();
+    expect(fake.urls()).toEqual([url('one.jpg'), url('two.jpg')]);
+    expect(byId('a').getAttribute('alt')).toBe('Auto-generated: Description of two.jpg');
+    captioner.restoreAll();
+    expect(byId('a').getAttribute('alt')).toBe('IMG_0001.jpg');
+  });
+
+  it('re-evaluates when aria-hidden goes onto an ancestor', async () => {
+    const fake = fakeClient();
+    const { captioner } = setup(`<section id="s"><img id="a" src="${url('a.jpg')}"></section>`, { client: fake });
+    captioner.start();
+    await settle();
+    byId('s').setAttribute('aria-hidden', 'true');
+    await settle();
+    expect(fake.calls[0]?.signal.aborted).toBe(true);
+    expect(byId('a').hasAttribute('data-lightcap')).toBe(false);
+  });
+
+  it('stops arguing with a page that keeps removing our alt', async () => {
+    const { captioner, fake } = setup(`<img id="a" src="${url('a.jpg')}">`, { limits: { maxAuthorOverrides: 2 } });
+    captioner.start();
+    await settle();
+    for (let i = 0; i < 3; i++) {
+      byId('a').removeAttribute('alt');
+      await settle();
+    }
+    expect(byId('a').hasAttribute('alt')).toBe(false);
+    expect(fake.calls).toHaveLength(1);
+  });
+});
+
+describe('shadow DOM', () => {
+  it('captions images in open shadow roots present at start', async () => {
+    const { captioner, fake } = setup('<div id="host"></div>');
+    const shadow = byId('host').attachShadow({ mode: 'open' });
+    shadow.innerHTML = `<figure><img src="${url('shadow.jpg')}"></figure>`;
+    captioner.start();
+    await settle();
+    expect(fake.urls()).toEqual([url('shadow.jpg')]);
+    expect(shadow.querySelector('img')?.getAttribute('alt')).toBe('Auto-generated: Description of shadow.jpg');
+  });
+
+  it('finds shadow hosts inserted later, and images added inside their roots afterwards', async () => {
+    const { captioner, fake } = setup('<main id="main"></main>');
+    captioner.start();
+    await settle();
+    const host = document.createElement('x-card');
+    const shadow = host.attachShadow({ mode: 'open' });
+    shadow.innerHTML = `<img src="${url('one.jpg')}">`;
+    byId('main').append(host);
+    await settle();
+    const later = document.createElement('img');
+    later.src = url('two.jpg');
+    shadow.append(later);
+    await settle();
+    expect(fake.urls()).toEqual([url('one.jpg'), url('two.jpg')]);
+    expect(later.getAttribute('alt')).toBe('Auto-generated: Description of two.jpg');
+  });
+
+  it('restores alts inside shadow roots too', async () => {
+    const { captioner } = setup('<div id="host"></div>');
+    const shadow = byId('host').attachShadow({ mode: 'open' });
+    shadow.innerHTML = `<img src="${url('shadow.jpg')}">`;
+    captioner.start();
+    await settle();
+    captioner.restoreAll();
+    expect(shadow.querySelector('img')?.hasAttribute('alt')).toBe(false);
+    expect(shadow.querySelector('img')?.hasAttribute('data-lightcap')).toBe(false);
+  });
+});
+
+describe('settings and restoring', () => {
+  it('restoreAll puts back exactly what the author had and stops', async () => {
+    const fake = fakeClient();
+    const { captioner } = setup(
+      `<img id="none" src="${url('a.jpg')}"><img id="junk" alt="image" src="${url('b.jpg')}"><img id="waiting" src="${url('c.jpg')}">`,
+      { client: fake, limits: { concurrency: 2 } },
+    );
+    captioner.start();
+    await settle();
+    fake.reply(url('a.jpg'), output('A'));
+    fake.reply(url('b.jpg'), output('B'));
+    await settle();
+    expect(byId('junk').getAttribute('alt')).toBe('Auto-generated: B');
+    captioner.restoreAll();
+    expect(byId('none').hasAttribute('alt')).toBe(false);
+    expect(byId('junk').getAttribute('alt')).toBe('image');
+    for (const id of ['none', 'junk', 'waiting']) expect(byId(id).hasAttribute('data-lightcap')).toBe(false);
+    expect(fake.calls.find((call) => urlOf(call.request) === url('c.jpg'))?.signal.aborted).toBe(true);
+    // Stopped: restoring did not trigger new requests.
+    await settle();
+    expect(byId('none').hasAttribute('alt')).toBe(false);
+  });
+
+  it('rewrites our alts when the prefix changes', async () => {
+    const { captioner, settings } = setup(`<img id="a" src="${url('a.jpg')}"><img id="b" alt="A real alt" src="${url('b.jpg')}">`);
+    captioner.start();
+    await settle();
+    captioner.updateSettings({ ...settings, prefix: 'AI: ' });
+    expect(byId('a').getAttribute('alt')).toBe('AI: Description of a.jpg');
+    expect(byId('b').getAttribute('alt')).toBe('A real alt');
+    captioner.updateSettings({ ...settings, prefix: '' });
+    await settle();
+    expect(byId('a').getAttribute('alt')).toBe('Description of a.jpg');
+    expect(byId('a').getAttribute('data-lightcap')).toBe('generated');
+  });
+
+  it('gives junk alts back when replaceJunkAlt is turned off', async () => {
+    const { captioner, settings } = setup(`<img id="junk" alt="DSC0042" src="${url('a.jpg')}"><img id="none" src="${url('b.jpg')}">`);
+    captioner.start();
+    await settle();
+    captioner.updateSettings({ ...settings, replaceJunkAlt: false });
+    await settle();
+    expect(byId('junk').getAttribute('alt')).toBe('DSC0042');
+    expect(byId('none').getAttribute('alt')).toBe('Auto-generated: Description of b.jpg');
+  });
+
+  it('re-evaluates sizes when minSize changes', async () => {
+    const { captioner, settings, fake } = setup(`<img id="small" data-test-w="50" data-test-h="50" src="${url('s.jpg')}"><img id="big" src="${url('b.jpg')}">`);
+    captioner.start();
+    await settle();
+    expect(byId('small').getAttribute('data-lightcap')).toBe('generated');
+    captioner.updateSettings({ ...settings, minSize: 64 });
+    await settle();
+    expect(byId('small').hasAttribute('alt')).toBe(false);
+    expect(byId('big').getAttribute('data-lightcap')).toBe('generated');
+    captioner.updateSettings({ ...settings, minSize: 24 });
+    await settle();
+    expect(byId('small').getAttribute('alt')).toBe('Auto-generated: Description of s.jpg');
+    // Answered from the page's cache the second time.
+    expect(fake.calls).toHaveLength(2);
+  });
+
+  it('restores everything when the site is turned off, and resumes when turned on', async () => {
+    const { captioner, settings } = setup(`<img id="a" src="${url('a.jpg')}">`);
+    captioner.start();
+    await settle();
+    captioner.updateSettings({ ...settings, disabledSites: ['example.com'] });
+    expect(byId('a').hasAttribute('alt')).toBe(false);
+    expect(captioner.stats()).toMatchObject({ enabled: false, captioned: 0 });
+    captioner.updateSettings({ ...settings, disabledSites: [] });
+    await settle();
+    expect(byId('a').getAttribute('alt')).toBe('Auto-generated: Description of a.jpg');
+  });
+
+  it('stop cancels open requests but keeps written alts', async () => {
+    const fake = fakeClient((requested) => (requested.endsWith('a.jpg') ? output('A') : undefined));
+    const { captioner } = setup(`<img id="a" src="${url('a.jpg')}"><img id="b" src="${url('b.jpg')}">`, { client: fake });
+    captioner.start();
+    await settle();
+    captioner.stop();
+    expect(fake.calls.find((call) => urlOf(call.request) === url('b.jpg'))?.signal.aborted).toBe(true);
+    expect(byId('a').getAttribute('alt')).toBe('Auto-generated: A');
+    expect(byId('b').hasAttribute('data-lightcap')).toBe(false);
+  });
+});
+
+describe('sources', () => {
+  it('reads blob: URLs in the page and sends their bytes', async () => {
+    const blobs = new Map([['blob:https://www.example.com/1', new Blob([new Uint8Array([137, 80, 78, 71])], { type: 'image/png' })]]);
+    const fake = fakeClient(() => output('A chart'));
+    const { captioner } = setup('<img id="a" src="blob:https://www.example.com/1">', {
+      client: fake,
+      fetchBlob: async (blobUrl) => blobs.get(blobUrl) ?? Promise.reject(new Error('missing')),
+    });
+    captioner.start();
+    await settle(10);
+    expect(fake.calls[0]?.request.source).toEqual({ kind: 'bytes', base64: 'iVBORw==', mime: 'image/png' });
+    expect(byId('a').getAttribute('alt')).toBe('Auto-generated: A chart');
+  });
+
+  it('refuses blobs over the size cap without asking the extension', async () => {
+    const fake = fakeClient(() => output('never'));
+    const { captioner } = setup('<img id="a" src="blob:https://www.example.com/2">', {
+      client: fake,
+      limits: { maxBytes: 3 },
+      fetchBlob: async () => new Blob([new Uint8Array(10)], { type: 'image/png' }),
+    });
+    captioner.start();
+    await settle(10);
+    expect(fake.calls).toHaveLength(0);
+    expect(byId('a').getAttribute('data-lightcap')).toBe('failed');
+  });
+
+  it('sends small data:image URLs as URLs and skips unsupported schemes', async () => {
+    const dataUrl = 'data:image/png;base64,iVBORw0KGgo=';
+    const { captioner, fake } = setup(`<img id="a" src="${dataUrl}"><img id="b" src="ftp://example.com/x.png">`);
+    captioner.start();
+    await settle();
+    expect(fake.calls.map((call) => call.request.source)).toEqual([{ kind: 'url', url: dataUrl }]);
+    expect(byId('b').hasAttribute('data-lightcap')).toBe(false);
+  });
+});
+
+describe('stats', () => {
+  it('reports changes through onStats', async () => {
+    document.body.innerHTML = `<img src="${url('a.jpg')}"><img alt="" src="${url('b.jpg')}">`;
+    const reports: { captioned: number; decorative: number }[] = [];
+    const captioner = createPageCaptioner({
+      document,
+      settings: defaultSettings,
+      client: fakeClient(() => output('A')).client,
+      hostname: 'example.com',
+      geometry: testGeometry,
+      viewport: fakeViewport().factory,
+      limits: { statsDelayMs: 0 },
+      onStats: (stats) => reports.push({ captioned: stats.captioned, decorative: stats.decorative }),
+    });
+    captioners.push(captioner);
+    captioner.start();
+    await settle();
+    expect(reports.at(-1)).toEqual({ captioned: 1, decorative: 1 });
+  });
+});
+
+describe('intersectionViewport', () => {
+  it('combines a viewport observer and a 600px-margin observer into visible, near and far', () => {
+    type Callback = (records: { target: Element; isIntersecting: boolean }[]) => void;
+    const observers: { callback: Callback; margin: string | undefined; targets: Element[] }[] = [];
+    class FakeIntersectionObserver {
+      private readonly record: { callback: Callback; margin: string | undefined; targets: Element[] };
+      constructor(callback: Callback, init?: { rootMargin?: string }) {
+        this.record = { callback, margin: init?.rootMargin, targets: [] };
+        observers.push(this.record);
+      }
+      observe(target: Element) {
+        this.record.targets.push(target);
+      }
+      unobserve() {}
+      disconnect() {}
+    }
+    const fakeDocument = { defaultView: { IntersectionObserver: FakeIntersectionObserver } } as unknown as Document;
+    const reports: string[] = [];
+    const watcher = intersectionViewport(fakeDocument, (element, proximity) => reports.push(`${element.id}:${proximity}`));
+    document.body.innerHTML = '<img id="a">';
+    const image = byId('a');
+    watcher.observe(image);
+    const [visible, near] = observers;
+    expect(visible?.margin).toBeUndefined();
+    expect(near?.margin).toBe('600px');
+    expect(visible?.targets).toEqual([image]);
+    near?.callback([{ target: image, isIntersecting: true }]);
+    visible?.callback([{ target: image, isIntersecting: true }]);
+    visible?.callback([{ target: image, isIntersecting: false }]);
+    near?.callback([{ target: image, isIntersecting: false }]);
+    // A repeat of the same state is not reported again.
+    near?.callback([{ target: image, isIntersecting: false }]);
+    expect(reports).toEqual(['a:near', 'a:visible', 'a:near', 'a:far']);
+  });
+});
+
+describe('pictures', () => {
+  it('captions again when a <source> is removed from a <picture>', async () => {
+    const { captioner, fake } = setup(`<picture id="p"><source id="s" srcset="${url('wide.webp')}"><img id="a" src="${url('a.jpg')}"></picture>`);
+    captioner.start();
+    await settle();
+    expect(byId('a').getAttribute('alt')).toBe('Auto-generated: Description of a.jpg');
+    // The picture now shows another file; the old description must not stay.
+    byId('s').remove();
+    byId('a').setAttribute('data-test-unloaded', '');
+    await settle();
+    expect(byId('a').hasAttribute('alt')).toBe(false);
+    byId('a').removeAttribute('data-test-unloaded');
+    byId('a').dispatchEvent(new Event('load'));
+    await settle();
+    expect(byId('a').getAttribute('alt')).toBe('Auto-generated: Description of a.jpg');
+    expect(fake.calls).toHaveLength(1);
+  });
+});

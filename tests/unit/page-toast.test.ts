@@ -1,0 +1,192 @@
+// @vitest-environment happy-dom
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { clipboardText, createToastController, toastHostId } from '../../src/page/toast';
+import type { ToastHandle } from '../../src/page/toast';
+
+const hosts = () => document.querySelectorAll(`#${toastHostId}`);
+const shadowOf = (handle: ToastHandle) => handle.dialog.getRootNode() as ShadowRoot;
+const wait = (ms = 0) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function pageButton(): HTMLButtonElement {
+  const button = document.createElement('button');
+  button.textContent = 'Page button';
+  document.body.append(button);
+  button.focus();
+  return button;
+}
+
+function must<T>(value: T | undefined): T {
+  if (value === undefined) throw new Error('expected a toast');
+  return value;
+}
+
+afterEach(() => {
+  document.documentElement.querySelector(`#${toastHostId}`)?.remove();
+  document.body.innerHTML = '';
+  vi.restoreAllMocks();
+});
+
+describe('announcing', () => {
+  it('creates an isolated host with a polite status region that says it is working', async () => {
+    const toasts = createToastController(document, { announceDelayMs: 0 });
+    const handle = must(toasts.show('t1', { state: 'working' }));
+    expect(hosts()).toHaveLength(1);
+    expect(handle.host.id).toBe(toastHostId);
+    expect(handle.host.dataset.state).toBe('working');
+    expect(handle.host.style.getPropertyValue('all')).toBe('initial');
+    expect(handle.live.getAttribute('role')).toBe('status');
+    expect(handle.live.getAttribute('aria-live')).toBe('polite');
+    expect(handle.dialog.getAttribute('role')).toBe('dialog');
+    // Set after insertion, so screen readers hear it as a change.
+    expect(handle.status.textContent).toBe('');
+    await wait(5);
+    expect(handle.status.textContent).toBe('Describing image…');
+    expect(handle.copyButton.hidden).toBe(true);
+  });
+
+  it('shows the description and the detected text, then moves focus to the toast', () => {
+    pageButton();
+    const toasts = createToastController(document, { announceDelayMs: 0 });
+    toasts.show('t1', { state: 'working' });
+    const handle = must(toasts.show('t1', { state: 'done', description: 'A shop front at night.', text: ['OPEN 24 HOURS', '  ', 'Pharmacy'] }));
+    expect(hosts()).toHaveLength(1);
+    expect(handle.host.dataset.state).toBe('done');
+    expect(handle.description.textContent).toBe('A shop front at night.');
+    expect(handle.description.hidden).toBe(false);
+    expect([...handle.textList.children].map((item) => item.textContent)).toEqual(['OPEN 24 HOURS', 'Pharmacy']);
+    expect(handle.textHeading.hidden).toBe(false);
+    expect(handle.copyButton.hidden).toBe(false);
+    expect(handle.live.contains(handle.description)).toBe(true);
+    expect(document.activeElement).toBe(handle.host);
+    expect(shadowOf(handle).activeElement).toBe(handle.dialog);
+  });
+
+  it('hides the text part when nothing was read', () => {
+    const toasts = createToastController(document);
+    toasts.show('t1', { state: 'working' });
+    const handle = must(toasts.show('t1', { state: 'done', description: 'A red car.' }));
+    expect(handle.textHeading.hidden).toBe(true);
+    expect(handle.textList.children).toHaveLength(0);
+  });
+
+  it('shows errors in the status region', () => {
+    const toasts = createToastController(document);
+    toasts.show('t1', { state: 'working' });
+    const handle = must(toasts.show('t1', { state: 'error', error: 'The image could not be read.' }));
+    expect(handle.host.dataset.state).toBe('error');
+    expect(handle.status.textContent).toBe('Could not describe the image: The image could not be read.');
+    expect(handle.copyButton.hidden).toBe(true);
+  });
+
+  it('puts page-provided strings in as text, never markup', () => {
+    const toasts = createToastController(document);
+    toasts.show('t1', { state: 'working' });
+    const handle = must(toasts.show('t1', { state: 'done', description: '<img src=x onerror="alert(1)">', text: ['<b>bold</b>'] }));
+    expect(handle.description.textContent).toBe('<img src=x onerror="alert(1)">');
+    expect(shadowOf(handle).querySelector('img, b')).toBeNull();
+  });
+});
+
+describe('one toast at a time', () => {
+  it('replaces the toast for a new request and ignores late results of the old one', async () => {
+    const toasts = createToastController(document, { announceDelayMs: 0 });
+    toasts.show('t1', { state: 'working' });
+    const second = must(toasts.show('t2', { state: 'working' }));
+    expect(hosts()).toHaveLength(1);
+    expect(toasts.show('t1', { state: 'done', description: 'Old result' })).toBeUndefined();
+    expect(toasts.current()?.toastId).toBe('t2');
+    await wait(5);
+    expect(second.status.textContent).toBe('Describing image…');
+    expect(second.description.textContent).toBe('');
+  });
+
+  it('does not bring back a toast the user closed', () => {
+    const toasts = createToastController(document);
+    must(toasts.show('t1', { state: 'working' })).closeButton.click();
+    expect(hosts()).toHaveLength(0);
+    expect(toasts.show('t1', { state: 'done', description: 'Late' })).toBeUndefined();
+    expect(hosts()).toHaveLength(0);
+  });
+});
+
+describe('keyboard', () => {
+  it('closes on Escape and gives focus back to where it was', () => {
+    const button = pageButton();
+    const toasts = createToastController(document);
+    toasts.show('t1', { state: 'working' });
+    const handle = must(toasts.show('t1', { state: 'done', description: 'A cat.' }));
+    expect(document.activeElement).toBe(handle.host);
+    const escape = new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, composed: true, cancelable: true });
+    handle.dialog.dispatchEvent(escape);
+    expect(escape.defaultPrevented).toBe(true);
+    expect(hosts()).toHaveLength(0);
+    expect(toasts.current()).toBeUndefined();
+    expect(document.activeElement).toBe(button);
+  });
+
+  it('ignores other keys', () => {
+    const toasts = createToastController(document);
+    const handle = must(toasts.show('t1', { state: 'working' }));
+    handle.dialog.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+    expect(hosts()).toHaveLength(1);
+  });
+
+  it('closes with the Close button and returns focus', () => {
+    const button = pageButton();
+    const toasts = createToastController(document);
+    toasts.show('t1', { state: 'working' });
+    const handle = must(toasts.show('t1', { state: 'done', description: 'A cat.' }));
+    handle.closeButton.click();
+    expect(hosts()).toHaveLength(0);
+    expect(document.activeElement).toBe(button);
+  });
+});
+
+describe('copy', () => {
+  it('copies description and text with the injected clipboard and says so', async () => {
+    const written: string[] = [];
+    const toasts = createToastController(document, { writeClipboard: async (text) => void written.push(text) });
+    toasts.show('t1', { state: 'working' });
+    const handle = must(toasts.show('t1', { state: 'done', description: 'A sign.', text: ['NO PARKING', 'Mon–Fri'] }));
+    handle.copyButton.click();
+    await wait();
+    expect(written).toEqual(['A sign.\n\nNO PARKING\nMon–Fri']);
+    expect(handle.copyButton.textContent).toBe('Copied');
+  });
+
+  it('uses navigator.clipboard by default', async () => {
+    const writeText = vi.spyOn(navigator.clipboard, 'writeText').mockResolvedValue(undefined);
+    const toasts = createToastController(document);
+    toasts.show('t1', { state: 'working' });
+    const handle = must(toasts.show('t1', { state: 'done', description: 'A sign.' }));
+    expect(await handle.copy()).toBe(true);
+    expect(writeText).toHaveBeenCalledWith('A sign.');
+  });
+
+  it('falls back to a hidden textarea and execCommand when the clipboard API refuses', async () => {
+    vi.spyOn(navigator.clipboard, 'writeText').mockRejectedValue(new Error('denied'));
+    const execCommand = vi.fn((command: string) => command === 'copy');
+    Object.defineProperty(document, 'execCommand', { value: execCommand, configurable: true });
+    const toasts = createToastController(document);
+    toasts.show('t1', { state: 'working' });
+    const handle = must(toasts.show('t1', { state: 'done', description: 'A sign.' }));
+    expect(await handle.copy()).toBe(true);
+    expect(execCommand).toHaveBeenCalledWith('copy');
+    expect(shadowOf(handle).querySelector('textarea')).toBeNull();
+    Reflect.deleteProperty(document, 'execCommand');
+  });
+
+  it('reports a failed copy', async () => {
+    const toasts = createToastController(document, { writeClipboard: () => Promise.reject(new Error('no')) });
+    toasts.show('t1', { state: 'working' });
+    const handle = must(toasts.show('t1', { state: 'done', description: 'A sign.' }));
+    expect(await handle.copy()).toBe(false);
+    expect(handle.copyButton.textContent).toBe('Copy failed');
+  });
+
+  it('formats clipboard text', () => {
+    expect(clipboardText({ state: 'done', description: ' A sign. ', text: [' STOP '] })).toBe('A sign.\n\nSTOP');
+    expect(clipboardText({ state: 'done', description: 'A sign.' })).toBe('A sign.');
+    expect(clipboardText({ state: 'done', text: ['STOP'] })).toBe('STOP');
+  });
+});
