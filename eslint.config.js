@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules', '.output', '.wxt', 'dist', 'reports', 'models/**/*.py'] },
+  { ignores: ['node_modules', '.output', '.wxt', 'dist', 'reports', 'models/**/*.py', 'scripts/_*'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -29,6 +29,26 @@ export default tseslint.config(
           { group: ['node:*', 'sharp', 'fs', 'path'], message: 'Node-only code lives in src/engine/node/.' },
           { group: ['wxt', 'wxt/*', '#imports', '**/page/**', '**/messaging/**'], message: 'The engine knows nothing of the extension.' },
         ],
+      }],
+    },
+  },
+  {
+    // Content-script code runs inside every page: no models, no extension-page code.
+    files: ['src/page/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['onnxruntime-web', 'onnxruntime-web/*'], message: 'Use src/engine/runtime/ort.ts.' },
+          { group: ['**/engine/**', '**/host/**', '**/background/**', 'wxt/browser', '#imports'], message: 'src/page is pure page logic; the content entrypoint wires it to the extension.' },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['src/messaging/**/*.ts', 'src/settings/schema.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ group: ['**/engine/**', '**/host/**', '**/background/**', '**/page/**'], message: 'The protocol and settings schema are shared by every context and depend on none.' }],
       }],
     },
   },

@@ -1,0 +1,35 @@
+import type { EngineState, EngineStatus } from '../messaging/protocol';
+import { isRecord, isReply } from '../messaging/validate';
+
+/** Reading `Reply<T>` answers, so every caller handles error and cancel the same way. */
+
+export type Unwrapped = { ok: true; value: unknown } | { ok: false; message: string };
+
+export function unwrapReply(reply: unknown): Unwrapped {
+  if (!isReply(reply)) return { ok: false, message: 'no answer' };
+  if ('output' in reply) return { ok: true, value: reply.output };
+  if ('error' in reply) return { ok: false, message: reply.error.message || reply.error.code };
+  return { ok: false, message: 'cancelled' };
+}
+
+const engineStates: readonly EngineState[] = ['idle', 'loading', 'ready', 'failed'];
+
+const isCount = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value) && value >= 0;
+
+export function parseEngineStatus(value: unknown): EngineStatus | undefined {
+  if (!isRecord(value)) return undefined;
+  const state = engineStates.find((s) => s === value.state);
+  if (!state || !isCount(value.queued) || !isCount(value.cacheEntries)) return undefined;
+  return {
+    state,
+    queued: value.queued,
+    cacheEntries: value.cacheEntries,
+    threads: isCount(value.threads) ? value.threads : 0,
+    ...(isCount(value.loadMs) ? { loadMs: value.loadMs } : {}),
+    ...(typeof value.error === 'string' ? { error: value.error } : {}),
+  };
+}
+
+export function parseCleared(value: unknown): number | undefined {
+  return isRecord(value) && isCount(value.cleared) ? value.cleared : undefined;
+}
