@@ -1,0 +1,28 @@
+import type { Captioner } from '../../src/host/captioner';
+import type { CachedCaption } from '../../src/host/cache';
+import { EngineError, throwIfAborted } from '../../src/engine/errors';
+
+/** Test-only captioner: describes bytes by their length, and can be slowed or made to fail. */
+export function createFakeCaptioner(options: { delayMs?: number; failLoad?: boolean } = {}): Captioner & { calls: number } {
+  const state = {
+    calls: 0,
+    kind: 'engine' as const,
+    async load() {
+      if (options.failLoad) throw new EngineError('model-load', 'fake model missing');
+      return 5;
+    },
+    async caption(bytes: Uint8Array, signal: AbortSignal): Promise<CachedCaption> {
+      state.calls++;
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(resolve, options.delayMs ?? 0);
+        signal.addEventListener('abort', () => {
+          clearTimeout(timer);
+          reject(new EngineError('aborted', 'cancelled'));
+        });
+      });
+      throwIfAborted(signal);
+      return { alt: `${bytes.length} bytes`, confident: true, text: [], objects: [] };
+    },
+  };
+  return state;
+}

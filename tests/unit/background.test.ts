@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { createRouter } from '../../src/background/router';
+import type { HostClient } from '../../src/background/host-client';
+import { describeFromMenu } from '../../src/background/context-menu';
+import type { EngineHostRequests } from '../../src/messaging/protocol';
+
+function recordingHost() {
+  const calls: { type: keyof EngineHostRequests; request: unknown }[] = [];
+  const client: HostClient = {
+    async call(type, request) {
+      calls.push({ type, request });
+      if (type === 'host-caption') return { output: { alt: 'A dog.', confident: true, text: ['WOOF'], objects: [], cached: false, ms: 1 } } as never;
+      return { output: null } as never;
+    },
+  };
+  return { client, calls };
+}
+
+describe('background router', () => {
+  it('namespaces request ids by tab and frame, and passes the page as referrer', async () => {
+    const { client, calls } = recordingHost();
+    const router = createRouter(client);
+    const reply = await router.handlers.caption({ requestId: 'img-1', source: { kind: 'url', url: 'https://a.example/dog.jpg' }, priority: 0 }, { tabId: 7, frameId: 2, url: 'https://a.example/page' });
+    expect(reply).toMatchObject({ output: { alt: 'A dog.' } });
+    expect(calls[0]).toEqual({ type: 'host-caption', request: { requestId: 't7-f2-img-1', source: { kind: 'url', url: 'https://a.example/dog.jpg' }, priority: 0, referrer: 'https://a.example/page' } });
+    await router.handlers['caption-cancel']({ requestId: 'img-1' }, { tabId: 7, frameId: 2 });
+    expect(calls[1]).toEqual({ type: 'host-cancel', request: { requestIds: ['t7-f2-img-1'] } });
+  });
+
+  it('refuses requests whose source is not a web or data image URL', async () => {
+    const { client, calls } = recordingHost();
+    const router = createRouter(client);
+    const reply = await router.handlers.caption({ requestId: 'x', source: { kind: 'url', url: 'javascript:alert(1)' }, priority: 0 }, { tabId: 1 });
+    expect(reply).toMatchObject({ error: { code: 'bad-request' } });
+    expect(calls).toEqual([]);
+  });
+
+  it('cancels the open requests of a closed tab', async () => {
+    const calls: string[][] = [];
+    let finish: () => void = () => undefined;
+    const client: HostClient = {
+      call(type, request) {
+        if (type === 'host-cancel') calls.push((request as { requestIds: string[] }).requestIds);
+        if (type === 'host-caption') return new Promise((resolve) => (finish = () => resolve({ cancel: true })));
+        return Promise.resolve({ output: null } as never);
+      },
+    };
+    const router = createRouter(client);
+    const pending = router.handlers.caption({ requestId: 'a', source: { kind: 'url', url: 'https://a.example/1.png' }, priority: 1 }, { tabId: 3, frameId: 0 });
+    await router.forgetTab(3);
+    expect(calls).toEqual([['t3-f0-a']]);
+    finish();
+    expect(await pending).toEqual({ cancel: true });
+  });
+});
+
+describe('context menu flow', () => {
+  it('shows progress, then the description and the text read, in the tab and frame it was opened in', async () => {
+    const sent: unknown[] = [];
+    const content = await describeFromMenu(
+      { srcUrl: 'https://a.example/dog.jpg', tabId: 4, frameId: 1 },
+      {
+        caption: async () => ({ output: { alt: 'A dog.', confident: true, text: ['WOOF'], objects: [], cached: false, ms: 1 } }),
+        sendToTab: async (tabId, frameId, message) => void sent.push([tabId, frameId, (message as { content: unknown }).content]),
+      },
+    );
+    expect(content).toEqual({ state: 'done', description: 'A dog.', text: ['WOOF'] });
+    expect(sent).toEqual([[4, 1, { state: 'working' }], [4, 1, content]]);
+  });
+
+  it('explains images it cannot read', async () => {
+    const content = await describeFromMenu({ srcUrl: 'blob:https://a.example/123', tabId: 1, frameId: 0 }, { caption: async () => ({ cancel: true }), sendToTab: async () => undefined });
+    expect(content.state).toBe('error');
+  });
+});
