@@ -27,6 +27,13 @@ export interface OcrConfig {
     postprocess: DbPostprocessOptions;
     /** Boxes with a shorter side below this, in source pixels, are too small to read. */
     minTextHeight: number;
+    /**
+     * A cheap first look at a fraction of the resolution: most photos have no
+     * text, and this lets them skip the full-size pass. On ocr-dev a half-size
+     * look found text in 57 of 60 images and lost 3 words; on captions-dev it
+     * let 58 of 60 photos skip the full pass.
+     */
+    gate?: { scale: number; boxThreshold: number; minSize: number };
   };
   classifier: {
     file: string;
@@ -162,17 +169,30 @@ export function detectionInputSize(width: number, height: number, maxSide: numbe
   return { width: round(width), height: round(height) };
 }
 
-async function detectText(session: ModelSession, image: RgbaImage, config: OcrConfig, signal?: AbortSignal): Promise<Quad[]> {
-  const { maxSide, multiple, input, postprocess, minTextHeight } = config.detection;
+async function probabilityMap(session: ModelSession, image: RgbaImage, maxSide: number, config: OcrConfig, signal?: AbortSignal) {
+  const { multiple, input } = config.detection;
   const size = detectionInputSize(image.width, image.height, maxSide, multiple);
   const tensor = floatTensor(imageToTensor(image, size.width, size.height, input), [1, 3, size.height, size.width]);
   const outputs = await session.run({ [session.inputNames[0]!]: tensor }, signal);
   const map = outputs[session.outputNames[0]!];
   if (!map || map.type !== 'float32') throw new EngineError('inference', 'the text detector returned no probability map');
-  const [, , mapH, mapW] = map.dims as [number, number, number, number];
-  const sx = image.width / mapW;
-  const sy = image.height / mapH;
-  return dbPostprocess(map.data as Float32Array, mapW, mapH, postprocess)
+  const [, , height, width] = map.dims as [number, number, number, number];
+  return { prob: map.data as Float32Array, width, height };
+}
+
+async function detectText(session: ModelSession, image: RgbaImage, config: OcrConfig, signal?: AbortSignal): Promise<Quad[]> {
+  const { maxSide, postprocess, minTextHeight, gate, multiple } = config.detection;
+  const full = detectionInputSize(image.width, image.height, maxSide, multiple);
+  const fullSide = Math.max(full.width, full.height);
+  if (gate && fullSide * gate.scale >= 4 * multiple) {
+    const look = await probabilityMap(session, image, fullSide * gate.scale, config, signal);
+    const anything = dbPostprocess(look.prob, look.width, look.height, { ...postprocess, boxThreshold: gate.boxThreshold, minSize: gate.minSize });
+    if (anything.length === 0) return [];
+  }
+  const map = await probabilityMap(session, image, maxSide, config, signal);
+  const sx = image.width / map.width;
+  const sy = image.height / map.height;
+  return dbPostprocess(map.prob, map.width, map.height, postprocess)
     .map((region) => region.rect.corners.map((p) => ({ x: clamp(p.x * sx, 0, image.width), y: clamp(p.y * sy, 0, image.height) })) as Quad)
     .filter((quad) => shortSide(quad) >= minTextHeight);
 }
