@@ -1,0 +1,377 @@
+/**
+ * Page benchmark: the 50-image fixture page in Debian Chromium with the built
+ * extension (.output/chrome-mv3; run `npx wxt build -b chrome` first).
+ *
+ *   npm run bench:page -- [--runs 3] [--timeout 240] [--json reports/bench-page.json]
+ *
+ * Each run uses a fresh profile (cold engine, empty caption cache) and reports:
+ *   - time from navigation start to the first generated alt, and until every
+ *     image is settled (data-lightcap "generated" or "failed");
+ *   - long tasks on the page's main thread over that window, and the same page
+ *     loaded without the extension over a window of the same length;
+ *   - the extension's share of long animation frames (LoAF script entries
+ *     whose source is chrome-extension://), which is the part attributable to
+ *     the content script;
+ *   - the engine host's memory: JS heap of the offscreen document (CDP
+ *     Runtime.getHeapUsage on its target) and RSS and CPU time of the
+ *     extension renderer process (from /proc, Linux only).
+ * Prints medians over the runs.
+ */
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Page } from 'playwright-core';
+import { startFixtureServer } from '../tests/e2e/server';
+import { attachToTarget, engineStatus, launchChromium } from '../tests/e2e/extension';
+import type { ChromiumSession } from '../tests/e2e/extension';
+
+const { values } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '3' },
+    timeout: { type: 'string', default: '240' },
+    json: { type: 'string', default: 'reports/bench-page.json' },
+    page: { type: 'string', default: '/pages/bench-50.html' },
+  },
+});
+const runs = Math.max(1, Number(values.runs));
+const timeoutMs = Number(values.timeout) * 1000;
+
+/** Installed before any page script: records long tasks, LoAFs and our marker changes. */
+const initScript = () => {
+  interface Probe {
+    longtasks: { start: number; duration: number; attribution: string[] }[];
+    loafs: { start: number; duration: number; blocking: number; scripts: { src: string; duration: number; invoker: string }[] }[];
+    firstGenerated?: number;
+    settled: Map<Element, number>;
+    settledAt?: number;
+    total?: number;
+  }
+  const probe: Probe = { longtasks: [], loafs: [], settled: new Map() };
+  (window as unknown as { __lightcapProbe: Probe }).__lightcapProbe = probe;
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries() as (PerformanceEntry & { attribution?: { containerType?: string; containerSrc?: string; name?: string }[] })[]) {
+        probe.longtasks.push({ start: e.startTime, duration: e.duration, attribution: (e.attribution ?? []).map((a) => `${a.name}/${a.containerType}/${a.containerSrc ?? ''}`) });
+      }
+    }).observe({ type: 'longtask', buffered: true });
+  } catch {
+    // not supported
+  }
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries() as (PerformanceEntry & { blockingDuration: number; scripts: { sourceURL: string; duration: number; invoker: string }[] })[]) {
+        probe.loafs.push({
+          start: e.startTime,
+          duration: e.duration,
+          blocking: e.blockingDuration,
+          scripts: e.scripts.map((s) => ({ src: s.sourceURL, duration: s.duration, invoker: s.invoker })),
+        });
+      }
+    }).observe({ type: 'long-animation-frame', buffered: true });
+  } catch {
+    // not supported
+  }
+  new MutationObserver((records) => {
+    for (const record of records) {
+      const element = record.target as Element;
+      const state = element.getAttribute('data-lightcap');
+      if (state === 'generated' && probe.firstGenerated === undefined) probe.firstGenerated = performance.now();
+      if (state === 'generated' || state === 'failed') {
+        if (!probe.settled.has(element)) probe.settled.set(element, performance.now());
+      }
+      const total = document.images.length;
+      if (probe.settledAt === undefined && total > 0 && probe.settled.size >= total) {
+        probe.settledAt = performance.now();
+        probe.total = total;
+      }
+    }
+  }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-lightcap'] });
+};
+
+interface PageProbe {
+  longtasks: { start: number; duration: number; attribution: string[] }[];
+  loafs: { start: number; duration: number; blocking: number; scripts: { src: string; duration: number; invoker: string }[] }[];
+  firstGenerated?: number;
+  settledAt?: number;
+  generated: number;
+  failed: number;
+  images: number;
+  /** CDP Performance.getMetrics of the page's renderer main thread: script and task time (ms). */
+  main?: { scriptMs: number; taskMs: number };
+}
+
+/**
+ * Main-thread time of the page's renderer, from CDP Performance.getMetrics.
+ * Counting starts at Performance.enable, so call this before navigating and
+ * read the totals at the end.
+ */
+async function startMainThreadMetrics(page: Page): Promise<() => Promise<{ scriptMs: number; taskMs: number } | undefined>> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  return async () => {
+    try {
+      const { metrics } = await cdp.send('Performance.getMetrics');
+      const get = (name: string) => (metrics.find((m) => m.name === name)?.value ?? 0) * 1000;
+      return { scriptMs: get('ScriptDuration'), taskMs: get('TaskDuration') };
+    } catch {
+      return undefined;
+    } finally {
+      await cdp.detach().catch(() => undefined);
+    }
+  };
+}
+
+const readProbe = (page: Page) =>
+  page.evaluate(() => {
+    const probe = (window as unknown as { __lightcapProbe: { longtasks: []; loafs: []; firstGenerated?: number; settledAt?: number } }).__lightcapProbe;
+    const marks = [...document.images].map((i) => i.getAttribute('data-lightcap'));
+    return {
+      longtasks: probe.longtasks,
+      loafs: probe.loafs,
+      firstGenerated: probe.firstGenerated,
+      settledAt: probe.settledAt,
+      generated: marks.filter((m) => m === 'generated').length,
+      failed: marks.filter((m) => m === 'failed').length,
+      images: marks.length,
+    } as PageProbe;
+  });
+
+interface LongTaskSummary {
+  count: number;
+  totalMs: number;
+  /** Sum over long tasks of (duration − 50 ms). */
+  blockingMs: number;
+  maxMs: number;
+}
+
+function summariseLongTasks(tasks: { start: number; duration: number }[], until: number): LongTaskSummary {
+  const inWindow = tasks.filter((t) => t.start <= until);
+  return {
+    count: inWindow.length,
+    totalMs: inWindow.reduce((a, t) => a + t.duration, 0),
+    blockingMs: inWindow.reduce((a, t) => a + Math.max(0, t.duration - 50), 0),
+    maxMs: inWindow.reduce((a, t) => Math.max(a, t.duration), 0),
+  };
+}
+
+function extensionScriptMs(probe: PageProbe, until: number): { frames: number; scriptMs: number } {
+  let frames = 0;
+  let scriptMs = 0;
+  for (const loaf of probe.loafs) {
+    if (loaf.start > until) continue;
+    const ours = loaf.scripts.filter((s) => s.src.startsWith('chrome-extension://'));
+    if (ours.length > 0) frames++;
+    scriptMs += ours.reduce((a, s) => a + s.duration, 0);
+  }
+  return { frames, scriptMs };
+}
+
+// --- /proc: the extension renderer's RSS and CPU time -------------------------
+
+function procTree(): Map<number, { ppid: number; cmdline: string }> {
+  const out = new Map<number, { ppid: number; cmdline: string }>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      out.set(Number(entry), { ppid, cmdline });
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return out;
+}
+
+/** RSS (MiB) and CPU seconds of our browser's extension renderer processes. */
+function extensionProcessUsage(userDataDir: string): { rssMiB: number; cpuS: number; pids: number[] } | undefined {
+  try {
+    const tree = procTree();
+    const root = [...tree.entries()].find(([, p]) => p.cmdline.includes(`--user-data-dir=${userDataDir}`) && !p.cmdline.includes('--type='))?.[0];
+    if (root === undefined) return undefined;
+    const descendants = new Set<number>([root]);
+    let grew = true;
+    while (grew) {
+      grew = false;
+      for (const [pid, p] of tree) {
+        if (!descendants.has(pid) && descendants.has(p.ppid)) {
+          descendants.add(pid);
+          grew = true;
+        }
+      }
+    }
+    const pids = [...descendants].filter((pid) => tree.get(pid)!.cmdline.includes('--extension-process'));
+    const ticks = 100;
+    let rssKiB = 0;
+    let cpu = 0;
+    for (const pid of pids) {
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      rssKiB += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      cpu += (Number(fields[11]) + Number(fields[12])) / ticks;
+    }
+    return { rssMiB: rssKiB / 1024, cpuS: cpu, pids };
+  } catch {
+    return undefined;
+  }
+}
+
+// --- One run --------------------------------------------------------------------
+
+interface RunResult {
+  firstCaptionMs?: number;
+  allSettledMs?: number;
+  generated: number;
+  failed: number;
+  images: number;
+  engineLoadMs?: number;
+  longTasks: LongTaskSummary;
+  longTasksWithout: LongTaskSummary;
+  /** Page main thread, whole window (metrics are cumulative since the renderer started). */
+  mainThread?: { scriptMs: number; taskMs: number };
+  mainThreadWithout?: { scriptMs: number; taskMs: number };
+  extensionLoaf: { frames: number; scriptMs: number };
+  offscreenHeap?: { usedMiB: number; totalMiB: number; backingStoreMiB?: number };
+  extensionProcess?: { rssMiB: number; cpuS: number };
+}
+
+async function withExtension(url: string, session: ChromiumSession): Promise<{ probe: PageProbe; window: number }> {
+  await session.context.addInitScript(initScript);
+  const page = await session.context.newPage();
+  const mainThread = await startMainThreadMetrics(page);
+  await page.goto(url, { waitUntil: 'load' });
+  const deadline = Date.now() + timeoutMs;
+  let probe = await readProbe(page);
+  while (probe.settledAt === undefined && Date.now() < deadline) {
+    await page.waitForTimeout(250);
+    probe = await readProbe(page);
+  }
+  // Let trailing long-task entries arrive.
+  await page.waitForTimeout(300);
+  probe = { ...(await readProbe(page)), main: await mainThread() };
+  const window = probe.settledAt ?? (await page.evaluate(() => performance.now()));
+  await page.close();
+  return { probe, window };
+}
+
+async function withoutExtension(url: string, windowMs: number): Promise<PageProbe> {
+  const plain = await launchChromium({ extension: false });
+  try {
+    await plain.context.addInitScript(initScript);
+    const page = await plain.context.newPage();
+    const mainThread = await startMainThreadMetrics(page);
+    await page.goto(url, { waitUntil: 'load' });
+    const elapsed = await page.evaluate(() => performance.now());
+    await page.waitForTimeout(Math.max(0, windowMs - elapsed) + 300);
+    return { ...(await readProbe(page)), main: await mainThread() };
+  } finally {
+    await plain.close();
+  }
+}
+
+async function offscreenHeap(session: ChromiumSession): Promise<RunResult['offscreenHeap']> {
+  const channel = await attachToTarget(session, (t) => t.url.endsWith('/offscreen.html'));
+  if (!channel) return undefined;
+  try {
+    const heap = await channel.call<{ usedSize: number; totalSize: number; backingStorageSize?: number }>('Runtime.getHeapUsage');
+    const mib = (n: number) => n / 1024 / 1024;
+    return { usedMiB: mib(heap.usedSize), totalMiB: mib(heap.totalSize), backingStoreMiB: heap.backingStorageSize === undefined ? undefined : mib(heap.backingStorageSize) };
+  } finally {
+    await channel.detach();
+  }
+}
+
+async function oneRun(url: string, index: number): Promise<RunResult> {
+  const session = await launchChromium();
+  let result: RunResult;
+  try {
+    const { probe, window } = await withExtension(url, session);
+    const status = await engineStatus(session).catch(() => undefined);
+    result = {
+      firstCaptionMs: probe.firstGenerated,
+      allSettledMs: probe.settledAt,
+      generated: probe.generated,
+      failed: probe.failed,
+      images: probe.images,
+      engineLoadMs: status?.loadMs,
+      longTasks: summariseLongTasks(probe.longtasks, window),
+      longTasksWithout: { count: 0, totalMs: 0, blockingMs: 0, maxMs: 0 },
+      mainThread: probe.main,
+      extensionLoaf: extensionScriptMs(probe, window),
+      offscreenHeap: await offscreenHeap(session).catch(() => undefined),
+      extensionProcess: extensionProcessUsage(session.userDataDir),
+    };
+    await session.close();
+    const plain = await withoutExtension(url, window);
+    result.longTasksWithout = summariseLongTasks(plain.longtasks, window);
+    result.mainThreadWithout = plain.main;
+  } finally {
+    await session.close();
+  }
+  const f = (n?: number) => (n === undefined ? 'n/a' : `${Math.round(n)}`);
+  console.log(
+    `run ${index + 1}: first ${f(result.firstCaptionMs)} ms, all ${f(result.allSettledMs)} ms (${result.generated} generated, ${result.failed} failed of ${result.images}); ` +
+      `long tasks ${result.longTasks.count} / ${f(result.longTasks.totalMs)} ms (without extension ${result.longTasksWithout.count} / ${f(result.longTasksWithout.totalMs)} ms); ` +
+      `page main thread: script ${f(result.mainThread?.scriptMs)} ms, tasks ${f(result.mainThread?.taskMs)} ms (without ${f(result.mainThreadWithout?.scriptMs)} / ${f(result.mainThreadWithout?.taskMs)} ms); ` +
+      `extension script in LoAFs ${f(result.extensionLoaf.scriptMs)} ms; offscreen heap ${result.offscreenHeap?.usedMiB.toFixed(1) ?? 'n/a'} MiB; ` +
+      `extension process RSS ${result.extensionProcess?.rssMiB.toFixed(0) ?? 'n/a'} MiB, CPU ${result.extensionProcess?.cpuS.toFixed(1) ?? 'n/a'} s`,
+  );
+  return result;
+}
+
+function median(values: (number | undefined)[]): number | undefined {
+  const xs = values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v)).sort((a, b) => a - b);
+  if (xs.length === 0) return undefined;
+  const mid = Math.floor(xs.length / 2);
+  return xs.length % 2 ? xs[mid] : (xs[mid - 1]! + xs[mid]!) / 2;
+}
+
+async function main(): Promise<void> {
+  const server = await startFixtureServer();
+  const url = server.url(values.page);
+  console.log(`page benchmark: ${url}, ${runs} run(s), Chromium with .output/chrome-mv3 (fresh profile each run)`);
+  const results: RunResult[] = [];
+  try {
+    for (let i = 0; i < runs; i++) results.push(await oneRun(url, i));
+  } finally {
+    await server.close();
+  }
+  const rows: [string, number | undefined, string][] = [
+    ['time to first caption', median(results.map((r) => r.firstCaptionMs)), 'ms'],
+    ['time until all settled', median(results.map((r) => r.allSettledMs)), 'ms'],
+    ['per image after the first', median(results.map((r) => (r.allSettledMs !== undefined && r.firstCaptionMs !== undefined ? (r.allSettledMs - r.firstCaptionMs) / Math.max(1, r.images - 1) : undefined))), 'ms'],
+    ['engine load (status.loadMs)', median(results.map((r) => r.engineLoadMs)), 'ms'],
+    ['long tasks, with extension', median(results.map((r) => r.longTasks.count)), ''],
+    ['long-task time, with extension', median(results.map((r) => r.longTasks.totalMs)), 'ms'],
+    ['long-task blocking time, with extension', median(results.map((r) => r.longTasks.blockingMs)), 'ms'],
+    ['longest task, with extension', median(results.map((r) => r.longTasks.maxMs)), 'ms'],
+    ['long tasks, without extension', median(results.map((r) => r.longTasksWithout.count)), ''],
+    ['long-task time, without extension', median(results.map((r) => r.longTasksWithout.totalMs)), 'ms'],
+    ['page main-thread script time, with', median(results.map((r) => r.mainThread?.scriptMs)), 'ms'],
+    ['page main-thread script time, without', median(results.map((r) => r.mainThreadWithout?.scriptMs)), 'ms'],
+    ['page main-thread task time, with', median(results.map((r) => r.mainThread?.taskMs)), 'ms'],
+    ['page main-thread task time, without', median(results.map((r) => r.mainThreadWithout?.taskMs)), 'ms'],
+    ['extension script time inside LoAFs', median(results.map((r) => r.extensionLoaf.scriptMs)), 'ms'],
+    ['LoAFs with extension script', median(results.map((r) => r.extensionLoaf.frames)), ''],
+    ['offscreen JS heap used', median(results.map((r) => r.offscreenHeap?.usedMiB)), 'MiB'],
+    ['offscreen ArrayBuffer backing stores', median(results.map((r) => r.offscreenHeap?.backingStoreMiB)), 'MiB'],
+    ['extension process RSS', median(results.map((r) => r.extensionProcess?.rssMiB)), 'MiB'],
+    ['extension process CPU', median(results.map((r) => r.extensionProcess?.cpuS)), 's'],
+  ];
+  console.log(`\nmedians over ${results.length} run(s):`);
+  for (const [label, value, unit] of rows) console.log(`  ${label.padEnd(40)} ${value === undefined ? 'n/a' : value.toFixed(unit === 'MiB' || unit === 's' ? 1 : 0).padStart(8)} ${unit}`);
+  if (values.json) {
+    mkdirSync(dirname(values.json), { recursive: true });
+    writeFileSync(values.json, JSON.stringify({ date: new Date().toISOString(), url: values.page, runs: results, medians: Object.fromEntries(rows.map(([l, v]) => [l, v])) }, null, 2));
+    console.log(`\nwrote ${values.json}`);
+  }
+  const incomplete = results.filter((r) => r.allSettledMs === undefined).length;
+  if (incomplete > 0) {
+    console.error(`${incomplete} run(s) did not settle every image within ${timeoutMs / 1000} s`);
+    process.exitCode = 1;
+  }
+}
+
+await main();

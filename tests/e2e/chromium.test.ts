@@ -1,0 +1,427 @@
+/**
+ * End-to-end: Debian Chromium (playwright-core, headless) with the built
+ * extension (.output/chrome-mv3) on the fixture pages.
+ *
+ *   npx vitest run --config vitest.e2e.config.ts tests/e2e/chromium.test.ts
+ *
+ * What "works" means here is what a screen-reader user gets: the alt in the
+ * DOM, the accessible name in Chromium's accessibility tree, and axe's
+ * image-alt rule going from violations to none.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import type { CDPSession, Page } from 'playwright-core';
+import { startFixtureServer } from './server';
+import type { FixtureServer } from './server';
+import {
+  accessibleName,
+  defaultPrefix,
+  describeViaHook,
+  engineStatus,
+  hasContentScript,
+  imageStates,
+  launchChromium,
+  runAxe,
+  stopServiceWorker,
+  tabIdOf,
+  wakeServiceWorker,
+  waitFor,
+  waitForSettled,
+  withTimeout,
+} from './extension';
+import type { ChromeApi, ChromiumSession, ImageState } from './extension';
+
+declare const chrome: ChromeApi;
+
+/** First caption includes creating the offscreen document and compiling 14 MB of wasm (2–10 s here). */
+const captionTimeout = 60_000;
+
+let server: FixtureServer;
+let session: ChromiumSession;
+const openPages: Page[] = [];
+
+beforeAll(async () => {
+  server = await startFixtureServer();
+  session = await launchChromium();
+});
+
+afterEach(async () => {
+  for (const page of openPages.splice(0)) await page.close().catch(() => undefined);
+});
+
+afterAll(async () => {
+  await session?.close();
+  await server?.close();
+});
+
+async function open(path: string): Promise<Page> {
+  const page = await session.context.newPage();
+  openPages.push(page);
+  await page.goto(server.url(path), { waitUntil: 'load' });
+  return page;
+}
+
+function needsContentScript(): void {
+  expect(hasContentScript(), 'the build has no content script yet (entrypoints/content.ts); rebuild after it lands').toBe(true);
+}
+
+function byId(states: ImageState[], id: string): ImageState {
+  const state = states.find((s) => s.id === id);
+  if (!state) throw new Error(`no image #${id} on the page`);
+  return state;
+}
+
+/** Waits until the ids carry a generated alt; returns every image's state. */
+async function waitForGenerated(page: Page, ids: string[], timeoutMs = captionTimeout): Promise<ImageState[]> {
+  const states = await waitForSettled(page, ids, timeoutMs);
+  for (const id of ids) {
+    const state = byId(states, id);
+    expect(state.marker, `#${id} data-lightcap`).toBe('generated');
+    expect(state.alt, `#${id} alt`).toMatch(new RegExp(`^${defaultPrefix}\\S`));
+  }
+  return states;
+}
+
+function expectUntouched(states: ImageState[], id: string, alt: string | null): void {
+  const state = byId(states, id);
+  expect(state.alt, `#${id} alt`).toBe(alt);
+  expect(state.marker, `#${id} data-lightcap`).toBeNull();
+}
+
+async function cdpFor(page: Page): Promise<CDPSession> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Accessibility.enable');
+  return cdp;
+}
+
+describe('harness', () => {
+  test('the service worker hook returns captions (engine, offscreen document, fetch from origin B)', async () => {
+    const result = await describeViaHook(session.sw!, { srcUrl: server.url('/images/open-24-hours.png', 'B') });
+    expect(result.state).toBe('done');
+    expect(result.description).toMatch(/OPEN 24 HOURS/i);
+    expect(result.text?.join(' ')).toMatch(/OPEN 24 HOURS/i);
+    const offscreen = await session.sw!.evaluate(() => chrome.runtime.getContexts({ contextTypes: ['OFFSCREEN_DOCUMENT'] }));
+    expect(offscreen).toHaveLength(1);
+  }, captionTimeout);
+
+  test('the hook reports fetch errors without hanging', async () => {
+    const missing = await describeViaHook(session.sw!, { srcUrl: server.url('/dyn/404.png') });
+    expect(missing.state).toBe('error');
+    const huge = await describeViaHook(session.sw!, { srcUrl: server.url('/dyn/huge.png') });
+    expect(huge).toMatchObject({ state: 'error' });
+    expect(huge.error).toMatch(/12000x12000/);
+  }, captionTimeout);
+});
+
+describe('page captions', () => {
+  test('images without alt get prefix + description, data-lightcap="generated" and that accessible name', async () => {
+    needsContentScript();
+    const page = await open('/pages/basic.html');
+    const ids = ['astronaut', 'banner', 'coffee', 'button'];
+    const states = await waitForGenerated(page, ids);
+    expect(byId(states, 'banner').alt).toMatch(/OPEN 24 HOURS/i);
+    const cdp = await cdpFor(page);
+    for (const id of ids) {
+      const ax = await accessibleName(cdp, `document.getElementById(${JSON.stringify(id)})`);
+      expect(ax.ignored, `#${id} is in the accessibility tree`).toBeFalsy();
+      expect(ax.name, `#${id} accessible name`).toBe(byId(states, id).alt);
+    }
+    expect((await accessibleName(cdp, 'document.getElementById("button")')).role).toBe('button');
+  }, captionTimeout + 30_000);
+
+  test('axe image-alt: violations without the extension, none with it', async () => {
+    needsContentScript();
+    const plain = await launchChromium({ extension: false });
+    try {
+      const page = await plain.context.newPage();
+      await page.goto(server.url('/pages/basic.html'), { waitUntil: 'load' });
+      const before = await runAxe(page, { rules: ['image-alt', 'input-image-alt'] });
+      expect(before.map((v) => v.id).sort()).toEqual(['image-alt', 'input-image-alt']);
+      expect(before.find((v) => v.id === 'image-alt')!.nodes).toHaveLength(3);
+    } finally {
+      await plain.close();
+    }
+    const page = await open('/pages/basic.html');
+    await waitForGenerated(page, ['astronaut', 'banner', 'coffee', 'button']);
+    expect(await runAxe(page, { rules: ['image-alt', 'input-image-alt'] })).toEqual([]);
+  }, captionTimeout + 30_000);
+
+  test('alt rules: decorative, author, labelled, hidden, small and tracking images are left alone and never fetched by us; junk alt is replaced', async () => {
+    needsContentScript();
+    const page = await open('/pages/alt-rules.html');
+    const states = await waitForGenerated(page, ['missing', 'junk-camera', 'junk-filename']);
+    expect(byId(states, 'junk-camera').alt).not.toContain('IMG_1234');
+    expect(byId(states, 'junk-filename').alt).not.toContain('coffee.jpg');
+    expectUntouched(states, 'decorative', '');
+    expectUntouched(states, 'author', 'A Falcon 9 rocket lifting off at Cape Canaveral');
+    expectUntouched(states, 'presentation', null);
+    expectUntouched(states, 'labelled', null);
+    expectUntouched(states, 'icon', null);
+    expectUntouched(states, 'tracker', null);
+    expectUntouched(states, 'tracker-stretched', null);
+    expectUntouched(states, 'hidden', null);
+    // The page loaded each counted image once; the engine fetched only the ones it described.
+    await new Promise((r) => setTimeout(r, 1500));
+    for (const key of ['decorative', 'author', 'presentation', 'labelled', 'icon', 'tracker', 'tracker-stretched', 'hidden']) {
+      const file = { decorative: 'camera.jpg', author: 'rocket.jpg', presentation: 'cat-240.jpg', labelled: 'welcome.png', icon: 'icon-16.png', tracker: 'pixel.gif', 'tracker-stretched': 'pixel.gif', hidden: 'emergency-exit.png' }[key];
+      expect(server.hits(`/dyn/count/${key}/${file}`), `requests for #${key}`).toBe(1);
+    }
+    for (const [key, file] of [['missing', 'astronaut.jpg'], ['junk-camera', 'IMG_1234.jpg'], ['junk-filename', 'coffee.jpg']] as const) {
+      const hits = server.hits(`/dyn/count/${key}/${file}`);
+      expect(hits, `requests for #${key} (page + engine, no retries)`).toBeGreaterThanOrEqual(1);
+      expect(hits, `requests for #${key} (page + engine, no retries)`).toBeLessThanOrEqual(2);
+    }
+  }, captionTimeout + 30_000);
+
+  test('lazy images are described once loaded, not before; data-src swaps are described with the real image', async () => {
+    needsContentScript();
+    const page = await open('/pages/lazy.html');
+    await waitForGenerated(page, ['top', 'swap-timer']);
+    expect(await page.evaluate(() => (document.getElementById('swap-timer') as HTMLImageElement).src)).toContain('/dyn/count/swap-timer/camera.jpg');
+    // The engine fetched the swapped-in image (so the description is of it, not the placeholder).
+    expect(server.hits('/dyn/count/swap-timer/camera.jpg')).toBeGreaterThanOrEqual(2);
+    // Far below the fold: neither the browser nor the extension loaded these yet.
+    for (const [id, file] of [['lazy-1', 'coffee.jpg'], ['lazy-2', 'open-24-hours.png'], ['swap-scroll', 'astronaut.jpg']] as const) {
+      expect(server.hits(`/dyn/count/${id}/${file}`), `#${id} fetched before scrolling`).toBe(0);
+      expect(byId(await imageStates(page), id).marker).not.toBe('generated');
+    }
+    await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+    const states = await waitForGenerated(page, ['lazy-1', 'lazy-2', 'swap-scroll']);
+    expect(byId(states, 'lazy-2').alt).toMatch(/OPEN 24 HOURS/i);
+  }, captionTimeout + 30_000);
+
+  test('images inserted after load (timers, a framework-style fragment, a click) are described', async () => {
+    needsContentScript();
+    const page = await open('/pages/dynamic.html');
+    await waitForGenerated(page, ['late-1', 'late-picture']);
+    await page.click('#add');
+    const states = await waitForGenerated(page, ['clicked']);
+    expect(byId(states, 'clicked').alt).toMatch(/EXIT/i);
+  }, captionTimeout + 30_000);
+
+  test('srcset and <picture>: the inner <img> gets the alt, described from the source the browser chose', async () => {
+    needsContentScript();
+    const page = await open('/pages/responsive.html');
+    const states = await waitForGenerated(page, ['srcset', 'picture', 'picture-media']);
+    expect(byId(states, 'srcset').src).toContain('astronaut-200.jpg');
+    expect(byId(states, 'picture').src).toContain('coffee.webp');
+    // The media source (welcome.png) applies at 1280 px, not the fallback (emergency-exit.png).
+    expect(byId(states, 'picture-media').src).toContain('welcome.png');
+    expect(byId(states, 'picture-media').alt).toMatch(/welcome/i);
+    expect(await page.evaluate(() => [...document.querySelectorAll('picture, source')].some((e) => e.hasAttribute('alt')))).toBe(false);
+  }, captionTimeout + 30_000);
+
+  test('images in open shadow roots (nested too) are described and named in the accessibility tree', async () => {
+    needsContentScript();
+    const page = await open('/pages/shadow.html');
+    const states = await waitForGenerated(page, ['in-shadow', 'nested-shadow']);
+    expect(byId(states, 'nested-shadow').alt).toMatch(/OPEN 24 HOURS/i);
+    const cdp = await cdpFor(page);
+    const ax = await accessibleName(cdp, `document.getElementById('outer-host').shadowRoot.getElementById('inner-host').shadowRoot.getElementById('nested-shadow')`);
+    expect(ax.name).toBe(byId(states, 'nested-shadow').alt);
+  }, captionTimeout + 30_000);
+
+  test('cross-origin images (origin B) are described; the engine fetches each once', async () => {
+    needsContentScript();
+    const page = await open('/pages/cross-origin.html');
+    await waitForGenerated(page, ['cross-astronaut', 'cross-banner', 'cross-counted']);
+    expect(server.hits('/dyn/count/cross-counted/coffee.jpg', 'B')).toBeLessThanOrEqual(2);
+    // Hotlink-protected image: the page got it (its Referer is ours); the
+    // engine's fetch carries no page Referer, so it may fail, but it must settle.
+    const states = await waitForSettled(page, ['cross-referer'], captionTimeout);
+    const referer = byId(states, 'cross-referer');
+    console.log(`[e2e] hotlink-protected image: data-lightcap=${referer.marker}; requests: ${JSON.stringify(server.requests().filter((r) => r.path === '/dyn/referer/astronaut.jpg').map((r) => [r.status, r.referer ?? null, r.site]))}`);
+    if (referer.marker === 'failed') expect(referer.alt).toBeNull();
+    else expect(referer.alt).toMatch(new RegExp(`^${defaultPrefix}`));
+  }, captionTimeout + 30_000);
+
+  test('SVG images are described', async () => {
+    needsContentScript();
+    const page = await open('/pages/svg.html');
+    const states = await waitForGenerated(page, ['svg']);
+    expect(byId(states, 'svg').alt).toMatch(/STOP/i);
+  }, captionTimeout);
+
+  test('broken, huge and bomb images never get an invented alt and nothing hangs; slow images still finish', async () => {
+    needsContentScript();
+    const page = await open('/pages/errors.html');
+    await waitForGenerated(page, ['ok', 'slow']);
+    // Give the others time to settle, then check nothing is stuck or invented.
+    const states = await waitFor(
+      async () => {
+        const now = await imageStates(page);
+        return now.every((s) => s.marker !== 'pending') ? now : undefined;
+      },
+      { timeoutMs: 30_000, what: 'no image left pending' },
+    );
+    for (const id of ['broken', 'huge', 'bomb']) {
+      const state = byId(states, id);
+      expect(state.alt, `#${id} alt`).toBeNull();
+      expect(state.marker, `#${id} data-lightcap`).not.toBe('generated');
+    }
+  }, captionTimeout + 40_000);
+
+  test('an image the engine is not confident about settles (generated or failed), never pending', async () => {
+    needsContentScript();
+    // The cat photo: the detector finds nothing confident in it.
+    const page = await open('/pages/demo.html');
+    const id = await page.evaluate(() => {
+      const img = document.querySelector('img[src="/images/cat.jpg"]')!;
+      img.id = 'cat';
+      return img.id;
+    });
+    const states = await waitForSettled(page, [id], captionTimeout);
+    const cat = byId(states, id);
+    console.log(`[e2e] unconfident image: data-lightcap=${cat.marker} alt=${JSON.stringify(cat.alt)}`);
+    if (cat.marker === 'generated') expect(cat.alt).toMatch(new RegExp(`^${defaultPrefix}\\S`));
+    else expect(cat.alt).toBeNull();
+  }, captionTimeout);
+});
+
+describe('context menu', () => {
+  test('"Describe image" shows a toast with the description, readable in the accessibility tree; the author alt stays', async () => {
+    needsContentScript();
+    const page = await open('/pages/menu.html');
+    const tabId = await tabIdOf(session.sw!, page);
+    const srcUrl = await page.evaluate(() => (document.getElementById('menu-target') as HTMLImageElement).currentSrc);
+    const result = await describeViaHook(session.sw!, { srcUrl, tabId, frameId: 0, pageUrl: page.url() });
+    expect(result.state).toBe('done');
+    expect(result.description).toMatch(/OPEN 24 HOURS/i);
+    const host = page.locator('#lightcap-toast-host');
+    await expect.poll(() => host.getAttribute('data-state'), { timeout: 10_000 }).toBe('done');
+    // The toast lives in a closed shadow root; screen readers still reach it.
+    const cdp = await cdpFor(page);
+    const { nodes } = await cdp.send('Accessibility.getFullAXTree');
+    const spoken = nodes.filter((n) => !n.ignored && /OPEN 24 HOURS/i.test(String(n.name?.value ?? '')));
+    expect(spoken.length, 'an accessibility node carries the description').toBeGreaterThan(0);
+    expect(await page.getAttribute('#menu-target', 'alt')).toBe('Shop sign');
+  }, captionTimeout);
+});
+
+describe('robustness', () => {
+  test('service worker stopped mid-request: captions still complete or are marked failed', async () => {
+    needsContentScript();
+    const run = `sw${Date.now()}`;
+    const page = await open(`/pages/interrupt.html?run=${run}&delay=3000`);
+    // Wait until the engine's own fetch of a slow image is in flight (the page's load is the first request).
+    await waitFor(() => server.hits(`/dyn/slow/3000/astronaut.jpg?run=${run}`) >= 2, { timeoutMs: 30_000, what: 'the engine to start fetching' });
+    await stopServiceWorker(session);
+    const states = await waitForSettled(page, ['slow-1', 'slow-2', 'slow-3'], 60_000);
+    console.log(`[e2e] after the worker stop: ${states.map((s) => `${s.id}=${s.marker}`).join(' ')}`);
+    // The extension still works afterwards.
+    const worker = await wakeServiceWorker(session);
+    const after = await withTimeout(describeViaHook(worker, { srcUrl: server.url('/images/welcome.png') }), 30_000, 'a caption after the restart');
+    expect(after.state).toBe('done');
+  }, 120_000);
+
+  test('offscreen document closed mid-request: captions still complete or are marked failed', async () => {
+    needsContentScript();
+    const run = `off${Date.now()}`;
+    const page = await open(`/pages/interrupt.html?run=${run}&delay=3000`);
+    await waitFor(() => server.hits(`/dyn/slow/3000/astronaut.jpg?run=${run}`) >= 2, { timeoutMs: 30_000, what: 'the engine to start fetching' });
+    const worker = await wakeServiceWorker(session);
+    await worker.evaluate(() => chrome.offscreen.closeDocument());
+    const states = await waitForSettled(page, ['slow-1', 'slow-2', 'slow-3'], 60_000);
+    console.log(`[e2e] after closing the offscreen document: ${states.map((s) => `${s.id}=${s.marker}`).join(' ')}`);
+    const after = await withTimeout(describeViaHook(worker, { srcUrl: server.url('/images/emergency-exit.png') }), 30_000, 'a caption after the document closed');
+    expect(after.state).toBe('done');
+  }, 120_000);
+
+  test('offscreen document closed mid-request, via the hook alone (no content script needed)', async () => {
+    const worker = await wakeServiceWorker(session);
+    const url = server.url(`/dyn/slow/3000/coffee.jpg?run=hook${Date.now()}`);
+    const pending = describeViaHook(worker, { srcUrl: url });
+    await waitFor(() => server.requests().some((r) => r.path + r.query === new URL(url).pathname + new URL(url).search), { timeoutMs: 15_000, what: 'the engine to start fetching' });
+    await worker.evaluate(() => chrome.offscreen.closeDocument());
+    // The host client retries once in a new document, so this completes (or reports an error); it never hangs.
+    const result = await withTimeout(pending, 45_000, 'the interrupted caption');
+    expect(['done', 'error']).toContain(result.state);
+    console.log(`[e2e] hook caption across an offscreen close: ${JSON.stringify(result)}`);
+  }, 90_000);
+
+  test('tab closed mid-work: its queued requests are cancelled and the engine serves the next caller at once', async () => {
+    needsContentScript();
+    const page = await session.context.newPage();
+    await page.goto(server.url('/pages/bench-50.html'), { waitUntil: 'load' });
+    await waitFor(async () => (await imageStates(page)).some((s) => s.marker === 'generated'), { timeoutMs: captionTimeout, what: 'a first caption' });
+    await page.close();
+    const closedAt = Date.now();
+    await waitFor(async () => (await engineStatus(session)).queued === 0, { timeoutMs: 15_000, what: 'the engine queue to empty' });
+    // Nothing more is fetched for the closed tab (at most the job that was running).
+    await new Promise((r) => setTimeout(r, 2000));
+    const late = server.requests().filter((r) => r.path.startsWith('/dyn/bench/') && r.at > closedAt + 1000);
+    expect(late.length, 'bench images fetched after the tab closed').toBeLessThanOrEqual(1);
+    const worker = await wakeServiceWorker(session);
+    const started = Date.now();
+    const next = await withTimeout(describeViaHook(worker, { srcUrl: server.url(`/images/summer-sale.png?run=next${Date.now()}`) }), 15_000, 'the next caption');
+    expect(next.state).toBe('done');
+    console.log(`[e2e] next caption after the tab closed: ${Date.now() - started} ms`);
+  }, 120_000);
+});
+
+describe('popup', () => {
+  test('popup.html has no axe violations, works from the keyboard, and the per-site switch removes and restores our alts', async () => {
+    needsContentScript();
+    const target = await open('/pages/basic.html');
+    await waitForGenerated(target, ['astronaut', 'banner', 'coffee', 'button']);
+    // Opened as a background tab of the same window, so the popup's
+    // "active tab of the current window" is still the fixture page.
+    const popupEvent = session.context.waitForEvent('page', { predicate: (p) => p.url().includes('/popup.html'), timeout: 15_000 });
+    const worker = await wakeServiceWorker(session);
+    await worker.evaluate((url) => chrome.tabs.create({ url, active: false }).then(() => undefined), `chrome-extension://${session.extensionId}/popup.html`);
+    const popup = await popupEvent;
+    openPages.push(popup);
+    await popup.waitForLoadState('load');
+    await popup.setViewportSize({ width: 380, height: 600 });
+    await popup.waitForTimeout(500);
+
+    const violations = await runAxe(popup, { tags: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] });
+    expect(violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.html).join(' | ')})`)).toEqual([]);
+
+    // Tab through every control: each is visible and has a name.
+    const cdp = await cdpFor(popup);
+    const seen: { role?: string; name?: string; tag: string }[] = [];
+    let switchIndex = -1;
+    for (let i = 0; i < 25; i++) {
+      await popup.keyboard.press('Tab');
+      const info = await popup.evaluate(() => {
+        const el = document.activeElement;
+        if (!el || el === document.body) return undefined;
+        const box = el.getBoundingClientRect();
+        return { tag: el.localName, visible: box.width > 0 && box.height > 0 };
+      });
+      if (!info) continue;
+      const ax = await accessibleName(cdp, 'document.activeElement');
+      if (seen.some((s) => s.role === ax.role && s.name === ax.name && s.tag === info.tag)) break; // wrapped around
+      expect(info.visible, `focused ${info.tag} "${ax.name}" is visible`).toBe(true);
+      expect(ax.name?.trim(), `focused ${info.tag} (${ax.role}) has an accessible name`).toBeTruthy();
+      seen.push({ role: ax.role, name: ax.name, tag: info.tag });
+      if (switchIndex < 0 && (ax.role === 'switch' || ax.role === 'checkbox') && /site|127\.0\.0\.1|this page/i.test(ax.name ?? '')) switchIndex = seen.length - 1;
+    }
+    console.log(`[e2e] popup focus order: ${seen.map((s) => `${s.role} "${s.name}"`).join(' → ')}`);
+    expect(switchIndex, 'a per-site switch is reachable with Tab').toBeGreaterThanOrEqual(0);
+
+    // Focus the switch again and toggle it off with Space.
+    await popup.keyboard.press('Shift+Tab');
+    for (let i = 0; i < 30; i++) {
+      const ax = await accessibleName(cdp, 'document.activeElement');
+      if (ax.name === seen[switchIndex]!.name && ax.role === seen[switchIndex]!.role) break;
+      await popup.keyboard.press('Tab');
+    }
+    const checked = () => popup.evaluate(() => {
+      const el = document.activeElement as HTMLInputElement;
+      return el.getAttribute('aria-checked') ?? String(el.checked);
+    });
+    expect(await checked()).toBe('true');
+    await popup.keyboard.press('Space');
+    await expect.poll(checked, { timeout: 5_000 }).toBe('false');
+    await expect
+      .poll(async () => (await imageStates(target)).filter((s) => s.marker === 'generated' || (s.alt ?? '').startsWith(defaultPrefix)).length, { timeout: 10_000 })
+      .toBe(0);
+    expect((await imageStates(target)).map((s) => s.alt)).toEqual([null, null, null, null]);
+
+    // And back on: the alts return.
+    await popup.keyboard.press('Space');
+    await expect.poll(checked, { timeout: 5_000 }).toBe('true');
+    await waitForGenerated(target, ['astronaut', 'banner', 'coffee', 'button'], 30_000);
+  }, captionTimeout + 60_000);
+});

@@ -1,0 +1,98 @@
+/**
+ * End-to-end: Firefox ESR (puppeteer-core 24 over WebDriver BiDi, headless)
+ * with the built MV2 extension (.output/firefox-mv2). The basic flow only:
+ * an image without alt gets a generated one. On Firefox the background page
+ * hosts the engine (no offscreen document).
+ *
+ *   npx vitest run --config vitest.e2e.config.ts tests/e2e/firefox.test.ts
+ */
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import puppeteer from 'puppeteer-core';
+import type { Browser, Page } from 'puppeteer-core';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startFixtureServer } from './server';
+import type { FixtureServer } from './server';
+import { assertBuilt, defaultPrefix, firefoxExtensionDir, firefoxPath, hasContentScript, waitFor } from './extension';
+import type { ImageState } from './extension';
+
+let server: FixtureServer;
+let browser: Browser;
+let profile: string;
+
+beforeAll(async () => {
+  assertBuilt(firefoxExtensionDir);
+  server = await startFixtureServer();
+  profile = mkdtempSync(join(tmpdir(), 'lightcap-firefox-'));
+  browser = await puppeteer.launch({
+    browser: 'firefox',
+    executablePath: firefoxPath,
+    headless: true,
+    userDataDir: profile,
+    timeout: 60_000,
+    extraPrefsFirefox: {
+      // Quiet, offline-friendly profile.
+      'browser.shell.checkDefaultBrowser': false,
+      'datareporting.policy.dataSubmissionEnabled': false,
+      'app.update.enabled': false,
+    },
+  });
+  await browser.installExtension(firefoxExtensionDir);
+});
+
+afterAll(async () => {
+  await browser?.close().catch(() => undefined);
+  await server?.close();
+  if (profile) rmSync(profile, { recursive: true, force: true, maxRetries: 3 });
+});
+
+async function states(page: Page): Promise<ImageState[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll('img, input[type=image]')].map((el) => ({
+      id: el.id,
+      src: (el as HTMLImageElement).currentSrc || (el as HTMLImageElement).src,
+      alt: el.getAttribute('alt'),
+      marker: el.getAttribute('data-lightcap'),
+    })),
+  );
+}
+
+test('an image without alt gets a generated alt (and the text banner is read)', async () => {
+  expect(hasContentScript(firefoxExtensionDir), 'the Firefox build has no content script').toBe(true);
+  const page = await browser.newPage();
+  try {
+    await page.goto(server.url('/pages/basic.html'), { waitUntil: 'load' });
+    const ids = ['astronaut', 'banner', 'coffee', 'button'];
+    const done = await waitFor(
+      async () => {
+        const now = await states(page);
+        const wanted = now.filter((s) => ids.includes(s.id));
+        return wanted.length === ids.length && wanted.every((s) => s.marker === 'generated' || s.marker === 'failed') ? now : undefined;
+      },
+      { timeoutMs: 90_000, intervalMs: 250, what: 'captions in Firefox' },
+    );
+    for (const id of ids) {
+      const state = done.find((s) => s.id === id)!;
+      expect(state.marker, `#${id} data-lightcap`).toBe('generated');
+      expect(state.alt, `#${id} alt`).toMatch(new RegExp(`^${defaultPrefix}\\S`));
+    }
+    expect(done.find((s) => s.id === 'banner')!.alt).toMatch(/OPEN 24 HOURS/i);
+  } finally {
+    await page.close();
+  }
+}, 120_000);
+
+test('author alt and alt="" are left alone in Firefox too', async () => {
+  const page = await browser.newPage();
+  try {
+    await page.goto(server.url('/pages/alt-rules.html'), { waitUntil: 'load' });
+    await waitFor(async () => (await states(page)).find((s) => s.id === 'missing')?.marker === 'generated', { timeoutMs: 60_000, what: 'the reference image to be captioned' });
+    const now = await states(page);
+    expect(now.find((s) => s.id === 'decorative')).toMatchObject({ alt: '', marker: null });
+    expect(now.find((s) => s.id === 'author')).toMatchObject({ alt: 'A Falcon 9 rocket lifting off at Cape Canaveral', marker: null });
+    expect(now.find((s) => s.id === 'tracker')).toMatchObject({ alt: null, marker: null });
+  } finally {
+    await page.close();
+  }
+}, 90_000);
