@@ -15,10 +15,6 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/engine/runtime/ort.ts'],
-    rules: { 'no-restricted-imports': 'off' },
-  },
-  {
     // The engine is pure: it must run in Node and in any extension page.
     files: ['src/engine/**/*.ts'],
     ignores: ['src/engine/node/**'],

@@ -24,16 +24,18 @@ export default defineBackground({
       if ((message as { target?: unknown } | null)?.target === 'engine-host') return undefined;
       const typed = messageType<BackgroundRequests>(message, router.handlers);
       if (!typed) return undefined;
-      const info: SenderInfo = { tabId: sender.tab?.id, frameId: sender.frameId, url: sender.tab ? sender.url : undefined };
+      const info: SenderInfo = { tabId: sender.tab?.id, frameId: sender.frameId, url: sender.tab ? sender.url : undefined, incognito: sender.tab?.incognito };
       const handler = router.handlers[typed.type] as (request: unknown, sender: SenderInfo) => Promise<unknown>;
       return handler(typed, info);
     });
 
     browser.tabs.onRemoved.addListener((tabId) => void router.forgetTab(tabId));
 
-    browser.runtime.onInstalled.addListener(() => {
-      browser.contextMenus.create({ id: describeMenuId, title: describeMenuTitle, contexts: ['image'] });
-    });
+    // Created on every start: Firefox does not keep a persistent background
+    // page's menu items across restarts, and Chrome would keep a duplicate.
+    void browser.contextMenus
+      .removeAll()
+      .then(() => browser.contextMenus.create({ id: describeMenuId, title: describeMenuTitle, contexts: ['image'] }));
 
     const onMenu = (target: MenuTarget) =>
       describeFromMenu(target, {
@@ -43,7 +45,7 @@ export default defineBackground({
 
     browser.contextMenus.onClicked.addListener((info, tab) => {
       if (info.menuItemId !== describeMenuId || !info.srcUrl || tab?.id === undefined) return;
-      void onMenu({ srcUrl: info.srcUrl, tabId: tab.id, frameId: info.frameId ?? 0, pageUrl: info.pageUrl });
+      void onMenu({ srcUrl: info.srcUrl, tabId: tab.id, frameId: info.frameId ?? 0, frameUrl: info.frameUrl ?? info.pageUrl, incognito: tab.incognito });
     });
 
     // Context menus cannot be clicked in a headless browser; the end-to-end

@@ -8,11 +8,13 @@ export interface MenuTarget {
   srcUrl: string;
   tabId: number;
   frameId: number;
-  pageUrl?: string;
+  /** URL of the frame the image is in. */
+  frameUrl?: string;
+  incognito?: boolean;
 }
 
 export interface MenuDeps {
-  caption(source: ImageSource, priority: 0, owner: string, referrer?: string): Promise<Reply<CaptionOutput>>;
+  caption(source: ImageSource, priority: 0, owner: string, page?: { url?: string; incognito?: boolean }): Promise<Reply<CaptionOutput>>;
   sendToTab(tabId: number, frameId: number, message: Message<ContentRequests>): Promise<unknown>;
 }
 
@@ -29,7 +31,7 @@ export async function describeFromMenu(target: MenuTarget, deps: MenuDeps): Prom
   if (!/^(https?:|data:image\/)/i.test(target.srcUrl)) {
     content = { state: 'error', error: 'LightCap cannot read this image (it is not a web or data URL).' };
   } else {
-    const reply = await deps.caption({ kind: 'url', url: target.srcUrl }, priorities.visible, `menu${target.tabId}`, target.pageUrl);
+    const reply = await deps.caption({ kind: 'url', url: target.srcUrl }, priorities.visible, `menu${target.tabId}`, { url: target.frameUrl, incognito: target.incognito });
     if ('output' in reply) {
       content = reply.output.confident
         ? { state: 'done', description: reply.output.alt, text: reply.output.text }

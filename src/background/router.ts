@@ -6,7 +6,9 @@ import type { HostClient } from './host-client';
 export interface SenderInfo {
   tabId?: number;
   frameId?: number;
+  /** URL of the sending frame; undefined for extension pages. */
   url?: string;
+  incognito?: boolean;
 }
 
 export interface Router {
@@ -14,7 +16,7 @@ export interface Router {
   /** Cancels everything a tab asked for; called when it closes or navigates away. */
   forgetTab(tabId: number): Promise<void>;
   /** The context-menu flow and the popup use the same path as content scripts. */
-  caption(source: ImageSource, priority: Priority, owner: string, referrer?: string): Promise<Reply<CaptionOutput>>;
+  caption(source: ImageSource, priority: Priority, owner: string, page?: { url?: string; incognito?: boolean }): Promise<Reply<CaptionOutput>>;
 }
 
 /**
@@ -22,6 +24,14 @@ export interface Router {
  * within a page, so they are namespaced by tab and frame here; that is also
  * what lets a closed tab's work be cancelled.
  */
+function originOf(url: string | undefined): string | undefined {
+  try {
+    return url ? new URL(url).origin : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function createRouter(host: HostClient): Router {
   const requestsByTab = new Map<number, Set<string>>();
   let sequence = 0;
@@ -39,8 +49,8 @@ export function createRouter(host: HostClient): Router {
 
   const namespaced = (sender: SenderInfo, requestId: string) => `t${sender.tabId ?? 'x'}-f${sender.frameId ?? 0}-${requestId}`;
 
-  const caption: Router['caption'] = (source, priority, owner, referrer) =>
-    host.call('host-caption', { requestId: `${owner}-${sequence++}`, source, priority, referrer });
+  const caption: Router['caption'] = (source, priority, owner, page) =>
+    host.call('host-caption', { requestId: `${owner}-${sequence++}`, source, priority, requesterOrigin: originOf(page?.url), persist: !page?.incognito });
 
   return {
     caption,
@@ -52,7 +62,13 @@ export function createRouter(host: HostClient): Router {
         const hostRequestId = namespaced(sender, requestId);
         const untrack = track(sender.tabId, hostRequestId);
         try {
-          return await host.call('host-caption', { requestId: hostRequestId, source, priority: parsePriority(request.priority), referrer: sender.url });
+          return await host.call('host-caption', {
+            requestId: hostRequestId,
+            source,
+            priority: parsePriority(request.priority),
+            requesterOrigin: originOf(sender.url),
+            persist: !sender.incognito,
+          });
         } finally {
           untrack();
         }
@@ -62,8 +78,9 @@ export function createRouter(host: HostClient): Router {
         if (!requestId) return errorReply('bad-request', 'caption-cancel needs a requestId');
         return host.call('host-cancel', { requestIds: [namespaced(sender, requestId)] });
       },
-      'engine-status': () => host.call('host-status', {}),
-      'cache-clear': () => host.call('host-cache-clear', {}),
+      // Status and cache are for our own pages (the popup), not content scripts.
+      'engine-status': (_request, sender) => (sender.tabId === undefined ? host.call('host-status', {}) : Promise.resolve(errorReply('bad-request', 'not from a page'))),
+      'cache-clear': (_request, sender) => (sender.tabId === undefined ? host.call('host-cache-clear', {}) : Promise.resolve(errorReply('bad-request', 'not from a page'))),
     },
     async forgetTab(tabId) {
       const ids = requestsByTab.get(tabId);

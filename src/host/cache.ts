@@ -10,17 +10,18 @@ export interface CaptionCache {
   count(): Promise<number>;
 }
 
-/**
- * Cache key: the image URL, its content hash and the model version. The hash
- * catches an image replaced at the same URL; the model version keeps an
- * upgrade from serving old captions.
- */
-export async function cacheKey(url: string, bytes: Uint8Array, modelVersion: string): Promise<string> {
+export async function sha256Hex(bytes: Uint8Array): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
-  const hex = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
-  // data: URLs can be megabytes; their hash already identifies them.
-  const where = url.startsWith('data:') || url.startsWith('bytes:') ? 'inline' : url.slice(0, 2048);
-  return `${modelVersion}|${hex}|${where}`;
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * Cache key: the model version and the image's content hash. No URL: the
+ * same picture anywhere hits, an image replaced at a URL misses, and the
+ * cache holds no list of the pages the user visited.
+ */
+export async function cacheKey(bytes: Uint8Array, modelVersion: string): Promise<string> {
+  return `${modelVersion}|${await sha256Hex(bytes)}`;
 }
 
 interface Entry {
@@ -42,11 +43,15 @@ export function createIndexedDbCache(options: { name?: string; maxEntries: numbe
   const open = () =>
     (opening ??= new Promise<IDBDatabase>((resolve, reject) => {
       const request = factory.open(name, 1);
+      // If the browser closes the database (storage cleared), open it again next time.
+      request.onsuccess = () => {
+        request.result.onclose = () => (opening = undefined);
+        resolve(request.result);
+      };
       request.onupgradeneeded = () => {
         const store = request.result.createObjectStore('captions', { keyPath: 'key' });
         store.createIndex('lastUsed', 'lastUsed');
       };
-      request.onsuccess = () => resolve(request.result);
       request.onerror = () => {
         opening = undefined;
         reject(request.error ?? new Error('could not open the caption cache'));

@@ -1,11 +1,11 @@
 import type { CaptionOutput, EngineHostRequests, EngineStatus, ErrorCode, HandlerMap, ImageSource, Reply } from '../messaging/protocol';
 import { errorReply, parseImageSource, parsePriority, parseRequestId } from '../messaging/validate';
-import { EngineError, isEngineError } from '../engine/errors';
+import { isEngineError } from '../engine/errors';
 import { fetchImageBytes } from '../engine/image/fetch';
 import type { FetchLimits } from '../engine/image/fetch';
 import type { Captioner } from './captioner';
 import type { CaptionCache } from './cache';
-import { cacheKey } from './cache';
+import { cacheKey, sha256Hex } from './cache';
 import { createJobQueue, JobCancelledError, QueueOverloadedError } from './job-queue';
 import type { JobQueueOptions } from './job-queue';
 
@@ -18,12 +18,19 @@ export interface EngineHostOptions {
   queue: JobQueueOptions;
   fetchLimits: FetchLimits;
   /** Injected so tests can serve bytes without a network. */
-  fetchBytes?: (url: string, signal: AbortSignal, referrer: string | undefined, limits: FetchLimits) => Promise<Uint8Array>;
+  fetchBytes?: (url: string, init: { signal: AbortSignal; credentials: RequestCredentials; limits: FetchLimits }) => Promise<Uint8Array>;
 }
 
 export interface EngineHost {
   handlers: HandlerMap<EngineHostRequests, unknown>;
   status(): Promise<EngineStatus>;
+}
+
+interface Job {
+  source: ImageSource;
+  credentials: RequestCredentials;
+  /** False for private-browsing tabs: their images never reach the disk cache. */
+  persist: boolean;
 }
 
 /**
@@ -32,13 +39,18 @@ export interface EngineHost {
  * Runs in Chrome's offscreen document and in Firefox's background page.
  */
 export function createEngineHost(options: EngineHostOptions): EngineHost {
-  const { captioner, cache, modelVersion } = options;
-  const fetchBytes = options.fetchBytes ?? defaultFetchBytes;
+  const { captioner, cache } = options;
+  const fetchBytes = options.fetchBytes ?? ((url, init) => fetchImageBytes(url, { limits: init.limits, signal: init.signal, init: { credentials: init.credentials } }));
   let state: EngineStatus['state'] = 'idle';
   let loadMs: number | undefined;
   let loadError: string | undefined;
   let loading: Promise<void> | undefined;
-  const sources = new Map<string, { source: ImageSource; referrer?: string }>();
+  let version: Promise<string> | undefined;
+  const modelVersion = () =>
+    (version ??= options.modelVersion().catch((error: unknown) => {
+      version = undefined;
+      throw error;
+    }));
 
   const ensureLoaded = () =>
     (loading ??= (async () => {
@@ -54,19 +66,19 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
       }
     })());
 
-  const queue = createJobQueue<CaptionOutput>(async (jobKey, signal) => {
-    const job = sources.get(jobKey);
-    if (!job) throw new EngineError('internal', 'lost track of a queued image');
-    // Requests arriving while this runs join the job; they need no source.
-    sources.delete(jobKey);
+  const queue = createJobQueue<CaptionOutput, Job>(async (_key, job, signal) => {
     const started = performance.now();
-    const bytes = job.source.kind === 'url' ? await fetchBytes(job.source.url, signal, job.referrer, options.fetchLimits) : decodeBase64(job.source.base64);
-    const key = await cacheKey(job.source.kind === 'url' ? job.source.url : 'bytes:', bytes, await modelVersion());
+    const bytes =
+      job.source.kind === 'url'
+        ? await fetchBytes(job.source.url, { signal, credentials: job.credentials, limits: options.fetchLimits })
+        : decodeBase64(job.source.base64);
+    // Keyed by content, not URL: the cache must not be a record of where the user browsed.
+    const key = await cacheKey(bytes, await modelVersion());
     const hit = await cache.get(key).catch(() => undefined);
     if (hit) return { ...hit, cached: true, ms: performance.now() - started };
     await ensureLoaded();
     const caption = await captioner.caption(bytes, signal);
-    await cache.put(key, caption).catch(() => undefined);
+    if (job.persist) await cache.put(key, caption).catch(() => undefined);
     return { ...caption, cached: false, ms: performance.now() - started };
   }, options.queue);
 
@@ -84,15 +96,16 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
       const requestId = parseRequestId(request.requestId);
       const source = parseImageSource(request.source);
       if (!requestId || !source) return errorReply('bad-request', 'a caption request needs a requestId and an http(s), data: or bytes source');
-      const jobKey = source.kind === 'url' ? `url:${source.url}` : `bytes:${source.base64.length}:${source.base64.slice(0, 64)}:${source.base64.slice(-64)}`;
-      if (!sources.has(jobKey)) sources.set(jobKey, { source, referrer: typeof request.referrer === 'string' ? request.referrer : undefined });
+      const job: Job = {
+        source,
+        credentials: credentialsFor(source, typeof request.requesterOrigin === 'string' ? request.requesterOrigin : undefined),
+        persist: request.persist !== false,
+      };
+      const jobKey = source.kind === 'url' ? `url:${job.credentials}:${source.url}` : `bytes:${await sha256Hex(new TextEncoder().encode(source.base64))}`;
       try {
-        return { output: await queue.enqueue(jobKey, parsePriority(request.priority), requestId) };
+        return { output: await queue.enqueue(jobKey, parsePriority(request.priority), requestId, job) };
       } catch (error) {
         return replyForError(error);
-      } finally {
-        // Sources of jobs cancelled before they ran are dropped here.
-        if (queue.waiting() + queue.running() === 0) sources.clear();
       }
     },
     async 'host-cancel'(request) {
@@ -113,6 +126,21 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
   return { handlers, status };
 }
 
+/**
+ * Cookies go with an image request only when the image is same-origin with
+ * the page that shows it. Otherwise a hostile page could name a cross-origin
+ * image it cannot read itself (a bank statement) and read its text back from
+ * the alt we write.
+ */
+export function credentialsFor(source: ImageSource, requesterOrigin: string | undefined): RequestCredentials {
+  if (source.kind !== 'url' || !requesterOrigin) return 'omit';
+  try {
+    return new URL(source.url).origin === requesterOrigin ? 'include' : 'omit';
+  } catch {
+    return 'omit';
+  }
+}
+
 const passThroughCodes = new Set<string>([
   'fetch-failed', 'timeout', 'empty-input', 'corrupt-image', 'unsupported-format', 'image-too-small', 'image-too-large', 'model-load', 'inference',
 ]);
@@ -126,19 +154,6 @@ export function replyForError(error: unknown): Reply<never> {
     return errorReply(code, error.message);
   }
   return errorReply('internal', error instanceof Error ? error.message : String(error));
-}
-
-async function defaultFetchBytes(url: string, signal: AbortSignal, referrer: string | undefined, limits: FetchLimits): Promise<Uint8Array> {
-  // Some hosts refuse images without the page as referrer; the browser drops a
-  // cross-origin referrer it may not send, so try with it and fall back.
-  if (referrer && /^https?:/i.test(url)) {
-    try {
-      return await fetchImageBytes(url, { limits, signal, init: { referrer, referrerPolicy: 'no-referrer-when-downgrade', credentials: 'include' } });
-    } catch (error) {
-      if (isEngineError(error) && (error.code === 'aborted' || error.code === 'image-too-large')) throw error;
-    }
-  }
-  return fetchImageBytes(url, { limits, signal, init: { credentials: 'include' } });
 }
 
 function decodeBase64(base64: string): Uint8Array {

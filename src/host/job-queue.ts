@@ -21,8 +21,10 @@ export interface JobQueueOptions {
   maxWaiting: number;
 }
 
-interface Job<T> {
+interface Job<T, P> {
   key: string;
+  /** What the first requester supplied; later requesters of the same key share it. */
+  payload: P;
   priority: Priority;
   sequence: number;
   requesters: Map<string, { resolve: (value: T) => void; reject: (error: unknown) => void }>;
@@ -30,28 +32,29 @@ interface Job<T> {
   running: boolean;
 }
 
-export interface JobQueue<T> {
+export interface JobQueue<T, P> {
   /**
    * Runs `key` once however many requesters ask for it; each gets the result.
    * The job runs at the most urgent of its requesters' priorities.
    */
-  enqueue(key: string, priority: Priority, requesterId: string): Promise<T>;
+  enqueue(key: string, priority: Priority, requesterId: string, payload: P): Promise<T>;
   /** Withdraws a requester; a job nobody waits for any more is dropped or aborted. */
   cancel(requesterId: string): void;
   waiting(): number;
   running(): number;
 }
 
-export function createJobQueue<T>(run: (key: string, signal: AbortSignal) => Promise<T>, options: JobQueueOptions): JobQueue<T> {
-  const jobs = new Map<string, Job<T>>();
+export function createJobQueue<T, P = undefined>(run: (key: string, payload: P, signal: AbortSignal) => Promise<T>, options: JobQueueOptions): JobQueue<T, P> {
+  const jobs = new Map<string, Job<T, P>>();
   const requesterJob = new Map<string, string>();
   let sequence = 0;
   let active = 0;
 
-  const waitingJobs = () => [...jobs.values()].filter((job) => !job.running);
+  const waitingJobs = (): Job<T, P>[] => [...jobs.values()].filter((job) => !job.running);
 
-  const settle = (job: Job<T>, outcome: { value: T } | { error: unknown }) => {
-    jobs.delete(job.key);
+  const settle = (job: Job<T, P>, outcome: { value: T } | { error: unknown }) => {
+    // An aborted job was already replaced by a fresh one under the same key.
+    if (jobs.get(job.key) === job) jobs.delete(job.key);
     for (const [requesterId, requester] of job.requesters) {
       requesterJob.delete(requesterId);
       if ('value' in outcome) requester.resolve(outcome.value);
@@ -65,7 +68,7 @@ export function createJobQueue<T>(run: (key: string, signal: AbortSignal) => Pro
       if (!next) return;
       next.running = true;
       active++;
-      run(next.key, next.controller.signal)
+      run(next.key, next.payload, next.controller.signal)
         .then(
           (value) => settle(next, { value }),
           (error: unknown) => settle(next, { error }),
@@ -78,11 +81,11 @@ export function createJobQueue<T>(run: (key: string, signal: AbortSignal) => Pro
   };
 
   return {
-    enqueue(key, priority, requesterId) {
+    enqueue(key, priority, requesterId, payload) {
       return new Promise<T>((resolve, reject) => {
         let job = jobs.get(key);
         if (!job) {
-          job = { key, priority, sequence: sequence++, requesters: new Map(), controller: new AbortController(), running: false };
+          job = { key, payload, priority, sequence: sequence++, requesters: new Map(), controller: new AbortController(), running: false };
           jobs.set(key, job);
         }
         job.priority = Math.min(job.priority, priority) as Priority;
@@ -105,8 +108,10 @@ export function createJobQueue<T>(run: (key: string, signal: AbortSignal) => Pro
       job.requesters.get(requesterId)?.reject(new JobCancelledError());
       job.requesters.delete(requesterId);
       if (job.requesters.size > 0) return;
+      // Forget it at once, so a request for the same image that arrives while
+      // the abort takes effect starts a fresh job instead of joining a dying one.
+      jobs.delete(key);
       if (job.running) job.controller.abort();
-      else jobs.delete(key);
     },
     waiting: () => waitingJobs().length,
     running: () => active,

@@ -87,7 +87,18 @@ export interface BackgroundRequests {
 
 /** Requests the engine host answers; `target` keeps them apart from the rest. */
 export interface EngineHostRequests {
-  'host-caption': { request: { requestId: string; source: ImageSource; priority: Priority; referrer?: string }; response: CaptionOutput };
+  'host-caption': {
+    request: {
+      requestId: string;
+      source: ImageSource;
+      priority: Priority;
+      /** Origin of the frame that shows the image; cookies are sent only to it. */
+      requesterOrigin?: string;
+      /** False for private browsing: the result is not written to the disk cache. */
+      persist?: boolean;
+    };
+    response: CaptionOutput;
+  };
   'host-cancel': { request: { requestIds: string[] }; response: null };
   'host-status': { request: Record<string, never>; response: EngineStatus };
   'host-cache-clear': { request: Record<string, never>; response: { cleared: number } };

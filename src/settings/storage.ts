@@ -3,11 +3,13 @@ import { defaultSettings, normaliseSettings } from './schema';
 import type { Settings } from './schema';
 
 /**
+ * Local, not sync: sync storage allows 8 KB per item, which a long list of
+ * disabled sites would outgrow, and a failed save would lose the user's choice.
  * Versioned so that a later shape change ships a migration in `migrations`
  * instead of resetting what users chose. Values are normalised on every read,
  * so a hand-edited or corrupt entry can never break a page.
  */
-export const settingsItem = storage.defineItem<Settings>('sync:settings', {
+export const settingsItem = storage.defineItem<Settings>('local:settings', {
   fallback: defaultSettings,
   version: 1,
 });

@@ -283,7 +283,7 @@ describe('context menu', () => {
     const page = await open('/pages/menu.html');
     const tabId = await tabIdOf(session.sw!, page);
     const srcUrl = await page.evaluate(() => (document.getElementById('menu-target') as HTMLImageElement).currentSrc);
-    const result = await describeViaHook(session.sw!, { srcUrl, tabId, frameId: 0, pageUrl: page.url() });
+    const result = await describeViaHook(session.sw!, { srcUrl, tabId, frameId: 0, frameUrl: page.url() });
     expect(result.state).toBe('done');
     expect(result.description).toMatch(/OPEN 24 HOURS/i);
     const host = page.locator('#lightcap-toast-host');

@@ -117,7 +117,7 @@ export interface MenuResult {
 }
 
 /** Describes an image through the service worker's test hook (the context-menu path). */
-export function describeViaHook(sw: Worker, target: { srcUrl: string; tabId?: number; frameId?: number; pageUrl?: string }): Promise<MenuResult> {
+export function describeViaHook(sw: Worker, target: { srcUrl: string; tabId?: number; frameId?: number; frameUrl?: string }): Promise<MenuResult> {
   return sw.evaluate(
     (t) => (globalThis as unknown as { lightcapTestHooks: { describeFromMenu(t: unknown): Promise<MenuResult> } }).lightcapTestHooks.describeFromMenu(t),
     { tabId: 999_999, frameId: 0, ...target },

@@ -34,7 +34,7 @@ describe('engine with the real models (onnxruntime-web, 1 thread)', () => {
     data.set(bottom.data, top.data.length);
     const result = await engine.describe({ width: 520, height: 180, data });
     expect(result.alt).toBe('Text: "FRESH BREAD DAILY"');
-    expect(result.text.map((l) => l.row)).toEqual([0, 0, 1].slice(3 - result.text.length));
+    expect(result.text.map((l) => [l.text, l.row])).toEqual([['FRESH BREAD', 0], ['DAILY', 1]]);
   });
 
   it('says "nothing confident" for a blank image instead of guessing', async () => {

@@ -17,12 +17,12 @@ function recordingHost() {
 }
 
 describe('background router', () => {
-  it('namespaces request ids by tab and frame, and passes the page as referrer', async () => {
+  it('namespaces request ids by tab and frame, and passes the frame origin and privacy mode', async () => {
     const { client, calls } = recordingHost();
     const router = createRouter(client);
-    const reply = await router.handlers.caption({ requestId: 'img-1', source: { kind: 'url', url: 'https://a.example/dog.jpg' }, priority: 0 }, { tabId: 7, frameId: 2, url: 'https://a.example/page' });
+    const reply = await router.handlers.caption({ requestId: 'img-1', source: { kind: 'url', url: 'https://a.example/dog.jpg' }, priority: 0 }, { tabId: 7, frameId: 2, url: 'https://a.example/page', incognito: false });
     expect(reply).toMatchObject({ output: { alt: 'A dog.' } });
-    expect(calls[0]).toEqual({ type: 'host-caption', request: { requestId: 't7-f2-img-1', source: { kind: 'url', url: 'https://a.example/dog.jpg' }, priority: 0, referrer: 'https://a.example/page' } });
+    expect(calls[0]).toEqual({ type: 'host-caption', request: { requestId: 't7-f2-img-1', source: { kind: 'url', url: 'https://a.example/dog.jpg' }, priority: 0, requesterOrigin: 'https://a.example', persist: true } });
     await router.handlers['caption-cancel']({ requestId: 'img-1' }, { tabId: 7, frameId: 2 });
     expect(calls[1]).toEqual({ type: 'host-cancel', request: { requestIds: ['t7-f2-img-1'] } });
   });
@@ -68,8 +68,22 @@ describe('context menu flow', () => {
     expect(sent).toEqual([[4, 1, { state: 'working' }], [4, 1, content]]);
   });
 
-  it('explains images it cannot read', async () => {
-    const content = await describeFromMenu({ srcUrl: 'blob:https://a.example/123', tabId: 1, frameId: 0 }, { caption: async () => ({ cancel: true }), sendToTab: async () => undefined });
-    expect(content.state).toBe('error');
+  it('explains images it cannot read, without asking the engine', async () => {
+    let asked = 0;
+    const content = await describeFromMenu(
+      { srcUrl: 'blob:https://a.example/123', tabId: 1, frameId: 0 },
+      { caption: async () => (asked++, { cancel: true }), sendToTab: async () => undefined },
+    );
+    expect(content).toEqual({ state: 'error', error: expect.stringMatching(/cannot read this image/) });
+    expect(asked).toBe(0);
+  });
+
+  it('answers status and cache requests only from extension pages', async () => {
+    const { client, calls } = recordingHost();
+    const router = createRouter(client);
+    expect(await router.handlers['cache-clear']({}, { tabId: 5, url: 'https://evil.example/' })).toMatchObject({ error: { code: 'bad-request' } });
+    expect(calls).toEqual([]);
+    await router.handlers['cache-clear']({}, {});
+    expect(calls.map((c) => c.type)).toEqual(['host-cache-clear']);
   });
 });

@@ -14,6 +14,8 @@ group('wording', () => {
     expect(countPhrase('dining table', 1, 4)).toBe('a table');
     expect(pluralName('sheep')).toBe('sheep');
     expect(pluralName('bench')).toBe('benches');
+    expect(countPhrase('skis', 1, 4)).toBe('a pair of skis');
+    expect(countPhrase('scissors', 2, 4)).toBe('two pairs of scissors');
   });
 
   it('cuts long text at a word boundary', () => {

@@ -19,10 +19,10 @@ describe('job queue', () => {
       if (key === 'first') await gate;
       return key.toUpperCase();
     }, { concurrency: 1, maxWaiting: 10 });
-    const first = queue.enqueue('first', 2, 'r1');
-    const background = queue.enqueue('far', 2, 'r2');
-    const visible = queue.enqueue('near', 0, 'r3');
-    const sameAsVisible = queue.enqueue('near', 2, 'r4');
+    const first = queue.enqueue('first', 2, 'r1', undefined);
+    const background = queue.enqueue('far', 2, 'r2', undefined);
+    const visible = queue.enqueue('near', 0, 'r3', undefined);
+    const sameAsVisible = queue.enqueue('near', 2, 'r4', undefined);
     release();
     expect(await Promise.all([first, background, visible, sameAsVisible])).toEqual(['FIRST', 'FAR', 'NEAR', 'NEAR']);
     expect(order).toEqual(['first', 'near', 'far']);
@@ -30,9 +30,9 @@ describe('job queue', () => {
 
   it('drops a waiting job nobody wants and aborts a running one', async () => {
     const aborted: string[] = [];
-    const queue = createJobQueue<string>((key, signal) => new Promise((resolve) => signal.addEventListener('abort', () => { aborted.push(key); resolve('late'); })), { concurrency: 1, maxWaiting: 10 });
-    const running = queue.enqueue('a', 0, 'r1');
-    const waiting = queue.enqueue('b', 0, 'r2');
+    const queue = createJobQueue<string>((key, _payload, signal) => new Promise((resolve) => signal.addEventListener('abort', () => { aborted.push(key); resolve('late'); })), { concurrency: 1, maxWaiting: 10 });
+    const running = queue.enqueue('a', 0, 'r1', undefined);
+    const waiting = queue.enqueue('b', 0, 'r2', undefined);
     queue.cancel('r2');
     await expect(waiting).rejects.toBeInstanceOf(JobCancelledError);
     expect(queue.waiting()).toBe(0);
@@ -41,12 +41,34 @@ describe('job queue', () => {
     expect(aborted).toEqual(['a']);
   });
 
+  it('starts a fresh job when the same image is asked for again while its cancelled run winds down', async () => {
+    const runs: string[] = [];
+    const queue = createJobQueue<string, string>(
+      (key, payload, signal) =>
+        new Promise((resolve, reject) => {
+          runs.push(payload);
+          const timer = setTimeout(() => resolve(`${key} by ${payload}`), 30);
+          signal.addEventListener('abort', () => {
+            clearTimeout(timer);
+            setTimeout(() => reject(new Error('aborted')), 10);
+          });
+        }),
+      { concurrency: 2, maxWaiting: 10 },
+    );
+    const first = queue.enqueue('img', 0, 'r1', 'first');
+    queue.cancel('r1');
+    const second = queue.enqueue('img', 0, 'r2', 'second');
+    await expect(first).rejects.toBeInstanceOf(JobCancelledError);
+    expect(await second).toBe('img by second');
+    expect(runs).toEqual(['first', 'second']);
+  });
+
   it('refuses the least urgent waiting job when full', async () => {
     const queue = createJobQueue<string>(() => new Promise(() => undefined), { concurrency: 1, maxWaiting: 2 });
-    void queue.enqueue('running', 0, 'r0');
-    const low = queue.enqueue('low', 2, 'r1');
-    void queue.enqueue('high', 0, 'r2');
-    void queue.enqueue('high2', 0, 'r3');
+    void queue.enqueue('running', 0, 'r0', undefined);
+    const low = queue.enqueue('low', 2, 'r1', undefined);
+    void queue.enqueue('high', 0, 'r2', undefined);
+    void queue.enqueue('high2', 0, 'r3', undefined);
     await expect(low).rejects.toBeInstanceOf(QueueOverloadedError);
     expect(queue.waiting()).toBe(2);
   });
@@ -70,12 +92,12 @@ describe('IndexedDB caption cache', () => {
     expect(await cache.count()).toBe(0);
   });
 
-  it('keys by model version, content hash and URL', async () => {
+  it('keys by model version and content hash, never by URL', async () => {
     const bytes = new Uint8Array([1, 2, 3]);
-    const key = await cacheKey('https://example.com/a.png', bytes, 'v1');
-    expect(key).toBe('v1|039058c6f2c0cb492c533b0a4d14ef77cc0f78abccced5287d84a1a2011cfb81|https://example.com/a.png');
-    expect(await cacheKey('https://example.com/a.png', new Uint8Array([1, 2, 4]), 'v1')).not.toBe(key);
-    expect(await cacheKey('https://example.com/a.png', bytes, 'v2')).not.toBe(key);
+    const key = await cacheKey(bytes, 'v1');
+    expect(key).toBe('v1|039058c6f2c0cb492c533b0a4d14ef77cc0f78abccced5287d84a1a2011cfb81');
+    expect(await cacheKey(new Uint8Array([1, 2, 4]), 'v1')).not.toBe(key);
+    expect(await cacheKey(bytes, 'v2')).not.toBe(key);
   });
 });
 
@@ -83,6 +105,7 @@ describe('engine host', () => {
   function host(overrides: Partial<EngineHostOptions> = {}) {
     const captioner = createFakeCaptioner({ delayMs: 20 });
     const fetched: string[] = [];
+    const credentials: RequestCredentials[] = [];
     const engineHost = createEngineHost({
       captioner,
       cache: createIndexedDbCache({ name: `host-${Math.random()}`, maxEntries: 100, indexedDB: new IDBFactory() }),
@@ -90,14 +113,15 @@ describe('engine host', () => {
       threads: 1,
       queue: { concurrency: 1, maxWaiting: 100 },
       fetchLimits: { timeoutMs: 1000, maxBytes: 1000 },
-      fetchBytes: async (url) => {
+      fetchBytes: async (url, init) => {
         fetched.push(url);
+        credentials.push(init.credentials);
         if (url.endsWith('404.png')) throw new EngineError('fetch-failed', 'HTTP 404');
         return new Uint8Array(url.length);
       },
       ...overrides,
     });
-    return { engineHost, captioner, fetched };
+    return { engineHost, captioner, fetched, credentials };
   }
   const caption = (h: ReturnType<typeof host>['engineHost'], requestId: string, url: string) =>
     h.handlers['host-caption']({ requestId, source: { kind: 'url', url }, priority: 0 }, undefined);
@@ -125,6 +149,23 @@ describe('engine host', () => {
     await engineHost.handlers['host-cancel']({ requestIds: ['c1'] }, undefined);
     expect(await pending).toEqual({ cancel: true });
     expect(await caption(engineHost, 'c2', 'https://example.com/404.png')).toEqual({ error: { code: 'fetch-failed', message: 'HTTP 404' } });
+  });
+
+  it('sends cookies only to the origin of the page showing the image', async () => {
+    const { engineHost, credentials } = host();
+    await engineHost.handlers['host-caption']({ requestId: 'a', source: { kind: 'url', url: 'https://bank.example/statement.png' }, priority: 0, requesterOrigin: 'https://evil.example' }, undefined);
+    await engineHost.handlers['host-caption']({ requestId: 'b', source: { kind: 'url', url: 'https://shop.example/photo.png' }, priority: 0, requesterOrigin: 'https://shop.example' }, undefined);
+    await engineHost.handlers['host-caption']({ requestId: 'c', source: { kind: 'url', url: 'https://cdn.example/x.png' }, priority: 0 }, undefined);
+    expect(credentials).toEqual(['omit', 'include', 'omit']);
+  });
+
+  it('keeps private-browsing results out of the disk cache', async () => {
+    const { engineHost, captioner } = host();
+    const request = { source: { kind: 'url', url: 'https://example.com/private.png' }, priority: 0, persist: false } as const;
+    await engineHost.handlers['host-caption']({ ...request, requestId: 'p1' }, undefined);
+    expect(await engineHost.handlers['host-caption']({ ...request, requestId: 'p2' }, undefined)).toMatchObject({ output: { cached: false } });
+    expect(captioner.calls).toBe(2);
+    expect((await engineHost.status()).cacheEntries).toBe(0);
   });
 
   it('rejects malformed and hostile requests without touching the network', async () => {

@@ -121,7 +121,7 @@ describe('reading order and filtering', () => {
   });
 
   it('drops unsure words, and short words unless very sure', () => {
-    const filter = { minLineConfidence: 0.5, minWordConfidence: 0.8, shortWordLength: 2, shortWordConfidence: 0.9, maxLines: 10 };
+    const filter = { minLineConfidence: 0.5, minWordConfidence: 0.8, shortWordLength: 2, shortWordConfidence: 0.9, maxRows: 10, maxBoxes: 40 };
     const mixed = { ...line('x', box(0, 0, 10, 10)), words: [{ text: 'EXIT', confidence: 0.85 }, { text: 'to', confidence: 0.85 }, { text: 'zq9', confidence: 0.6 }, { text: '--', confidence: 0.99 }] };
     expect(confidentPart(mixed, filter)?.text).toBe('EXIT');
     expect(confidentPart({ ...mixed, words: [{ text: 'zq9', confidence: 0.6 }] }, filter)).toBeUndefined();

@@ -4,12 +4,13 @@
  */
 const spokenNames: Record<string, string> = {
   'dining table': 'table',
-  'potted plant': 'potted plant',
   'cell phone': 'phone',
   tv: 'TV',
   'sports ball': 'ball',
   'hair drier': 'hair dryer',
   couch: 'sofa',
+  skis: 'pair of skis',
+  scissors: 'pair of scissors',
 };
 
 const irregularPlurals: Record<string, string> = {

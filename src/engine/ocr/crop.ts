@@ -60,17 +60,15 @@ export function padQuad(quad: Quad, fraction: number): Quad {
   const [tl, tr, br, bl] = quad;
   const along = Math.max(distance(tl, tr), 1e-6);
   const across = Math.max(distance(tl, bl), 1e-6);
-  const by = fraction * Math.min(along, across);
   // Only across the line: padding along it pulls in neighbouring words.
-  const ax = 0;
-  const ay = 0;
+  const by = fraction * Math.min(along, across);
   const cx = ((bl.x - tl.x) / across) * by;
   const cy = ((bl.y - tl.y) / across) * by;
   return [
-    { x: tl.x - ax - cx, y: tl.y - ay - cy },
-    { x: tr.x + ax - cx, y: tr.y + ay - cy },
-    { x: br.x + ax + cx, y: br.y + ay + cy },
-    { x: bl.x - ax + cx, y: bl.y - ay + cy },
+    { x: tl.x - cx, y: tl.y - cy },
+    { x: tr.x - cx, y: tr.y - cy },
+    { x: br.x + cx, y: br.y + cy },
+    { x: bl.x + cx, y: bl.y + cy },
   ];
 }
 

@@ -7,7 +7,7 @@ import { EngineError, throwIfAborted } from '../errors';
 import { dbPostprocess } from './db-postprocess';
 import type { DbPostprocessOptions } from './db-postprocess';
 import type { Quad } from './geometry';
-import { distance } from './geometry';
+import { distance, quadArea } from './geometry';
 import { freeMargins, lineCrop, sampleQuadInto } from './crop';
 import { ctcGreedyDecode } from './ctc';
 import type { CtcWord } from './ctc';
@@ -72,7 +72,10 @@ export interface OcrConfig {
     /** Words made only of these many characters or fewer need a higher confidence. */
     shortWordLength: number;
     shortWordConfidence: number;
-    maxLines: number;
+    /** Rows of text said at most. */
+    maxRows: number;
+    /** Boxes read at most, largest first. */
+    maxBoxes: number;
   };
 }
 
@@ -135,7 +138,9 @@ export async function createTextReader(
       throwIfAborted(signal);
       const timings: OcrTimings = { detection: 0, classification: 0, recognition: 0, lines: 0 };
       let start = now();
-      const boxes = await detectText(detection, image, config, signal);
+      // Dense text (a bookshelf, a spreadsheet) can give hundreds of boxes;
+      // only the biggest are read, since only maxRows rows are said anyway.
+      const boxes = largest(await detectText(detection, image, config, signal), config.filter.maxBoxes);
       timings.detection = now() - start;
       if (boxes.length === 0) return { lines: [], timings };
 
@@ -152,7 +157,7 @@ export async function createTextReader(
 
       const split = segmenter ? read.map((line) => resegment(line, segmenter)) : read;
       const kept = split.flatMap((line) => confidentPart(line, config.filter) ?? []);
-      const rows = readingOrder(kept).slice(0, config.filter.maxLines);
+      const rows = readingOrder(kept).slice(0, config.filter.maxRows);
       const lines = rows.flatMap((row, index) => row.items.map((line) => ({ ...line, row: index })));
       return { lines, timings };
     },
@@ -274,6 +279,15 @@ export function confidentPart(line: TextLine, filter: OcrConfig['filter']): Text
   });
   if (words.length === 0 || line.confidence < filter.minLineConfidence) return undefined;
   return { ...line, words, text: words.map((w) => w.text).join(' ') };
+}
+
+function largest(boxes: Quad[], count: number): Quad[] {
+  if (boxes.length <= count) return boxes;
+  return boxes
+    .map((quad) => ({ quad, area: quadArea(quad) }))
+    .sort((a, b) => b.area - a.area)
+    .slice(0, count)
+    .map(({ quad }) => quad);
 }
 
 function shortSide([tl, tr, br, bl]: Quad): number {
