@@ -24,7 +24,14 @@ export default defineBackground({
       if ((message as { target?: unknown } | null)?.target === 'engine-host') return undefined;
       const typed = messageType<BackgroundRequests>(message, router.handlers);
       if (!typed) return undefined;
-      const info: SenderInfo = { tabId: sender.tab?.id, frameId: sender.frameId, url: sender.tab ? sender.url : undefined, incognito: sender.tab?.incognito };
+      const extensionPage = sender.url?.startsWith(browser.runtime.getURL('/')) ?? false;
+      const info: SenderInfo = {
+        tabId: sender.tab?.id,
+        frameId: sender.frameId,
+        url: sender.tab && !extensionPage ? sender.url : undefined,
+        incognito: sender.tab?.incognito,
+        extensionPage,
+      };
       const handler = router.handlers[typed.type] as (request: unknown, sender: SenderInfo) => Promise<unknown>;
       return handler(typed, info);
     });

@@ -9,6 +9,8 @@ export interface SenderInfo {
   /** URL of the sending frame; undefined for extension pages. */
   url?: string;
   incognito?: boolean;
+  /** True for our own pages (the popup), which may read status and clear the cache. */
+  extensionPage?: boolean;
 }
 
 export interface Router {
@@ -24,6 +26,8 @@ export interface Router {
  * within a page, so they are namespaced by tab and frame here; that is also
  * what lets a closed tab's work be cancelled.
  */
+const notForPages = errorReply('bad-request', 'only the extension\'s own pages may ask this');
+
 function originOf(url: string | undefined): string | undefined {
   try {
     return url ? new URL(url).origin : undefined;
@@ -79,8 +83,8 @@ export function createRouter(host: HostClient): Router {
         return host.call('host-cancel', { requestIds: [namespaced(sender, requestId)] });
       },
       // Status and cache are for our own pages (the popup), not content scripts.
-      'engine-status': (_request, sender) => (sender.tabId === undefined ? host.call('host-status', {}) : Promise.resolve(errorReply('bad-request', 'not from a page'))),
-      'cache-clear': (_request, sender) => (sender.tabId === undefined ? host.call('host-cache-clear', {}) : Promise.resolve(errorReply('bad-request', 'not from a page'))),
+      'engine-status': (_request, sender) => (sender.extensionPage ? host.call('host-status', {}) : Promise.resolve(notForPages)),
+      'cache-clear': (_request, sender) => (sender.extensionPage ? host.call('host-cache-clear', {}) : Promise.resolve(notForPages)),
     },
     async forgetTab(tabId) {
       const ids = requestsByTab.get(tabId);

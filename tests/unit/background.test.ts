@@ -83,7 +83,7 @@ describe('context menu flow', () => {
     const router = createRouter(client);
     expect(await router.handlers['cache-clear']({}, { tabId: 5, url: 'https://evil.example/' })).toMatchObject({ error: { code: 'bad-request' } });
     expect(calls).toEqual([]);
-    await router.handlers['cache-clear']({}, {});
+    await router.handlers['cache-clear']({}, { tabId: 9, extensionPage: true });
     expect(calls.map((c) => c.type)).toEqual(['host-cache-clear']);
   });
 });
