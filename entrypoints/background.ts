@@ -37,6 +37,10 @@ export default defineBackground({
     });
 
     browser.tabs.onRemoved.addListener((tabId) => void router.forgetTab(tabId));
+    // A tab that loads a new document drops the old page's work; its images are gone.
+    browser.tabs.onUpdated.addListener((tabId, change) => {
+      if (change.status === 'loading') void router.forgetTab(tabId);
+    });
 
     // Created on every start: Firefox does not keep a persistent background
     // page's menu items across restarts, and Chrome would keep a duplicate.

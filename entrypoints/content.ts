@@ -29,7 +29,7 @@ export default defineContentScript({
       document,
       settings: await loadSettings(),
       client,
-      hostname: location.hostname,
+      hostname: topLevelHostname(),
     });
     const toasts = createToastController(document);
 
@@ -62,3 +62,24 @@ export default defineContentScript({
     });
   },
 });
+
+/**
+ * The per-site switch is about the site in the address bar, so an iframe
+ * follows the page that embeds it.
+ */
+function topLevelHostname(): string {
+  const ancestors = location.ancestorOrigins;
+  const top = ancestors && ancestors.length > 0 ? ancestors[ancestors.length - 1] : undefined;
+  if (top) {
+    try {
+      return new URL(top).hostname;
+    } catch {
+      // fall through
+    }
+  }
+  try {
+    return window.top?.location.hostname ?? location.hostname;
+  } catch {
+    return location.hostname;
+  }
+}
