@@ -11,6 +11,7 @@ import type { OcrConfig, TextLine, TextReader } from './ocr/ocr';
 import { describe as describeFindings } from './describe/describe';
 import type { DescriptionOptions } from './describe/describe';
 import { EngineError, throwIfAborted } from './errors';
+import { raceAbort } from '../shared/abort';
 
 /** models/manifest.json */
 export interface EngineManifest {
@@ -86,7 +87,9 @@ export function createEngine(options: EngineOptions): Engine {
       loading = undefined;
       throw error;
     });
-    return raceAbort(loading, signal);
+    return raceAbort(loading, signal, () => {
+      throw new EngineError('aborted', 'the request was cancelled', { cause: signal?.reason });
+    });
   };
 
   return {
@@ -164,23 +167,4 @@ async function loadModels(runtime: InferenceRuntime, store: ModelStore, manifest
     ocrConfig,
   );
   return { manifest, detector, reader };
-}
-
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  throwIfAborted(signal);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new EngineError('aborted', 'the request was cancelled', { cause: signal.reason }));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
 }

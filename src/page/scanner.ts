@@ -16,6 +16,7 @@ import {
 import type { CaptionReason, CaptionTarget, Geometry, Proximity, SkipReason, Verdict } from './qualify';
 import { createAltWriter } from './writer';
 import type { AltWriter } from './writer';
+import { raceAbort } from '../shared/abort';
 
 /**
  * Finds the page's images that need alt text, asks for descriptions through
@@ -924,21 +925,7 @@ export function createPageCaptioner(options: PageCaptionerOptions): PageCaptione
 
 /** Settles with `{ cancel: true }` as soon as the signal aborts, whatever the promise does. */
 function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | { cancel: true }> {
-  if (signal.aborted) return Promise.resolve({ cancel: true });
-  return new Promise((resolve, reject) => {
-    const onAbort = () => resolve({ cancel: true });
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
+  return raceAbort(promise, signal, () => ({ cancel: true }) as const);
 }
 
 function firstOf(sets: readonly Set<Job>[]): Job | undefined {
