@@ -1,5 +1,6 @@
 import type { ContentRequests, ImageSource, Message, Reply, CaptionOutput, ToastContent } from '../messaging/protocol';
 import { priorities } from '../messaging/protocol';
+import { parseImageSource } from '../messaging/validate';
 
 export const describeMenuId = 'lightcap-describe-image';
 export const describeMenuTitle = 'Describe image with LightCap';
@@ -28,10 +29,11 @@ export async function describeFromMenu(target: MenuTarget, deps: MenuDeps): Prom
   const show = (content: ToastContent) => deps.sendToTab(target.tabId, target.frameId, { type: 'toast', toastId, content }).catch(() => undefined);
   await show({ state: 'working' });
   let content: ToastContent;
-  if (!/^(https?:|data:image\/)/i.test(target.srcUrl)) {
+  const source = parseImageSource({ kind: 'url', url: target.srcUrl });
+  if (!source) {
     content = { state: 'error', error: 'LightCap cannot read this image (it is not a web or data URL).' };
   } else {
-    const reply = await deps.caption({ kind: 'url', url: target.srcUrl }, priorities.visible, `menu${target.tabId}`, { url: target.frameUrl, incognito: target.incognito });
+    const reply = await deps.caption(source, priorities.visible, `menu${target.tabId}`, { url: target.frameUrl, incognito: target.incognito });
     if ('output' in reply) {
       content = reply.output.confident
         ? { state: 'done', description: reply.output.alt, text: reply.output.text }

@@ -2,6 +2,7 @@ import type { Engine } from '../engine/engine';
 import type { RgbaImage } from '../engine/image/types';
 import { EngineError } from '../engine/errors';
 import type { CachedCaption } from './cache';
+import { textRows } from '../engine/describe/describe';
 
 /**
  * The one captioning interface the engine host talks to, with a real
@@ -26,12 +27,10 @@ export function createEngineCaptioner(engine: Engine, decode: (bytes: Uint8Array
     async caption(bytes, signal) {
       const image = await decode(bytes, signal);
       const result = await engine.describe(image, { signal });
-      const rows = new Map<number, string[]>();
-      for (const line of result.text) rows.set(line.row, [...(rows.get(line.row) ?? []), line.text]);
       return {
         alt: result.alt,
         confident: result.confident,
-        text: [...rows.entries()].sort((a, b) => a[0] - b[0]).map(([, parts]) => parts.join(' ')),
+        text: textRows(result.text),
         objects: result.objects.map((o) => ({ label: o.label, score: Math.round(o.score * 1000) / 1000 })),
       };
     },

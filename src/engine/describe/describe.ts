@@ -75,7 +75,8 @@ export function phraseForObjects(objects: readonly DescribedObject[], options: D
   return joinList(kinds.map(([label, { count }]) => countPhrase(label, count, options.exactCountUpTo)));
 }
 
-function joinRows(text: readonly DescribedText[]): string {
+/** The text of each row, top to bottom, boxes on a row joined left to right. */
+export function textRows(text: readonly DescribedText[]): string[] {
   const rows = new Map<number, string[]>();
   for (const line of text) {
     const row = rows.get(line.row) ?? [];
@@ -85,7 +86,9 @@ function joinRows(text: readonly DescribedText[]): string {
   return [...rows.keys()]
     .sort((a, b) => a - b)
     .map((key) => rows.get(key)!.filter(Boolean).join(' '))
-    .filter(Boolean)
-    .join(' ')
-    .replace(/"/g, "'");
+    .filter(Boolean);
+}
+
+function joinRows(text: readonly DescribedText[]): string {
+  return textRows(text).join(' ').replace(/"/g, "'");
 }
