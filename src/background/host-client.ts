@@ -26,8 +26,11 @@ const offscreenPath = '/offscreen.html';
  * in-flight promise. If the document dies mid-request, the request is
  * retried once in a new document, then reported as 'host-unavailable'.
  */
-export function createOffscreenHostClient(): HostClient {
+export function createOffscreenHostClient(options: { heartbeatMs?: number; unresponsiveMs?: number } = {}): HostClient {
+  const { heartbeatMs = 10_000, unresponsiveMs = 20_000 } = options;
   let creating: Promise<void> | undefined;
+  let pending = 0;
+  let heartbeat: ReturnType<typeof setInterval> | undefined;
 
   const ensureDocument = async () => {
     const contexts = await browser.runtime.getContexts({ contextTypes: ['OFFSCREEN_DOCUMENT' as Browser.runtime.ContextType] });
@@ -53,18 +56,45 @@ export function createOffscreenHostClient(): HostClient {
     return browser.runtime.sendMessage(message);
   };
 
+  /**
+   * A decode or a wasm run that never returns blocks the document's only
+   * thread, and with it every tab's captions. While work is outstanding the
+   * document must answer a status ping; if it cannot, it is closed, which
+   * fails its requests so that callers retry in a fresh one.
+   */
+  const watch = () => {
+    heartbeat ??= setInterval(() => {
+      if (pending === 0) {
+        clearInterval(heartbeat);
+        heartbeat = undefined;
+        return;
+      }
+      const ping = browser.runtime.sendMessage({ type: 'host-status', target: 'engine-host' } satisfies HostMessage);
+      const timeout = new Promise<'unresponsive'>((resolve) => setTimeout(() => resolve('unresponsive'), unresponsiveMs));
+      void Promise.race([ping.catch(() => 'gone'), timeout]).then((outcome) => {
+        if (outcome === 'unresponsive') void browser.offscreen.closeDocument().catch(() => undefined);
+      });
+    }, heartbeatMs);
+  };
+
   return {
     async call(type, request) {
       const message = { ...(request as object), type, target: 'engine-host' } as HostMessage;
-      for (let attempt = 0; attempt < 2; attempt++) {
-        try {
-          const reply = await send(message);
-          if (isReply(reply)) return reply as Reply<ResponseOf<EngineHostRequests, typeof type>>;
-        } catch {
-          // The document was closed or crashed; the next attempt makes a new one.
+      pending++;
+      watch();
+      try {
+        for (let attempt = 0; attempt < 2; attempt++) {
+          try {
+            const reply = await send(message);
+            if (isReply(reply)) return reply as Reply<ResponseOf<EngineHostRequests, typeof type>>;
+          } catch {
+            // The document was closed or crashed; the next attempt makes a new one.
+          }
         }
+        return errorReply('host-unavailable', 'the captioning engine stopped responding');
+      } finally {
+        pending--;
       }
-      return errorReply('host-unavailable', 'the captioning engine stopped responding');
     },
   };
 }

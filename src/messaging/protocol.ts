@@ -25,6 +25,9 @@ export type ErrorCode =
   | 'disabled'
   | 'internal';
 
+/** A request that carries nothing but its type. */
+export type NoPayload = Record<never, never>;
+
 export type Reply<T> = { output: T } | { error: { code: ErrorCode; message: string } } | { cancel: true };
 
 /** Where the pixels come from. The engine host fetches URLs itself. */
@@ -81,8 +84,8 @@ export interface ToastContent {
 export interface BackgroundRequests {
   'caption': { request: { requestId: string; source: ImageSource; priority: Priority }; response: CaptionOutput };
   'caption-cancel': { request: { requestId: string }; response: null };
-  'engine-status': { request: Record<string, never>; response: EngineStatus };
-  'cache-clear': { request: Record<string, never>; response: { cleared: number } };
+  'engine-status': { request: NoPayload; response: EngineStatus };
+  'cache-clear': { request: NoPayload; response: { cleared: number } };
 }
 
 /** Requests the engine host answers; `target` keeps them apart from the rest. */
@@ -100,13 +103,13 @@ export interface EngineHostRequests {
     response: CaptionOutput;
   };
   'host-cancel': { request: { requestIds: string[] }; response: null };
-  'host-status': { request: Record<string, never>; response: EngineStatus };
-  'host-cache-clear': { request: Record<string, never>; response: { cleared: number } };
+  'host-status': { request: NoPayload; response: EngineStatus };
+  'host-cache-clear': { request: NoPayload; response: { cleared: number } };
 }
 
 /** Requests a content script answers. */
 export interface ContentRequests {
-  'page-stats': { request: Record<string, never>; response: PageStats };
+  'page-stats': { request: NoPayload; response: PageStats };
   'toast': { request: { toastId: string; content: ToastContent }; response: null };
 }
 

@@ -83,3 +83,10 @@ describe('decodeImageNode', () => {
     expect([...image.data.subarray(0, 3)]).toEqual([255, 0, 0]);
   });
 });
+
+describe('sniffImage on AVIF', () => {
+  it('reads the size from the ispe box, so an AVIF bomb is refused before decoding', async () => {
+    const avif = new Uint8Array(await sharp({ create: { width: 40, height: 24, channels: 3, background: '#446688' } }).avif().toBuffer());
+    expect(sniffImage(avif)).toEqual({ format: 'avif', width: 40, height: 24 });
+  });
+});

@@ -4,7 +4,7 @@ export type ImageFormat = 'jpeg' | 'png' | 'gif' | 'webp' | 'bmp' | 'avif' | 'sv
 
 export interface ImageHeader {
   format: ImageFormat;
-  /** Undefined where the format's size is not in a fixed header (SVG, AVIF, ICO). */
+  /** Undefined where the format's size is not in a fixed header (SVG, ICO, a damaged AVIF). */
   width?: number;
   height?: number;
 }
@@ -55,7 +55,7 @@ export function sniffImage(bytes: Uint8Array): ImageHeader {
     return { format: 'bmp', width: Math.abs(view.getInt32(18, true)), height: Math.abs(view.getInt32(22, true)) };
   }
   if (bytes.length >= 12 && ascii(4, 4) === 'ftyp' && /^(avif|avis|mif1)/.test(ascii(8, 4))) {
-    return { format: 'avif' };
+    return { format: 'avif', ...avifSize(bytes, view) };
   }
   if (bytes.length >= 4 && view.getUint32(0) === 0x00000100) return { format: 'ico' };
   const head = ascii(0, 512).replace(/^\uFEFF/, '').trimStart();
@@ -84,6 +84,21 @@ function jpegSize(bytes: Uint8Array, view: DataView): { width?: number; height?:
       continue;
     }
     offset += 2 + view.getUint16(offset + 2);
+  }
+  return {};
+}
+
+/**
+ * AVIF keeps its size in an 'ispe' (image spatial extents) property box:
+ * 'ispe', 4 bytes of version and flags, then width and height. The box sits
+ * in the metadata at the start of the file.
+ */
+function avifSize(bytes: Uint8Array, view: DataView): { width?: number; height?: number } {
+  const end = Math.min(bytes.length - 16, 64 * 1024);
+  for (let i = 4; i < end; i++) {
+    if (bytes[i] === 0x69 && bytes[i + 1] === 0x73 && bytes[i + 2] === 0x70 && bytes[i + 3] === 0x65) {
+      return { width: view.getUint32(i + 8), height: view.getUint32(i + 12) };
+    }
   }
   return {};
 }
