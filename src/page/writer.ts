@@ -87,14 +87,19 @@ export function createAltWriter(): AltWriter {
     return remember(element);
   };
 
+  /** Pending and failed images carry no alt of ours: put back the author's first. */
+  const mark = (element: Element, state: 'pending' | 'failed') => {
+    const record = rememberAfresh(element);
+    if (record.state === 'generated') putBackOriginal(element, record);
+    record.state = state;
+    delete record.written;
+    delete record.description;
+    element.setAttribute(markerAttribute, state);
+  };
+
   return {
     markPending(element) {
-      const record = rememberAfresh(element);
-      if (record.state === 'generated') putBackOriginal(element, record);
-      record.state = 'pending';
-      delete record.written;
-      delete record.description;
-      element.setAttribute(markerAttribute, 'pending');
+      mark(element, 'pending');
     },
 
     write(element, description, prefix) {
@@ -113,12 +118,7 @@ export function createAltWriter(): AltWriter {
     },
 
     markFailed(element) {
-      const record = rememberAfresh(element);
-      if (record.state === 'generated') putBackOriginal(element, record);
-      record.state = 'failed';
-      delete record.written;
-      delete record.description;
-      element.setAttribute(markerAttribute, 'failed');
+      mark(element, 'failed');
     },
 
     restore(element) {
