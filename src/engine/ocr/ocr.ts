@@ -251,6 +251,10 @@ async function recognise(
     const outputs = await session.run({ [session.inputNames[0]!]: floatTensor(batch, [members.length, 3, height, padWidth]) }, signal);
     const out = outputs[session.outputNames[0]!]!;
     const [, steps, classes] = out.dims as [number, number, number];
+    // A dictionary that does not match the model would read every line wrong, silently.
+    if (classes !== characters.length + 1) {
+      throw new EngineError('model-load', `the recogniser has ${classes} classes but the dictionary gives ${characters.length + 1}`);
+    }
     const probs = out.data as Float32Array;
     members.forEach((index, b) => {
       const decoded = ctcGreedyDecode(probs.subarray(b * steps * classes, (b + 1) * steps * classes), steps, classes, characters, { gapRatio, minGapSteps });
