@@ -1,0 +1,164 @@
+/**
+ * Precomputes the frozen trunk features LightCap trains on: one pass of the
+ * shipped CenterNet detector (models/detector/centernet.onnx) per image, with
+ * the engine's own decoding and resize code, so the features match what the
+ * extension computes at run time.
+ *
+ *   npx tsx models/tools/lightcap_features.ts --data ../shared/data/flickr8k-train --split train
+ *   npx tsx models/tools/lightcap_features.ts --data ../shared/data/captions-dev --split dev
+ *   npx tsx models/tools/lightcap_features.ts --data ../shared/data/captions-dev --split dev224 --via 224
+ *
+ * Options: --out /tmp/lightcap-features (default), --limit N, --threads 1.
+ * `--via 224` first squashes each image to 224x224 with sharp (antialiased, as
+ * the Flickr8k training copies were made) before the detector's 512 resize;
+ * it exists to measure the train/dev resolution gap, not for production.
+ *
+ * Writes to OUT (never into the repository):
+ *   SPLIT.grid.npy      float16 [N, 64, 480]  features [480,16,16] average-pooled 2x2 to 8x8, token-major (row-major cells)
+ *   SPLIT.presence.npy  float32 [N, 80]       per-class max of the sigmoid heatmap (COCO order of centernet.json)
+ *   SPLIT.index.json    { split, data, files: [file_name], imageIds: [id], ms }
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import sharp from 'sharp';
+import { decodeImageNode } from '../../src/engine/node/decode';
+import { imageToTensor } from '../../src/engine/image/tensor';
+import { classMaxima, parseDetectorConfig } from '../../src/engine/detect/detector';
+import type { RgbaImage } from '../../src/engine/image/types';
+
+interface CaptionsFile {
+  images: Array<{ id: number; file_name: string }>;
+}
+
+function arg(argv: readonly string[], flag: string, fallback: string): string {
+  const index = argv.indexOf(flag);
+  return index >= 0 && argv[index + 1] !== undefined ? argv[index + 1]! : fallback;
+}
+
+/** Minimal NumPy .npy (format 1.0) writer, little-endian, C order. */
+export function npyBytes(dtype: '<f2' | '<f4', shape: readonly number[], data: Uint8Array): Buffer {
+  const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
+  let header = `{'descr': '${dtype}', 'fortran_order': False, 'shape': ${shapeText}, }`;
+  const unpadded = 10 + header.length + 1;
+  header += ' '.repeat((64 - (unpadded % 64)) % 64) + '\n';
+  const prefix = Buffer.alloc(10);
+  prefix.write('\x93NUMPY', 0, 'latin1');
+  prefix[6] = 1;
+  prefix[7] = 0;
+  prefix.writeUInt16LE(header.length, 8);
+  return Buffer.concat([prefix, Buffer.from(header, 'latin1'), Buffer.from(data.buffer, data.byteOffset, data.byteLength)]);
+}
+
+/** float32 -> IEEE half (round to nearest even), enough for features in a few hundred range. */
+function toHalf(value: number): number {
+  const f32 = new Float32Array([value]);
+  const bits = new Uint32Array(f32.buffer)[0]!;
+  const sign = (bits >>> 16) & 0x8000;
+  const exp = (bits >>> 23) & 0xff;
+  let mant = bits & 0x7fffff;
+  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
+  const e = exp - 127 + 15;
+  if (e >= 0x1f) return sign | 0x7c00;
+  if (e <= 0) {
+    if (e < -10) return sign;
+    mant |= 0x800000;
+    const shift = 14 - e;
+    let half = mant >>> shift;
+    const rem = mant & ((1 << shift) - 1);
+    const mid = 1 << (shift - 1);
+    if (rem > mid || (rem === mid && (half & 1))) half++;
+    return sign | half;
+  }
+  let half = (e << 10) | (mant >>> 13);
+  const rem = mant & 0x1fff;
+  if (rem > 0x1000 || (rem === 0x1000 && (half & 1))) half++;
+  return sign | half;
+}
+
+async function squashVia(bytes: Uint8Array, side: number): Promise<RgbaImage> {
+  const { data, info } = await sharp(bytes)
+    .rotate()
+    .resize({ width: side, height: side, fit: 'fill' })
+    .ensureAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height };
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const data = resolve(arg(argv, '--data', '../shared/data/flickr8k-train'));
+  const split = arg(argv, '--split', 'train');
+  const out = resolve(arg(argv, '--out', '/tmp/lightcap-features'));
+  const limit = Number(arg(argv, '--limit', '0'));
+  const via = Number(arg(argv, '--via', '0'));
+  const threads = Number(arg(argv, '--threads', '1'));
+  mkdirSync(out, { recursive: true });
+
+  const config = parseDetectorConfig(JSON.parse(readFileSync('models/detector/centernet.json', 'utf8')));
+  const session = await ort.InferenceSession.create('models/detector/centernet.onnx', {
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+  });
+  const captions = JSON.parse(readFileSync(join(data, 'captions.json'), 'utf8')) as CaptionsFile;
+  const images = limit > 0 ? captions.images.slice(0, limit) : captions.images;
+  const n = images.length;
+  const C = 480;
+  const T = 64;
+  const grid = new Uint16Array(n * T * C);
+  const presence = new Float32Array(n * 80);
+  const { width, height } = config.input;
+  const start = Date.now();
+  let modelMs = 0;
+
+  for (let i = 0; i < n; i++) {
+    const bytes = new Uint8Array(readFileSync(join(data, 'images', images[i]!.file_name)));
+    const image = via > 0 ? await squashVia(bytes, via) : await decodeImageNode(bytes);
+    const tensor = new ort.Tensor('float32', imageToTensor(image, width, height, config.input), [1, 3, height, width]);
+    const t0 = performance.now();
+    const outputs = await session.run({ [config.input.name]: tensor });
+    modelMs += performance.now() - t0;
+    const features = outputs.features!.data as Float32Array; // [1,480,16,16]
+    const heatmap = outputs.heatmap!.data as Float32Array; // [1,80,128,128]
+    if (outputs.features!.dims.join() !== '1,480,16,16') throw new Error(`unexpected features ${outputs.features!.dims.join()}`);
+    classMaxima(heatmap, 80, true, presence.subarray(i * 80, (i + 1) * 80));
+    const base = i * T * C;
+    for (let c = 0; c < C; c++) {
+      const plane = c * 256;
+      for (let gy = 0; gy < 8; gy++) {
+        for (let gx = 0; gx < 8; gx++) {
+          const p = plane + gy * 2 * 16 + gx * 2;
+          const mean = (features[p]! + features[p + 1]! + features[p + 16]! + features[p + 17]!) / 4;
+          grid[base + (gy * 8 + gx) * C + c] = toHalf(mean);
+        }
+      }
+    }
+    if ((i + 1) % 250 === 0 || i + 1 === n) {
+      const s = (Date.now() - start) / 1000;
+      console.log(`${split}: ${i + 1}/${n} images, ${s.toFixed(0)} s, model ${(modelMs / (i + 1)).toFixed(1)} ms/image`);
+    }
+  }
+
+  writeFileSync(join(out, `${split}.grid.npy`), npyBytes('<f2', [n, T, C], new Uint8Array(grid.buffer)));
+  writeFileSync(join(out, `${split}.presence.npy`), npyBytes('<f4', [n, 80], new Uint8Array(presence.buffer)));
+  writeFileSync(
+    join(out, `${split}.index.json`),
+    JSON.stringify({
+      split,
+      data,
+      via: via || null,
+      files: images.map((im) => im.file_name),
+      imageIds: images.map((im) => im.id),
+      modelMsPerImage: modelMs / n,
+      wallSeconds: (Date.now() - start) / 1000,
+    }),
+  );
+  await session.release();
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
