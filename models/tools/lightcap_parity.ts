@@ -26,23 +26,12 @@ import { classMaxima, parseDetectorConfig } from '../../src/engine/detect/detect
 import { corpusCiderD } from '../../src/eval/cider';
 import { corpusBleu } from '../../src/eval/bleu';
 import { loadOrtForNode } from '../../src/engine/runtime/ort';
+import type { CaptionModelManifest as Manifest } from '../../src/engine/caption/manifest';
 
 type Ort = typeof OrtNode;
 type Session = OrtNode.InferenceSession;
 type Tensor = OrtNode.Tensor;
 
-interface Manifest {
-  encoder: string;
-  decoder: string;
-  vocabulary: string;
-  layers: number;
-  heads: number;
-  headDim: number;
-  prefixLength: number;
-  vocabSize: number;
-  specialTokens: { pad: number; bos: number; eos: number; unk: number };
-  decoding: { maxWords: number; blockRepeatedTrigrams: boolean; lengthAlpha: number; suppressTokens: number[]; beamSize: number };
-}
 
 interface Fixture {
   files: string[];

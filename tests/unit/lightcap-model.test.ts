@@ -8,22 +8,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadOrtForNode } from '../../src/engine/runtime/ort';
+import type { CaptionModelManifest as Manifest } from '../../src/engine/caption/manifest';
 
 const dir = join(__dirname, '../../models/lightcap');
 const readJson = <T>(file: string): T => JSON.parse(readFileSync(join(dir, file), 'utf8')) as T;
 
-interface Manifest {
-  encoder: string;
-  decoder: string;
-  vocabulary: string;
-  layers: number;
-  heads: number;
-  headDim: number;
-  prefixLength: number;
-  vocabSize: number;
-  specialTokens: { bos: number; eos: number };
-  decoding: { maxWords: number; suppressTokens: number[]; blockRepeatedTrigrams: boolean };
-}
 
 describe('LightCap ONNX export', () => {
   const manifest = readJson<Manifest>('manifest.json');
