@@ -1,12 +1,11 @@
+import { isRecord } from '../shared/records';
 import type { ErrorCode, ImageSource, Message, Priority, Reply } from './protocol';
 
 /**
  * Messages arrive from contexts we do not fully trust (a content script runs
  * next to hostile pages), so every field is checked before use.
  */
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export { isRecord };
 
 const maxUrlLength = 8192;
 /** base64 of the largest blob we accept (25 MB) */

@@ -10,6 +10,7 @@ import { imageToTensor } from '../image/tensor';
 import { floatTensor } from '../runtime/ort';
 import type { FloatTensor, InferenceRuntime, ModelSession, PlainTensor } from '../runtime/ort';
 import { EngineError, throwIfAborted } from '../errors';
+import { isRecord } from '../../shared/records';
 
 // ---------------------------------------------------------------------------
 // Configuration (models/detector/<model>.json)
@@ -142,9 +143,6 @@ export function parseDetectorConfig(json: unknown): DetectorConfig {
   return json as unknown as DetectorConfig;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function isPositiveInteger(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value > 0;
