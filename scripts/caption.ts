@@ -1,6 +1,7 @@
 /**
- * npm run caption -- [--json] [--threads N] <file-or-url>...
- * Describes each image with the same engine the extension runs.
+ * npm run caption -- [--json] [--threads N] [--gendered] [--no-caption] <file-or-url>...
+ * Describes each image with the same engine the extension runs: the LightCap
+ * caption (when the model is sure of it) plus any text read in the image.
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
@@ -14,12 +15,20 @@ const { values, positionals } = parseArgs({
   options: {
     json: { type: 'boolean', default: false },
     threads: { type: 'string', default: '1' },
+    gendered: { type: 'boolean', default: false },
+    'no-caption': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 
 if (values.help || positionals.length === 0) {
-  console.log('usage: npm run caption -- [--json] [--threads N] <file-or-url>...');
+  console.log(
+    [
+      'usage: npm run caption -- [--json] [--threads N] [--gendered] [--no-caption] <file-or-url>...',
+      '  --gendered    keep the caption model\'s man/woman/boy/girl (default: person, child)',
+      '  --no-caption  only the detected objects and text, without the caption model',
+    ].join('\n'),
+  );
   process.exit(values.help ? 0 : 2);
 }
 
@@ -32,7 +41,7 @@ for (const input of positionals) {
     const fetchedAt = performance.now();
     const image = await decodeImageNode(bytes);
     const decodeMs = performance.now() - fetchedAt;
-    const result = await engine.describe(image);
+    const result = await engine.describe(image, { caption: { enabled: !values['no-caption'], neutralWording: !values.gendered } });
     const total = performance.now() - started;
     if (values.json) {
       console.log(
@@ -40,6 +49,16 @@ for (const input of positionals) {
           input,
           alt: result.alt,
           confident: result.confident,
+          caption: result.caption
+            ? {
+                text: result.caption.text,
+                outcome: result.caption.outcome,
+                meanLogProb: round(result.caption.meanLogProb, 3),
+                rejected: result.caption.rejected,
+                guardFired: result.caption.guardFired.map((g) => ({ label: g.label, words: g.words, presence: round(g.presence, 3) })),
+                concepts: result.caption.concepts.map((c) => ({ word: c.word, score: round(c.score, 3) })),
+              }
+            : null,
           objects: result.objects.map((o) => ({ label: o.label, score: round(o.score, 3), box: mapValues(o.box, (v) => Math.round(v)) })),
           text: result.text.map((l) => ({ text: l.text, confidence: round(l.confidence, 3), row: l.row })),
           ms: { load: round(fetchedAt - started, 1), decode: round(decodeMs, 1), ...mapValues(result.ms, (v) => round(v, 1)), total: round(total, 1) },

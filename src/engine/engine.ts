@@ -5,13 +5,18 @@ import type { InferenceRuntime } from './runtime/ort';
 import type { ModelStore } from './models';
 import { folderOf, readJson } from './models';
 import { createDetector, parseDetectorConfig } from './detect/detector';
-import type { Detection, Detector } from './detect/detector';
+import type { Detection, Detector, DetectorOutput } from './detect/detector';
 import { createTextReader } from './ocr/ocr';
 import type { OcrConfig, TextLine, TextReader } from './ocr/ocr';
 import { describe as describeFindings } from './describe/describe';
 import type { DescriptionOptions } from './describe/describe';
 import { EngineError, throwIfAborted } from './errors';
 import { raceAbort } from '../shared/abort';
+import { loadCaptionModel } from './caption/model';
+import type { CaptionModel, Concept } from './caption/model';
+import { unsupportedObjects, wordsOfClasses } from './caption/guard';
+import type { GuardOptions } from './caption/guard';
+import { tidyCaption } from './caption/tidy';
 
 /** models/manifest.json */
 export interface EngineManifest {
@@ -21,6 +26,49 @@ export interface EngineManifest {
   ocr: string;
   objects: { minScore: number };
   description: DescriptionOptions;
+  /** The LightCap caption model; without it the description is the objects-and-text sentence. */
+  caption?: CaptionSettings;
+}
+
+export interface CaptionSettings {
+  /** models/lightcap/manifest.json, relative to models/. */
+  model: string;
+  beamSize: number;
+  /**
+   * A caption whose mean token log-probability is below this is not said:
+   * the objects-and-text sentence is used instead. Faithfulness over fluency.
+   */
+  minMeanLogProb: number;
+  guard: GuardOptions & {
+    /** Re-decodes with the unsupported objects' words forbidden, this many times, before giving up on the caption. */
+    retries: number;
+  };
+  /** "person"/"child" instead of gendered words, unless a call says otherwise. */
+  neutralWording: boolean;
+}
+
+export type CaptionOutcome =
+  /** The caption leads the description. */
+  | 'used'
+  /** The model was unsure of its own caption. */
+  | 'low-confidence'
+  /** It kept naming an object the detector did not see. */
+  | 'unsupported-object'
+  /** The call or the manifest turned captions off. */
+  | 'off';
+
+export interface CaptionReport {
+  /** The tidied caption sentence, said or not. */
+  text: string;
+  /** The model's words, before tidying and neutral wording. */
+  words: string[];
+  /** Earlier attempts the guard rejected, with the classes it found unsupported. */
+  rejected: { words: string[]; unsupported: string[] }[];
+  outcome: CaptionOutcome;
+  meanLogProb: number;
+  /** Objects the guard found named but not seen, over every try. */
+  guardFired: { label: string; words: string[]; presence: number }[];
+  concepts: Concept[];
 }
 
 export interface StageTimings {
@@ -30,6 +78,9 @@ export interface StageTimings {
   ocrRecognition: number;
   /** Number of text lines that went through recognition. */
   ocrLines: number;
+  captionEncoder: number;
+  /** All decoding attempts together. */
+  captionDecoder: number;
   describe: number;
   total: number;
 }
@@ -41,6 +92,8 @@ export interface EngineResult {
   confident: boolean;
   objects: Detection[];
   text: TextLine[];
+  /** Absent when the engine has no caption model or the call turned it off. */
+  caption?: CaptionReport;
   ms: StageTimings;
 }
 
@@ -53,6 +106,16 @@ export interface DescribeOptions {
   reportObjectsFrom?: number;
   /** Overrides the manifest's description settings for this call. */
   description?: Partial<DescriptionOptions>;
+  caption?: {
+    /** False gives the objects-and-text sentence (the evaluation's baseline). */
+    enabled?: boolean;
+    neutralWording?: boolean;
+    beamSize?: number;
+    /** Overrides the manifest's confidence floor (evaluation sweeps). */
+    minMeanLogProb?: number;
+    /** Turns the hallucination guard off (evaluation ablation). */
+    guard?: boolean;
+  };
 }
 
 export interface Engine {
@@ -75,6 +138,7 @@ interface LoadedModels {
   manifest: EngineManifest;
   detector: Detector;
   reader: TextReader;
+  captioner?: CaptionModel;
 }
 
 export function createEngine(options: EngineOptions): Engine {
@@ -100,8 +164,12 @@ export function createEngine(options: EngineOptions): Engine {
       const models = await load(signal);
       // Warm-up: the first run of a wasm session allocates its arenas.
       const blank = { width: 64, height: 64, data: new Uint8Array(64 * 64 * 4).fill(255) };
-      await models.detector.detect(blank, { signal });
+      const found = await models.detector.detect(blank, { signal });
       await models.reader.read(blank, signal);
+      if (models.captioner && found.features) {
+        const memory = await models.captioner.encode({ features: found.features, classPresence: found.classPresence }, signal);
+        await models.captioner.decode(memory, { beamSize: models.manifest.caption?.beamSize, signal });
+      }
     },
     async describe(image, describeOptions = {}) {
       const { signal } = describeOptions;
@@ -109,7 +177,7 @@ export function createEngine(options: EngineOptions): Engine {
       throwIfAborted(signal);
       assertValidImage(image);
       checkMinSide(image.width, image.height, defaultDecodeLimits);
-      const { manifest, detector, reader } = await load(signal);
+      const { manifest, detector, reader, captioner } = await load(signal);
 
       let mark = performance.now();
       const minScore = manifest.objects.minScore;
@@ -118,21 +186,31 @@ export function createEngine(options: EngineOptions): Engine {
 
       const read = await reader.read(image, signal);
 
+      const call = describeOptions.caption ?? {};
+      const caption =
+        captioner && manifest.caption && call.enabled !== false && found.features
+          ? await captionImage(captioner, manifest.caption, { features: found.features, classPresence: found.classPresence }, detector.config.labels, call, signal)
+          : undefined;
+
       mark = performance.now();
       const said = found.detections.filter((d) => d.score >= minScore);
-      const description = describeFindings(said, read.lines, { ...manifest.description, ...describeOptions.description });
+      const lead = caption?.report.outcome === 'used' ? caption.report.text : undefined;
+      const description = describeFindings(said, read.lines, { ...manifest.description, ...describeOptions.description }, lead);
       const describeMs = performance.now() - mark;
       return {
         alt: description.alt,
         confident: description.kind === 'described',
         objects: found.detections,
         text: read.lines,
+        ...(caption ? { caption: caption.report } : {}),
         ms: {
           detector: detectorMs,
           ocrDetection: read.timings.detection,
           ocrClassification: read.timings.classification,
           ocrRecognition: read.timings.recognition,
           ocrLines: read.timings.lines,
+          captionEncoder: caption?.encoderMs ?? 0,
+          captionDecoder: caption?.decoderMs ?? 0,
           describe: describeMs,
           total: performance.now() - started,
         },
@@ -143,7 +221,7 @@ export function createEngine(options: EngineOptions): Engine {
       loading = undefined;
       if (!pending) return;
       const models = await pending.catch(() => undefined);
-      await Promise.all([models?.detector.release(), models?.reader.release()]);
+      await Promise.all([models?.detector.release(), models?.reader.release(), models?.captioner?.release()]);
     },
   };
 }
@@ -166,5 +244,46 @@ async function loadModels(runtime: InferenceRuntime, store: ModelStore, manifest
     },
     ocrConfig,
   );
-  return { manifest, detector, reader };
+  const captioner = manifest.caption ? await loadCaptionModel(runtime, store, manifest.caption.model) : undefined;
+  return { manifest, detector, reader, captioner };
+}
+
+/**
+ * Caption, check it against the detector, and decide whether it may lead the
+ * description. Each guard retry forbids the words of the objects the detector
+ * did not see; a caption that still names one is not said.
+ */
+async function captionImage(
+  model: CaptionModel,
+  settings: CaptionSettings,
+  input: { features: NonNullable<DetectorOutput['features']>; classPresence: Float32Array },
+  labels: readonly string[],
+  call: NonNullable<DescribeOptions['caption']>,
+  signal: AbortSignal | undefined,
+): Promise<{ report: CaptionReport; encoderMs: number; decoderMs: number }> {
+  const memory = await model.encode(input, signal);
+  const banned: string[] = [];
+  const guardFired: CaptionReport['guardFired'] = [];
+  const rejected: CaptionReport['rejected'] = [];
+  let decoderMs = 0;
+  for (;;) {
+    const raw = await model.decode(memory, { beamSize: call.beamSize ?? settings.beamSize, bannedWords: banned, signal });
+    decoderMs += raw.decoderMs;
+    const unsupported = call.guard === false ? [] : unsupportedObjects(raw.words, input.classPresence, labels, settings.guard);
+    guardFired.push(...unsupported);
+    if (unsupported.length > 0 && rejected.length < settings.guard.retries) {
+      rejected.push({ words: raw.words, unsupported: unsupported.map((u) => u.label) });
+      banned.push(...wordsOfClasses(unsupported.map((u) => u.label)));
+      continue;
+    }
+    const text = tidyCaption(raw.words, { neutral: call.neutralWording ?? settings.neutralWording });
+    const confident = raw.meanLogProb >= (call.minMeanLogProb ?? settings.minMeanLogProb);
+    const outcome: CaptionOutcome = unsupported.length > 0 ? 'unsupported-object' : !confident || !text ? 'low-confidence' : 'used';
+    if (unsupported.length > 0) rejected.push({ words: raw.words, unsupported: unsupported.map((u) => u.label) });
+    return {
+      report: { text, words: raw.words, rejected, outcome, meanLogProb: raw.meanLogProb, guardFired, concepts: memory.concepts },
+      encoderMs: memory.encoderMs,
+      decoderMs,
+    };
+  }
 }

@@ -59,11 +59,52 @@ describe('engine with the real models (onnxruntime-web, 1 thread)', () => {
     expect(new Set(results.map((r) => r.alt))).toEqual(new Set(['Text: "EXIT"']));
   });
 
-  it.skipIf(!existsSync(devPhoto))('names the people in a dev photo', async () => {
+  it.skipIf(!existsSync(devPhoto))('captions a dev photo with the LightCap model, in neutral words', async () => {
     // 1053804096: a girl playing in the surf; every reference mentions her.
     const image = await decodeImageNode(new Uint8Array(await readFile(devPhoto)));
     const result = await engine.describe(image);
     expect(result.objects.map((o) => o.label)).toContain('person');
-    expect(result.alt).toMatch(/person|people/);
+    expect(result.caption?.outcome).toBe('used');
+    expect(result.alt).toBe(result.caption?.text);
+    expect(result.alt).toMatch(/\b(child|person|people)\b/);
+    expect(result.alt).not.toMatch(/\b(man|woman|boy|girl|men|women|boys|girls)\b/i);
+    expect(result.ms.captionEncoder).toBeGreaterThan(0);
+    expect(result.ms.captionDecoder).toBeGreaterThan(0);
+  });
+
+  it.skipIf(!existsSync(devPhoto))('falls back to the objects sentence when told not to caption', async () => {
+    const image = await decodeImageNode(new Uint8Array(await readFile(devPhoto)));
+    const result = await engine.describe(image, { caption: { enabled: false } });
+    expect(result.caption).toBeUndefined();
+    expect(result.alt).toMatch(/^(A person|\w+ people)/);
+  });
+
+  it('says the objects sentence, not a caption the model is unsure of', async () => {
+    // The astronaut portrait is far from the training photos: the caption's confidence is below the floor.
+    const image = await decodeImageNode(new Uint8Array(await readFile('tests/fixtures/images/astronaut.jpg')));
+    const result = await engine.describe(image);
+    expect(result.caption?.outcome).toBe('low-confidence');
+    expect(result.caption?.meanLogProb).toBeLessThan(-1.25);
+    expect(result.alt).toBe('A person.');
+  });
+
+  it('never says a caption that names an object the detector did not see', async () => {
+    const image = await decodeImageNode(new Uint8Array(await readFile('tests/fixtures/images/astronaut.jpg')));
+    const result = await engine.describe(image, { caption: { minMeanLogProb: -Infinity, neutralWording: false } });
+    const caption = result.caption!;
+    // Whatever the model says, the words of every object the guard refused are gone from what is said.
+    const refused = caption.rejected.flatMap((r) => r.unsupported);
+    for (const fired of caption.guardFired) expect(fired.presence).toBeLessThan(0.15);
+    if (caption.outcome === 'used') {
+      expect(result.alt.startsWith(caption.text)).toBe(true);
+      for (const label of refused) {
+        for (const fired of caption.guardFired.filter((g) => g.label === label)) {
+          for (const word of fired.words) expect(caption.words).not.toContain(word);
+        }
+      }
+    } else {
+      expect(caption.outcome).toBe('unsupported-object');
+      expect(result.alt).toBe('A person.');
+    }
   });
 });

@@ -1,104 +1,171 @@
 /**
  * Caption decoding, independent of the model: greedy and beam search over a
- * `step` function, with a length limit and no-repeat n-grams (under-trained
- * captioners loop: "a white shirt and a white shirt").
+ * step function that owns the KV cache. Both mirror `greedy` and
+ * `beam_search` in models/lightcap/model.py token for token, so the parity
+ * test can compare the extension's captions with PyTorch's.
  */
-export interface DecodeStep<State> {
+import { EngineError, throwIfAborted } from '../errors';
+
+export interface CaptionStepper {
   /**
-   * Log-probabilities of the next token for each hypothesis, given the last
-   * token of each and their states (the KV cache). Returns the new states.
+   * Unnormalised next-token scores for each open hypothesis. `lastTokens[i]`
+   * is hypothesis i's last token; `parents[i]` is the row of the previous
+   * call's batch that it extends, so the stepper can reorder its cache.
    */
-  (lastTokens: readonly number[], states: readonly State[]): Promise<{ logProbs: Float32Array[]; states: State[] }>;
+  step(lastTokens: readonly number[], parents: readonly number[], signal?: AbortSignal): Promise<Float32Array[]>;
 }
 
 export interface DecodeOptions {
   bos: number;
   eos: number;
-  maxTokens: number;
+  /** Words before the end is forced (beam) or decoding stops (greedy). */
+  maxWords: number;
+  /** 1 is greedy. */
   beamSize: number;
-  /** Forbid repeating any n-gram of this size; 0 turns it off. */
-  noRepeatNgram: number;
-  /** Tokens never emitted (padding, unknown). */
-  banned: readonly number[];
-  /** Beam scores are divided by length^alpha so short captions do not always win. */
-  lengthPenalty: number;
+  /** Under-trained captioners loop ("a white shirt and a white shirt"). */
+  blockRepeatedTrigrams: boolean;
+  /** Tokens never emitted (padding, start, unknown). */
+  suppress: readonly number[];
+  /** Beam scores are divided by length^alpha; 0 keeps plain sums. */
+  lengthAlpha: number;
 }
 
 export interface Hypothesis {
+  /** Word tokens, without start and end. */
   tokens: number[];
-  /** Sum of log-probabilities. */
-  score: number;
+  /** Sum of the model's log-probabilities of the tokens and of the end. */
+  logProb: number;
+  /** logProb per emitted token (end included): a length-fair confidence. */
+  meanLogProb: number;
 }
 
-export async function beamSearch<State>(step: DecodeStep<State>, initial: State, options: DecodeOptions, signal?: AbortSignal): Promise<Hypothesis> {
-  interface Beam {
-    tokens: number[];
-    score: number;
-    state: State;
-  }
-  let beams: Beam[] = [{ tokens: [], score: 0, state: initial }];
-  const finished: Hypothesis[] = [];
-  const normalised = (h: Hypothesis) => h.score / Math.max(1, h.tokens.length) ** options.lengthPenalty;
+export async function decodeCaption(stepper: CaptionStepper, options: DecodeOptions, signal?: AbortSignal): Promise<Hypothesis> {
+  return options.beamSize <= 1 ? greedySearch(stepper, options, signal) : beamSearch(stepper, options, signal);
+}
 
-  for (let t = 0; t < options.maxTokens && beams.length > 0; t++) {
-    if (signal?.aborted) throw signal.reason ?? new Error('aborted');
-    const { logProbs, states } = await step(
-      beams.map((b) => b.tokens[b.tokens.length - 1] ?? options.bos),
-      beams.map((b) => b.state),
-    );
-    const candidates: { beam: number; token: number; score: number }[] = [];
-    beams.forEach((beam, b) => {
-      const scores = logProbs[b]!;
-      const blocked = blockedTokens(beam.tokens, options.noRepeatNgram);
-      for (const token of options.banned) blocked.add(token);
-      // Only the top few tokens of each beam can matter.
-      for (const token of topK(scores, options.beamSize * 2, blocked)) {
-        candidates.push({ beam: b, token, score: beam.score + scores[token]! });
-      }
-    });
-    candidates.sort((a, b) => b.score - a.score);
-    const next: Beam[] = [];
-    for (const candidate of candidates) {
-      const parent = beams[candidate.beam]!;
-      if (candidate.token === options.eos) {
-        if (parent.tokens.length > 0) finished.push({ tokens: parent.tokens, score: candidate.score });
-      } else {
-        next.push({ tokens: [...parent.tokens, candidate.token], score: candidate.score, state: states[candidate.beam]! });
-      }
-      if (next.length >= options.beamSize) break;
+export async function greedySearch(stepper: CaptionStepper, options: DecodeOptions, signal?: AbortSignal): Promise<Hypothesis> {
+  const tokens: number[] = [];
+  let logProb = 0;
+  let ended = false;
+  let last = options.bos;
+  for (let t = 0; t <= options.maxWords; t++) {
+    throwIfAborted(signal);
+    const [logits] = await stepper.step([last], t === 0 ? [] : [0], signal);
+    const logp = logSoftmax(expectRow(logits));
+    const allowed = Float64Array.from(logp);
+    forbid(allowed, tokens, options);
+    const next = argmax(allowed);
+    logProb += logp[next]!;
+    if (next === options.eos) {
+      ended = true;
+      break;
     }
-    beams = next;
-    // Stop once no open beam can beat the best finished one.
-    const best = finished.length > 0 ? Math.max(...finished.map(normalised)) : -Infinity;
-    if (finished.length >= options.beamSize && beams.every((b) => normalised(b) < best)) break;
+    tokens.push(next);
+    last = next;
   }
-  for (const beam of beams) finished.push({ tokens: beam.tokens, score: beam.score });
-  finished.sort((a, b) => normalised(b) - normalised(a));
-  return finished[0] ?? { tokens: [], score: -Infinity };
+  return { tokens, logProb, meanLogProb: logProb / Math.max(1, tokens.length + (ended ? 1 : 0)) };
 }
 
-/** Tokens that would complete an n-gram already present in `tokens`. */
-export function blockedTokens(tokens: readonly number[], n: number): Set<number> {
-  const blocked = new Set<number>();
-  if (n <= 0 || tokens.length < n - 1) return blocked;
-  const prefix = tokens.slice(tokens.length - (n - 1)).join(',');
-  for (let i = 0; i + n <= tokens.length; i++) {
-    if (tokens.slice(i, i + n - 1).join(',') === prefix) blocked.add(tokens[i + n - 1]!);
+export async function beamSearch(stepper: CaptionStepper, options: DecodeOptions, signal?: AbortSignal): Promise<Hypothesis> {
+  const { beamSize, eos, maxWords, lengthAlpha } = options;
+  let beams: { tokens: number[]; logProb: number }[] = [{ tokens: [], logProb: 0 }];
+  let parents: number[] = [];
+  const finished: { rank: number; tokens: number[]; logProb: number }[] = [];
+
+  for (let t = 0; t <= maxWords; t++) {
+    throwIfAborted(signal);
+    const rows = await stepper.step(
+      beams.map((b) => b.tokens[b.tokens.length - 1] ?? options.bos),
+      parents,
+      signal,
+    );
+    const candidates: { logProb: number; beam: number; token: number }[] = [];
+    beams.forEach((beam, b) => {
+      const logp = logSoftmax(expectRow(rows[b]));
+      forbid(logp, beam.tokens, options);
+      if (t === maxWords) {
+        const end = logp[eos]!;
+        logp.fill(-Infinity);
+        logp[eos] = end;
+      }
+      // Only the best beam+1 tokens of a row can survive the cut.
+      for (const token of topTokens(logp, beamSize + 1)) candidates.push({ logProb: beam.logProb + logp[token]!, beam: b, token });
+    });
+    candidates.sort((a, b) => b.logProb - a.logProb);
+    const next: typeof beams = [];
+    const nextParents: number[] = [];
+    for (const candidate of candidates) {
+      const tokens = beams[candidate.beam]!.tokens;
+      if (candidate.token === eos) {
+        finished.push({ rank: candidate.logProb / Math.max(1, tokens.length + 1) ** lengthAlpha, tokens, logProb: candidate.logProb });
+      } else {
+        next.push({ tokens: [...tokens, candidate.token], logProb: candidate.logProb });
+        nextParents.push(candidate.beam);
+      }
+      if (next.length === beamSize) break;
+    }
+    // With alpha 0 scores only fall, so no open beam can overtake a finished one.
+    if (finished.length >= beamSize && next.length > 0 && lengthAlpha === 0) {
+      const bestDone = Math.max(...finished.map((f) => f.rank));
+      if (Math.max(...next.map((b) => b.logProb)) < bestDone) break;
+    }
+    if (next.length === 0) break;
+    beams = next;
+    parents = nextParents;
   }
+  const pool = finished.length > 0 ? finished : beams.map((b) => ({ rank: b.logProb, tokens: b.tokens, logProb: b.logProb }));
+  let best = pool[0]!;
+  for (const f of pool) if (f.rank > best.rank) best = f;
+  const ended = finished.includes(best as (typeof finished)[number]);
+  return { tokens: best.tokens, logProb: best.logProb, meanLogProb: best.logProb / Math.max(1, best.tokens.length + (ended ? 1 : 0)) };
+}
+
+/** Tokens that would repeat a trigram already in `tokens`. */
+export function blockedByTrigram(tokens: readonly number[]): number[] {
+  const n = tokens.length;
+  if (n < 2) return [];
+  const blocked: number[] = [];
+  for (let i = 0; i + 2 < n; i++) if (tokens[i] === tokens[n - 2] && tokens[i + 1] === tokens[n - 1]) blocked.push(tokens[i + 2]!);
   return blocked;
 }
 
-function topK(scores: Float32Array, k: number, blocked: ReadonlySet<number>): number[] {
-  const best: number[] = [];
-  for (let token = 0; token < scores.length; token++) {
-    if (blocked.has(token) || !Number.isFinite(scores[token]!)) continue;
-    if (best.length < k) {
-      best.push(token);
-      best.sort((a, b) => scores[b]! - scores[a]!);
-    } else if (scores[token]! > scores[best[k - 1]!]!) {
-      best[k - 1] = token;
-      best.sort((a, b) => scores[b]! - scores[a]!);
+function forbid(logp: Float64Array, tokens: readonly number[], options: DecodeOptions): void {
+  for (const token of options.suppress) logp[token] = -Infinity;
+  if (options.blockRepeatedTrigrams) for (const token of blockedByTrigram(tokens)) logp[token] = -Infinity;
+}
+
+export function logSoftmax(logits: Float32Array): Float64Array {
+  let max = -Infinity;
+  for (const x of logits) if (x > max) max = x;
+  let sum = 0;
+  for (const x of logits) sum += Math.exp(x - max);
+  const logZ = max + Math.log(sum);
+  return Float64Array.from(logits, (x) => x - logZ);
+}
+
+function argmax(values: Float64Array): number {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if (values[i]! > values[best]!) best = i;
+  return best;
+}
+
+/** The k best finite entries, best first; ties keep the lower index first (as torch.topk does on CPU in practice). */
+function topTokens(values: Float64Array, k: number): number[] {
+  const top: number[] = [];
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v === -Infinity) continue;
+    if (top.length < k || v > values[top[top.length - 1]!]!) {
+      let at = top.length;
+      while (at > 0 && values[top[at - 1]!]! < v) at--;
+      top.splice(at, 0, i);
+      if (top.length > k) top.pop();
     }
   }
-  return best;
+  return top;
+}
+
+function expectRow(row: Float32Array | undefined): Float32Array {
+  if (!row) throw new EngineError('internal', 'the caption decoder returned fewer rows than hypotheses');
+  return row;
 }

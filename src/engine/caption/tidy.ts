@@ -9,10 +9,17 @@ const neutral: Record<string, string> = {
   guy: 'person', guys: 'people', lady: 'person', ladies: 'people', gentleman: 'person', he: 'they', she: 'they', his: 'their', her: 'their',
 };
 
+const clitics = new Set(["n't", "'s", "'re", "'ve", "'ll", "'d", "'m"]);
+
 export function tidyCaption(words: readonly string[], options: { neutral: boolean }): string {
-  const out = words
-    .filter((w) => w !== '.' && w.trim() !== '')
-    .map((w) => (options.neutral ? (neutral[w.toLowerCase()] ?? w) : w));
+  const out: string[] = [];
+  for (const word of words) {
+    if (word === '.' || word.trim() === '') continue;
+    const said = options.neutral ? (neutral[word.toLowerCase()] ?? word) : word;
+    // The tokenizer split "dog's" and "isn't"; put them back together.
+    if (out.length > 0 && clitics.has(said)) out[out.length - 1] += said;
+    else out.push(said);
+  }
   for (let i = 0; i < out.length - 1; i++) {
     if (out[i] === 'a' || out[i] === 'an') out[i] = /^[aeiou]/i.test(out[i + 1]!) ? 'an' : 'a';
   }

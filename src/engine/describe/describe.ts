@@ -39,12 +39,14 @@ export function describe(
   objects: readonly DescribedObject[],
   text: readonly DescribedText[],
   options: DescriptionOptions = defaultDescriptionOptions,
+  /** A finished sentence (the caption) said instead of the objects. */
+  lead?: string,
 ): Description {
-  const objectPhrase = phraseForObjects(objects, options);
+  const objectPhrase = lead ? undefined : phraseForObjects(objects, options);
   const readText = joinRows(text);
-  if (!objectPhrase && !readText) return { kind: 'nothing-confident', alt: '' };
+  if (!lead && !objectPhrase && !readText) return { kind: 'nothing-confident', alt: '' };
 
-  const sentence = objectPhrase ? `${capitalise(objectPhrase)}.` : '';
+  const sentence = lead ?? (objectPhrase ? `${capitalise(objectPhrase)}.` : '');
   if (!readText) return { kind: 'described', alt: truncateAtWord(sentence, options.maxLength), objectPhrase, quotedText: undefined };
 
   const separator = sentence ? ' ' : '';

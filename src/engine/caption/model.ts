@@ -1,0 +1,174 @@
+/**
+ * The LightCap caption model (models/lightcap): an encoder that turns the
+ * detector's grid features and class presence into the decoder's memory,
+ * and a one-step decoder with an explicit KV cache. Decoding strategy lives
+ * in decode.ts; wording in tidy.ts.
+ */
+import type { FloatTensor, InferenceRuntime, ModelSession, PlainTensor } from '../runtime/ort';
+import { floatTensor } from '../runtime/ort';
+import type { ModelStore } from '../models';
+import { folderOf, readJson } from '../models';
+import { EngineError } from '../errors';
+import type { CaptionModelManifest } from './manifest';
+import { decodeCaption } from './decode';
+import type { CaptionStepper, DecodeOptions, Hypothesis } from './decode';
+
+export interface CaptionInput {
+  /** The detector's backbone grid, [1, 480, 16, 16] for CenterNet. */
+  features: FloatTensor;
+  /** Per-class maximum detector score, one per COCO class. */
+  classPresence: Float32Array;
+}
+
+export interface CaptionRequest {
+  beamSize?: number;
+  /** Words the caption must not use (the hallucination guard's second try). */
+  bannedWords?: readonly string[];
+  signal?: AbortSignal;
+}
+
+export interface Concept {
+  word: string;
+  score: number;
+}
+
+export interface RawCaption extends Hypothesis {
+  words: string[];
+  encoderMs: number;
+  decoderMs: number;
+}
+
+export interface CaptionModel {
+  readonly manifest: CaptionModelManifest;
+  readonly vocabulary: readonly string[];
+  /** Runs the encoder once; the memory can be decoded several times. */
+  encode(input: CaptionInput, signal?: AbortSignal): Promise<CaptionMemory>;
+  decode(memory: CaptionMemory, request?: CaptionRequest): Promise<RawCaption>;
+  release(): Promise<void>;
+}
+
+export interface CaptionMemory {
+  readonly keys: FloatTensor;
+  readonly values: FloatTensor;
+  /** The concept head's top words, best first (empty for a model without concepts). */
+  readonly concepts: Concept[];
+  readonly encoderMs: number;
+}
+
+export async function loadCaptionModel(runtime: InferenceRuntime, store: ModelStore, manifestPath: string, signal?: AbortSignal): Promise<CaptionModel> {
+  const manifest = await readJson<CaptionModelManifest>(store, manifestPath, signal);
+  const folder = folderOf(manifestPath);
+  const vocabulary = await readJson<string[]>(store, folder + manifest.vocabulary, signal);
+  if (vocabulary.length !== manifest.vocabSize) {
+    throw new EngineError('model-load', `caption vocabulary has ${vocabulary.length} words, the manifest says ${manifest.vocabSize}`);
+  }
+  const encoder = await runtime.createSession('caption encoder', await store.bytes(folder + manifest.encoder, signal), signal);
+  const decoder = await runtime.createSession('caption decoder', await store.bytes(folder + manifest.decoder, signal), signal);
+  const index = new Map(vocabulary.map((word, id) => [word, id]));
+
+  return {
+    manifest,
+    vocabulary,
+    async encode(input, signal) {
+      const started = performance.now();
+      const out = await encoder.run(
+        { features: input.features, class_presence: floatTensor(input.classPresence, [1, input.classPresence.length]) },
+        signal,
+      );
+      const keys = expectFloat(out.memory_keys, 'memory_keys');
+      const values = expectFloat(out.memory_values, 'memory_values');
+      const concepts: Concept[] = [];
+      if (out.concept_ids && out.concept_scores) {
+        const ids = out.concept_ids.data;
+        const scores = expectFloat(out.concept_scores, 'concept_scores').data;
+        for (let i = 0; i < ids.length; i++) concepts.push({ word: vocabulary[Number(ids[i])] ?? '<unk>', score: scores[i]! });
+      }
+      return { keys, values, concepts, encoderMs: performance.now() - started };
+    },
+    async decode(memory, request = {}) {
+      const started = performance.now();
+      const banned = (request.bannedWords ?? []).flatMap((word) => {
+        const id = index.get(word);
+        return id === undefined ? [] : [id];
+      });
+      const options: DecodeOptions = {
+        bos: manifest.specialTokens.bos,
+        eos: manifest.specialTokens.eos,
+        maxWords: manifest.decoding.maxWords,
+        beamSize: request.beamSize ?? manifest.decoding.beamSize,
+        blockRepeatedTrigrams: manifest.decoding.blockRepeatedTrigrams,
+        suppress: [...manifest.decoding.suppressTokens, ...banned],
+        lengthAlpha: manifest.decoding.lengthAlpha,
+      };
+      const hypothesis = await decodeCaption(createStepper(decoder, manifest, memory), options, request.signal);
+      return {
+        ...hypothesis,
+        words: hypothesis.tokens.map((id) => vocabulary[id] ?? '<unk>'),
+        encoderMs: memory.encoderMs,
+        decoderMs: performance.now() - started,
+      };
+    },
+    async release() {
+      await Promise.all([encoder.release(), decoder.release()]);
+    },
+  };
+}
+
+/** Keeps the self-attention cache between steps, reordered as beams are kept or dropped. */
+function createStepper(decoder: ModelSession, manifest: CaptionModelManifest, memory: CaptionMemory): CaptionStepper {
+  const { layers, heads, headDim, vocabSize } = manifest;
+  let pastKeys = floatTensor(new Float32Array(0), [layers, 1, heads, 0, headDim]);
+  let pastValues = pastKeys;
+  const tiled = new Map<number, { keys: FloatTensor; values: FloatTensor }>();
+
+  return {
+    async step(lastTokens, parents, signal) {
+      const batch = lastTokens.length;
+      if (parents.length > 0) {
+        pastKeys = selectRows(pastKeys, parents);
+        pastValues = selectRows(pastValues, parents);
+      }
+      let prefix = tiled.get(batch);
+      if (!prefix) {
+        prefix = { keys: tileRows(memory.keys, batch), values: tileRows(memory.values, batch) };
+        tiled.set(batch, prefix);
+      }
+      const ids: PlainTensor = { type: 'int64', data: BigInt64Array.from(lastTokens, (t) => BigInt(t)), dims: [batch, 1] };
+      const out = await decoder.run(
+        { input_ids: ids, memory_keys: prefix.keys, memory_values: prefix.values, past_keys: pastKeys, past_values: pastValues },
+        signal,
+      );
+      pastKeys = expectFloat(out.present_keys, 'present_keys');
+      pastValues = expectFloat(out.present_values, 'present_values');
+      const logits = expectFloat(out.logits, 'logits').data;
+      return Array.from({ length: batch }, (_, row) => logits.subarray(row * vocabSize, (row + 1) * vocabSize));
+    },
+  };
+}
+
+/** Repeats a batch-1 cache [L, 1, H, T, dh] n times along the batch axis. */
+export function tileRows(tensor: FloatTensor, n: number): FloatTensor {
+  return selectRows(tensor, Array.from({ length: n }, () => 0));
+}
+
+/** Keeps (and repeats, in order) the given batch rows of a [L, B, H, T, dh] cache. */
+export function selectRows(tensor: FloatTensor, rows: readonly number[]): FloatTensor {
+  const [layers, batch, heads, length, headDim] = tensor.dims as [number, number, number, number, number];
+  if (rows.length === batch && rows.every((r, i) => r === i)) return tensor;
+  const block = heads * length * headDim;
+  const out = new Float32Array(layers * rows.length * block);
+  for (let l = 0; l < layers; l++) {
+    rows.forEach((row, j) => {
+      if (row < 0 || row >= batch) throw new EngineError('internal', `cache row ${row} out of range 0..${batch - 1}`);
+      out.set(tensor.data.subarray((l * batch + row) * block, (l * batch + row + 1) * block), (l * rows.length + j) * block);
+    });
+  }
+  return floatTensor(out, [layers, rows.length, heads, length, headDim]);
+}
+
+function expectFloat(tensor: PlainTensor | undefined, name: string): FloatTensor {
+  if (!tensor || tensor.type !== 'float32' || !(tensor.data instanceof Float32Array)) {
+    throw new EngineError('inference', `the caption model did not return a float32 "${name}"`);
+  }
+  return floatTensor(tensor.data, tensor.dims);
+}
