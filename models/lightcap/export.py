@@ -39,6 +39,10 @@ from data import BOS, EOS, PAD, UNK, load_captions, load_features  # noqa: E402
 from metrics import corpus_bleu, corpus_cider_d, detokenize  # noqa: E402
 from model import LightCap, beam_search, count_parameters, greedy  # noqa: E402
 
+# Data defaults: <repo>/../shared/data, found from this file (models/lightcap/ -> repository root -> its parent).
+SHARED_DATA = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "shared", "data"))
+
+
 QUANT_MIN_ELEMENTS = 16384
 
 
@@ -140,7 +144,7 @@ def main():
     p.add_argument("--ckpt", default="/tmp/lightcap-run/best.pt")
     p.add_argument("--out", default=os.path.dirname(os.path.abspath(__file__)))
     p.add_argument("--features", default="/tmp/lightcap-features")
-    p.add_argument("--dev-data", default="/work/shared/data/captions-dev")
+    p.add_argument("--dev-data", default=os.path.join(SHARED_DATA, "captions-dev"))
     p.add_argument("--fixture", default="/tmp/lightcap-run/parity.json")
     p.add_argument("--fixture-images", type=int, default=8)
     p.add_argument("--fp32", action="store_true")

@@ -32,13 +32,16 @@ from data import BOS, EOS, PAD, build_vocab, concept_targets, encode_captions, l
 from metrics import corpus_bleu, corpus_cider_d, detokenize, tokenize_caption  # noqa: E402
 from model import LightCap, beam_search, count_parameters, greedy  # noqa: E402
 
+# Data defaults: <repo>/../shared/data, found from this file (models/lightcap/ -> repository root -> its parent).
+SHARED_DATA = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "shared", "data"))
+
 
 def parse_args():
     p = argparse.ArgumentParser()
     p.add_argument("--features", default="/tmp/lightcap-features")
     p.add_argument("--out", default="/tmp/lightcap-run")
-    p.add_argument("--train-data", default="/work/shared/data/flickr8k-train")
-    p.add_argument("--dev-data", default="/work/shared/data/captions-dev")
+    p.add_argument("--train-data", default=os.path.join(SHARED_DATA, "flickr8k-train"))
+    p.add_argument("--dev-data", default=os.path.join(SHARED_DATA, "captions-dev"))
     p.add_argument("--dev-split", default="dev", help="feature split used for early stopping")
     p.add_argument("--extra-dev-splits", default="dev224", help="comma list, evaluated at the end if present")
     p.add_argument("--epochs", type=int, default=12)
