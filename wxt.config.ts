@@ -9,16 +9,16 @@ const ortFiles = ['ort.wasm.min.mjs', 'ort-wasm-simd-threaded.mjs', 'ort-wasm-si
 
 /** Every model file the default manifest needs, as models-root paths. */
 function shippedModelFiles(): string[] {
-  const read = (path: string) => JSON.parse(readFileSync(resolveModelPath(path), 'utf8')) as Record<string, unknown>;
-  const manifest = read('manifest.json') as { detector: string; ocr: string };
+  const read = <T,>(path: string) => JSON.parse(readFileSync(resolveModelPath(path), 'utf8')) as T;
+  const manifest = read<{ detector: string; ocr: string; caption?: { model: string } }>('manifest.json');
   const folder = (path: string) => path.slice(0, path.lastIndexOf('/') + 1);
-  const detector = read(manifest.detector) as { file: string };
-  const ocr = read(manifest.ocr) as {
+  const detector = read<{ file: string }>(manifest.detector);
+  const ocr = read<{
     detection: { file: string };
     classifier: { file: string };
     recognition: { file: string; dictionary: string };
     segmentation?: { lexicon: string };
-  };
+  }>(manifest.ocr);
   return [
     'manifest.json',
     manifest.detector,
@@ -26,7 +26,19 @@ function shippedModelFiles(): string[] {
     manifest.ocr,
     ...[ocr.detection.file, ocr.classifier.file, ocr.recognition.file, ocr.recognition.dictionary].map((f) => folder(manifest.ocr) + f),
     ...(ocr.segmentation ? [ocr.segmentation.lexicon] : []),
+    ...(manifest.caption ? captionModelFiles(manifest.caption.model, read<CaptionModelFiles>(manifest.caption.model)) : []),
   ];
+}
+
+interface CaptionModelFiles {
+  encoder: string;
+  decoder: string;
+  vocabulary: string;
+}
+
+function captionModelFiles(manifestPath: string, files: CaptionModelFiles): string[] {
+  const folder = manifestPath.slice(0, manifestPath.lastIndexOf('/') + 1);
+  return [manifestPath, ...[files.encoder, files.decoder, files.vocabulary].map((f) => folder + f)];
 }
 
 export default defineConfig({

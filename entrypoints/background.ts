@@ -8,6 +8,8 @@ import { describeFromMenu, describeMenuId, describeMenuTitle } from '@/src/backg
 import type { MenuTarget } from '@/src/background/context-menu';
 import type { BackgroundRequests } from '@/src/messaging/protocol';
 import { messageType } from '@/src/messaging/validate';
+import { loadSettings } from '@/src/settings/storage';
+import { descriptionStyle } from '@/src/settings/schema';
 
 export default defineBackground({
   // Firefox has no offscreen documents: its (persistent-capable) background page hosts the engine.
@@ -16,7 +18,7 @@ export default defineBackground({
     const host: HostClient = import.meta.env.FIREFOX
       ? createLazyInProcessClient()
       : createOffscreenHostClient();
-    const router = createRouter(host);
+    const router = createRouter(host, async () => descriptionStyle(await loadSettings()));
 
     // Registered synchronously, so a message that wakes the worker is not missed.
     browser.runtime.onMessage.addListener((message: unknown, sender: Browser.runtime.MessageSender) => {

@@ -1,4 +1,4 @@
-import type { BackgroundRequests, HandlerMap, ImageSource, Priority, Reply, CaptionOutput } from '../messaging/protocol';
+import type { BackgroundRequests, CaptionOutput, DescriptionStyle, HandlerMap, ImageSource, Priority, Reply } from '../messaging/protocol';
 import { errorReply, parseImageSource, parsePriority, parseRequestId } from '../messaging/validate';
 import type { HostClient } from './host-client';
 
@@ -36,7 +36,11 @@ function originOf(url: string | undefined): string | undefined {
   }
 }
 
-export function createRouter(host: HostClient): Router {
+/**
+ * `style` reads the user's wording settings for each request, so a change in
+ * the popup applies to the next image without restarting anything.
+ */
+export function createRouter(host: HostClient, style: () => Promise<DescriptionStyle>): Router {
   const requestsByTab = new Map<number, Set<string>>();
   let sequence = 0;
 
@@ -53,8 +57,15 @@ export function createRouter(host: HostClient): Router {
 
   const namespaced = (sender: SenderInfo, requestId: string) => `t${sender.tabId ?? 'x'}-f${sender.frameId ?? 0}-${requestId}`;
 
-  const caption: Router['caption'] = (source, priority, owner, page) =>
-    host.call('host-caption', { requestId: `${owner}-${sequence++}`, source, priority, requesterOrigin: originOf(page?.url), persist: !page?.incognito });
+  const caption: Router['caption'] = async (source, priority, owner, page) =>
+    host.call('host-caption', {
+      requestId: `${owner}-${sequence++}`,
+      source,
+      priority,
+      requesterOrigin: originOf(page?.url),
+      persist: !page?.incognito,
+      style: await style(),
+    });
 
   return {
     caption,
@@ -66,12 +77,16 @@ export function createRouter(host: HostClient): Router {
         const hostRequestId = namespaced(sender, requestId);
         const untrack = track(sender.tabId, hostRequestId);
         try {
+          const wording = await style();
+          // The tab may have closed while the settings were read.
+          if (sender.tabId !== undefined && !requestsByTab.get(sender.tabId)?.has(hostRequestId)) return { cancel: true };
           return await host.call('host-caption', {
             requestId: hostRequestId,
             source,
             priority: parsePriority(request.priority),
             requesterOrigin: originOf(sender.url),
             persist: !sender.incognito,
+            style: wording,
           });
         } finally {
           untrack();

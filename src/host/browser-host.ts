@@ -53,8 +53,8 @@ function createBrowserCaptioner(threads: number): Captioner {
     async load(signal) {
       return createEngineCaptioner(await getEngine(), decode).load(signal);
     },
-    async caption(bytes, signal) {
-      return createEngineCaptioner(await getEngine(), decode).caption(bytes, signal);
+    async caption(bytes, signal, style) {
+      return createEngineCaptioner(await getEngine(), decode).caption(bytes, signal, style);
     },
   };
 }

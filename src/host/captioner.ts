@@ -2,6 +2,7 @@ import type { Engine } from '../engine/engine';
 import type { RgbaImage } from '../engine/image/types';
 import { EngineError } from '../engine/errors';
 import type { CachedCaption } from './cache';
+import type { DescriptionStyle } from '../messaging/protocol';
 import { textRows } from '../engine/describe/describe';
 
 /**
@@ -13,7 +14,7 @@ export interface Captioner {
   readonly kind: 'engine' | 'disabled';
   /** Creates the model sessions; resolves with the load time in ms. */
   load(signal?: AbortSignal): Promise<number>;
-  caption(bytes: Uint8Array, signal: AbortSignal): Promise<CachedCaption>;
+  caption(bytes: Uint8Array, signal: AbortSignal, style: DescriptionStyle): Promise<CachedCaption>;
 }
 
 export function createEngineCaptioner(engine: Engine, decode: (bytes: Uint8Array, signal: AbortSignal) => Promise<RgbaImage>): Captioner {
@@ -24,9 +25,9 @@ export function createEngineCaptioner(engine: Engine, decode: (bytes: Uint8Array
       await engine.ready(signal);
       return performance.now() - started;
     },
-    async caption(bytes, signal) {
+    async caption(bytes, signal, style) {
       const image = await decode(bytes, signal);
-      const result = await engine.describe(image, { signal });
+      const result = await engine.describe(image, { signal, caption: { enabled: style.caption, neutralWording: style.neutral } });
       return {
         alt: result.alt,
         confident: result.confident,

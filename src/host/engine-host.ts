@@ -1,5 +1,5 @@
-import type { CaptionOutput, EngineHostRequests, EngineStatus, ErrorCode, HandlerMap, ImageSource, Reply } from '../messaging/protocol';
-import { errorReply, parseImageSource, parsePriority, parseRequestId } from '../messaging/validate';
+import type { CaptionOutput, DescriptionStyle, EngineHostRequests, EngineStatus, ErrorCode, HandlerMap, ImageSource, Reply } from '../messaging/protocol';
+import { errorReply, parseDescriptionStyle, parseImageSource, parsePriority, parseRequestId } from '../messaging/validate';
 import { isEngineError } from '../engine/errors';
 import { fetchImageBytes } from '../engine/image/fetch';
 import type { FetchLimits } from '../engine/image/fetch';
@@ -31,6 +31,7 @@ interface Job {
   credentials: RequestCredentials;
   /** False for private-browsing tabs: their images never reach the disk cache. */
   persist: boolean;
+  style: DescriptionStyle;
 }
 
 /**
@@ -73,11 +74,11 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
         ? await fetchBytes(job.source.url, { signal, credentials: job.credentials, limits: options.fetchLimits })
         : decodeBase64(job.source.base64);
     // Keyed by content, not URL: the cache must not be a record of where the user browsed.
-    const key = await cacheKey(bytes, await modelVersion());
+    const key = await cacheKey(bytes, `${await modelVersion()}|${styleKey(job.style)}`);
     const hit = await cache.get(key).catch(() => undefined);
     if (hit) return { ...hit, cached: true, ms: performance.now() - started };
     await ensureLoaded();
-    const caption = await captioner.caption(bytes, signal);
+    const caption = await captioner.caption(bytes, signal, job.style);
     if (job.persist) await cache.put(key, caption).catch(() => undefined);
     return { ...caption, cached: false, ms: performance.now() - started };
   }, options.queue);
@@ -100,8 +101,10 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
         source,
         credentials: credentialsFor(source, typeof request.requesterOrigin === 'string' ? request.requesterOrigin : undefined),
         persist: request.persist !== false,
+        style: parseDescriptionStyle(request.style),
       };
-      const jobKey = source.kind === 'url' ? `url:${job.credentials}:${source.url}` : `bytes:${await sha256Hex(new TextEncoder().encode(source.base64))}`;
+      const sourceKey = source.kind === 'url' ? `url:${job.credentials}:${source.url}` : `bytes:${await sha256Hex(new TextEncoder().encode(source.base64))}`;
+      const jobKey = `${styleKey(job.style)}:${sourceKey}`;
       try {
         return { output: await queue.enqueue(jobKey, parsePriority(request.priority), requestId, job) };
       } catch (error) {
@@ -161,4 +164,8 @@ function decodeBase64(base64: string): Uint8Array {
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
   return bytes;
+}
+
+function styleKey(style: DescriptionStyle): string {
+  return `${style.caption ? 'caption' : 'objects'}-${style.neutral ? 'neutral' : 'gendered'}`;
 }

@@ -80,6 +80,14 @@ export interface ToastContent {
   error?: string;
 }
 
+/** The settings that change the words of a description, and so are part of its cache key. */
+export interface DescriptionStyle {
+  /** Lead with the LightCap caption when it is confident. */
+  caption: boolean;
+  /** Neutral words for people. */
+  neutral: boolean;
+}
+
 /** Requests the background answers. */
 export interface BackgroundRequests {
   'caption': { request: { requestId: string; source: ImageSource; priority: Priority }; response: CaptionOutput };
@@ -99,6 +107,8 @@ export interface EngineHostRequests {
       requesterOrigin?: string;
       /** False for private browsing: the result is not written to the disk cache. */
       persist?: boolean;
+      /** How to word the description (the user's settings); defaults to caption + neutral. */
+      style?: DescriptionStyle;
     };
     response: CaptionOutput;
   };

@@ -1,5 +1,5 @@
 import { isRecord } from '../shared/records';
-import type { ErrorCode, ImageSource, Message, Priority, Reply } from './protocol';
+import type { DescriptionStyle, ErrorCode, ImageSource, Message, Priority, Reply } from './protocol';
 
 /**
  * Messages arrive from contexts we do not fully trust (a content script runs
@@ -22,6 +22,11 @@ export function parseImageSource(value: unknown): ImageSource | undefined {
     return { kind: 'bytes', base64: value.base64, mime: value.mime.slice(0, 100) };
   }
   return undefined;
+}
+
+export function parseDescriptionStyle(value: unknown): DescriptionStyle {
+  const style = isRecord(value) ? value : {};
+  return { caption: style.caption !== false, neutral: style.neutral !== false };
 }
 
 export function parsePriority(value: unknown): Priority {

@@ -1,3 +1,5 @@
+import type { DescriptionStyle } from '../messaging/protocol';
+
 /** Everything the user can set. Stored as one versioned item; see storage.ts. */
 export interface Settings {
   enabled: boolean;
@@ -9,6 +11,13 @@ export interface Settings {
   replaceJunkAlt: boolean;
   /** Images smaller than this, in CSS pixels on either side, are skipped. */
   minSize: number;
+  /**
+   * Lead with the LightCap caption when the model is sure of it; off gives
+   * only the detected objects and the text read in the image.
+   */
+  captionModel: boolean;
+  /** "person", "child" instead of the model's guess of gender from pixels. */
+  neutralWording: boolean;
 }
 
 export const defaultSettings: Settings = {
@@ -17,6 +26,8 @@ export const defaultSettings: Settings = {
   prefix: 'Auto-generated: ',
   replaceJunkAlt: true,
   minSize: 24,
+  captionModel: true,
+  neutralWording: true,
 };
 
 export const prefixMaxLength = 60;
@@ -33,7 +44,14 @@ export function normaliseSettings(value: Partial<Settings> | null | undefined): 
     prefix: typeof v.prefix === 'string' ? v.prefix.slice(0, prefixMaxLength) : defaultSettings.prefix,
     replaceJunkAlt: typeof v.replaceJunkAlt === 'boolean' ? v.replaceJunkAlt : defaultSettings.replaceJunkAlt,
     minSize: Number.isFinite(minSize) ? Math.min(minSizeRange.max, Math.max(minSizeRange.min, Math.round(minSize))) : defaultSettings.minSize,
+    captionModel: typeof v.captionModel === 'boolean' ? v.captionModel : defaultSettings.captionModel,
+    neutralWording: typeof v.neutralWording === 'boolean' ? v.neutralWording : defaultSettings.neutralWording,
   };
+}
+
+/** What the engine needs to know of the settings to word a description. */
+export function descriptionStyle(settings: Settings): DescriptionStyle {
+  return { caption: settings.captionModel, neutral: settings.neutralWording };
 }
 
 export function normaliseSite(hostname: string): string {

@@ -11,7 +11,11 @@ import type { Settings } from './schema';
  */
 export const settingsItem = storage.defineItem<Settings>('local:settings', {
   fallback: defaultSettings,
-  version: 1,
+  version: 2,
+  migrations: {
+    // Version 2 added the caption model; people who had it installed get the same defaults as new users.
+    2: (old: Omit<Settings, 'captionModel' | 'neutralWording'>): Settings => ({ ...old, captionModel: true, neutralWording: true }),
+  },
 });
 
 export async function loadSettings(): Promise<Settings> {

@@ -10,7 +10,9 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import type { CDPSession, Page } from 'playwright-core';
-import { startFixtureServer } from './server';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { devPhotosDir, startFixtureServer } from './server';
 import type { FixtureServer } from './server';
 import {
   accessibleName,
@@ -34,6 +36,7 @@ declare const chrome: ChromeApi;
 
 /** First caption includes creating the offscreen document and compiling 14 MB of wasm (2–10 s here). */
 const captionTimeout = 60_000;
+const devPhoto = '1053804096_ad278b25f1.jpg';
 
 let server: FixtureServer;
 let session: ChromiumSession;
@@ -102,6 +105,33 @@ describe('harness', () => {
     const offscreen = await session.sw!.evaluate(() => chrome.runtime.getContexts({ contextTypes: ['OFFSCREEN_DOCUMENT'] }));
     expect(offscreen).toHaveLength(1);
   }, captionTimeout);
+
+  test.skipIf(!existsSync(join(devPhotosDir, devPhoto)))('a dev photo gets the LightCap caption, worded as the settings say', async () => {
+    // 1053804096: a child playing in the surf. The settings are read for every request, so each change applies at once.
+    const sw = session.sw!;
+    const setSettings = (change: Record<string, boolean>) =>
+      sw.evaluate(async (c) => {
+        const { settings } = await chrome.storage.local.get('settings');
+        await chrome.storage.local.set({ settings: { ...(settings as object), ...c } });
+      }, change);
+    const url = server.url(`/dev-photos/${devPhoto}`, 'B');
+    try {
+      const neutral = await describeViaHook(sw, { srcUrl: url });
+      expect(neutral.state).toBe('done');
+      expect(neutral.description).toMatch(/\b(child|person)\b.*\bwater\b/i);
+      expect(neutral.description).not.toMatch(/\b(man|woman|boy|girl)\b/i);
+
+      await setSettings({ neutralWording: false });
+      const gendered = await describeViaHook(sw, { srcUrl: url });
+      expect(gendered.description).toMatch(/\b(boy|girl)\b.*\bwater\b/i);
+
+      await setSettings({ captionModel: false });
+      const objectsOnly = await describeViaHook(sw, { srcUrl: url });
+      expect(objectsOnly.description).toMatch(/^A person\.$/);
+    } finally {
+      await setSettings({ neutralWording: true, captionModel: true });
+    }
+  }, captionTimeout * 3);
 
   test('the hook reports fetch errors without hanging', async () => {
     const missing = await describeViaHook(session.sw!, { srcUrl: server.url('/dyn/404.png') });

@@ -33,7 +33,7 @@ export interface ChromeApi {
     remove(tabId: number): Promise<void>;
   };
   offscreen: { closeDocument(): Promise<void> };
-  storage: { sync: { get(key?: string | null): Promise<Record<string, unknown>>; clear(): Promise<void> }; local: { get(key?: string | null): Promise<Record<string, unknown>> } };
+  storage: { sync: { get(key?: string | null): Promise<Record<string, unknown>>; clear(): Promise<void> }; local: { get(key?: string | null): Promise<Record<string, unknown>>; set(items: Record<string, unknown>): Promise<void> } };
 }
 declare const chrome: ChromeApi;
 

@@ -42,6 +42,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const fixturesDir = resolve(here, '..', 'fixtures');
 const pagesDir = join(fixturesDir, 'pages');
 const imagesDir = join(fixturesDir, 'images');
+/** Real captioned photos, read in place from the shared data (never copied into the repo); may be absent. */
+export const devPhotosDir = resolve(here, '..', '..', '..', 'shared', 'data', 'captions-dev', 'images');
 
 export interface RequestRecord {
   /** 'A' or 'B': which origin (port) received it. */
@@ -273,6 +275,7 @@ export async function startFixtureServer(options: FixtureServerOptions = {}): Pr
     if (path === '/favicon.ico') return send(res, 204, '', 'text/plain');
     if (path.startsWith('/pages/')) return serveFile(res, pagesDir, path.slice('/pages/'.length), 'no-store');
     if (path.startsWith('/images/')) return serveFile(res, imagesDir, path.slice('/images/'.length), 'public, max-age=3600');
+    if (path.startsWith('/dev-photos/')) return serveFile(res, devPhotosDir, path.slice('/dev-photos/'.length), 'public, max-age=3600');
     if (path === '/dyn/404.png') return send(res, 404, 'no such image', 'text/plain');
     if (path === '/dyn/huge.png') return send(res, 200, await memo('huge', hugePng), 'image/png');
     if (path === '/dyn/bomb.png') return send(res, 200, await memo('bomb', bombPng), 'image/png');

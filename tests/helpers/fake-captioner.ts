@@ -1,8 +1,9 @@
 import type { Captioner } from '../../src/host/captioner';
 import type { CachedCaption } from '../../src/host/cache';
+import type { DescriptionStyle } from '../../src/messaging/protocol';
 import { EngineError, throwIfAborted } from '../../src/engine/errors';
 
-/** Test-only captioner: describes bytes by their length, and can be slowed or made to fail. */
+/** Test-only captioner: describes bytes by their length (and the wording asked for), and can be slowed or made to fail. */
 export function createFakeCaptioner(options: { delayMs?: number; failLoad?: boolean } = {}): Captioner & { calls: number } {
   const state = {
     calls: 0,
@@ -11,7 +12,7 @@ export function createFakeCaptioner(options: { delayMs?: number; failLoad?: bool
       if (options.failLoad) throw new EngineError('model-load', 'fake model missing');
       return 5;
     },
-    async caption(bytes: Uint8Array, signal: AbortSignal): Promise<CachedCaption> {
+    async caption(bytes: Uint8Array, signal: AbortSignal, style: DescriptionStyle): Promise<CachedCaption> {
       state.calls++;
       await new Promise<void>((resolve, reject) => {
         const timer = setTimeout(resolve, options.delayMs ?? 0);
@@ -21,7 +22,8 @@ export function createFakeCaptioner(options: { delayMs?: number; failLoad?: bool
         });
       });
       throwIfAborted(signal);
-      return { alt: `${bytes.length} bytes`, confident: true, text: [], objects: [] };
+      const wording = style.caption && style.neutral ? '' : ` (${style.caption ? 'caption' : 'objects'}, ${style.neutral ? 'neutral' : 'gendered'})`;
+      return { alt: `${bytes.length} bytes${wording}`, confident: true, text: [], objects: [] };
     },
   };
   return state;

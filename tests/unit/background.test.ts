@@ -4,6 +4,8 @@ import type { HostClient } from '../../src/background/host-client';
 import { describeFromMenu } from '../../src/background/context-menu';
 import type { EngineHostRequests } from '../../src/messaging/protocol';
 
+const wording = { caption: true, neutral: false };
+
 function recordingHost() {
   const calls: { type: keyof EngineHostRequests; request: unknown }[] = [];
   const client: HostClient = {
@@ -17,19 +19,19 @@ function recordingHost() {
 }
 
 describe('background router', () => {
-  it('namespaces request ids by tab and frame, and passes the frame origin and privacy mode', async () => {
+  it('namespaces request ids by tab and frame, and passes the frame origin, privacy mode and wording settings', async () => {
     const { client, calls } = recordingHost();
-    const router = createRouter(client);
+    const router = createRouter(client, async () => wording);
     const reply = await router.handlers.caption({ requestId: 'img-1', source: { kind: 'url', url: 'https://a.example/dog.jpg' }, priority: 0 }, { tabId: 7, frameId: 2, url: 'https://a.example/page', incognito: false });
     expect(reply).toMatchObject({ output: { alt: 'A dog.' } });
-    expect(calls[0]).toEqual({ type: 'host-caption', request: { requestId: 't7-f2-img-1', source: { kind: 'url', url: 'https://a.example/dog.jpg' }, priority: 0, requesterOrigin: 'https://a.example', persist: true } });
+    expect(calls[0]).toEqual({ type: 'host-caption', request: { requestId: 't7-f2-img-1', source: { kind: 'url', url: 'https://a.example/dog.jpg' }, priority: 0, requesterOrigin: 'https://a.example', persist: true, style: wording } });
     await router.handlers['caption-cancel']({ requestId: 'img-1' }, { tabId: 7, frameId: 2 });
     expect(calls[1]).toEqual({ type: 'host-cancel', request: { requestIds: ['t7-f2-img-1'] } });
   });
 
   it('refuses requests whose source is not a web or data image URL', async () => {
     const { client, calls } = recordingHost();
-    const router = createRouter(client);
+    const router = createRouter(client, async () => wording);
     const reply = await router.handlers.caption({ requestId: 'x', source: { kind: 'url', url: 'javascript:alert(1)' }, priority: 0 }, { tabId: 1 });
     expect(reply).toMatchObject({ error: { code: 'bad-request' } });
     expect(calls).toEqual([]);
@@ -45,7 +47,7 @@ describe('background router', () => {
         return Promise.resolve({ output: null } as never);
       },
     };
-    const router = createRouter(client);
+    const router = createRouter(client, async () => wording);
     const pending = router.handlers.caption({ requestId: 'a', source: { kind: 'url', url: 'https://a.example/1.png' }, priority: 1 }, { tabId: 3, frameId: 0 });
     await router.forgetTab(3);
     expect(calls).toEqual([['t3-f0-a']]);
@@ -80,7 +82,7 @@ describe('context menu flow', () => {
 
   it('answers status and cache requests only from extension pages', async () => {
     const { client, calls } = recordingHost();
-    const router = createRouter(client);
+    const router = createRouter(client, async () => wording);
     expect(await router.handlers['cache-clear']({}, { tabId: 5, url: 'https://evil.example/' })).toMatchObject({ error: { code: 'bad-request' } });
     expect(calls).toEqual([]);
     await router.handlers['cache-clear']({}, { tabId: 9, extensionPage: true });

@@ -136,6 +136,20 @@ describe('engine host', () => {
     expect((await engineHost.status()).state).toBe('ready');
   });
 
+  it('words the description as the request asks, and caches each wording apart', async () => {
+    const { engineHost, captioner } = host();
+    const ask = (requestId: string, style?: { caption: boolean; neutral: boolean }) =>
+      engineHost.handlers['host-caption']({ requestId, source: { kind: 'url', url: 'https://example.com/dog.png' }, priority: 0, style }, undefined);
+    expect(await ask('a')).toMatchObject({ output: { alt: '27 bytes', cached: false } });
+    expect(await ask('b', { caption: true, neutral: false })).toMatchObject({ output: { alt: '27 bytes (caption, gendered)', cached: false } });
+    expect(await ask('c', { caption: false, neutral: true })).toMatchObject({ output: { alt: '27 bytes (objects, neutral)', cached: false } });
+    expect(await ask('d', { caption: true, neutral: false })).toMatchObject({ output: { alt: '27 bytes (caption, gendered)', cached: true } });
+    // Anything but an explicit false keeps the defaults: a hostile page cannot turn the wording into something else.
+    const junk = { caption: 'no', neutral: 0 } as unknown as { caption: boolean; neutral: boolean };
+    expect(await ask('e', junk)).toMatchObject({ output: { alt: '27 bytes', cached: true } });
+    expect(captioner.calls).toBe(3);
+  });
+
   it('fetches a URL once for simultaneous requests', async () => {
     const { engineHost, fetched } = host();
     const replies = await Promise.all([caption(engineHost, 'a', 'https://example.com/x.png'), caption(engineHost, 'b', 'https://example.com/x.png')]);
