@@ -1,23 +1,30 @@
 /**
- * npm run eval -- --set <dir> [--set <dir>...] [--limit N] [--threads N] [--out reports/]
+ * npm run eval -- --set <dir> [--set <dir>...] [--limit N] [--threads N] [--out reports/] [--features DIR]
  *
  * A COCO-caption folder (captions.json + images/) gets CIDEr-D, BLEU-4 and
- * object precision/recall against the COCO objects its references mention.
+ * object precision/recall against the COCO objects its references mention,
+ * for the default description and its baselines side by side: the
+ * objects-and-text template, nearest-neighbour caption retrieval (when the
+ * trunk features of models/lightcap/README.md are in --features) and the raw
+ * LightCap caption.
  * An OCR folder (labels.json [+ labels_words.json] + images/) gets
  * case-insensitive bag-of-words word recall and precision.
  */
-import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { decodeImageNode } from '../src/engine/node/decode';
 import { createNodeEngine } from '../src/engine/node/node-engine';
-import type { Engine, EngineResult } from '../src/engine/engine';
-import { defaultDescriptionOptions, phraseForObjects } from '../src/engine/describe/describe';
+import type { DescribeOptions, Engine, EngineManifest, EngineResult } from '../src/engine/engine';
+import { defaultDescriptionOptions, describe, phraseForObjects } from '../src/engine/describe/describe';
+import { tidyCaption } from '../src/engine/caption/tidy';
+import { repoModelsRoot } from '../src/engine/node/model-store';
 import { EngineError } from '../src/engine/errors';
 import { corpusBleu } from '../src/eval/bleu';
 import { corpusCiderD } from '../src/eval/cider';
-import { objectPrecisionRecall } from '../src/eval/objects';
+import { mentionedCocoClasses, objectPrecisionRecall } from '../src/eval/objects';
 import { ocrWordScores } from '../src/eval/ocr-metrics';
 import { pointInQuad } from '../src/engine/ocr/geometry';
 import type { Point } from '../src/engine/ocr/geometry';
@@ -28,11 +35,24 @@ const { values } = parseArgs({
     limit: { type: 'string' },
     threads: { type: 'string', default: '1' },
     out: { type: 'string', default: 'reports' },
+    features: { type: 'string', default: '/tmp/lightcap-features' },
   },
 });
 
 const sets = values.set.length > 0 ? values.set : ['../shared/data/captions-dev', '../shared/data/captions-dev-vizwiz', '../shared/data/ocr-dev'];
 const limit = values.limit ? Number(values.limit) : Infinity;
+/**
+ * One engine run per image keeps everything every system needs: objects down
+ * to 0.2 (threshold sweep), the caption with its confidence whatever it is
+ * (confidence sweep), gendered words (the references are gendered; neutral
+ * wording is scored separately), and the guard's rejected attempts.
+ */
+const captionRunOptions: DescribeOptions = {
+  reportObjectsFrom: 0.2,
+  caption: { minMeanLogProb: -Infinity, neutralWording: false },
+};
+
+const manifest = JSON.parse(readFileSync(join(repoModelsRoot, 'manifest.json'), 'utf8')) as EngineManifest;
 const engine = await createNodeEngine({ threads: Number(values.threads) });
 await engine.ready();
 await mkdir(values.out, { recursive: true });
@@ -56,13 +76,12 @@ interface ImageOutcome {
   error?: string;
 }
 
-async function runAll(engine: Engine, dir: string, files: string[]): Promise<ImageOutcome[]> {
+async function runAll(engine: Engine, dir: string, files: string[], options: DescribeOptions): Promise<ImageOutcome[]> {
   const outcomes: ImageOutcome[] = [];
   for (const file of files.slice(0, limit)) {
     try {
       const image = await decodeImageNode(new Uint8Array(await readFile(join(dir, 'images', file))));
-      // Sweep thresholds below the default: keep everything the detector offers down to 0.2.
-      outcomes.push({ file, result: await engine.describe(image, { reportObjectsFrom: 0.2 }) });
+      outcomes.push({ file, result: await engine.describe(image, options) });
     } catch (error) {
       outcomes.push({ file, error: error instanceof EngineError ? `${error.code}: ${error.message}` : String(error) });
     }
@@ -77,18 +96,105 @@ interface CocoCaptions {
   quality_issue_images?: { file_name: string }[];
 }
 
+interface Scored {
+  file: string;
+  result: EngineResult;
+  references: string[];
+}
+
+/** The default description for a confidence floor, rebuilt from one run (the engine's own rule). */
+function defaultAlt(item: Scored, minMeanLogProb: number, neutral: boolean): string {
+  const caption = item.result.caption;
+  const lead = caption?.outcome === 'used' && caption.meanLogProb >= minMeanLogProb ? tidyCaption(caption.words, { neutral }) : undefined;
+  return describe(saidObjects(item.result), item.result.text, manifest.description, lead).alt;
+}
+
+function templateAlt(item: Scored): string {
+  return describe(saidObjects(item.result), item.result.text, manifest.description).alt;
+}
+
+function saidObjects(result: EngineResult) {
+  return result.objects.filter((d) => d.score >= manifest.objects.minScore);
+}
+
+/** The caption as the model first said it, before the guard and the confidence floor. */
+function rawCaption(item: Scored): string {
+  const caption = item.result.caption;
+  return caption ? tidyCaption(caption.rejected[0]?.words ?? caption.words, { neutral: false }) : '';
+}
+
+function scoreSystem(name: string, scored: readonly Scored[], alts: readonly string[]) {
+  const items = scored.map((s, i) => ({ candidate: alts[i]!, references: s.references }));
+  const cider = corpusCiderD(items);
+  const bleu = corpusBleu(items);
+  const objects = objectPrecisionRecall(scored.map((s, i) => ({ predicted: [alts[i]!], references: s.references })));
+  return {
+    name,
+    ciderD: cider.score,
+    bleu4: bleu.bleu4,
+    objectPrecision: objects.precision,
+    objectRecall: objects.recall,
+    saysSomething: alts.filter((a) => a.trim() !== '').length,
+    perImage: cider.perImage,
+  };
+}
+
 async function evalCaptions(engine: Engine, dir: string) {
   const coco = JSON.parse(await readFile(join(dir, 'captions.json'), 'utf8')) as CocoCaptions;
   const refs = new Map<number, string[]>();
   for (const a of coco.annotations) refs.set(a.image_id, [...(refs.get(a.image_id) ?? []), a.caption]);
   const images = coco.images.filter((i) => (refs.get(i.id)?.length ?? 0) > 0);
-  const outcomes = await runAll(engine, dir, images.map((i) => i.file_name));
-  const scored = outcomes.flatMap((o, index) => (o.result ? [{ o, result: o.result, references: refs.get(images[index]!.id)! }] : []));
-  const items = scored.map(({ result, references }) => ({ candidate: result.alt, references }));
-  const cider = corpusCiderD(items);
-  const bleu = corpusBleu(items);
+  const outcomes = await runAll(engine, dir, images.map((i) => i.file_name), captionRunOptions);
+  const scored: Scored[] = outcomes.flatMap((o, index) => (o.result ? [{ file: o.file, result: o.result, references: refs.get(images[index]!.id)! }] : []));
+  const floor = manifest.caption?.minMeanLogProb ?? 0;
+  const nn = nearestNeighbourCaptions(dir);
+
+  const systems = [
+    scoreSystem('objects + text template (before LightCap)', scored, scored.map(templateAlt)),
+    ...(nn ? [scoreSystem(`nearest-neighbour retrieval (${nn.name})`, scored, scored.map((s) => nn.captions[s.file] ?? ''))] : []),
+    scoreSystem('LightCap caption alone, no guard, no floor', scored, scored.map(rawCaption)),
+    scoreSystem(`default: LightCap (guard, floor ${floor}) or template, + text`, scored, scored.map((s) => defaultAlt(s, floor, false))),
+    scoreSystem('default with neutral wording (the shipped setting)', scored, scored.map((s) => defaultAlt(s, floor, true))),
+  ];
+  console.log(`${basename(dir)}: ${scored.length} images (${outcomes.length - scored.length} errors)${nn ? '' : ' (nearest-neighbour baseline skipped: no trunk features, see models/lightcap/README.md)'}`);
+  console.log('  system                                                        CIDEr-D  BLEU-4  obj-P   obj-R   says something');
+  for (const system of systems) {
+    console.log(
+      `  ${system.name.padEnd(62)}${system.ciderD.toFixed(3).padStart(7)}${system.bleu4.toFixed(3).padStart(8)}` +
+        `${system.objectPrecision.toFixed(3).padStart(8)}${system.objectRecall.toFixed(3).padStart(8)}   ${system.saysSomething}/${scored.length}`,
+    );
+  }
+
+  const withCaption = scored.filter((s) => s.result.caption);
+  const fired = withCaption.filter((s) => s.result.caption!.guardFired.length > 0);
+  // The guard was right when no reference mentions the object it refused.
+  const firings = fired.flatMap((s) => s.result.caption!.guardFired.map((g) => ({ label: g.label, right: !s.references.some((r) => mentionedCocoClasses(r).has(g.label)) })));
+  const gaveUp = withCaption.filter((s) => s.result.caption!.outcome === 'unsupported-object').length;
+  console.log(
+    `  hallucination guard: fired on ${fired.length}/${withCaption.length} images (${firings.length} objects; ${firings.filter((f) => f.right).length} of them absent from every reference), ` +
+      `${gaveUp} captions still unsupported after the retry (template used)`,
+  );
+  const byLabel = new Map<string, { fired: number; right: number }>();
+  for (const f of firings) {
+    const entry = byLabel.get(f.label) ?? { fired: 0, right: 0 };
+    entry.fired++;
+    if (f.right) entry.right++;
+    byLabel.set(f.label, entry);
+  }
+  console.log(`    by class (fired/absent from references): ${[...byLabel].sort((a, b) => b[1].fired - a[1].fired).map(([k, v]) => `${k} ${v.fired}/${v.right}`).join(', ')}`);
+
+  const floors = [-0.8, -1.0, -1.1, -1.2, -1.25, -1.3, -1.4, -1.5, -2.0, -Infinity];
+  console.log('  confidence floor sweep (mean token log-probability): captions used, CIDEr-D / BLEU-4 / object precision of the default description');
+  const sweep = floors.map((f) => {
+    const alts = scored.map((s) => defaultAlt(s, f, false));
+    const used = scored.filter((s) => s.result.caption?.outcome === 'used' && s.result.caption.meanLogProb >= f).length;
+    const system = scoreSystem(`floor ${f}`, scored, alts);
+    console.log(`    ≥${String(f).padEnd(9)} used ${String(used).padStart(3)}/${scored.length}  ${system.ciderD.toFixed(3)} / ${system.bleu4.toFixed(3)} / ${system.objectPrecision.toFixed(3)}`);
+    return { floor: f, used, ciderD: system.ciderD, bleu4: system.bleu4, objectPrecision: system.objectPrecision };
+  });
+
   const minScores = [0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6];
-  const sweep = minScores.map((minScore) => {
+  const detectorSweep = minScores.map((minScore) => {
     const pr = objectPrecisionRecall(
       scored.map(({ result, references }) => ({
         predicted: [phraseForObjects(result.objects.filter((d) => d.score >= minScore), defaultDescriptionOptions) ?? ''],
@@ -97,34 +203,62 @@ async function evalCaptions(engine: Engine, dir: string) {
     );
     return { minScore, precision: pr.precision, recall: pr.recall, tp: pr.tp, fp: pr.fp, fn: pr.fn, perClass: pr.perClass };
   });
-  const atDefault = objectPrecisionRecall(scored.map(({ result, references }) => ({ predicted: [result.alt], references })));
-  const confident = scored.filter(({ result }) => result.confident).length;
+  console.log('  detector threshold sweep (objects named by the template, top 3 kinds):');
+  for (const d of detectorSweep) console.log(`    ≥${d.minScore.toFixed(2)}  precision ${d.precision.toFixed(3)}  recall ${d.recall.toFixed(3)}  (tp ${d.tp}, fp ${d.fp}, fn ${d.fn})`);
 
-  console.log(`${basename(dir)}: ${scored.length} images (${outcomes.length - scored.length} errors), ${confident} with a confident description`);
-  console.log(`  CIDEr-D ${cider.score.toFixed(3)}  BLEU-4 ${bleu.bleu4.toFixed(3)}  BLEU-1 ${bleu.bleu1.toFixed(3)}`);
-  console.log(`  objects named in the alt text: precision ${atDefault.precision.toFixed(3)} recall ${atDefault.recall.toFixed(3)} (tp ${atDefault.tp}, fp ${atDefault.fp}, fn ${atDefault.fn})`);
-  console.log('  detector threshold sweep (objects named, top 3 kinds):');
-  for (const s of sweep) console.log(`    ≥${s.minScore.toFixed(2)}  precision ${s.precision.toFixed(3)}  recall ${s.recall.toFixed(3)}  (tp ${s.tp}, fp ${s.fp}, fn ${s.fn})`);
-  const perClass = Object.entries(atDefault.perClass).filter(([, c]) => c.tp + c.fp + c.fn > 0).sort((a, b) => b[1].tp + b[1].fp - (a[1].tp + a[1].fp));
-  console.log(`  per class (tp/fp/fn): ${perClass.slice(0, 15).map(([k, c]) => `${k} ${c.tp}/${c.fp}/${c.fn}`).join(', ')}`);
-
-  let qualityIssues: { total: number; nothingConfident: number } | undefined;
+  let qualityIssues: { total: number; nothingConfident: number; captioned: number; examples: string[] } | undefined;
   if (coco.quality_issue_images?.length) {
-    const q = await runAll(engine, dir, coco.quality_issue_images.map((i) => i.file_name));
-    qualityIssues = { total: q.length, nothingConfident: q.filter((o) => o.result && !o.result.confident).length };
-    console.log(`  quality-issue images: ${qualityIssues.nothingConfident}/${qualityIssues.total} answered "nothing confident"`);
+    const q = await runAll(engine, dir, coco.quality_issue_images.map((i) => i.file_name), { caption: { neutralWording: true } });
+    const results = q.flatMap((o) => (o.result ? [o.result] : []));
+    qualityIssues = {
+      total: q.length,
+      nothingConfident: results.filter((r) => !r.confident).length,
+      captioned: results.filter((r) => r.caption?.outcome === 'used').length,
+      examples: results.filter((r) => r.confident).map((r) => r.alt),
+    };
+    console.log(
+      `  quality-issue images (default settings): ${qualityIssues.nothingConfident}/${qualityIssues.total} "nothing confident", ${qualityIssues.captioned} captioned` +
+        (qualityIssues.examples.length ? `; said: ${qualityIssues.examples.map((e) => JSON.stringify(e)).join(' | ')}` : ''),
+    );
   }
   return {
     set: basename(dir),
     kind: 'captions',
     images: outcomes.length,
     errors: outcomes.filter((o) => o.error).map((o) => ({ file: o.file, error: o.error })),
-    ciderD: cider.score,
-    bleu,
-    objects: { atDefault: { ...atDefault }, sweep },
+    systems: systems.map(({ perImage: _perImage, ...rest }) => rest),
+    guard: { firedImages: fired.length, captionedImages: withCaption.length, firedObjects: firings.length, absentFromReferences: firings.filter((f) => f.right).length, gaveUp, byLabel: Object.fromEntries(byLabel) },
+    confidenceSweep: sweep,
+    detectorSweep,
     qualityIssues,
-    perImage: scored.map(({ o, result }, i) => ({ file: o.file, alt: result.alt, ciderD: cider.perImage[i], objects: result.objects.map((d) => [d.label, round(d.score)]) })),
+    perImage: scored.map((s) => ({
+      file: s.file,
+      alt: defaultAlt(s, floor, true),
+      template: templateAlt(s),
+      caption: s.result.caption ? { words: s.result.caption.words.join(' '), meanLogProb: round(s.result.caption.meanLogProb), outcome: s.result.caption.outcome, rejected: s.result.caption.rejected } : undefined,
+      nn: nn?.captions[s.file],
+      objects: s.result.objects.map((d) => [d.label, round(d.score)]),
+    })),
   };
+}
+
+/**
+ * The nearest-neighbour baseline's captions, computed by
+ * models/lightcap/nn_baseline.py from the same trunk features, when they exist.
+ */
+function nearestNeighbourCaptions(dir: string): { name: string; captions: Record<string, string> } | undefined {
+  const split = { 'captions-dev': 'dev', 'captions-dev-vizwiz': 'vizwiz' }[basename(dir)];
+  if (!split || !existsSync(join(values.features, 'train.grid.npy')) || !existsSync(join(values.features, `${split}.grid.npy`))) return undefined;
+  const out = join(values.features, `nn-${split}.json`);
+  const args = ['--features', values.features, '--dev-data', dir, '--out', values.features, '--splits', split, '--ks', '10', '--captions-out', out];
+  const run = spawnSync('/usr/bin/python3', ['models/lightcap/nn_baseline.py', ...args], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, OPENBLAS_NUM_THREADS: '1' },
+  });
+  if (run.status !== 0 || !existsSync(out)) return undefined;
+  const all = JSON.parse(readFileSync(out, 'utf8')) as Record<string, Record<string, string>>;
+  const key = `${split}/k10+presence`;
+  return all[key] ? { name: 'k=10, pooled grid + class presence', captions: all[key] } : undefined;
 }
 
 interface WordLabel {
@@ -138,7 +272,8 @@ async function evalOcr(engine: Engine, dir: string) {
   const wordsFile = join(dir, 'labels_words.json');
   const words = existsSync(wordsFile) ? (JSON.parse(await readFile(wordsFile, 'utf8')) as Record<string, WordLabel[]>) : undefined;
   const files = Object.keys(labels);
-  const outcomes = await runAll(engine, dir, files);
+  // Text is read the same with or without the caption model; skip it here.
+  const outcomes = await runAll(engine, dir, files, { caption: { enabled: false } });
   const items = outcomes.map((o) => {
     const regions = words?.[o.file] ?? [];
     const dontCare = regions.filter((w) => w.illegible).map((w) => toQuad(w.quad));

@@ -28,6 +28,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from data import load_captions, load_features  # noqa: E402
 from metrics import CiderD, corpus_bleu, corpus_cider_d, tokenize_caption  # noqa: E402
 
+# Data defaults: <repo>/../shared/data, found from this file (models/lightcap/ -> repository root -> its parent).
+SHARED_DATA = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "shared", "data"))
+
 
 def pooled(grid, presence, mean, std, with_presence):
     x = (np.asarray(grid, dtype=np.float32).mean(1) - mean) / std
@@ -40,10 +43,11 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("--features", default="/tmp/lightcap-features")
     p.add_argument("--out", default="/tmp/lightcap-run")
-    p.add_argument("--train-data", default="/work/shared/data/flickr8k-train")
-    p.add_argument("--dev-data", default="/work/shared/data/captions-dev")
+    p.add_argument("--train-data", default=os.path.join(SHARED_DATA, "flickr8k-train"))
+    p.add_argument("--dev-data", default=os.path.join(SHARED_DATA, "captions-dev"))
     p.add_argument("--splits", default="dev,dev224")
     p.add_argument("--ks", default="1,5,10")
+    p.add_argument("--captions-out", default="", help="also write every retrieved caption, {split/k: {file: caption}}, here")
     args = p.parse_args()
     os.makedirs(args.out, exist_ok=True)
 
@@ -57,6 +61,7 @@ def main():
     mean, std = g.mean(0), g.std(0) + 1e-6
     _, dev_caps = load_captions(args.dev_data)
     results = {}
+    captions = {}
     for split in args.splits.split(","):
         if not os.path.exists(os.path.join(args.features, f"{split}.grid.npy")):
             continue
@@ -83,9 +88,13 @@ def main():
                 bleu = corpus_bleu(out, refs)
                 key = f"{split}/k{k}{'+presence' if with_presence else ''}"
                 results[key] = {"cider_d": round(cider, 4), "bleu4": round(bleu[3], 4), "example": out[0]}
+                captions[key] = dict(zip(dfiles, out))
                 print(key, results[key], flush=True)
     with open(os.path.join(args.out, "nn_baseline.json"), "w", encoding="utf-8") as f:
         json.dump(results, f, indent=1)
+    if args.captions_out:
+        with open(args.captions_out, "w", encoding="utf-8") as f:
+            json.dump(captions, f, indent=1)
 
 
 if __name__ == "__main__":
