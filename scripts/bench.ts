@@ -1,10 +1,17 @@
 /**
- * npm run bench -- [--images N] [--configs wasm:1,wasm:2,native:1]
+ * npm run bench -- [--images N] [--configs wasm:1,wasm:2,native:1] [--distilvit DIR]
  *
  * Per-stage p50/p95 of the engine over dev photos, session creation time and
  * peak memory, for onnxruntime-web (WASM) with 1 and 2 threads and for
  * onnxruntime-node as the native reference. Each configuration runs in its own
  * process so that its memory peak is its own; ratios compare rows of this run.
+ *
+ * Each photo is described twice: once as the product does (beam-3 caption,
+ * guard, OCR), once with a greedy caption, which gives the caption's own
+ * cost. When DIR holds the distilvit-shaped reference exported by
+ * models/tools/distilvit_shape.py (ViT-B/16 + DistilGPT2, random weights, the
+ * shape of Firefox's captioner), it is timed in WASM with 1 thread in its own
+ * process, and compared with our greedy caption.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
@@ -17,6 +24,7 @@ import { createNodeRuntime } from '../src/engine/node/node-engine';
 import type { NodeBackend } from '../src/engine/node/node-engine';
 import { createEngine } from '../src/engine/engine';
 import { createNodeModelStore } from '../src/engine/node/model-store';
+import { timeDistilvitShape } from '../models/tools/distilvit_reference';
 
 const { values } = parseArgs({
   options: {
@@ -24,6 +32,8 @@ const { values } = parseArgs({
     configs: { type: 'string', default: 'wasm:1,wasm:2,native:1' },
     child: { type: 'string' },
     repeat: { type: 'string', default: '1' },
+    distilvit: { type: 'string', default: '/tmp/distilvit-shape-int8' },
+    'distilvit-tokens': { type: 'string', default: '12' },
   },
 });
 
@@ -39,6 +49,13 @@ interface Sample {
   ocrLines: number;
   hasText: boolean;
   total: number;
+  /** The product's caption: encoder, then beam-3 decoding and any guard retry. */
+  captionEncoder: number;
+  captionDecoder: number;
+  captionUsed: boolean;
+  /** Photos only: decode + detector + encoder + greedy decoding, from a second pass. */
+  greedyCaption?: number;
+  greedyDecoder?: number;
 }
 
 interface ChildReport {
@@ -46,6 +63,30 @@ interface ChildReport {
   loadMs: number;
   samples: Sample[];
   peakRssMb: number;
+}
+
+interface DistilvitReport {
+  config: string;
+  loadMs: number;
+  encoderMs: number[];
+  stepMs: number[];
+  captionMs: number[];
+  peakRssMb: number;
+}
+
+if (values.child === 'distilvit') {
+  const runtime = await createNodeRuntime('wasm', 1);
+  const timings = await timeDistilvitShape(runtime, values.distilvit, { runs: 5, tokens: Number(values['distilvit-tokens']), warmup: 1 }, async (path) => new Uint8Array(await readFile(path)));
+  const report: DistilvitReport = {
+    config: 'distilvit-shape wasm:1',
+    loadMs: timings.loadMs.encoderSession + timings.loadMs.decoderSession,
+    encoderMs: timings.encoderMs,
+    stepMs: timings.decoderStepMs,
+    captionMs: timings.captionMs,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+  };
+  console.log(JSON.stringify(report));
+  process.exit(0);
 }
 
 if (values.child) {
@@ -70,8 +111,18 @@ if (values.child) {
         const image = await decodeImageNode(bytes);
         const decode = performance.now() - start;
         const result = await engine.describe(image);
-        const { detector, ocrDetection, ocrRecognition, ocrLines } = result.ms;
-        samples.push({ set, decode, detector, ocrDetection, ocrRecognition, ocrLines, hasText: result.text.length > 0, total: performance.now() - start });
+        const total = performance.now() - start;
+        const { detector, ocrDetection, ocrRecognition, ocrLines, captionEncoder, captionDecoder } = result.ms;
+        const sample: Sample = {
+          set, decode, detector, ocrDetection, ocrRecognition, ocrLines, hasText: result.text.length > 0, total,
+          captionEncoder, captionDecoder, captionUsed: result.caption?.outcome === 'used',
+        };
+        if (set === 'photo') {
+          const greedy = await engine.describe(image, { caption: { beamSize: 1, guard: false } });
+          sample.greedyCaption = decode + greedy.ms.detector + greedy.ms.captionEncoder + greedy.ms.captionDecoder;
+          sample.greedyDecoder = greedy.ms.captionDecoder;
+        }
+        samples.push(sample);
       }
     }
   }
@@ -86,19 +137,19 @@ if (!existsSync(photoDir)) {
   process.exit(1);
 }
 
-const reports: ChildReport[] = [];
-for (const config of values.configs.split(',')) {
+function runChild<T>(config: string): T {
   process.stderr.write(`running ${config}...\n`);
-  const child = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', config, '--images', values.images, '--repeat', values.repeat], {
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const args = ['--child', config, '--images', values.images, '--repeat', values.repeat, '--distilvit', values.distilvit, '--distilvit-tokens', values['distilvit-tokens']];
+  const child = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (child.status !== 0) {
     console.error(`${config} failed:\n${child.stderr}`);
     process.exit(1);
   }
-  reports.push(JSON.parse(child.stdout.trim().split('\n').pop()!) as ChildReport);
+  return JSON.parse(child.stdout.trim().split('\n').pop()!) as T;
 }
+
+const reports: ChildReport[] = values.configs.split(',').map((config) => runChild<ChildReport>(config));
+const distilvit = existsSync(join(values.distilvit, 'decoder.onnx')) ? runChild<DistilvitReport>('distilvit') : undefined;
 
 const quantile = (values: number[], q: number) => {
   if (values.length === 0) return NaN;
@@ -112,6 +163,10 @@ const rows: Row[] = [
   { name: 'detector', pick: (s) => s.detector },
   { name: 'OCR detection', pick: (s) => s.ocrDetection },
   { name: 'recognition / line', pick: (s) => (s.ocrLines > 0 ? s.ocrRecognition / s.ocrLines : undefined) },
+  { name: 'caption encoder', pick: (s) => s.captionEncoder },
+  { name: 'caption decoder, greedy', pick: (s) => s.greedyDecoder },
+  { name: 'caption decoder, beam-3+guard', pick: (s) => (s.set === 'photo' ? s.captionDecoder : undefined) },
+  { name: 'caption (decode→greedy)', pick: (s) => s.greedyCaption },
   { name: 'total, dev photos', pick: (s) => (s.set === 'photo' ? s.total : undefined) },
   { name: 'total, photos without text', pick: (s) => (s.set === 'photo' && !s.hasText ? s.total : undefined) },
   { name: 'total, scene-text photos', pick: (s) => (s.set === 'text' ? s.total : undefined) },
@@ -121,10 +176,10 @@ const pad = (text: string, width: number) => text.padEnd(width);
 const num = (v: number) => (Number.isFinite(v) ? v.toFixed(1) : '-');
 
 console.log(`\nLightCap Alt engine benchmark, ${reports[0]?.samples.length ?? 0} images per configuration (ms)\n`);
-console.log(pad('stage', 28) + reports.map((r) => pad(`${r.config} p50`, 14) + pad('p95', 9) + (r === native ? '' : pad('×native', 9))).join(''));
+console.log(pad('stage', 32) + reports.map((r) => pad(`${r.config} p50`, 14) + pad('p95', 9) + (r === native ? '' : pad('×native', 9))).join(''));
 for (const row of rows) {
   const nativeP50 = native ? quantile(native.samples.flatMap((s) => row.pick(s) ?? []), 0.5) : NaN;
-  let line = pad(row.name, 28);
+  let line = pad(row.name, 32);
   for (const r of reports) {
     const vals = r.samples.flatMap((s) => row.pick(s) ?? []);
     const p50 = quantile(vals, 0.5);
@@ -132,7 +187,20 @@ for (const row of rows) {
   }
   console.log(line);
 }
-console.log(pad('session creation', 28) + reports.map((r) => pad(num(r.loadMs), 23) + (r === native ? '' : pad(native ? (r.loadMs / native.loadMs).toFixed(2) : '-', 9))).join(''));
-console.log(pad('peak RSS (MB)', 28) + reports.map((r) => pad(num(r.peakRssMb), 23) + (r === native ? '' : pad(native ? (r.peakRssMb / native.peakRssMb).toFixed(2) : '-', 9))).join(''));
+console.log(pad('session creation', 32) + reports.map((r) => pad(num(r.loadMs), 23) + (r === native ? '' : pad(native ? (r.loadMs / native.loadMs).toFixed(2) : '-', 9))).join(''));
+console.log(pad('peak RSS (MB)', 32) + reports.map((r) => pad(num(r.peakRssMb), 23) + (r === native ? '' : pad(native ? (r.peakRssMb / native.peakRssMb).toFixed(2) : '-', 9))).join(''));
 const lines = reports[0]?.samples.filter((s) => s.ocrLines > 0).length ?? 0;
+const photos = reports[0]?.samples.filter((s) => s.set === 'photo') ?? [];
+console.log(`\nThe product's description of a photo ("total") is decode, detector, caption encoder, beam-3 decoding (+ a guard retry), and OCR; the caption led ${photos.filter((s) => s.captionUsed).length}/${photos.length} of them.`);
+console.log('"caption (decode→greedy)" is what a caption alone costs: decode, the detector pass (our trunk), encoder and greedy decoding.');
+if (distilvit) {
+  const ours = reports.find((r) => r.config === 'wasm:1');
+  const oursCaption = ours ? quantile(ours.samples.flatMap((s) => s.greedyCaption ?? []), 0.5) : NaN;
+  const theirs = quantile(distilvit.captionMs, 0.5);
+  console.log(`\nDistilvit-shaped reference (${values.distilvit}, ViT-B/16 + DistilGPT2, random weights), WASM 1 thread, ${distilvit.captionMs.length} runs of ${values['distilvit-tokens']} tokens:`);
+  console.log(`  encoder p50 ${num(quantile(distilvit.encoderMs, 0.5))} ms, decoder step p50 ${num(quantile(distilvit.stepMs, 0.5))} ms, caption p50 ${num(theirs)} ms, session creation ${num(distilvit.loadMs)} ms, peak RSS ${num(distilvit.peakRssMb)} MB`);
+  console.log(`  ratio to our caption (wasm:1, decode→greedy, p50 ${num(oursCaption)} ms): ${(theirs / oursCaption).toFixed(2)}× slower (pixels already decoded and resized for the reference)`);
+} else {
+  console.log(`\nDistilvit-shaped reference not found in ${values.distilvit}; export it with: /usr/bin/python3 models/tools/distilvit_shape.py --out ${values.distilvit} --int8 dynamic`);
+}
 console.log(`\n${lines} images had text lines to recognise; "without text" counts ${reports[0]?.samples.filter((s) => s.set === 'photo' && !s.hasText).length ?? 0} photos.`);
