@@ -2,8 +2,8 @@
  * LightCap training smoke test: the real scripts end to end on synthetic data,
  * in seconds. models/lightcap/smoke_data.py writes a tiny fake training and dev
  * set (captions from a small grammar that the fake features predict),
- * train.py trains a small config for a few epochs, export.py exports the
- * checkpoint, and onnxruntime-web must reproduce PyTorch's greedy tokens (the
+ * train.py trains a small config for a few epochs, scst.py fine-tunes it on
+ * CIDEr-D for a few steps, export.py exports the result, and onnxruntime-web must reproduce PyTorch's greedy tokens (the
  * golden input and the dev fixture) from the exported encoder and decoder.
  *
  * Needs Debian's Python with torch and onnx (/usr/bin/python3; the python3 on
@@ -65,6 +65,11 @@ interface Results {
   use_concepts: boolean;
   splits: Record<string, { greedy: { cider_d: number; bleu4: number }; beam3: { cider_d: number; bleu4: number } }>;
 }
+interface ScstLog {
+  step: number;
+  reward: number | null;
+  greedy: { cider_d: number };
+}
 interface Golden {
   greedy: number[];
   memoryKeysSum: number;
@@ -87,12 +92,14 @@ const SCENE_WORD: Record<string, string> = { dog: 'dog', bike: 'bike', cat: 'cat
 describe.skipIf(skipReason !== null)(`LightCap training smoke test (synthetic data, small config; needs ${PYTHON} with torch and onnx)`, () => {
   let work = '';
   let run = '';
+  let scst = '';
   let exported = '';
   const readJson = <T>(file: string): T => JSON.parse(readFileSync(file, 'utf8')) as T;
 
   beforeAll(() => {
     work = mkdtempSync(join(tmpdir(), 'lightcap-smoke-'));
     run = join(work, 'run');
+    scst = join(work, 'scst');
     exported = join(work, 'export');
     const data = join(work, 'data');
     python('smoke_data.py', ['--out', data, '--train', '60', '--dev', '12', '--seed', '0']);
@@ -101,8 +108,12 @@ describe.skipIf(skipReason !== null)(`LightCap training smoke test (synthetic da
       '--extra-dev-splits', '', '--hidden', '64', '--layers', '1', '--ffn', '128', '--concepts', '20', '--min-count', '1',
       '--epochs', String(EPOCHS), '--patience', String(EPOCHS), '--batch', '8', '--warmup', '5', '--lr', '3e-3', '--seed', '1',
     ]);
+    python('scst.py', [
+      '--init', join(run, 'best.pt'), '--features', join(data, 'features'), '--train-data', join(data, 'train'), '--dev-data', join(data, 'dev'),
+      '--out', scst, '--batch', '8', '--epochs', '2', '--eval-every', '3', '--patience', '100', '--lr', '1e-4', '--seed', '1',
+    ]);
     python('export.py', [
-      '--ckpt', join(run, 'best.pt'), '--out', exported, '--features', join(data, 'features'), '--dev-data', join(data, 'dev'),
+      '--ckpt', join(scst, 'best.pt'), '--out', exported, '--features', join(data, 'features'), '--dev-data', join(data, 'dev'),
       '--fixture', join(exported, 'parity.json'), '--no-eval',
     ]);
   }, 180_000);
@@ -147,6 +158,17 @@ describe.skipIf(skipReason !== null)(`LightCap training smoke test (synthetic da
     expect(Object.keys(captions).sort()).toEqual(images.map((im) => im.file_name).sort());
     const named = images.filter((im) => captions[im.file_name]!.split(' ').includes(SCENE_WORD[im.scene]!));
     expect(named.length, JSON.stringify(captions, null, 1)).toBeGreaterThanOrEqual(10);
+  });
+
+  it('self-critical fine-tuning samples, scores and keeps the best dev checkpoint', () => {
+    const log = readFileSync(join(scst, 'log.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as ScstLog);
+    // Step 0 is the starting checkpoint; then one evaluation every 3 of the 14 steps (2 epochs of 7 batches).
+    expect(log.map((e) => e.step)).toEqual([0, 3, 6, 9, 12, 14]);
+    for (const e of log.slice(1)) expect(e.reward).toBeGreaterThan(0);
+    const results = readJson<{ best_step: number; dev: { greedy: { cider_d: number } } }>(join(scst, 'results.json'));
+    const best = log.reduce((a, b) => (b.greedy.cider_d > a.greedy.cider_d ? b : a));
+    expect(results.best_step).toBe(best.step);
+    expect(results.dev.greedy.cider_d).toBeCloseTo(best.greedy.cider_d, 3);
   });
 
   it('exports a manifest, vocabulary and golden tokens for the small config', () => {
