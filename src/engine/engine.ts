@@ -53,9 +53,7 @@ export type CaptionOutcome =
   /** The model was unsure of its own caption. */
   | 'low-confidence'
   /** It kept naming an object the detector did not see. */
-  | 'unsupported-object'
-  /** The call or the manifest turned captions off. */
-  | 'off';
+  | 'unsupported-object';
 
 export interface CaptionReport {
   /** The tidied caption sentence, said or not. */
