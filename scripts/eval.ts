@@ -206,7 +206,7 @@ async function evalCaptions(engine: Engine, dir: string) {
   console.log('  detector threshold sweep (objects named by the template, top 3 kinds):');
   for (const d of detectorSweep) console.log(`    ≥${d.minScore.toFixed(2)}  precision ${d.precision.toFixed(3)}  recall ${d.recall.toFixed(3)}  (tp ${d.tp}, fp ${d.fp}, fn ${d.fn})`);
 
-  let qualityIssues: { total: number; nothingConfident: number; captioned: number; examples: string[] } | undefined;
+  let qualityIssues: { total: number; nothingConfident: number; captioned: number; examples: string[]; highestCaptionConfidence: number } | undefined;
   if (coco.quality_issue_images?.length) {
     const q = await runAll(engine, dir, coco.quality_issue_images.map((i) => i.file_name), { caption: { neutralWording: true } });
     const results = q.flatMap((o) => (o.result ? [o.result] : []));
@@ -215,9 +215,12 @@ async function evalCaptions(engine: Engine, dir: string) {
       nothingConfident: results.filter((r) => !r.confident).length,
       captioned: results.filter((r) => r.caption?.outcome === 'used').length,
       examples: results.filter((r) => r.confident).map((r) => r.alt),
+      // The confidence floor must sit above this for none of them to get a caption.
+      highestCaptionConfidence: Math.max(...results.map((r) => r.caption?.meanLogProb ?? -Infinity)),
     };
     console.log(
-      `  quality-issue images (default settings): ${qualityIssues.nothingConfident}/${qualityIssues.total} "nothing confident", ${qualityIssues.captioned} captioned` +
+      `  quality-issue images (default settings): ${qualityIssues.nothingConfident}/${qualityIssues.total} "nothing confident", ${qualityIssues.captioned} captioned ` +
+        `(highest caption confidence ${qualityIssues.highestCaptionConfidence.toFixed(3)})` +
         (qualityIssues.examples.length ? `; said: ${qualityIssues.examples.map((e) => JSON.stringify(e)).join(' | ')}` : ''),
     );
   }
