@@ -1,5 +1,5 @@
 /**
- * npm run eval -- --set <dir> [--set <dir>...] [--limit N] [--threads N] [--out reports/] [--features DIR]
+ * npm run eval -- --set <dir> [--set <dir>...] [--limit N] [--threads N] [--out reports/] [--features DIR] [--beam N]
  *
  * A COCO-caption folder (captions.json + images/) gets CIDEr-D, BLEU-4 and
  * object precision/recall against the COCO objects its references mention,
@@ -36,6 +36,7 @@ const { values } = parseArgs({
     threads: { type: 'string', default: '1' },
     out: { type: 'string', default: 'reports' },
     features: { type: 'string', default: '/tmp/lightcap-features' },
+    beam: { type: 'string' },
   },
 });
 
@@ -49,7 +50,7 @@ const limit = values.limit ? Number(values.limit) : Infinity;
  */
 const captionRunOptions: DescribeOptions = {
   reportObjectsFrom: 0.2,
-  caption: { minMeanLogProb: -Infinity, neutralWording: false },
+  caption: { minMeanLogProb: -Infinity, neutralWording: false, ...(values.beam ? { beamSize: Number(values.beam) } : {}) },
 };
 
 const manifest = JSON.parse(readFileSync(join(repoModelsRoot, 'manifest.json'), 'utf8')) as EngineManifest;
