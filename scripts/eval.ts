@@ -209,7 +209,7 @@ async function evalCaptions(engine: Engine, dir: string) {
 
   let qualityIssues: { total: number; nothingConfident: number; captioned: number; examples: string[]; highestCaptionConfidence: number } | undefined;
   if (coco.quality_issue_images?.length) {
-    const q = await runAll(engine, dir, coco.quality_issue_images.map((i) => i.file_name), { caption: { neutralWording: true } });
+    const q = await runAll(engine, dir, coco.quality_issue_images.map((i) => i.file_name), { caption: { neutralWording: true, ...(values.beam ? { beamSize: Number(values.beam) } : {}) } });
     const results = q.flatMap((o) => (o.result ? [o.result] : []));
     qualityIssues = {
       total: q.length,
