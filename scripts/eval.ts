@@ -216,8 +216,8 @@ async function evalCaptions(engine: Engine, dir: string) {
       nothingConfident: results.filter((r) => !r.confident).length,
       captioned: results.filter((r) => r.caption?.outcome === 'used').length,
       examples: results.filter((r) => r.confident).map((r) => r.alt),
-      // The confidence floor must sit above this for none of them to get a caption.
-      highestCaptionConfidence: Math.max(...results.map((r) => r.caption?.meanLogProb ?? -Infinity)),
+      // The confidence floor must sit above this for none of them to get a caption (the guard stops the others).
+      highestCaptionConfidence: Math.max(...results.map((r) => (r.caption && r.caption.outcome !== 'unsupported-object' ? r.caption.meanLogProb : -Infinity))),
     };
     console.log(
       `  quality-issue images (default settings): ${qualityIssues.nothingConfident}/${qualityIssues.total} "nothing confident", ${qualityIssues.captioned} captioned ` +
