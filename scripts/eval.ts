@@ -184,7 +184,7 @@ async function evalCaptions(engine: Engine, dir: string) {
   }
   console.log(`    by class (fired/absent from references): ${[...byLabel].sort((a, b) => b[1].fired - a[1].fired).map(([k, v]) => `${k} ${v.fired}/${v.right}`).join(', ')}`);
 
-  const floors = [-0.8, -1.0, -1.1, -1.2, -1.25, -1.3, -1.4, -1.5, -2.0, -Infinity];
+  const floors = [-0.8, -1.0, -1.1, -1.15, -1.2, -1.25, -1.3, -1.4, -1.5, -2.0, -Infinity];
   console.log('  confidence floor sweep (mean token log-probability): captions used, CIDEr-D / BLEU-4 / object precision of the default description');
   const sweep = floors.map((f) => {
     const alts = scored.map((s) => defaultAlt(s, f, false));
