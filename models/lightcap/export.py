@@ -148,6 +148,7 @@ def main():
     p.add_argument("--fixture", default="/tmp/lightcap-run/parity.json")
     p.add_argument("--fixture-images", type=int, default=8)
     p.add_argument("--fp32", action="store_true")
+    p.add_argument("--model-version", default="2", help="written into manifest.json; bump it (and models/manifest.json's version) when the weights change")
     p.add_argument("--no-eval", action="store_true", help="skip the dev evaluation of the int8-weight model")
     args = p.parse_args()
     torch.set_num_threads(1)
@@ -207,7 +208,7 @@ def main():
         json.dump(vocab, f, ensure_ascii=False, indent=0)
     manifest = {
         "name": "lightcap-centernet",
-        "version": "1",
+        "version": args.model_version,
         "encoder": "encoder.onnx",
         "decoder": "decoder.onnx",
         "vocabulary": "vocab.json",
