@@ -37,7 +37,7 @@ from onnx import helper, numpy_helper, TensorProto
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from data import BOS, EOS, PAD, UNK, load_captions, load_features  # noqa: E402
 from metrics import corpus_bleu, corpus_cider_d, detokenize  # noqa: E402
-from model import LightCap, beam_search, count_parameters, greedy  # noqa: E402
+from model import LightCap, beam_search, count_parameters, from_checkpoint, greedy  # noqa: E402
 
 # Data defaults: <repo>/../shared/data, found from this file (models/lightcap/ -> repository root -> its parent).
 SHARED_DATA = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "shared", "data"))
@@ -156,13 +156,7 @@ def main():
     os.makedirs(args.out, exist_ok=True)
     ck = torch.load(args.ckpt)
     cfg, vocab, concepts = ck["config"], ck["vocab"], ck["concepts"]
-    vindex = {w: i for i, w in enumerate(vocab)}
-    model = LightCap(
-        cfg["vocab_size"], [vindex[w] for w in concepts], d=cfg["hidden"], heads=cfg["heads"], layers=cfg["layers"],
-        ffn=cfg["ffn"], top_k=cfg["top_k"], top_k_det=cfg["top_k_det"], use_concepts=cfg["use_concepts"],
-        max_len=cfg["max_len"], dropout=0.0,
-    )
-    model.load_state_dict(ck["state"])
+    model = from_checkpoint(ck)
     model.eval()
     L, H, dh = model.n_layers, model.heads, model.dh
 

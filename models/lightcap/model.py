@@ -319,5 +319,18 @@ def beam_search(
     return max(finished, key=lambda f: f[0])[1]
 
 
+def from_checkpoint(ck: dict) -> LightCap:
+    """The model a train.py checkpoint describes, with its weights and no dropout."""
+    cfg, vocab, concepts = ck["config"], ck["vocab"], ck["concepts"]
+    vindex = {w: i for i, w in enumerate(vocab)}
+    model = LightCap(
+        cfg["vocab_size"], [vindex[w] for w in concepts], d=cfg["hidden"], heads=cfg["heads"], layers=cfg["layers"],
+        ffn=cfg["ffn"], top_k=cfg["top_k"], top_k_det=cfg["top_k_det"], use_concepts=cfg["use_concepts"],
+        max_len=cfg["max_len"], dropout=0.0,
+    )
+    model.load_state_dict(ck["state"])
+    return model
+
+
 def count_parameters(model: nn.Module) -> int:
     return sum(p.numel() for p in model.parameters())

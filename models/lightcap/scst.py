@@ -32,7 +32,7 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from data import BOS, EOS, load_captions, load_features  # noqa: E402
 from metrics import CiderD, tokenize_caption  # noqa: E402
-from model import SUPPRESS, LightCap, count_parameters  # noqa: E402
+from model import SUPPRESS, LightCap, count_parameters, from_checkpoint  # noqa: E402
 from train import SHARED_DATA, DevSet, decode_all, score  # noqa: E402
 
 
@@ -113,13 +113,7 @@ def main():
 
     ck = torch.load(args.init)
     cfg, vocab, concepts = ck["config"], ck["vocab"], ck["concepts"]
-    vindex = {w: i for i, w in enumerate(vocab)}
-    model = LightCap(
-        cfg["vocab_size"], [vindex[w] for w in concepts], d=cfg["hidden"], heads=cfg["heads"], layers=cfg["layers"],
-        ffn=cfg["ffn"], top_k=cfg["top_k"], top_k_det=cfg["top_k_det"], use_concepts=cfg["use_concepts"],
-        max_len=cfg["max_len"], dropout=0.0,
-    )
-    model.load_state_dict(ck["state"])
+    model = from_checkpoint(ck)
     print(f"initialised from {args.init} (epoch {ck['epoch']}, dev greedy {ck.get('dev_greedy')}), {count_parameters(model):,} parameters", flush=True)
 
     grid, presence, files = load_features(args.features, "train")

@@ -11,6 +11,17 @@ import { loadCaptionModel } from '../../src/engine/caption/model';
 import type { CaptionInput, CaptionModel } from '../../src/engine/caption/model';
 import { floatTensor } from '../../src/engine/runtime/ort';
 
+/** export.py's --fixture file: dev images with the pooled features PyTorch saw and its tokens. */
+export interface ParityFixture {
+  files: string[];
+  /** Per image, the 8x8 pooled grid as [64 tokens x 480] flattened. */
+  grid: number[][];
+  presence: number[][];
+  greedy: number[][];
+  beam3: number[][];
+  captions: string[];
+}
+
 /** export.py's synthetic golden input: a sparse pattern of 2s on -0.125, and a ramp of class presences. */
 export function goldenInput(): CaptionInput {
   const features = new Float32Array(480 * 16 * 16);

@@ -24,18 +24,10 @@ import { repoModelsRoot } from '../../src/engine/node/model-store';
 import { createNodeRuntime } from '../../src/engine/node/node-engine';
 import { createDetector, parseDetectorConfig } from '../../src/engine/detect/detector';
 import { fixtureInput, loadExportedCaptionModel } from './lightcap_fixture';
+import type { ParityFixture as Fixture } from './lightcap_fixture';
 import type { CaptionMemory, CaptionModel } from '../../src/engine/caption/model';
 import { corpusCiderD } from '../../src/eval/cider';
 import { corpusBleu } from '../../src/eval/bleu';
-
-interface Fixture {
-  files: string[];
-  grid: number[][];
-  presence: number[][];
-  greedy: number[][];
-  beam3: number[][];
-  captions: string[];
-}
 
 function arg(argv: readonly string[], flag: string, fallback: string): string {
   const index = argv.indexOf(flag);

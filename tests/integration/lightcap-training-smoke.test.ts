@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureInput, goldenInput, loadExportedCaptionModel } from '../../models/tools/lightcap_fixture';
+import type { ParityFixture as Fixture } from '../../models/tools/lightcap_fixture';
 import type { CaptionModelManifest as Manifest } from '../../src/engine/caption/manifest';
 
 const PYTHON = '/usr/bin/python3';
@@ -73,13 +74,6 @@ interface ScstLog {
 interface Golden {
   greedy: number[];
   memoryKeysSum: number;
-}
-interface Fixture {
-  files: string[];
-  grid: number[][];
-  presence: number[][];
-  greedy: number[][];
-  beam3: number[][];
 }
 interface SmokeCaptions {
   images: Array<{ file_name: string; scene: string }>;
