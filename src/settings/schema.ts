@@ -49,6 +49,11 @@ export function normaliseSettings(value: Partial<Settings> | null | undefined): 
   };
 }
 
+/** Version 2 added the caption model; people who had version 1 get the same defaults as new users. */
+export function migrateSettingsV1ToV2(old: Omit<Settings, 'captionModel' | 'neutralWording'>): Settings {
+  return { ...old, captionModel: true, neutralWording: true };
+}
+
 /** What the engine needs to know of the settings to word a description. */
 export function descriptionStyle(settings: Settings): DescriptionStyle {
   return { caption: settings.captionModel, neutral: settings.neutralWording };

@@ -1,5 +1,5 @@
 import { storage } from '#imports';
-import { defaultSettings, normaliseSettings } from './schema';
+import { defaultSettings, migrateSettingsV1ToV2, normaliseSettings } from './schema';
 import type { Settings } from './schema';
 
 /**
@@ -12,10 +12,7 @@ import type { Settings } from './schema';
 export const settingsItem = storage.defineItem<Settings>('local:settings', {
   fallback: defaultSettings,
   version: 2,
-  migrations: {
-    // Version 2 added the caption model; people who had it installed get the same defaults as new users.
-    2: (old: Omit<Settings, 'captionModel' | 'neutralWording'>): Settings => ({ ...old, captionModel: true, neutralWording: true }),
-  },
+  migrations: { 2: migrateSettingsV1ToV2 },
 });
 
 export async function loadSettings(): Promise<Settings> {
