@@ -28,23 +28,15 @@ import type { ParityFixture as Fixture } from './lightcap_fixture';
 import type { CaptionMemory, CaptionModel } from '../../src/engine/caption/model';
 import { corpusCiderD } from '../../src/eval/cider';
 import { corpusBleu } from '../../src/eval/bleu';
+import { joinClitics } from '../../src/engine/caption/tidy';
 
 function arg(argv: readonly string[], flag: string, fallback: string): string {
   const index = argv.indexOf(flag);
   return index >= 0 && argv[index + 1] !== undefined ? argv[index + 1]! : fallback;
 }
 
-const CLITICS = new Set(["n't", "'s", "'re", "'ve", "'ll", "'d", "'m"]);
-
 /** The scorer's view of a caption: words joined, clitics attached, no capitals or full stop added. */
-export function detokenize(words: readonly string[]): string {
-  const out: string[] = [];
-  for (const w of words) {
-    if (out.length > 0 && CLITICS.has(w)) out[out.length - 1] += w;
-    else out.push(w);
-  }
-  return out.join(' ');
-}
+const detokenize = (words: readonly string[]): string => joinClitics(words).join(' ');
 
 async function tokens(model: CaptionModel, memory: CaptionMemory, beamSize: number): Promise<number[]> {
   return (await model.decode(memory, { beamSize })).tokens;

@@ -11,15 +11,20 @@ const neutral: Record<string, string> = {
 
 const clitics = new Set(["n't", "'s", "'re", "'ve", "'ll", "'d", "'m"]);
 
-export function tidyCaption(words: readonly string[], options: { neutral: boolean }): string {
+/** The tokenizer split "dog's" and "isn't"; put them back together. */
+export function joinClitics(words: readonly string[]): string[] {
   const out: string[] = [];
   for (const word of words) {
-    if (word === '.' || word.trim() === '') continue;
-    const said = options.neutral ? (neutral[word.toLowerCase()] ?? word) : word;
-    // The tokenizer split "dog's" and "isn't"; put them back together.
-    if (out.length > 0 && clitics.has(said)) out[out.length - 1] += said;
-    else out.push(said);
+    if (out.length > 0 && clitics.has(word)) out[out.length - 1] += word;
+    else out.push(word);
   }
+  return out;
+}
+
+export function tidyCaption(words: readonly string[], options: { neutral: boolean }): string {
+  const out = joinClitics(
+    words.filter((w) => w !== '.' && w.trim() !== '').map((w) => (options.neutral ? (neutral[w.toLowerCase()] ?? w) : w)),
+  );
   for (let i = 0; i < out.length - 1; i++) {
     if (out[i] === 'a' || out[i] === 'an') out[i] = /^[aeiou]/i.test(out[i + 1]!) ? 'an' : 'a';
   }
