@@ -42,6 +42,7 @@ const { values } = parseArgs({
 
 const sets = values.set.length > 0 ? values.set : ['../shared/data/captions-dev', '../shared/data/captions-dev-vizwiz', '../shared/data/ocr-dev'];
 const limit = values.limit ? Number(values.limit) : Infinity;
+const beamOverride = values.beam ? { beamSize: Number(values.beam) } : {};
 /**
  * One engine run per image keeps everything every system needs: objects down
  * to 0.2 (threshold sweep), the caption with its confidence whatever it is
@@ -50,7 +51,7 @@ const limit = values.limit ? Number(values.limit) : Infinity;
  */
 const captionRunOptions: DescribeOptions = {
   reportObjectsFrom: 0.2,
-  caption: { minMeanLogProb: -Infinity, neutralWording: false, ...(values.beam ? { beamSize: Number(values.beam) } : {}) },
+  caption: { minMeanLogProb: -Infinity, neutralWording: false, ...beamOverride },
 };
 
 const manifest = JSON.parse(readFileSync(join(repoModelsRoot, 'manifest.json'), 'utf8')) as EngineManifest;
@@ -106,8 +107,14 @@ interface Scored {
 /** The default description for a confidence floor, rebuilt from one run (the engine's own rule). */
 function defaultAlt(item: Scored, minMeanLogProb: number, neutral: boolean): string {
   const caption = item.result.caption;
-  const lead = caption?.outcome === 'used' && caption.meanLogProb >= minMeanLogProb ? tidyCaption(caption.words, { neutral }) : undefined;
+  const lead = caption && captionSaid(item, minMeanLogProb) ? tidyCaption(caption.words, { neutral }) : undefined;
   return describe(saidObjects(item.result), item.result.text, manifest.description, lead).alt;
+}
+
+/** Whether the engine would say the caption with this confidence floor: the guard passed it and it is confident enough. */
+function captionSaid(item: Scored, minMeanLogProb: number): boolean {
+  const caption = item.result.caption;
+  return caption?.outcome === 'used' && caption.meanLogProb >= minMeanLogProb;
 }
 
 function templateAlt(item: Scored): string {
@@ -188,7 +195,7 @@ async function evalCaptions(engine: Engine, dir: string) {
   console.log('  confidence floor sweep (mean token log-probability): captions used, CIDEr-D / BLEU-4 / object precision of the default description');
   const sweep = floors.map((f) => {
     const alts = scored.map((s) => defaultAlt(s, f, false));
-    const used = scored.filter((s) => s.result.caption?.outcome === 'used' && s.result.caption.meanLogProb >= f).length;
+    const used = scored.filter((s) => captionSaid(s, f)).length;
     const system = scoreSystem(`floor ${f}`, scored, alts);
     console.log(`    ≥${String(f).padEnd(9)} used ${String(used).padStart(3)}/${scored.length}  ${system.ciderD.toFixed(3)} / ${system.bleu4.toFixed(3)} / ${system.objectPrecision.toFixed(3)}`);
     return { floor: f, used, ciderD: system.ciderD, bleu4: system.bleu4, objectPrecision: system.objectPrecision };
@@ -209,7 +216,7 @@ async function evalCaptions(engine: Engine, dir: string) {
 
   let qualityIssues: { total: number; nothingConfident: number; captioned: number; examples: string[]; highestCaptionConfidence: number } | undefined;
   if (coco.quality_issue_images?.length) {
-    const q = await runAll(engine, dir, coco.quality_issue_images.map((i) => i.file_name), { caption: { neutralWording: true, ...(values.beam ? { beamSize: Number(values.beam) } : {}) } });
+    const q = await runAll(engine, dir, coco.quality_issue_images.map((i) => i.file_name), { caption: { neutralWording: true, ...beamOverride } });
     const results = q.flatMap((o) => (o.result ? [o.result] : []));
     qualityIssues = {
       total: q.length,
