@@ -48,7 +48,8 @@ export default defineConfig({
   manifest: ({ browser, manifestVersion }) => ({
     name: 'LightCap Alt',
     description: 'Adds alt text to images that have none, generated on your own device. No image leaves your browser.',
-    permissions: ['storage', 'contextMenus', ...(browser === 'chrome' ? ['offscreen'] : []), ...(manifestVersion === 2 ? ['<all_urls>'] : [])],
+    // declarativeNetRequestWithHostAccess: session rules that keep our own image fetches to what the page could see (see src/background/network-rules.ts).
+    permissions: ['storage', 'contextMenus', 'declarativeNetRequestWithHostAccess', ...(browser === 'chrome' ? ['offscreen'] : []), ...(manifestVersion === 2 ? ['<all_urls>'] : [])],
     ...(manifestVersion === 3 ? { host_permissions: ['<all_urls>'] } : {}),
     content_security_policy:
       manifestVersion === 3

@@ -4,6 +4,8 @@ import { createRouter } from '@/src/background/router';
 import type { SenderInfo } from '@/src/background/router';
 import { createInProcessHostClient, createOffscreenHostClient } from '@/src/background/host-client';
 import type { HostClient } from '@/src/background/host-client';
+import { createNetworkGuard } from '@/src/background/network-rules';
+import type { SessionRulesApi } from '@/src/background/network-rules';
 import { describeFromMenu, describeMenuId, describeMenuTitle } from '@/src/background/context-menu';
 import type { MenuTarget } from '@/src/background/context-menu';
 import type { BackgroundRequests } from '@/src/messaging/protocol';
@@ -18,7 +20,8 @@ export default defineBackground({
     const host: HostClient = import.meta.env.FIREFOX
       ? createLazyInProcessClient()
       : createOffscreenHostClient();
-    const router = createRouter(host, async () => descriptionStyle(await loadSettings()));
+    const guard = createNetworkGuard(browser.declarativeNetRequest as unknown as SessionRulesApi, new URL(browser.runtime.getURL('/')).host);
+    const router = createRouter(host, async () => descriptionStyle(await loadSettings()), guard);
 
     // Registered synchronously, so a message that wakes the worker is not missed.
     browser.runtime.onMessage.addListener((message: unknown, sender: Browser.runtime.MessageSender) => {
@@ -31,6 +34,7 @@ export default defineBackground({
         tabId: sender.tab?.id,
         frameId: sender.frameId,
         url: sender.tab && !extensionPage ? sender.url : undefined,
+        tabUrl: sender.tab && !extensionPage ? sender.tab.url : undefined,
         incognito: sender.tab?.incognito,
         extensionPage,
       };
@@ -58,7 +62,7 @@ export default defineBackground({
 
     browser.contextMenus.onClicked.addListener((info, tab) => {
       if (info.menuItemId !== describeMenuId || !info.srcUrl || tab?.id === undefined) return;
-      void onMenu({ srcUrl: info.srcUrl, tabId: tab.id, frameId: info.frameId ?? 0, frameUrl: info.frameUrl ?? info.pageUrl, incognito: tab.incognito });
+      void onMenu({ srcUrl: info.srcUrl, tabId: tab.id, frameId: info.frameId ?? 0, frameUrl: info.frameUrl ?? info.pageUrl, pageUrl: info.pageUrl ?? tab.url, incognito: tab.incognito });
     });
 
     // Context menus cannot be clicked in a headless browser; the end-to-end

@@ -1,4 +1,4 @@
-import type { ContentRequests, ImageSource, Message, Reply, CaptionOutput, ToastContent } from '../messaging/protocol';
+import type { ContentRequests, ImageSource, Message, PageContext, Reply, CaptionOutput, ToastContent } from '../messaging/protocol';
 import { priorities } from '../messaging/protocol';
 import { parseImageSource } from '../messaging/validate';
 
@@ -11,11 +11,13 @@ export interface MenuTarget {
   frameId: number;
   /** URL of the frame the image is in. */
   frameUrl?: string;
+  /** URL of the tab's top-level page. */
+  pageUrl?: string;
   incognito?: boolean;
 }
 
 export interface MenuDeps {
-  caption(source: ImageSource, priority: 0, owner: string, page?: { url?: string; incognito?: boolean }): Promise<Reply<CaptionOutput>>;
+  caption(source: ImageSource, priority: 0, owner: string, page: PageContext): Promise<Reply<CaptionOutput>>;
   sendToTab(tabId: number, frameId: number, message: Message<ContentRequests>): Promise<unknown>;
 }
 
@@ -33,7 +35,7 @@ export async function describeFromMenu(target: MenuTarget, deps: MenuDeps): Prom
   if (!source) {
     content = { state: 'error', error: 'LightCap cannot read this image (it is not a web or data URL).' };
   } else {
-    const reply = await deps.caption(source, priorities.visible, `menu${target.tabId}`, { url: target.frameUrl, incognito: target.incognito });
+    const reply = await deps.caption(source, priorities.visible, `menu${target.tabId}`, { frameUrl: target.frameUrl, topLevelUrl: target.pageUrl ?? target.frameUrl, incognito: target.incognito === true });
     if ('output' in reply) {
       content = reply.output.confident
         ? { state: 'done', description: reply.output.alt, text: reply.output.text }

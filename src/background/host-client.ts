@@ -24,13 +24,18 @@ const offscreenPath = '/offscreen.html';
  * Chrome: the engine lives in the offscreen document, created on first need.
  * Only one may exist, so creation is guarded by a context check and one
  * in-flight promise. If the document dies mid-request, the request is
- * retried once in a new document, then reported as 'host-unavailable'.
+ * retried once in a new document, then reported as 'host-unavailable'. If we
+ * closed it because it stopped answering (a stage that blocks its thread),
+ * the requests it held fail with 'timeout' instead: retrying the image that
+ * stalled it would stall the next document too.
  */
 export function createOffscreenHostClient(options: { heartbeatMs?: number; unresponsiveMs?: number } = {}): HostClient {
   const { heartbeatMs = 10_000, unresponsiveMs = 20_000 } = options;
   let creating: Promise<void> | undefined;
   let pending = 0;
   let heartbeat: ReturnType<typeof setInterval> | undefined;
+  /** Bumped each time we close a stalled document; a call that saw it change was in that document. */
+  let stalls = 0;
 
   const ensureDocument = async () => {
     const contexts = await browser.runtime.getContexts({ contextTypes: ['OFFSCREEN_DOCUMENT' as Browser.runtime.ContextType] });
@@ -72,7 +77,9 @@ export function createOffscreenHostClient(options: { heartbeatMs?: number; unres
       const ping = browser.runtime.sendMessage({ type: 'host-status', target: 'engine-host' } satisfies HostMessage);
       const timeout = new Promise<'unresponsive'>((resolve) => setTimeout(() => resolve('unresponsive'), unresponsiveMs));
       void Promise.race([ping.catch(() => 'gone'), timeout]).then((outcome) => {
-        if (outcome === 'unresponsive') void browser.offscreen.closeDocument().catch(() => undefined);
+        if (outcome !== 'unresponsive') return;
+        stalls++;
+        void browser.offscreen.closeDocument().catch(() => undefined);
       });
     }, heartbeatMs);
   };
@@ -84,12 +91,14 @@ export function createOffscreenHostClient(options: { heartbeatMs?: number; unres
       watch();
       try {
         for (let attempt = 0; attempt < 2; attempt++) {
+          const stallsBefore = stalls;
           try {
             const reply = await send(message);
             if (isReply(reply)) return reply as Reply<ResponseOf<EngineHostRequests, typeof type>>;
           } catch {
             // The document was closed or crashed; the next attempt makes a new one.
           }
+          if (stalls !== stallsBefore) return errorReply('timeout', 'the engine stopped responding while working on this request');
         }
         return errorReply('host-unavailable', 'the captioning engine stopped responding');
       } finally {

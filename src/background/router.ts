@@ -1,6 +1,8 @@
-import type { BackgroundRequests, CaptionOutput, DescriptionStyle, HandlerMap, ImageSource, Priority, Reply } from '../messaging/protocol';
+import type { BackgroundRequests, CaptionOutput, DescriptionStyle, HandlerMap, ImageSource, PageContext, Priority, Reply } from '../messaging/protocol';
 import { errorReply, parseImageSource, parsePriority, parseRequestId } from '../messaging/validate';
 import type { HostClient } from './host-client';
+import { passThroughGuard } from './network-rules';
+import type { NetworkGuard } from './network-rules';
 
 /** Who sent a message: only our own content scripts and pages ever reach us. */
 export interface SenderInfo {
@@ -8,6 +10,8 @@ export interface SenderInfo {
   frameId?: number;
   /** URL of the sending frame; undefined for extension pages. */
   url?: string;
+  /** URL of the tab's top-level page. */
+  tabUrl?: string;
   incognito?: boolean;
   /** True for our own pages (the popup), which may read status and clear the cache. */
   extensionPage?: boolean;
@@ -18,7 +22,7 @@ export interface Router {
   /** Cancels everything a tab asked for; called when it closes or navigates away. */
   forgetTab(tabId: number): Promise<void>;
   /** The context-menu flow and the popup use the same path as content scripts. */
-  caption(source: ImageSource, priority: Priority, owner: string, page?: { url?: string; incognito?: boolean }): Promise<Reply<CaptionOutput>>;
+  caption(source: ImageSource, priority: Priority, owner: string, page: PageContext): Promise<Reply<CaptionOutput>>;
 }
 
 /**
@@ -28,19 +32,16 @@ export interface Router {
  */
 const notForPages = errorReply('bad-request', 'only the extension\'s own pages may ask this');
 
-function originOf(url: string | undefined): string | undefined {
-  try {
-    return url ? new URL(url).origin : undefined;
-  } catch {
-    return undefined;
-  }
+/** The page as the browser told us who sent the message, never as the page claims. */
+export function pageOf(sender: SenderInfo): PageContext {
+  return { frameUrl: sender.url, topLevelUrl: sender.tabUrl ?? sender.url, incognito: sender.incognito === true };
 }
 
 /**
  * `style` reads the user's wording settings for each request, so a change in
  * the popup applies to the next image without restarting anything.
  */
-export function createRouter(host: HostClient, style: () => Promise<DescriptionStyle>): Router {
+export function createRouter(host: HostClient, style: () => Promise<DescriptionStyle>, guard: NetworkGuard = passThroughGuard): Router {
   const requestsByTab = new Map<number, Set<string>>();
   let sequence = 0;
 
@@ -57,15 +58,10 @@ export function createRouter(host: HostClient, style: () => Promise<DescriptionS
 
   const namespaced = (sender: SenderInfo, requestId: string) => `t${sender.tabId ?? 'x'}-f${sender.frameId ?? 0}-${requestId}`;
 
-  const caption: Router['caption'] = async (source, priority, owner, page) =>
-    host.call('host-caption', {
-      requestId: `${owner}-${sequence++}`,
-      source,
-      priority,
-      requesterOrigin: originOf(page?.url),
-      persist: !page?.incognito,
-      style: await style(),
-    });
+  const caption: Router['caption'] = async (source, priority, owner, page) => {
+    const wording = await style();
+    return guard.around(urlOf(source), page, () => host.call('host-caption', { requestId: `${owner}-${sequence++}`, source, priority, page, style: wording }));
+  };
 
   return {
     caption,
@@ -80,14 +76,10 @@ export function createRouter(host: HostClient, style: () => Promise<DescriptionS
           const wording = await style();
           // The tab may have closed while the settings were read.
           if (sender.tabId !== undefined && !requestsByTab.get(sender.tabId)?.has(hostRequestId)) return { cancel: true };
-          return await host.call('host-caption', {
-            requestId: hostRequestId,
-            source,
-            priority: parsePriority(request.priority),
-            requesterOrigin: originOf(sender.url),
-            persist: !sender.incognito,
-            style: wording,
-          });
+          const page = pageOf(sender);
+          return await guard.around(urlOf(source), page, () =>
+            host.call('host-caption', { requestId: hostRequestId, source, priority: parsePriority(request.priority), page, style: wording }),
+          );
         } finally {
           untrack();
         }
@@ -107,4 +99,8 @@ export function createRouter(host: HostClient, style: () => Promise<DescriptionS
       if (ids && ids.size > 0) await host.call('host-cancel', { requestIds: [...ids] });
     },
   };
+}
+
+function urlOf(source: ImageSource): string | undefined {
+  return source.kind === 'url' ? source.url : undefined;
 }

@@ -11,12 +11,16 @@ import { createEngineCaptioner } from './captioner';
 import type { Captioner } from './captioner';
 import { createIndexedDbCache } from './cache';
 import { createEngineHost } from './engine-host';
+import { withDeadline } from './deadline';
 import type { EngineHost } from './engine-host';
 
 /** Build-time assets (ort, models) are not in WXT's generated list of public paths. */
 export function extensionUrl(path: string): string {
   return (browser.runtime.getURL as (path: string) => string)(path);
 }
+
+/** Decoding alone: a decode still running after this is stuck (the whole caption has its own deadline). */
+const decodeDeadlineMs = 10_000;
 
 /** One thread by default: captioning runs while the user browses, and must not make the page janky. */
 export const defaultThreads = 1;
@@ -47,7 +51,7 @@ function createBrowserCaptioner(threads: number): Captioner {
       engine = undefined;
       throw error;
     }));
-  const decode = (bytes: Uint8Array, signal: AbortSignal) => decodeImageBrowser(bytes, { signal });
+  const decode = (bytes: Uint8Array, signal: AbortSignal) => withDeadline('decoding the image', decodeDeadlineMs, signal, (stage) => decodeImageBrowser(bytes, { signal: stage }));
   return {
     kind: 'engine',
     async load(signal) {
@@ -64,7 +68,8 @@ export function createBrowserEngineHost(threads = defaultThreads): EngineHost {
   let version: Promise<string> | undefined;
   return createEngineHost({
     captioner: createBrowserCaptioner(threads),
-    cache: createIndexedDbCache({ maxEntries: 5000 }),
+    // A caption record is about 0.5 kB: 5,000 of them fit the byte bound with room to spare.
+    cache: createIndexedDbCache({ bounds: { maxEntries: 5000, maxBytes: 8 * 1024 * 1024 } }),
     modelVersion: () => (version ??= readJson<EngineManifest>(store, 'manifest.json').then((m) => m.version)),
     threads,
     queue: { concurrency: 1, maxWaiting: 1000 },

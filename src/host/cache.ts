@@ -3,11 +3,22 @@ import type { CaptionOutput } from '../messaging/protocol';
 /** What the cache stores for one image: the caption without per-request fields. */
 export type CachedCaption = Omit<CaptionOutput, 'cached' | 'ms'>;
 
+export interface CacheSize {
+  entries: number;
+  /** Approximate bytes of the stored records (keys and values as UTF-16 text). */
+  bytes: number;
+}
+
 export interface CaptionCache {
   get(key: string): Promise<CachedCaption | undefined>;
   put(key: string, value: CachedCaption): Promise<void>;
   clear(): Promise<number>;
-  count(): Promise<number>;
+  size(): Promise<CacheSize>;
+}
+
+export interface CacheBounds {
+  maxEntries: number;
+  maxBytes: number;
 }
 
 export async function sha256Hex(bytes: Uint8Array): Promise<string> {
@@ -16,40 +27,50 @@ export async function sha256Hex(bytes: Uint8Array): Promise<string> {
 }
 
 /**
- * Cache key: the model version and the image's content hash. No URL: the
- * same picture anywhere hits, an image replaced at a URL misses, and the
- * cache holds no list of the pages the user visited.
+ * Cache key: the top-level site's partition, the model version and wording,
+ * and the image's content hash. No URL: an image replaced at a URL misses,
+ * and the cache holds no list of the pages visited. The partition means the
+ * same picture on another site misses too, so no site can time what the user
+ * saw elsewhere.
  */
-export async function cacheKey(bytes: Uint8Array, modelVersion: string): Promise<string> {
-  return `${modelVersion}|${await sha256Hex(bytes)}`;
+export async function cacheKey(bytes: Uint8Array, partition: string, modelVersion: string): Promise<string> {
+  return `${partition}|${modelVersion}|${await sha256Hex(bytes)}`;
 }
 
 interface Entry {
   key: string;
   value: CachedCaption;
   lastUsed: number;
+  bytes: number;
+}
+
+function entryBytes(key: string, value: CachedCaption): number {
+  return 2 * (key.length + JSON.stringify(value).length);
 }
 
 /**
  * IndexedDB cache shared by every extension context and surviving service
- * worker restarts. Least recently used entries go first once `maxEntries` is
- * reached.
+ * worker restarts. Bounded in entries and in bytes: least recently used
+ * entries go first once either bound is passed.
  */
-export function createIndexedDbCache(options: { name?: string; maxEntries: number; indexedDB?: IDBFactory; now?: () => number }): CaptionCache {
-  const { name = 'lightcap-captions', maxEntries, now = () => Date.now() } = options;
+export function createIndexedDbCache(options: { name?: string; bounds: CacheBounds; indexedDB?: IDBFactory; now?: () => number }): CaptionCache {
+  const { name = 'lightcap-captions', bounds, now = () => Date.now() } = options;
   const factory = options.indexedDB ?? indexedDB;
   let opening: Promise<IDBDatabase> | undefined;
 
   const open = () =>
     (opening ??= new Promise<IDBDatabase>((resolve, reject) => {
-      const request = factory.open(name, 1);
+      // Version 2 added the byte size of each entry; version 1 entries had no partition and are dropped.
+      const request = factory.open(name, 2);
       // If the browser closes the database (storage cleared), open it again next time.
       request.onsuccess = () => {
         request.result.onclose = () => (opening = undefined);
         resolve(request.result);
       };
       request.onupgradeneeded = () => {
-        const store = request.result.createObjectStore('captions', { keyPath: 'key' });
+        const db = request.result;
+        if (db.objectStoreNames.contains('captions')) db.deleteObjectStore('captions');
+        const store = db.createObjectStore('captions', { keyPath: 'key' });
         store.createIndex('lastUsed', 'lastUsed');
       };
       request.onerror = () => {
@@ -69,26 +90,28 @@ export function createIndexedDbCache(options: { name?: string; maxEntries: numbe
     });
   };
 
-  const evict = async () => {
+  /** Walks from newest to oldest; whatever lies past either bound is deleted. Returns what is left. */
+  const walk = async (evict: boolean): Promise<CacheSize> => {
     const db = await open();
-    await new Promise<void>((resolve, reject) => {
-      const tx = db.transaction('captions', 'readwrite');
-      const store = tx.objectStore('captions');
-      const countRequest = store.count();
-      countRequest.onsuccess = () => {
-        let excess = countRequest.result - maxEntries;
-        if (excess <= 0) return;
-        const cursorRequest = store.index('lastUsed').openCursor();
-        cursorRequest.onsuccess = () => {
-          const cursor = cursorRequest.result;
-          if (!cursor || excess <= 0) return;
+    return new Promise<CacheSize>((resolve, reject) => {
+      const tx = db.transaction('captions', evict ? 'readwrite' : 'readonly');
+      const size: CacheSize = { entries: 0, bytes: 0 };
+      const cursorRequest = tx.objectStore('captions').index('lastUsed').openCursor(null, 'prev');
+      cursorRequest.onsuccess = () => {
+        const cursor = cursorRequest.result;
+        if (!cursor) return;
+        const entry = cursor.value as Entry;
+        const bytes = Number.isFinite(entry.bytes) ? entry.bytes : entryBytes(entry.key, entry.value);
+        if (evict && (size.entries + 1 > bounds.maxEntries || size.bytes + bytes > bounds.maxBytes)) {
           cursor.delete();
-          excess--;
-          cursor.continue();
-        };
+        } else {
+          size.entries += 1;
+          size.bytes += bytes;
+        }
+        cursor.continue();
       };
-      tx.oncomplete = () => resolve();
-      tx.onerror = () => reject(tx.error ?? new Error('caption cache eviction failed'));
+      tx.oncomplete = () => resolve(size);
+      tx.onerror = () => reject(tx.error ?? new Error('caption cache walk failed'));
     });
   };
 
@@ -101,16 +124,16 @@ export function createIndexedDbCache(options: { name?: string; maxEntries: numbe
       return entry.value;
     },
     async put(key, value) {
-      await transaction('readwrite', (store) => store.put({ key, value, lastUsed: now() } satisfies Entry));
-      await evict();
+      const bytes = entryBytes(key, value);
+      if (bytes > bounds.maxBytes) return;
+      await transaction('readwrite', (store) => store.put({ key, value, lastUsed: now(), bytes } satisfies Entry));
+      await walk(true);
     },
     async clear() {
       const count = (await transaction<number>('readonly', (store) => store.count())) ?? 0;
       await transaction('readwrite', (store) => store.clear());
       return count;
     },
-    async count() {
-      return (await transaction<number>('readonly', (store) => store.count())) ?? 0;
-    },
+    size: () => walk(false),
   };
 }

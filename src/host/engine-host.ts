@@ -1,13 +1,34 @@
-import type { CaptionOutput, DescriptionStyle, EngineHostRequests, EngineStatus, ErrorCode, HandlerMap, ImageSource, Reply } from '../messaging/protocol';
+import type { CaptionOutput, DescriptionStyle, EngineHostRequests, EngineSpeed, EngineStatus, ErrorCode, HandlerMap, ImageSource, Reply } from '../messaging/protocol';
 import { errorReply, parseDescriptionStyle, parseImageSource, parsePriority, parseRequestId } from '../messaging/validate';
 import { isEngineError } from '../engine/errors';
-import { fetchImageBytes } from '../engine/image/fetch';
+import type { EngineErrorCode } from '../engine/errors';
 import type { FetchLimits } from '../engine/image/fetch';
 import type { Captioner } from './captioner';
 import type { CaptionCache } from './cache';
 import { cacheKey, sha256Hex } from './cache';
 import { createJobQueue, JobCancelledError, QueueOverloadedError } from './job-queue';
 import type { JobQueueOptions } from './job-queue';
+import { withDeadline } from './deadline';
+import { cachePartition, credentialsFor } from './fetch-policy';
+import type { PageContext } from '../messaging/protocol';
+import { fetchPageImage } from './image-fetch';
+import type { FetchFunction } from './image-fetch';
+import { HostRefusal } from './host-errors';
+
+export interface HostDeadlines {
+  /** Decoding and every model stage of one image together. */
+  captionMs: number;
+  /** Loading the models and the warm-up pass. */
+  loadMs: number;
+  /** A warm-up slower than this marks the engine too slow for this device. */
+  tooSlowWarmupMs: number;
+}
+
+/**
+ * A healthy warm-up takes about 0.3 s on a 2-core VM; a Firefox that hits
+ * the VM's AVX penalty takes 30 s and more. 5 s leaves room for slow laptops.
+ */
+export const defaultHostDeadlines: HostDeadlines = { captionMs: 30_000, loadMs: 90_000, tooSlowWarmupMs: 5_000 };
 
 export interface EngineHostOptions {
   captioner: Captioner;
@@ -17,8 +38,9 @@ export interface EngineHostOptions {
   threads: number;
   queue: JobQueueOptions;
   fetchLimits: FetchLimits;
-  /** Injected so tests can serve bytes without a network. */
-  fetchBytes?: (url: string, init: { signal: AbortSignal; credentials: RequestCredentials; limits: FetchLimits }) => Promise<Uint8Array>;
+  deadlines?: Partial<HostDeadlines>;
+  /** Injected so tests can serve responses without a network. */
+  fetch?: FetchFunction;
 }
 
 export interface EngineHost {
@@ -28,9 +50,7 @@ export interface EngineHost {
 
 interface Job {
   source: ImageSource;
-  credentials: RequestCredentials;
-  /** False for private-browsing tabs: their images never reach the disk cache. */
-  persist: boolean;
+  page: PageContext;
   style: DescriptionStyle;
 }
 
@@ -41,9 +61,11 @@ interface Job {
  */
 export function createEngineHost(options: EngineHostOptions): EngineHost {
   const { captioner, cache } = options;
-  const fetchBytes = options.fetchBytes ?? ((url, init) => fetchImageBytes(url, { limits: init.limits, signal: init.signal, init: { credentials: init.credentials } }));
+  const deadlines: HostDeadlines = { ...defaultHostDeadlines, ...options.deadlines };
   let state: EngineStatus['state'] = 'idle';
+  let speed: EngineSpeed = 'unknown';
   let loadMs: number | undefined;
+  let warmupMs: number | undefined;
   let loadError: string | undefined;
   let loading: Promise<void> | undefined;
   let version: Promise<string> | undefined;
@@ -57,7 +79,11 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
     (loading ??= (async () => {
       state = 'loading';
       try {
-        loadMs = await captioner.load();
+        // Not the job's signal: loading is shared by every job, and one cancel must not undo it.
+        const timings = await withDeadline('loading the models', deadlines.loadMs, new AbortController().signal, (signal) => captioner.load(signal));
+        loadMs = timings.loadMs;
+        warmupMs = timings.warmupMs;
+        speed = timings.warmupMs > deadlines.tooSlowWarmupMs ? 'too-slow' : 'ok';
         state = 'ready';
       } catch (error) {
         state = 'failed';
@@ -67,44 +93,59 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
       }
     })());
 
+  const refuseIfTooSlow = () => {
+    if (speed === 'too-slow') {
+      throw new HostRefusal('too-slow', `the engine is too slow on this device (warm-up took ${Math.round(warmupMs ?? 0)} ms)`);
+    }
+  };
+
   const queue = createJobQueue<CaptionOutput, Job>(async (_key, job, signal) => {
     const started = performance.now();
+    // Known too slow: refuse before fetching anything.
+    refuseIfTooSlow();
     const bytes =
       job.source.kind === 'url'
-        ? await fetchBytes(job.source.url, { signal, credentials: job.credentials, limits: options.fetchLimits })
+        ? await fetchPageImage(job.source.url, { page: job.page, limits: options.fetchLimits, signal, fetch: options.fetch })
         : decodeBase64(job.source.base64);
-    // Keyed by content, not URL: the cache must not be a record of where the user browsed.
-    const key = await cacheKey(bytes, `${await modelVersion()}|${styleKey(job.style)}`);
-    const hit = await cache.get(key).catch(() => undefined);
+    // Private browsing neither reads nor writes the disk cache: no trace of it, and no lastUsed touched.
+    const useCache = !job.page.incognito;
+    const key = await cacheKey(bytes, cachePartition(job.page), `${await modelVersion()}|${styleKey(job.style)}`);
+    const hit = useCache ? await cache.get(key).catch(() => undefined) : undefined;
     if (hit) return { ...hit, cached: true, ms: performance.now() - started };
     await ensureLoaded();
-    const caption = await captioner.caption(bytes, signal, job.style);
-    if (job.persist) await cache.put(key, caption).catch(() => undefined);
+    refuseIfTooSlow();
+    const caption = await withDeadline('describing the image', deadlines.captionMs, signal, (stageSignal) => captioner.caption(bytes, stageSignal, job.style));
+    if (useCache) await cache.put(key, caption).catch(() => undefined);
     return { ...caption, cached: false, ms: performance.now() - started };
   }, options.queue);
 
-  const status = async (): Promise<EngineStatus> => ({
-    state,
-    loadMs,
-    error: loadError,
-    queued: queue.waiting() + queue.running(),
-    cacheEntries: await cache.count().catch(() => 0),
-    threads: options.threads,
-  });
+  const status = async (): Promise<EngineStatus> => {
+    const size = await cache.size().catch(() => ({ entries: 0, bytes: 0 }));
+    return {
+      state,
+      loadMs,
+      error: loadError,
+      queued: queue.waiting() + queue.running(),
+      cacheEntries: size.entries,
+      cacheBytes: size.bytes,
+      threads: options.threads,
+      speed,
+      warmupMs,
+    };
+  };
 
   const handlers: HandlerMap<EngineHostRequests, unknown> = {
     async 'host-caption'(request) {
       const requestId = parseRequestId(request.requestId);
       const source = parseImageSource(request.source);
       if (!requestId || !source) return errorReply('bad-request', 'a caption request needs a requestId and an http(s), data: or bytes source');
-      const job: Job = {
-        source,
-        credentials: credentialsFor(source, typeof request.requesterOrigin === 'string' ? request.requesterOrigin : undefined),
-        persist: request.persist !== false,
-        style: parseDescriptionStyle(request.style),
-      };
-      const sourceKey = source.kind === 'url' ? `url:${job.credentials}:${source.url}` : `bytes:${await sha256Hex(new TextEncoder().encode(source.base64))}`;
-      const jobKey = `${styleKey(job.style)}:${sourceKey}`;
+      const job: Job = { source, page: parsePageContext(request.page), style: parseDescriptionStyle(request.style) };
+      // Requests that would be fetched differently (cookies, partition) never share a job.
+      const sourceKey =
+        source.kind === 'url'
+          ? `url:${credentialsFor(source.url, job.page)}:${source.url}`
+          : `bytes:${await sha256Hex(new TextEncoder().encode(source.base64))}`;
+      const jobKey = `${styleKey(job.style)}:${cachePartition(job.page)}:${job.page.incognito ? 'private' : 'regular'}:${sourceKey}`;
       try {
         return { output: await queue.enqueue(jobKey, parsePriority(request.priority), requestId, job) };
       } catch (error) {
@@ -129,32 +170,36 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
   return { handlers, status };
 }
 
-/**
- * Cookies go with an image request only when the image is same-origin with
- * the page that shows it. Otherwise a hostile page could name a cross-origin
- * image it cannot read itself (a bank statement) and read its text back from
- * the alt we write.
- */
-export function credentialsFor(source: ImageSource, requesterOrigin: string | undefined): RequestCredentials {
-  if (source.kind !== 'url' || !requesterOrigin) return 'omit';
-  try {
-    return new URL(source.url).origin === requesterOrigin ? 'include' : 'omit';
-  } catch {
-    return 'omit';
-  }
+/** The background sends the page; anything malformed means "no page, private": the strictest reading. */
+function parsePageContext(value: unknown): PageContext {
+  const record = typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+  const url = (field: unknown) => (typeof field === 'string' && field.length <= 8192 ? field : undefined);
+  return { frameUrl: url(record.frameUrl), topLevelUrl: url(record.topLevelUrl), incognito: record.incognito !== false };
 }
 
-const passThroughCodes = new Set<string>([
-  'fetch-failed', 'timeout', 'empty-input', 'corrupt-image', 'unsupported-format', 'image-too-small', 'image-too-large', 'model-load', 'inference',
-]);
+/** Every engine error code has a reply; a new code is a type error here until it is mapped. */
+const replyCodes: Record<EngineErrorCode, ErrorCode | 'cancel'> = {
+  'empty-input': 'empty-input',
+  'corrupt-image': 'corrupt-image',
+  'unsupported-format': 'unsupported-format',
+  'image-too-small': 'image-too-small',
+  'image-too-large': 'image-too-large',
+  'fetch-failed': 'fetch-failed',
+  timeout: 'timeout',
+  aborted: 'cancel',
+  'model-load': 'model-load',
+  inference: 'inference',
+  'invalid-option': 'internal',
+  internal: 'internal',
+};
 
 export function replyForError(error: unknown): Reply<never> {
   if (error instanceof JobCancelledError) return { cancel: true };
   if (error instanceof QueueOverloadedError) return errorReply('overloaded', error.message);
+  if (error instanceof HostRefusal) return errorReply(error.code, error.message);
   if (isEngineError(error)) {
-    if (error.code === 'aborted') return { cancel: true };
-    const code: ErrorCode = passThroughCodes.has(error.code) ? (error.code as ErrorCode) : 'internal';
-    return errorReply(code, error.message);
+    const code = replyCodes[error.code];
+    return code === 'cancel' ? { cancel: true } : errorReply(code, error.message);
   }
   return errorReply('internal', error instanceof Error ? error.message : String(error));
 }

@@ -12,6 +12,8 @@
 export type ErrorCode =
   | 'bad-request'
   | 'fetch-failed'
+  /** The image is on a loopback, private or local-network host the page itself could not reach. */
+  | 'blocked-address'
   | 'timeout'
   | 'empty-input'
   | 'corrupt-image'
@@ -23,6 +25,8 @@ export type ErrorCode =
   | 'overloaded'
   | 'host-unavailable'
   | 'disabled'
+  /** The engine is abnormally slow on this device (measured at warm-up); nothing is captioned. */
+  | 'too-slow'
   | 'internal';
 
 /** A request that carries nothing but its type. */
@@ -61,14 +65,27 @@ export interface EngineStatus {
   error?: string;
   queued: number;
   cacheEntries: number;
+  /** Approximate size of the caption cache on disk. */
+  cacheBytes: number;
   threads: number;
+  /**
+   * How fast the engine runs here, from a warm-up pass when it loads:
+   * 'too-slow' means images are refused at once instead of left pending.
+   */
+  speed: EngineSpeed;
+  /** The warm-up pass, in ms, once measured. */
+  warmupMs?: number;
 }
+
+export type EngineSpeed = 'unknown' | 'ok' | 'too-slow';
 
 export interface PageStats {
   found: number;
   captioned: number;
   pending: number;
   failed: number;
+  /** The engine answered, but nothing it found was confident enough to say. */
+  unsure: number;
   decorative: number;
   enabled: boolean;
 }
@@ -88,6 +105,16 @@ export interface DescriptionStyle {
   neutral: boolean;
 }
 
+/** The page an image request is made for, as the background saw its sender. */
+export interface PageContext {
+  /** URL of the frame that shows the image. */
+  frameUrl?: string;
+  /** URL in the address bar: decides the address space and the cache partition. */
+  topLevelUrl?: string;
+  /** Private browsing: never credentials, never the disk cache. */
+  incognito: boolean;
+}
+
 /** Requests the background answers. */
 export interface BackgroundRequests {
   'caption': { request: { requestId: string; source: ImageSource; priority: Priority }; response: CaptionOutput };
@@ -103,10 +130,8 @@ export interface EngineHostRequests {
       requestId: string;
       source: ImageSource;
       priority: Priority;
-      /** Origin of the frame that shows the image; cookies are sent only to it. */
-      requesterOrigin?: string;
-      /** False for private browsing: the result is not written to the disk cache. */
-      persist?: boolean;
+      /** The page that shows the image: decides cookies, reachable hosts, Referer and cache partition. */
+      page?: PageContext;
       /** How to word the description (the user's settings); defaults to caption + neutral. */
       style?: DescriptionStyle;
     };

@@ -19,12 +19,17 @@ function recordingHost() {
 }
 
 describe('background router', () => {
-  it('namespaces request ids by tab and frame, and passes the frame origin, privacy mode and wording settings', async () => {
+  it('namespaces request ids by tab and frame, and passes the page as the browser saw the sender, with the wording settings', async () => {
     const { client, calls } = recordingHost();
-    const router = createRouter(client, async () => wording);
-    const reply = await router.handlers.caption({ requestId: 'img-1', source: { kind: 'url', url: 'https://a.example/dog.jpg' }, priority: 0 }, { tabId: 7, frameId: 2, url: 'https://a.example/page', incognito: false });
+    const guarded: string[] = [];
+    const guard = { around: <T,>(url: string | undefined, _page: unknown, run: () => Promise<T>) => (guarded.push(url ?? ''), run()) };
+    const router = createRouter(client, async () => wording, guard);
+    const sender = { tabId: 7, frameId: 2, url: 'https://a.example/frame', tabUrl: 'https://top.example/', incognito: false };
+    const reply = await router.handlers.caption({ requestId: 'img-1', source: { kind: 'url', url: 'https://a.example/dog.jpg' }, priority: 0 }, sender);
     expect(reply).toMatchObject({ output: { alt: 'A dog.' } });
-    expect(calls[0]).toEqual({ type: 'host-caption', request: { requestId: 't7-f2-img-1', source: { kind: 'url', url: 'https://a.example/dog.jpg' }, priority: 0, requesterOrigin: 'https://a.example', persist: true, style: wording } });
+    const page = { frameUrl: 'https://a.example/frame', topLevelUrl: 'https://top.example/', incognito: false };
+    expect(calls[0]).toEqual({ type: 'host-caption', request: { requestId: 't7-f2-img-1', source: { kind: 'url', url: 'https://a.example/dog.jpg' }, priority: 0, page, style: wording } });
+    expect(guarded).toEqual(['https://a.example/dog.jpg']);
     await router.handlers['caption-cancel']({ requestId: 'img-1' }, { tabId: 7, frameId: 2 });
     expect(calls[1]).toEqual({ type: 'host-cancel', request: { requestIds: ['t7-f2-img-1'] } });
   });

@@ -4,7 +4,7 @@ import { createJobQueue, JobCancelledError, QueueOverloadedError } from '../../s
 import { cacheKey, createIndexedDbCache } from '../../src/host/cache';
 import { createEngineHost } from '../../src/host/engine-host';
 import type { EngineHostOptions } from '../../src/host/engine-host';
-import { EngineError } from '../../src/engine/errors';
+import type { PageContext } from '../../src/messaging/protocol';
 import { createFakeCaptioner } from '../helpers/fake-captioner';
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
@@ -76,10 +76,11 @@ describe('job queue', () => {
 
 describe('IndexedDB caption cache', () => {
   const value = (alt: string) => ({ alt, confident: true, text: [], objects: [] });
+  const roomy = { maxEntries: 100, maxBytes: 1_000_000 };
 
-  it('stores, evicts the least recently used beyond the cap, and clears', async () => {
+  it('stores, evicts the least recently used beyond the entry bound, and clears', async () => {
     let clock = 0;
-    const cache = createIndexedDbCache({ name: 'test-lru', maxEntries: 2, indexedDB: new IDBFactory(), now: () => ++clock });
+    const cache = createIndexedDbCache({ name: 'test-lru', bounds: { ...roomy, maxEntries: 2 }, indexedDB: new IDBFactory(), now: () => ++clock });
     await cache.put('a', value('A'));
     await cache.put('b', value('B'));
     expect(await cache.get('a')).toEqual(value('A'));
@@ -87,59 +88,96 @@ describe('IndexedDB caption cache', () => {
     await cache.put('c', value('C'));
     expect(await cache.get('b')).toBeUndefined();
     expect(await cache.get('a')).toEqual(value('A'));
-    expect(await cache.count()).toBe(2);
+    expect((await cache.size()).entries).toBe(2);
     expect(await cache.clear()).toBe(2);
-    expect(await cache.count()).toBe(0);
+    expect(await cache.size()).toEqual({ entries: 0, bytes: 0 });
   });
 
-  it('keys by model version and content hash, never by URL', async () => {
+  it('stays within its byte bound, oldest out first, and reports its size', async () => {
+    let clock = 0;
+    const cache = createIndexedDbCache({ name: 'test-bytes', bounds: { maxEntries: 100, maxBytes: 300 }, indexedDB: new IDBFactory(), now: () => ++clock });
+    const long = (alt: string) => value(alt.padEnd(40, '.'));
+    for (const key of ['k1', 'k2', 'k3', 'k4']) await cache.put(key, long(key));
+    const size = await cache.size();
+    expect(size.bytes).toBeLessThanOrEqual(300);
+    expect(size.bytes).toBeGreaterThan(0);
+    expect(await cache.get('k4')).toEqual(long('k4'));
+    expect(await cache.get('k1')).toBeUndefined();
+    // One record larger than the whole bound is never stored.
+    await cache.put('huge', value('x'.repeat(400)));
+    expect(await cache.get('huge')).toBeUndefined();
+  });
+
+  it('keys by site partition, model version and content hash, never by URL', async () => {
     const bytes = new Uint8Array([1, 2, 3]);
-    const key = await cacheKey(bytes, 'v1');
-    expect(key).toBe('v1|039058c6f2c0cb492c533b0a4d14ef77cc0f78abccced5287d84a1a2011cfb81');
-    expect(await cacheKey(new Uint8Array([1, 2, 4]), 'v1')).not.toBe(key);
-    expect(await cacheKey(bytes, 'v2')).not.toBe(key);
+    const key = await cacheKey(bytes, 'https://a.example', 'v1');
+    expect(key).toBe('https://a.example|v1|039058c6f2c0cb492c533b0a4d14ef77cc0f78abccced5287d84a1a2011cfb81');
+    expect(await cacheKey(new Uint8Array([1, 2, 4]), 'https://a.example', 'v1')).not.toBe(key);
+    expect(await cacheKey(bytes, 'https://a.example', 'v2')).not.toBe(key);
+    expect(await cacheKey(bytes, 'https://b.example', 'v1')).not.toBe(key);
   });
 });
 
+/** A tiny fake network: a URL answers with a body, an error status or a redirect; every request is logged. */
+function fakeNetwork(routes: Record<string, { status?: number; location?: string; body?: string }>) {
+  const log: { url: string; credentials: RequestCredentials | undefined; redirect: RequestRedirect | undefined; cache: RequestCache | undefined }[] = [];
+  const fetch = async (url: string, init: RequestInit): Promise<Response> => {
+    log.push({ url, credentials: init.credentials, redirect: init.redirect, cache: init.cache });
+    // Unlisted URLs answer with their own text, so the fake captioner's "N bytes" tells which one was read.
+    const route = routes[url] ?? { body: url };
+    if (route.location) return new Response(null, { status: route.status ?? 302, headers: { location: route.location } });
+    return new Response(route.body ?? url, { status: route.status ?? 200 });
+  };
+  return { fetch, log };
+}
+
 describe('engine host', () => {
-  function host(overrides: Partial<EngineHostOptions> = {}) {
+  const page = (frameUrl: string, extra: Partial<PageContext> = {}): PageContext => ({ frameUrl, topLevelUrl: frameUrl, incognito: false, ...extra });
+  const publicPage = page('https://example.com/page');
+
+  function host(overrides: Partial<EngineHostOptions> = {}, routes: Record<string, { status?: number; location?: string; body?: string }> = {}) {
     const captioner = createFakeCaptioner({ delayMs: 20 });
-    const fetched: string[] = [];
-    const credentials: RequestCredentials[] = [];
+    const network = fakeNetwork(routes);
     const engineHost = createEngineHost({
       captioner,
-      cache: createIndexedDbCache({ name: `host-${Math.random()}`, maxEntries: 100, indexedDB: new IDBFactory() }),
+      cache: createIndexedDbCache({ name: `host-${Math.random()}`, bounds: { maxEntries: 100, maxBytes: 1_000_000 }, indexedDB: new IDBFactory() }),
       modelVersion: async () => 'test',
       threads: 1,
       queue: { concurrency: 1, maxWaiting: 100 },
       fetchLimits: { timeoutMs: 1000, maxBytes: 1000 },
-      fetchBytes: async (url, init) => {
-        fetched.push(url);
-        credentials.push(init.credentials);
-        if (url.endsWith('404.png')) throw new EngineError('fetch-failed', 'HTTP 404');
-        return new Uint8Array(url.length);
-      },
+      fetch: network.fetch,
       ...overrides,
     });
-    return { engineHost, captioner, fetched, credentials };
+    const fetched = () => network.log.map((entry) => entry.url);
+    return { engineHost, captioner, fetched, log: network.log };
   }
-  const caption = (h: ReturnType<typeof host>['engineHost'], requestId: string, url: string) =>
-    h.handlers['host-caption']({ requestId, source: { kind: 'url', url }, priority: 0 }, undefined);
+  const caption = (h: ReturnType<typeof host>['engineHost'], requestId: string, url: string, on: PageContext = publicPage) =>
+    h.handlers['host-caption']({ requestId, source: { kind: 'url', url }, priority: 0, page: on }, undefined);
 
-  it('captions, then serves the same image from the cache', async () => {
+  it('captions, then serves the same image on the same site from the cache', async () => {
     const { engineHost, captioner } = host();
     const first = await caption(engineHost, 'a', 'https://example.com/cat.png');
     expect(first).toMatchObject({ output: { alt: '27 bytes', confident: true, cached: false } });
     const second = await caption(engineHost, 'b', 'https://example.com/cat.png');
     expect(second).toMatchObject({ output: { alt: '27 bytes', cached: true } });
     expect(captioner.calls).toBe(1);
-    expect((await engineHost.status()).state).toBe('ready');
+    expect(await engineHost.status()).toMatchObject({ state: 'ready', speed: 'ok', cacheEntries: 1 });
+    expect((await engineHost.status()).cacheBytes).toBeGreaterThan(0);
+  });
+
+  it('never answers one site from what another site showed (no cross-site cache timing)', async () => {
+    const { engineHost, captioner } = host();
+    const url = 'https://cdn.example/logo.png';
+    expect(await caption(engineHost, 'a', url, page('https://site-a.example/'))).toMatchObject({ output: { cached: false } });
+    expect(await caption(engineHost, 'b', url, page('https://site-b.example/'))).toMatchObject({ output: { cached: false } });
+    expect(await caption(engineHost, 'c', url, page('https://site-a.example/other'))).toMatchObject({ output: { cached: true } });
+    expect(captioner.calls).toBe(2);
   });
 
   it('words the description as the request asks, and caches each wording apart', async () => {
     const { engineHost, captioner } = host();
     const ask = (requestId: string, style?: { caption: boolean; neutral: boolean }) =>
-      engineHost.handlers['host-caption']({ requestId, source: { kind: 'url', url: 'https://example.com/dog.png' }, priority: 0, style }, undefined);
+      engineHost.handlers['host-caption']({ requestId, source: { kind: 'url', url: 'https://example.com/dog.png' }, priority: 0, page: publicPage, style }, undefined);
     expect(await ask('a')).toMatchObject({ output: { alt: '27 bytes', cached: false } });
     expect(await ask('b', { caption: true, neutral: false })).toMatchObject({ output: { alt: '27 bytes (caption, gendered)', cached: false } });
     expect(await ask('c', { caption: false, neutral: true })).toMatchObject({ output: { alt: '27 bytes (objects, neutral)', cached: false } });
@@ -150,36 +188,86 @@ describe('engine host', () => {
     expect(captioner.calls).toBe(3);
   });
 
-  it('fetches a URL once for simultaneous requests', async () => {
-    const { engineHost, fetched } = host();
+  it('fetches a URL once for simultaneous requests, bypassing the shared HTTP cache', async () => {
+    const { engineHost, fetched, log } = host();
     const replies = await Promise.all([caption(engineHost, 'a', 'https://example.com/x.png'), caption(engineHost, 'b', 'https://example.com/x.png')]);
     expect(replies.map((r) => 'output' in r && r.output.alt)).toEqual(['25 bytes', '25 bytes']);
-    expect(fetched).toEqual(['https://example.com/x.png']);
+    expect(fetched()).toEqual(['https://example.com/x.png']);
+    expect(log[0]?.cache).toBe('no-store');
   });
 
   it('answers cancel for a cancelled request and an error for a failed fetch', async () => {
-    const { engineHost } = host();
+    const { engineHost } = host({}, { 'https://example.com/404.png': { status: 404 } });
     const pending = caption(engineHost, 'c1', 'https://example.com/slow.png');
     await engineHost.handlers['host-cancel']({ requestIds: ['c1'] }, undefined);
     expect(await pending).toEqual({ cancel: true });
-    expect(await caption(engineHost, 'c2', 'https://example.com/404.png')).toEqual({ error: { code: 'fetch-failed', message: 'HTTP 404' } });
+    expect(await caption(engineHost, 'c2', 'https://example.com/404.png')).toMatchObject({ error: { code: 'fetch-failed' } });
   });
 
-  it('sends cookies only to the origin of the page showing the image', async () => {
-    const { engineHost, credentials } = host();
-    await engineHost.handlers['host-caption']({ requestId: 'a', source: { kind: 'url', url: 'https://bank.example/statement.png' }, priority: 0, requesterOrigin: 'https://evil.example' }, undefined);
-    await engineHost.handlers['host-caption']({ requestId: 'b', source: { kind: 'url', url: 'https://shop.example/photo.png' }, priority: 0, requesterOrigin: 'https://shop.example' }, undefined);
-    await engineHost.handlers['host-caption']({ requestId: 'c', source: { kind: 'url', url: 'https://cdn.example/x.png' }, priority: 0 }, undefined);
-    expect(credentials).toEqual(['omit', 'include', 'omit']);
+  it('sends cookies only to the origin of the frame showing the image, and never in private browsing', async () => {
+    const { engineHost, log } = host();
+    await caption(engineHost, 'a', 'https://bank.example/statement.png', page('https://evil.example/'));
+    await caption(engineHost, 'b', 'https://shop.example/photo.png', page('https://shop.example/'));
+    await caption(engineHost, 'c', 'https://shop.example/other.png', page('https://shop.example/', { incognito: true }));
+    await engineHost.handlers['host-caption']({ requestId: 'd', source: { kind: 'url', url: 'https://cdn.example/x.png' }, priority: 0 }, undefined);
+    expect(log.map((entry) => entry.credentials)).toEqual(['omit', 'include', 'omit', 'omit']);
   });
 
-  it('keeps private-browsing results out of the disk cache', async () => {
+  it('drops the cookies at the first hop that leaves the frame origin, even if a later hop comes back', async () => {
+    const { engineHost, log } = host({}, {
+      'https://a.example/img.png': { location: 'https://b.example/private.png' },
+      'https://b.example/private.png': { location: 'https://a.example/final.png' },
+      'https://a.example/final.png': { body: 'pixels' },
+    });
+    expect(await caption(engineHost, 'r', 'https://a.example/img.png', page('https://a.example/'))).toMatchObject({ output: { alt: '6 bytes' } });
+    expect(log.map((entry) => [entry.url, entry.credentials])).toEqual([
+      ['https://a.example/img.png', 'include'],
+      ['https://b.example/private.png', 'omit'],
+      ['https://a.example/final.png', 'omit'],
+    ]);
+  });
+
+  it('refuses private, loopback and local hosts for a public page, directly and through a redirect', async () => {
+    const { engineHost, fetched } = host({}, { 'https://public.example/r.png': { location: 'http://192.168.1.1/admin.png' } });
+    for (const url of ['http://127.0.0.1:8080/a.png', 'http://localhost/a.png', 'http://router.local/a.png', 'http://intranet/a.png', 'http://[::1]/a.png', 'http://169.254.169.254/latest']) {
+      expect(await caption(engineHost, 'direct', url)).toMatchObject({ error: { code: 'blocked-address' } });
+    }
+    expect(await caption(engineHost, 'redirect', 'https://public.example/r.png', page('https://public.example/'))).toMatchObject({ error: { code: 'blocked-address' } });
+    expect(fetched()).toEqual(['https://public.example/r.png']);
+  });
+
+  it('lets a page on the local network show its own local images', async () => {
+    const { engineHost } = host({}, { 'http://192.168.1.1/status.png': { body: 'ok' } });
+    expect(await caption(engineHost, 'r', 'http://192.168.1.1/status.png', page('http://192.168.1.1/'))).toMatchObject({ output: { alt: '2 bytes' } });
+  });
+
+  it('refuses redirects it cannot see into when the image is on a local host', async () => {
+    const opaque = async () => Object.defineProperty(new Response(null, { status: 200 }), 'type', { value: 'opaqueredirect' }) as Response;
+    const { engineHost } = host({ fetch: opaque });
+    expect(await caption(engineHost, 'r', 'http://192.168.1.1/x.png', page('http://192.168.1.1/'))).toMatchObject({ error: { code: 'fetch-failed' } });
+  });
+
+  it('re-asks without cookies when the browser hides where a credentialed redirect goes', async () => {
+    const log: { credentials?: RequestCredentials; redirect?: RequestRedirect }[] = [];
+    const browserLike = async (_url: string, init: RequestInit) => {
+      log.push({ credentials: init.credentials, redirect: init.redirect });
+      if (init.redirect === 'manual') return Object.defineProperty(new Response(null, { status: 200 }), 'type', { value: 'opaqueredirect' }) as Response;
+      return new Response('elsewhere');
+    };
+    const { engineHost } = host({ fetch: browserLike });
+    expect(await caption(engineHost, 'r', 'https://a.example/img.png', page('https://a.example/'))).toMatchObject({ output: { alt: '9 bytes' } });
+    expect(log).toEqual([{ credentials: 'include', redirect: 'manual' }, { credentials: 'omit', redirect: 'follow' }]);
+  });
+
+  it('keeps private browsing out of the disk cache, reads included', async () => {
     const { engineHost, captioner } = host();
-    const request = { source: { kind: 'url', url: 'https://example.com/private.png' }, priority: 0, persist: false } as const;
-    await engineHost.handlers['host-caption']({ ...request, requestId: 'p1' }, undefined);
-    expect(await engineHost.handlers['host-caption']({ ...request, requestId: 'p2' }, undefined)).toMatchObject({ output: { cached: false } });
-    expect(captioner.calls).toBe(2);
-    expect((await engineHost.status()).cacheEntries).toBe(0);
+    const url = 'https://example.com/private.png';
+    await caption(engineHost, 'regular', url);
+    const secret = page('https://example.com/page', { incognito: true });
+    expect(await caption(engineHost, 'p1', url, secret)).toMatchObject({ output: { cached: false } });
+    expect(await caption(engineHost, 'p2', url, secret)).toMatchObject({ output: { cached: false } });
+    expect(captioner.calls).toBe(3);
+    expect((await engineHost.status()).cacheEntries).toBe(1);
   });
 
   it('rejects malformed and hostile requests without touching the network', async () => {
@@ -195,12 +283,30 @@ describe('engine host', () => {
       const reply = await engineHost.handlers['host-caption'](request as never, undefined);
       expect(reply).toMatchObject({ error: { code: 'bad-request' } });
     }
-    expect(fetched).toEqual([]);
+    expect(fetched()).toEqual([]);
   });
 
   it('reports a model that fails to load, and keeps answering', async () => {
     const { engineHost } = host({ captioner: createFakeCaptioner({ failLoad: true }) });
     expect(await caption(engineHost, 'a', 'https://example.com/a.png')).toEqual({ error: { code: 'model-load', message: 'fake model missing' } });
     expect(await engineHost.status()).toMatchObject({ state: 'failed', error: 'fake model missing' });
+  });
+
+  it('times out a stage that never settles, frees its slot, and serves the next image', async () => {
+    const stuck = createFakeCaptioner({ hang: true });
+    const { engineHost } = host({ captioner: stuck, deadlines: { captionMs: 50 } });
+    const first = caption(engineHost, 'a', 'https://example.com/a.png');
+    const second = caption(engineHost, 'b', 'https://example.com/b.png');
+    expect(await first).toMatchObject({ error: { code: 'timeout' } });
+    expect(await second).toMatchObject({ error: { code: 'timeout' } });
+    expect((await engineHost.status()).queued).toBe(0);
+  });
+
+  it('refuses at once, without fetching, when the warm-up shows the engine is too slow here', async () => {
+    const { engineHost, fetched } = host({ captioner: createFakeCaptioner({ warmupMs: 9000 }), deadlines: { tooSlowWarmupMs: 5000 } });
+    expect(await caption(engineHost, 'a', 'https://example.com/a.png')).toMatchObject({ error: { code: 'too-slow' } });
+    expect(await engineHost.status()).toMatchObject({ speed: 'too-slow', warmupMs: 9000 });
+    expect(await caption(engineHost, 'b', 'https://example.com/b.png')).toMatchObject({ error: { code: 'too-slow' } });
+    expect(fetched()).toEqual(['https://example.com/a.png']);
   });
 });

@@ -2,6 +2,7 @@ import { EngineError, throwIfAborted } from '../errors';
 import type { RgbaImage } from './types';
 import { checkHeader, checkMinSide, defaultDecodeLimits, fitWithin, sniffImage } from './sniff';
 import type { DecodeLimits } from './sniff';
+import { checkSvgComplexity, defaultSvgLimits } from './svg';
 
 /**
  * The browser's decoding adapter (offscreen document, Firefox background
@@ -17,6 +18,7 @@ export async function decodeImageBrowser(
   const { limits = defaultDecodeLimits, signal } = options;
   const header = sniffImage(bytes);
   checkHeader(header, bytes.length, limits);
+  if (header.format === 'svg') checkSvgComplexity(bytes);
   throwIfAborted(signal);
   const blob = new Blob([bytes as Uint8Array<ArrayBuffer>], { type: mimeOf(header.format) });
   let source: ImageBitmap | HTMLImageElement;
@@ -32,7 +34,8 @@ export async function decodeImageBrowser(
       throw new EngineError('image-too-large', `the image is ${width}x${height} pixels; the limit is ${limits.maxPixels} pixels`);
     }
     checkMinSide(width, height, limits);
-    const target = fitWithin(width, height, limits.maxSide);
+    // Vector art is drawn at the size the models read, never bigger: drawing cost grows with the raster.
+    const target = fitWithin(width, height, header.format === 'svg' ? Math.min(limits.maxSide, defaultSvgLimits.rasterSide) : limits.maxSide);
     const canvas = new OffscreenCanvas(target.width, target.height);
     const context = canvas.getContext('2d', { willReadFrequently: true });
     if (!context) throw new EngineError('internal', 'no 2D canvas context');

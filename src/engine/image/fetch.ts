@@ -10,21 +10,40 @@ export const defaultFetchLimits: FetchLimits = { timeoutMs: 15_000, maxBytes: 25
 /**
  * Fetches image bytes with a timeout and a size cap that holds even when the
  * server lies about Content-Length. Works with the fetch of Node and of any
- * extension page.
+ * extension page. The extension's page images go through
+ * src/host/image-fetch.ts, which adds the page's own rules on top.
  */
 export async function fetchImageBytes(
   url: string,
   options: { limits?: FetchLimits; signal?: AbortSignal; init?: RequestInit } = {},
 ): Promise<Uint8Array> {
   const { limits = defaultFetchLimits, signal, init } = options;
-  const timeout = AbortSignal.timeout(limits.timeoutMs);
-  const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
-  let response: Response;
+  const deadline = fetchDeadline(limits, signal);
   try {
-    response = await fetch(url, { ...init, signal: combined, credentials: init?.credentials ?? 'omit' });
+    const response = await fetch(url, { ...init, signal: deadline.signal, credentials: init?.credentials ?? 'omit' });
+    return await readImageResponse(response, url, limits);
   } catch (cause) {
-    throw abortOr(cause, signal, timeout, url, limits);
+    throw deadline.explain(cause, url);
   }
+}
+
+/** One signal for the caller's cancel and the fetch timeout, and the error that tells them apart. */
+export function fetchDeadline(limits: FetchLimits, signal?: AbortSignal): { signal: AbortSignal; explain(cause: unknown, url: string): EngineError } {
+  const timeout = AbortSignal.timeout(limits.timeoutMs);
+  return {
+    signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+    explain(cause, url) {
+      if (cause instanceof EngineError) return cause;
+      if (signal?.aborted) return new EngineError('aborted', 'the request was cancelled', { cause });
+      if (timeout.aborted) return new EngineError('timeout', `fetching ${url} took longer than ${limits.timeoutMs} ms`, { cause });
+      const message = cause instanceof Error ? cause.message : String(cause);
+      return new EngineError('fetch-failed', `fetching ${url} failed: ${message}`, { cause });
+    },
+  };
+}
+
+/** Reads a response's body within `limits.maxBytes`; a non-2xx status is a fetch failure. */
+export async function readImageResponse(response: Response, url: string, limits: FetchLimits): Promise<Uint8Array> {
   if (!response.ok) throw new EngineError('fetch-failed', `fetching ${url} failed: HTTP ${response.status}`);
   const declared = Number(response.headers.get('content-length') ?? NaN);
   if (declared > limits.maxBytes) {
@@ -35,20 +54,15 @@ export async function fetchImageBytes(
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let received = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      received += value.byteLength;
-      if (received > limits.maxBytes) {
-        await reader.cancel();
-        throw new EngineError('image-too-large', `${url} is over ${limits.maxBytes} bytes`);
-      }
-      chunks.push(value);
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    received += value.byteLength;
+    if (received > limits.maxBytes) {
+      await reader.cancel();
+      throw new EngineError('image-too-large', `${url} is over ${limits.maxBytes} bytes`);
     }
-  } catch (cause) {
-    if (cause instanceof EngineError) throw cause;
-    throw abortOr(cause, signal, timeout, url, limits);
+    chunks.push(value);
   }
   const bytes = new Uint8Array(received);
   let offset = 0;
@@ -57,11 +71,4 @@ export async function fetchImageBytes(
     offset += chunk.byteLength;
   }
   return bytes;
-}
-
-function abortOr(cause: unknown, signal: AbortSignal | undefined, timeout: AbortSignal, url: string, limits: FetchLimits): EngineError {
-  if (signal?.aborted) return new EngineError('aborted', 'the request was cancelled', { cause });
-  if (timeout.aborted) return new EngineError('timeout', `fetching ${url} took longer than ${limits.timeoutMs} ms`, { cause });
-  const message = cause instanceof Error ? cause.message : String(cause);
-  return new EngineError('fetch-failed', `fetching ${url} failed: ${message}`, { cause });
 }

@@ -3,6 +3,7 @@ import { EngineError } from '../errors';
 import type { RgbaImage } from '../image/types';
 import { checkHeader, checkMinSide, defaultDecodeLimits, sniffImage } from '../image/sniff';
 import type { DecodeLimits } from '../image/sniff';
+import { checkSvgComplexity } from '../image/svg';
 
 /**
  * Node's decoding adapter (tests, CLI, eval, bench), built on sharp/libvips.
@@ -11,6 +12,7 @@ import type { DecodeLimits } from '../image/sniff';
 export async function decodeImageNode(bytes: Uint8Array, limits: DecodeLimits = defaultDecodeLimits): Promise<RgbaImage> {
   const header = sniffImage(bytes);
   checkHeader(header, bytes.length, limits);
+  if (header.format === 'svg') checkSvgComplexity(bytes);
   try {
     const input = sharp(bytes, {
       limitInputPixels: limits.maxPixels,

@@ -1,0 +1,124 @@
+/**
+ * What the engine host may fetch for a page, and how. Our alt text is
+ * readable by the page, so a fetch of ours must not see more than the page's
+ * own image request saw: no cookies it did not send, no host it could not
+ * reach. Pure functions: the fetcher (image-fetch.ts) and the background's
+ * network rules apply them.
+ */
+
+import type { PageContext } from '../messaging/protocol';
+
+/** Chromium's Private Network Access terms, most public first. */
+export type AddressSpace = 'public' | 'private' | 'loopback';
+
+const rank: Record<AddressSpace, number> = { public: 0, private: 1, loopback: 2 };
+
+/**
+ * Classifies a URL host by its name alone (we cannot see DNS): IP literals by
+ * range, and the names that only mean something on a local network.
+ */
+export function addressSpaceOf(hostname: string): AddressSpace {
+  const host = hostname.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
+  if (host === '' || host === 'localhost' || host.endsWith('.localhost')) return 'loopback';
+  const v4 = parseIpv4(host);
+  if (v4) return ipv4Space(v4);
+  if (host.includes(':')) return ipv6Space(host);
+  // Single-label names (intranet hosts), mDNS and the reserved home-network names.
+  if (!host.includes('.') || /\.(local|lan|home\.arpa|internal|intranet)$/.test(host)) return 'private';
+  return 'public';
+}
+
+function parseIpv4(host: string): number[] | undefined {
+  // The URL parser already turned 0x7f.1, 2130706433 and friends into dotted decimal.
+  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
+  if (!match) return undefined;
+  const parts = match.slice(1).map(Number);
+  return parts.every((p) => p <= 255) ? parts : undefined;
+}
+
+function ipv4Space([a, b]: number[]): AddressSpace {
+  if (a === 127 || a === 0) return 'loopback';
+  if (a === 10 || (a === 172 && b! >= 16 && b! <= 31) || (a === 192 && b === 168)) return 'private';
+  // Link-local (cloud metadata lives here) and carrier-grade NAT.
+  if ((a === 169 && b === 254) || (a === 100 && b! >= 64 && b! <= 127)) return 'private';
+  return 'public';
+}
+
+function ipv6Space(host: string): AddressSpace {
+  if (host === '::1' || host === '::') return 'loopback';
+  // IPv4-mapped (::ffff:7f00:1 once the URL parser has normalised it).
+  const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(host);
+  if (mapped) {
+    const high = parseInt(mapped[1]!, 16);
+    const low = parseInt(mapped[2]!, 16);
+    return ipv4Space([high >> 8, high & 255, low >> 8, low & 255]);
+  }
+  const first = parseInt(host.split(':')[0] || '0', 16);
+  // fc00::/7 unique local, fe80::/10 link-local.
+  if ((first & 0xfe00) === 0xfc00 || (first & 0xffc0) === 0xfe80) return 'private';
+  return 'public';
+}
+
+export function addressSpaceOfUrl(url: string | undefined): AddressSpace {
+  const parsed = parseUrl(url);
+  return parsed ? addressSpaceOf(parsed.hostname) : 'public';
+}
+
+/**
+ * A page may reach hosts as public as its own or more so, never less:
+ * a public page gets nothing from a private or loopback host. A request
+ * with no page (none known) is treated as coming from a public one.
+ */
+export function mayFetch(targetUrl: string, page: Pick<PageContext, 'topLevelUrl'>): boolean {
+  const target = parseUrl(targetUrl);
+  if (!target || (target.protocol !== 'http:' && target.protocol !== 'https:')) return false;
+  return rank[addressSpaceOf(target.hostname)] <= rank[addressSpaceOfUrl(page.topLevelUrl)];
+}
+
+/**
+ * Cookies go with a hop only when it is same-origin with the frame that shows
+ * the image and every earlier hop was too, and never in private browsing
+ * (the background page's cookie jar is the regular profile's).
+ */
+export function credentialsFor(hopUrl: string, page: Pick<PageContext, 'frameUrl' | 'incognito'>, earlierHopsSameOrigin = true): RequestCredentials {
+  if (page.incognito || !earlierHopsSameOrigin) return 'omit';
+  const frame = parseUrl(page.frameUrl);
+  const hop = parseUrl(hopUrl);
+  return frame && hop && frame.origin !== 'null' && frame.origin === hop.origin ? 'include' : 'omit';
+}
+
+/**
+ * The Referer the page's own request sent under the default policy
+ * (strict-origin-when-cross-origin): the full URL same-origin, the origin
+ * cross-origin, nothing from https to http. Sites that refuse hotlinks check it.
+ */
+export function refererFor(imageUrl: string, frameUrl: string | undefined): string | undefined {
+  const frame = parseUrl(frameUrl);
+  const image = parseUrl(imageUrl);
+  if (!frame || !image || (frame.protocol !== 'http:' && frame.protocol !== 'https:')) return undefined;
+  if (frame.protocol === 'https:' && image.protocol === 'http:') return undefined;
+  if (frame.origin === image.origin) {
+    frame.hash = '';
+    return frame.href;
+  }
+  return `${frame.origin}/`;
+}
+
+/**
+ * The cache partition: the top-level origin, so a page can never time
+ * whether the user saw an image on another site. (An origin is stricter than a
+ * site; without a public-suffix list it is the safe choice.)
+ */
+export function cachePartition(page: Pick<PageContext, 'topLevelUrl'>): string {
+  const top = parseUrl(page.topLevelUrl);
+  return top && top.origin !== 'null' ? top.origin : 'no-page';
+}
+
+function parseUrl(url: string | undefined): URL | undefined {
+  if (!url) return undefined;
+  try {
+    return new URL(url);
+  } catch {
+    return undefined;
+  }
+}
