@@ -45,15 +45,23 @@ export function tabIdFromSearch(search: string): number | undefined {
 
 const statKeys = ['found', 'captioned', 'pending', 'failed', 'decorative'] as const;
 
-/** The content script is separate code in a hostile page's process: its numbers are checked, not trusted. */
+const readCount = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.floor(value) : undefined);
+
+/**
+ * The content script is separate code in a hostile page's process: its numbers are checked, not trusted.
+ * `unsure` came later: a content script that does not send it reads as 0, but a bad value is refused like any other.
+ */
 export function parsePageStats(value: unknown): PageStats | undefined {
   if (!isRecord(value) || typeof value.enabled !== 'boolean') return undefined;
   const stats: Partial<PageStats> = { enabled: value.enabled };
   for (const key of statKeys) {
-    const count = value[key];
-    if (typeof count !== 'number' || !Number.isFinite(count) || count < 0) return undefined;
-    stats[key] = Math.floor(count);
+    const count = readCount(value[key]);
+    if (count === undefined) return undefined;
+    stats[key] = count;
   }
+  const unsure = value.unsure === undefined ? 0 : readCount(value.unsure);
+  if (unsure === undefined) return undefined;
+  stats.unsure = unsure;
   return stats as PageStats;
 }
 

@@ -1,4 +1,4 @@
-import type { EngineState, EngineStatus } from '../messaging/protocol';
+import type { EngineSpeed, EngineState, EngineStatus } from '../messaging/protocol';
 import { isRecord, isReply } from '../messaging/validate';
 
 /** Reading `Reply<T>` answers, so every caller handles error and cancel the same way. */
@@ -13,9 +13,16 @@ export function unwrapReply(reply: unknown): Unwrapped {
 }
 
 const engineStates: readonly EngineState[] = ['idle', 'loading', 'ready', 'failed'];
+const engineSpeeds: readonly EngineSpeed[] = ['unknown', 'ok', 'too-slow'];
 
 const isCount = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value) && value >= 0;
 
+/**
+ * State, queue and cache entries are required; everything else has a safe
+ * reading when missing or malformed, so a background from an older version
+ * (no `cacheBytes`, `speed` or `warmupMs`) still gives a usable status:
+ * no bytes counted, speed not measured.
+ */
 export function parseEngineStatus(value: unknown): EngineStatus | undefined {
   if (!isRecord(value)) return undefined;
   const state = engineStates.find((s) => s === value.state);
@@ -24,8 +31,11 @@ export function parseEngineStatus(value: unknown): EngineStatus | undefined {
     state,
     queued: value.queued,
     cacheEntries: value.cacheEntries,
+    cacheBytes: isCount(value.cacheBytes) ? value.cacheBytes : 0,
     threads: isCount(value.threads) ? value.threads : 0,
+    speed: engineSpeeds.find((s) => s === value.speed) ?? 'unknown',
     ...(isCount(value.loadMs) ? { loadMs: value.loadMs } : {}),
+    ...(isCount(value.warmupMs) ? { warmupMs: value.warmupMs } : {}),
     ...(typeof value.error === 'string' ? { error: value.error } : {}),
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clearedMessage, engineStateLabel, formatCount, formatMilliseconds } from '../../src/popup/format';
+import { clearedMessage, engineStateLabel, formatBytes, formatCacheSize, formatCount, formatMilliseconds, formatSeconds, slowEngineMessage } from '../../src/popup/format';
 
 describe('engineStateLabel', () => {
   it('names every state in words', () => {
@@ -33,5 +33,71 @@ describe('numbers', () => {
     expect(clearedMessage(0)).toBe('Cleared 0 descriptions');
     expect(clearedMessage(1)).toBe('Cleared 1 description');
     expect(clearedMessage(2500)).toBe('Cleared 2,500 descriptions');
+  });
+});
+
+describe('formatBytes', () => {
+  it('counts small sizes in bytes', () => {
+    expect(formatBytes(0)).toBe('0 bytes');
+    expect(formatBytes(1)).toBe('1 byte');
+    expect(formatBytes(999)).toBe('999 bytes');
+  });
+
+  it('uses decimal units, one decimal below 10', () => {
+    expect(formatBytes(1000)).toBe('1 kB');
+    expect(formatBytes(1500)).toBe('1.5 kB');
+    expect(formatBytes(340_000)).toBe('340 kB');
+    expect(formatBytes(2_100_000)).toBe('2.1 MB');
+    expect(formatBytes(2_149_999)).toBe('2.1 MB');
+    expect(formatBytes(12_600_000)).toBe('13 MB');
+    expect(formatBytes(3_400_000_000)).toBe('3.4 GB');
+  });
+
+  it('carries a rounded 1,000 into the next unit', () => {
+    expect(formatBytes(999_960)).toBe('1 MB');
+    expect(formatBytes(9_960)).toBe('10 kB');
+  });
+
+  it('stops at the largest unit and reads nonsense as nothing', () => {
+    expect(formatBytes(5e15)).toBe('5,000 TB');
+    expect(formatBytes(-3)).toBe('0 bytes');
+    expect(formatBytes(Number.NaN)).toBe('0 bytes');
+    expect(formatBytes(Number.POSITIVE_INFINITY)).toBe('0 bytes');
+  });
+});
+
+describe('formatCacheSize', () => {
+  it('gives entries and size', () => {
+    expect(formatCacheSize(1234, 2_100_000)).toBe('1,234 descriptions, 2.1 MB');
+    expect(formatCacheSize(1, 812)).toBe('1 description, 812 bytes');
+  });
+
+  it('leaves out a size the background did not measure', () => {
+    expect(formatCacheSize(0, 0)).toBe('0 descriptions');
+    expect(formatCacheSize(40, 0)).toBe('40 descriptions');
+  });
+});
+
+describe('formatSeconds', () => {
+  it('spells out seconds, one decimal below 10', () => {
+    expect(formatSeconds(31_234)).toBe('31 seconds');
+    expect(formatSeconds(2_540)).toBe('2.5 seconds');
+    expect(formatSeconds(1_000)).toBe('1 second');
+    expect(formatSeconds(0)).toBe('0 seconds');
+    expect(formatSeconds(-5)).toBe('0 seconds');
+  });
+});
+
+describe('slowEngineMessage', () => {
+  it('says nothing unless the engine is too slow', () => {
+    expect(slowEngineMessage({ speed: 'ok', warmupMs: 900 })).toBeUndefined();
+    expect(slowEngineMessage({ speed: 'unknown' })).toBeUndefined();
+  });
+
+  it('says plainly that images are not described, with the warm-up time when known', () => {
+    expect(slowEngineMessage({ speed: 'too-slow', warmupMs: 31_234 })).toBe(
+      'The description model runs too slowly on this device (warm-up took 31 seconds), so images are not being described.',
+    );
+    expect(slowEngineMessage({ speed: 'too-slow' })).toBe('The description model runs too slowly on this device, so images are not being described.');
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { pageKindOf, parsePageStats, readPageStats, tabIdFromSearch } from '../../src/popup/page';
 
-const stats = { found: 5, captioned: 2, pending: 1, failed: 1, decorative: 1, enabled: true };
+const stats = { found: 6, captioned: 2, pending: 1, failed: 1, unsure: 1, decorative: 1, enabled: true };
 
 describe('pageKindOf', () => {
   it('takes http and https pages, by normalised host name', () => {
@@ -39,6 +39,20 @@ describe('tabIdFromSearch', () => {
 describe('parsePageStats', () => {
   it('accepts well-formed counts', () => {
     expect(parsePageStats(stats)).toEqual(stats);
+    expect(parsePageStats({ ...stats, enabled: false })).toEqual({ ...stats, enabled: false });
+  });
+
+  it('keeps "not confident" apart from failed', () => {
+    expect(parsePageStats({ ...stats, failed: 2, unsure: 7 })).toMatchObject({ failed: 2, unsure: 7 });
+  });
+
+  it('reads a content script that sends no unsure count as none unsure', () => {
+    const { unsure: _unsure, ...older } = stats;
+    expect(parsePageStats(older)).toEqual({ ...stats, unsure: 0 });
+  });
+
+  it('rounds fractional counts down', () => {
+    expect(parsePageStats({ ...stats, found: 6.9, unsure: 1.5 })).toMatchObject({ found: 6, unsure: 1 });
   });
 
   it('rejects missing, negative or non-numeric counts', () => {
@@ -46,7 +60,15 @@ describe('parsePageStats', () => {
     expect(parsePageStats({ ...stats, pending: '3' })).toBeUndefined();
     expect(parsePageStats({ ...stats, failed: Number.NaN })).toBeUndefined();
     expect(parsePageStats({ found: 1, enabled: true })).toBeUndefined();
+    expect(parsePageStats({ ...stats, enabled: 'yes' })).toBeUndefined();
     expect(parsePageStats(null)).toBeUndefined();
+  });
+
+  it('rejects a bad unsure count like any other', () => {
+    expect(parsePageStats({ ...stats, unsure: -1 })).toBeUndefined();
+    expect(parsePageStats({ ...stats, unsure: '2' })).toBeUndefined();
+    expect(parsePageStats({ ...stats, unsure: null })).toBeUndefined();
+    expect(parsePageStats({ ...stats, unsure: Number.POSITIVE_INFINITY })).toBeUndefined();
   });
 });
 

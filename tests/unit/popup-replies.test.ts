@@ -13,25 +13,58 @@ describe('unwrapReply', () => {
 
 describe('parseEngineStatus', () => {
   it('keeps known fields and drops bad optional ones', () => {
-    expect(parseEngineStatus({ state: 'ready', loadMs: 812, queued: 0, cacheEntries: 4, threads: 2 })).toEqual({
+    expect(parseEngineStatus({ state: 'ready', loadMs: 812, queued: 0, cacheEntries: 4, cacheBytes: 2048, threads: 2, speed: 'ok', warmupMs: 640 })).toEqual({
       state: 'ready',
       loadMs: 812,
       queued: 0,
       cacheEntries: 4,
+      cacheBytes: 2048,
       threads: 2,
+      speed: 'ok',
+      warmupMs: 640,
     });
-    expect(parseEngineStatus({ state: 'failed', error: 'no wasm', queued: 0, cacheEntries: 0, loadMs: 'x' })).toEqual({
+    expect(parseEngineStatus({ state: 'failed', error: 'no wasm', queued: 0, cacheEntries: 0, cacheBytes: 0, speed: 'unknown', loadMs: 'x' })).toEqual({
       state: 'failed',
       error: 'no wasm',
       queued: 0,
       cacheEntries: 0,
+      cacheBytes: 0,
       threads: 0,
+      speed: 'unknown',
     });
+  });
+
+  it('reads a too-slow engine and its warm-up time', () => {
+    expect(parseEngineStatus({ state: 'ready', queued: 0, cacheEntries: 0, cacheBytes: 0, threads: 4, speed: 'too-slow', warmupMs: 31_000 })).toMatchObject({
+      speed: 'too-slow',
+      warmupMs: 31_000,
+    });
+  });
+
+  it('gives an older background that sends no size or speed a usable status', () => {
+    expect(parseEngineStatus({ state: 'ready', loadMs: 812, queued: 1, cacheEntries: 4, threads: 2 })).toEqual({
+      state: 'ready',
+      loadMs: 812,
+      queued: 1,
+      cacheEntries: 4,
+      cacheBytes: 0,
+      threads: 2,
+      speed: 'unknown',
+    });
+  });
+
+  it('falls back to the safe reading for malformed size, speed and warm-up', () => {
+    const status = parseEngineStatus({ state: 'ready', queued: 0, cacheEntries: 3, cacheBytes: -5, speed: 'fast', warmupMs: Number.NaN });
+    expect(status).toEqual({ state: 'ready', queued: 0, cacheEntries: 3, cacheBytes: 0, threads: 0, speed: 'unknown' });
+    expect(parseEngineStatus({ state: 'ready', queued: 0, cacheEntries: 3, cacheBytes: '12 MB', speed: 3, warmupMs: -1 })).toEqual(status);
+    expect(parseEngineStatus({ state: 'ready', queued: 0, cacheEntries: 3, cacheBytes: Number.POSITIVE_INFINITY })?.cacheBytes).toBe(0);
   });
 
   it('rejects unknown states and missing counts', () => {
     expect(parseEngineStatus({ state: 'asleep', queued: 0, cacheEntries: 0 })).toBeUndefined();
     expect(parseEngineStatus({ state: 'idle', cacheEntries: 0 })).toBeUndefined();
+    expect(parseEngineStatus({ state: 'idle', queued: 0, cacheBytes: 10 })).toBeUndefined();
+    expect(parseEngineStatus(null)).toBeUndefined();
   });
 });
 
