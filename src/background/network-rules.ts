@@ -1,5 +1,5 @@
 import type { PageContext } from '../messaging/protocol';
-import { addressSpaceOfUrl, refererFor } from '../host/fetch-policy';
+import { addressSpaceOfUrl, refererFor } from '../shared/fetch-policy';
 
 /** The slice of `declarativeNetRequest` we use; Chrome (MV3) and Firefox (MV2, 113+) both have it. */
 export interface SessionRulesApi {

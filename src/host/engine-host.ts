@@ -9,7 +9,7 @@ import { cacheKey, sha256Hex } from './cache';
 import { createJobQueue, JobCancelledError, QueueOverloadedError } from './job-queue';
 import type { JobQueueOptions } from './job-queue';
 import { withDeadline } from './deadline';
-import { cachePartition, credentialsFor } from './fetch-policy';
+import { cachePartition, credentialsFor } from '../shared/fetch-policy';
 import type { PageContext } from '../messaging/protocol';
 import { fetchPageImage } from './image-fetch';
 import type { FetchFunction } from './image-fetch';

@@ -1,7 +1,7 @@
 import { fetchDeadline, readImageResponse } from '../engine/image/fetch';
 import type { FetchLimits } from '../engine/image/fetch';
 import { EngineError } from '../engine/errors';
-import { addressSpaceOfUrl, credentialsFor, mayFetch } from './fetch-policy';
+import { addressSpaceOfUrl, credentialsFor, mayFetch } from '../shared/fetch-policy';
 import type { PageContext } from '../messaging/protocol';
 import { HostRefusal } from './host-errors';
 

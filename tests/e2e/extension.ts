@@ -217,14 +217,14 @@ export async function waitFor<T>(check: () => Promise<T | undefined | false | nu
   }
 }
 
-/** Waits until no image on the page is pending and the given ids are settled (generated or failed, or never marked). */
+/** Waits until no image on the page is pending and the given ids are settled (generated, unsure or failed, or never marked). */
 export async function waitForSettled(page: Page, ids: string[], timeoutMs: number): Promise<ImageState[]> {
   return waitFor(
     async () => {
       const states = await imageStates(page);
       const wanted = states.filter((s) => ids.includes(s.id));
       if (wanted.length < ids.length) return undefined;
-      return wanted.every((s) => s.marker === 'generated' || s.marker === 'failed') && !states.some((s) => s.marker === 'pending') ? states : undefined;
+      return wanted.every((s) => s.marker === 'generated' || s.marker === 'failed' || s.marker === 'unsure') && !states.some((s) => s.marker === 'pending') ? states : undefined;
     },
     { timeoutMs, what: `images ${ids.join(', ')} to be captioned or marked failed` },
   );

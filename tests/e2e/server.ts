@@ -21,6 +21,15 @@
  *   /dyn/bench/<n>.jpg       n in 0..99: distinct generated images (crops and
  *                            tints of the photos, or text banners)
  *   /dyn/stats               JSON: requests per path so far
+ *   /dyn/page?img=U&input=U  an HTML page showing each image U (ids img0…,
+ *                            input0…), for tests that need other host names
+ *   /dyn/set-cookie          sets a SameSite=Lax session cookie for this host
+ *   /dyn/private/<file>      403 unless that cookie is sent: "the bank's image"
+ *   /dyn/gate/<file>?to=U    the image for the page's own load (Sec-Fetch-Dest:
+ *                            image), a 302 to U for anyone else
+ *   /dyn/redirect?to=U       a 302 to U
+ *   /dyn/filter-gate.svg     a plain SVG for the page, a filter-heavy one
+ *                            (seconds to rasterise) for anyone else
  *
  * Every request is logged (path, origin port, Referer, Sec-Fetch-* headers)
  * so tests can assert that no extra request was made. The server stops itself
@@ -58,6 +67,8 @@ export interface RequestRecord {
   site?: string;
   mode?: string;
   status: number;
+  /** True when the request carried our test session cookie. */
+  cookie: boolean;
   at: number;
 }
 
@@ -202,6 +213,27 @@ async function benchImage(n: number): Promise<Buffer> {
     .toBuffer();
 }
 
+// --- Pages and images for the hostile-page tests ---------------------------
+
+const plainSvg = '<svg xmlns="http://www.w3.org/2000/svg" width="300" height="200"><rect width="300" height="200" fill="#3a7"/><circle cx="150" cy="100" r="60" fill="#fd3"/></svg>';
+/** Stacked turbulence and blur over a large canvas: seconds of rasterising in one uninterruptible call. */
+const filterSvg =
+  '<svg xmlns="http://www.w3.org/2000/svg" width="4000" height="4000"><defs>' +
+  Array.from({ length: 12 }, (_, i) => `<filter id="f${i}"><feTurbulence baseFrequency="0.0${i + 1}" numOctaves="10"/><feGaussianBlur stdDeviation="${20 + i}"/></filter>`).join('') +
+  '</defs>' +
+  Array.from({ length: 12 }, (_, i) => `<rect width="4000" height="4000" filter="url(#f${i})" opacity="0.5"/>`).join('') +
+  '</svg>';
+
+function escapeAttribute(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+}
+
+function testPage(params: URLSearchParams): string {
+  const images = params.getAll('img').map((src, i) => `<p><img id="img${i}" src="${escapeAttribute(src)}" width="320" height="240"></p>`);
+  const inputs = params.getAll('input').map((src, i) => `<p><input type="image" id="input${i}" src="${escapeAttribute(src)}" width="320" height="240"></p>`);
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Test page</title></head><body><h1>Test page</h1>${images.join('')}${inputs.join('')}</body></html>`;
+}
+
 // --- The server --------------------------------------------------------------
 
 export async function startFixtureServer(options: FixtureServerOptions = {}): Promise<FixtureServer> {
@@ -255,6 +287,7 @@ export async function startFixtureServer(options: FixtureServerOptions = {}): Pr
       site: req.headers['sec-fetch-site'] as string | undefined,
       mode: req.headers['sec-fetch-mode'] as string | undefined,
       status: 0,
+      cookie: /(?:^|;\s*)lightcap_session=secret(?:;|$)/.test(req.headers.cookie ?? ''),
       at: Date.now(),
     };
     log.push(record);
@@ -309,6 +342,20 @@ export async function startFixtureServer(options: FixtureServerOptions = {}): Pr
       if (!ours) return send(res, 403, 'hotlinking refused: no Referer from our pages', 'text/plain');
       return serveFile(res, imagesDir, match[1]!, 'no-store');
     }
+    if (path === '/dyn/page') return send(res, 200, testPage(url.searchParams), 'text/html; charset=utf-8');
+    if (path === '/dyn/set-cookie') {
+      res.writeHead(200, { 'Content-Type': 'text/plain', 'Set-Cookie': 'lightcap_session=secret; Path=/; SameSite=Lax; HttpOnly', 'Cache-Control': 'no-store' });
+      return res.end('cookie set');
+    }
+    match = /^\/dyn\/private\/(.+)$/.exec(path);
+    if (match) return record.cookie ? serveFile(res, imagesDir, match[1]!, 'no-store') : send(res, 403, 'log in first', 'text/plain');
+    match = /^\/dyn\/gate\/(.+)$/.exec(path);
+    if (match && (record.dest === 'image' || !url.searchParams.get('to'))) return serveFile(res, imagesDir, match[1]!, 'no-store');
+    if (match || path === '/dyn/redirect') {
+      res.writeHead(302, { Location: url.searchParams.get('to') ?? '/dyn/404.png', 'Cache-Control': 'no-store' });
+      return res.end();
+    }
+    if (path === '/dyn/filter-gate.svg') return send(res, 200, record.dest === 'image' ? plainSvg : filterSvg, 'image/svg+xml');
     match = /^\/dyn\/count\/[\w-]{1,64}\/(.+)$/.exec(path);
     if (match) return serveFile(res, imagesDir, match[1]!, 'no-store');
     match = /^\/dyn\/bench\/(\d{1,2})\.jpg$/.exec(path);

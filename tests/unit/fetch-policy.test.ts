@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addressSpaceOf, cachePartition, credentialsFor, mayFetch, refererFor } from '../../src/host/fetch-policy';
+import { addressSpaceOf, cachePartition, credentialsFor, mayFetch, refererFor } from '../../src/shared/fetch-policy';
 import { createNetworkGuard, nonPublicHostPattern } from '../../src/background/network-rules';
 import type { NetworkRule } from '../../src/background/network-rules';
 import { checkSvgComplexity } from '../../src/engine/image/svg';
