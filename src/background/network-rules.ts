@@ -26,17 +26,26 @@ export interface NetworkGuard {
 
 export const passThroughGuard: NetworkGuard = { around: (_url, _page, run) => run() };
 
-const blockRuleId = 1;
+/** Rule ids 1… are the block rules, one per pattern. */
+const firstBlockRuleId = 1;
 const firstRequestRuleId = 1000;
 
 /**
- * Hosts a public page cannot reach, as RE2 (what the rules engine speaks):
- * loopback, private and link-local IPv4, any IPv6 literal, single-label and
- * local-network names. fetch-policy.ts has the precise rule for the URLs we
- * see; this one catches the redirect hops the browser follows out of sight.
+ * Hosts a public page cannot reach, as RE2 (what the rules engine speaks),
+ * one rule each because a compiled rule may take at most 2 kB: loopback
+ * names and any IPv6 literal; loopback, private and link-local IPv4;
+ * single-label and local-network names. fetch-policy.ts has the precise rule
+ * for the URLs we see; these catch the redirect hops the browser follows out
+ * of sight.
  */
-export const nonPublicHostPattern =
-  '^https?://(?:[^/?#@]*@)?(?:localhost|[^/?#:]*\\.localhost|127\\.[0-9.]+|0\\.0\\.0\\.0|10\\.[0-9.]+|192\\.168\\.[0-9.]+|172\\.(?:1[6-9]|2[0-9]|3[01])\\.[0-9.]+|169\\.254\\.[0-9.]+|100\\.(?:6[4-9]|[7-9][0-9]|1[01][0-9]|12[0-7])\\.[0-9.]+|\\[[^\\]]*\\]|[^/?#.:@]+|[^/?#:@]*\\.(?:local|lan|internal|intranet|home\\.arpa))\\.?(?::[0-9]+)?(?:[/?#]|$)';
+const hostEnd = String.raw`\.?(?::[0-9]+)?(?:[/?#]|$)`;
+export const nonPublicHostPatterns = [
+  String.raw`^https?://(?:[^/?#]*@)?(?:localhost|[^/?#:]*\.localhost|\[[^\]/]*\])` + hostEnd,
+  String.raw`^https?://(?:[^/?#]*@)?(?:127|10|0)\.[0-9.]+` + hostEnd,
+  String.raw`^https?://(?:[^/?#]*@)?(?:192\.168|169\.254|172\.(?:1[6-9]|2[0-9]|3[01])|100\.(?:6[4-9]|[7-9][0-9]|1[01][0-9]|12[0-7]))\.[0-9.]+` + hostEnd,
+  String.raw`^https?://(?:[^/?#]*@)?[^/?#.:@\[]+` + hostEnd,
+  String.raw`^https?://(?:[^/?#]*@)?[^/?#:@]*\.(?:local|lan|internal|intranet|home\.arpa)` + hostEnd,
+];
 
 const ourRequests = (initiator: string) => ({ tabIds: [-1], initiatorDomains: [initiator], resourceTypes: ['xmlhttprequest', 'other', 'image'] as ('xmlhttprequest' | 'other' | 'image')[] });
 
@@ -48,7 +57,7 @@ function exactUrlFilter(url: string): string | undefined {
 /**
  * Session rules that shape the engine host's fetches (tab -1, initiated by
  * this extension) so they are what the page's own request was:
- * - always: a block rule for non-public hosts, on every hop;
+ * - always: block rules for non-public hosts, on every hop;
  * - for a request from a non-public page: an allow rule for exactly that URL
  *   (the host then refuses to follow its redirects);
  * - the Referer the page's own request sent, for exactly that URL, so
@@ -60,12 +69,13 @@ export function createNetworkGuard(api: SessionRulesApi, extensionHost: string):
     nextId = nextId >= 2_000_000_000 ? firstRequestRuleId : nextId + 1;
     return nextId;
   };
-  const baseline = api
-    .updateSessionRules({
-      removeRuleIds: [blockRuleId],
-      addRules: [{ id: blockRuleId, priority: 1, action: { type: 'block' }, condition: { regexFilter: nonPublicHostPattern, ...ourRequests(extensionHost) } }],
-    })
-    .catch(() => undefined);
+  const blockRules: NetworkRule[] = nonPublicHostPatterns.map((regexFilter, i) => ({
+    id: firstBlockRuleId + i,
+    priority: 1,
+    action: { type: 'block' },
+    condition: { regexFilter, ...ourRequests(extensionHost) },
+  }));
+  const baseline = api.updateSessionRules({ removeRuleIds: blockRules.map((rule) => rule.id), addRules: blockRules }).catch(() => undefined);
 
   const rulesFor = (url: string, page: PageContext): NetworkRule[] => {
     const filter = exactUrlFilter(url);

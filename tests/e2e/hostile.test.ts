@@ -6,8 +6,8 @@
  * --ip-address-space-overrides makes the attacker's port "public", so
  * Chromium itself treats loopback as a network the page may not reach.
  *
- * Our own requests are the ones with Sec-Fetch-Dest "empty" (a fetch); the
- * page's are "image".
+ * Our own requests are fetches (Accept: any type); the page's image loads send an
+ * image Accept header.
  *
  *   npx vitest run --config vitest.e2e.config.ts tests/e2e/hostile.test.ts
  */
@@ -17,6 +17,7 @@ import { startFixtureServer } from './server';
 import type { FixtureServer, RequestRecord } from './server';
 import { defaultPrefix, engineStatus, imageStates, launchChromium, waitFor, waitForSettled } from './extension';
 import type { ChromiumSession, ImageState } from './extension';
+import { nonPublicHostPatterns } from '../../src/background/network-rules';
 
 const captionTimeout = 60_000;
 
@@ -64,7 +65,7 @@ function pageUrl(origin: string, images: { img?: string[]; input?: string[] }): 
   return `${origin}/dyn/page?${query}`;
 }
 
-const ours = (record: RequestRecord) => record.dest === 'empty';
+const ours = (record: RequestRecord) => !record.imageLoad && record.path !== '/dyn/page' && record.path !== '/dyn/set-cookie';
 
 function byId(states: ImageState[], id: string): ImageState {
   const state = states.find((s) => s.id === id);
@@ -77,7 +78,7 @@ test('probe 1: a redirect never carries the user\'s cookies to another site', as
   await open(`${siteB()}/dyn/set-cookie`);
   server.resetLog();
   // Site A shows a harmless picture to the page and sends everyone else to B's private image.
-  const gate = `${siteA()}/dyn/gate/cat.jpg?to=${encodeURIComponent(`${siteB()}/dyn/private/welcome.png`)}`;
+  const gate = `${siteA()}/dyn/gate/astronaut.jpg?to=${encodeURIComponent(`${siteB()}/dyn/private/welcome.png`)}`;
   const page = await open(pageUrl(siteA(), { img: [gate] }));
   const states = await waitForSettled(page, ['img0'], captionTimeout);
   const toB = server.requests().filter((r) => r.origin === 'B' && r.path === '/dyn/private/welcome.png');
@@ -89,11 +90,17 @@ test('probe 1: a redirect never carries the user\'s cookies to another site', as
 });
 
 test('probe 2: a public page gets nothing from loopback, directly, through a redirect or through <input type=image>', async () => {
+  // Every block rule compiled (Chromium skips a regex over its 2 kB limit, silently for us).
+  const installed = await session.sw!.evaluate(async () => {
+    const api = (globalThis as unknown as { chrome: { declarativeNetRequest: { getSessionRules(): Promise<{ action: { type: string } }[]> } } }).chrome;
+    return (await api.declarativeNetRequest.getSessionRules()).filter((rule) => rule.action.type === 'block').length;
+  });
+  expect(installed).toBe(nonPublicHostPatterns.length);
   server.resetLog();
   const secret = `${loopbackB()}/images/welcome.png`;
   const page = await open(
     pageUrl(attacker(), {
-      img: [secret, `${attacker()}/dyn/gate/cat.jpg?to=${encodeURIComponent(secret)}`, `${attacker()}/images/cat.jpg`],
+      img: [secret, `${attacker()}/dyn/gate/astronaut.jpg?to=${encodeURIComponent(secret)}`, `${attacker()}/images/astronaut.jpg`],
       input: [secret],
     }),
   );
@@ -141,11 +148,12 @@ test('probe 4: an SVG served only to us cannot stall the engine, and the next im
 
 test('the Referer the page sent goes with our fetch, so hotlink-protected images are described', async () => {
   server.resetLog();
-  const page = await open(pageUrl(server.originA, { img: [`${server.originB}/dyn/referer/astronaut.jpg`] }));
+  // A loopback page showing a public image (port A is "public"): Chromium lets the page load it.
+  const page = await open(pageUrl(server.originB, { img: [`${server.originA}/dyn/referer/astronaut.jpg`] }));
   const states = await waitForSettled(page, ['img0'], captionTimeout);
   const fetches = server.requests().filter((r) => r.path === '/dyn/referer/astronaut.jpg' && ours(r));
   console.log(`[hostile] referer: ${byId(states, 'img0').marker}; our requests: ${JSON.stringify(fetches.map((r) => [r.status, r.referer]))}`);
-  expect(fetches.map((r) => r.referer)).toEqual([`${server.originA}/`]);
+  expect(fetches.map((r) => r.referer)).toEqual([`${server.originB}/`]);
   expect(byId(states, 'img0').alt ?? '').toMatch(new RegExp(`^${defaultPrefix}`));
   await waitFor(async () => (await engineStatus(session)).queued === 0, { timeoutMs: 10_000, what: 'the queue to drain' });
 });

@@ -25,8 +25,8 @@
  *                            input0…), for tests that need other host names
  *   /dyn/set-cookie          sets a SameSite=Lax session cookie for this host
  *   /dyn/private/<file>      403 unless that cookie is sent: "the bank's image"
- *   /dyn/gate/<file>?to=U    the image for the page's own load (Sec-Fetch-Dest:
- *                            image), a 302 to U for anyone else
+ *   /dyn/gate/<file>?to=U    the image for the page's own <img> load (an image
+ *                            Accept header), a 302 to U for anyone else
  *   /dyn/redirect?to=U       a 302 to U
  *   /dyn/filter-gate.svg     a plain SVG for the page, a filter-heavy one
  *                            (seconds to rasterise) for anyone else
@@ -69,6 +69,12 @@ export interface RequestRecord {
   status: number;
   /** True when the request carried our test session cookie. */
   cookie: boolean;
+  /**
+   * True for an <img>/<input> load by the page (an image Accept header).
+   * Sec-Fetch-Dest says the same, but only to secure origins; the made-up
+   * http host names of the hostile-page tests get no Sec-Fetch headers.
+   */
+  imageLoad: boolean;
   at: number;
 }
 
@@ -288,6 +294,7 @@ export async function startFixtureServer(options: FixtureServerOptions = {}): Pr
       mode: req.headers['sec-fetch-mode'] as string | undefined,
       status: 0,
       cookie: /(?:^|;\s*)lightcap_session=secret(?:;|$)/.test(req.headers.cookie ?? ''),
+      imageLoad: (req.headers.accept ?? '').startsWith('image/'),
       at: Date.now(),
     };
     log.push(record);
@@ -350,12 +357,12 @@ export async function startFixtureServer(options: FixtureServerOptions = {}): Pr
     match = /^\/dyn\/private\/(.+)$/.exec(path);
     if (match) return record.cookie ? serveFile(res, imagesDir, match[1]!, 'no-store') : send(res, 403, 'log in first', 'text/plain');
     match = /^\/dyn\/gate\/(.+)$/.exec(path);
-    if (match && (record.dest === 'image' || !url.searchParams.get('to'))) return serveFile(res, imagesDir, match[1]!, 'no-store');
+    if (match && (record.imageLoad || !url.searchParams.get('to'))) return serveFile(res, imagesDir, match[1]!, 'no-store');
     if (match || path === '/dyn/redirect') {
       res.writeHead(302, { Location: url.searchParams.get('to') ?? '/dyn/404.png', 'Cache-Control': 'no-store' });
       return res.end();
     }
-    if (path === '/dyn/filter-gate.svg') return send(res, 200, record.dest === 'image' ? plainSvg : filterSvg, 'image/svg+xml');
+    if (path === '/dyn/filter-gate.svg') return send(res, 200, record.imageLoad ? plainSvg : filterSvg, 'image/svg+xml');
     match = /^\/dyn\/count\/[\w-]{1,64}\/(.+)$/.exec(path);
     if (match) return serveFile(res, imagesDir, match[1]!, 'no-store');
     match = /^\/dyn\/bench\/(\d{1,2})\.jpg$/.exec(path);
