@@ -43,6 +43,8 @@ beforeAll(async () => {
       // machine, not the extension; the product itself reports such a device
       // as too slow (popup) rather than leaving images pending.
       'javascript.options.wasm_simd_avx': false,
+      // A made-up public-looking host name for the private-network probe; it resolves to 127.0.0.1.
+      'network.dns.localDomains': 'attacker.test',
     },
   });
   await browser.installExtension(firefoxExtensionDir);
@@ -99,6 +101,35 @@ test('author alt and alt="" are left alone in Firefox too', async () => {
     expect(now.find((s) => s.id === 'decorative')).toMatchObject({ alt: '', marker: null });
     expect(now.find((s) => s.id === 'author')).toMatchObject({ alt: 'A Falcon 9 rocket lifting off at Cape Canaveral', marker: null });
     expect(now.find((s) => s.id === 'tracker')).toMatchObject({ alt: null, marker: null });
+  } finally {
+    await page.close();
+  }
+}, 90_000);
+
+test('a public page cannot reach a loopback image through a redirect in Firefox either', async () => {
+  const portA = new URL(server.originA).port;
+  const secret = `${server.originB}/images/welcome.png`;
+  const query = new URLSearchParams([
+    ['img', `http://attacker.test:${portA}/dyn/gate/astronaut.jpg?to=${encodeURIComponent(secret)}`],
+    ['img', `http://attacker.test:${portA}/images/coffee.jpg`],
+  ]);
+  server.resetLog();
+  const page = await browser.newPage();
+  try {
+    await page.goto(`http://attacker.test:${portA}/dyn/page?${query}`, { waitUntil: 'load' });
+    const settled = await waitFor(
+      async () => {
+        const now = await states(page);
+        return now.length === 2 && now.every((s) => s.marker !== null && s.marker !== 'pending') ? now : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 250, what: 'both images to settle in Firefox' },
+    );
+    const ours = server.requests().filter((r) => r.origin === 'B' && !r.imageLoad);
+    console.log(`[firefox] loopback probe: ${JSON.stringify(settled.map((s) => [s.id, s.marker, s.alt]))}; our requests to loopback: ${JSON.stringify(ours.map((r) => [r.path, r.status]))}`);
+    expect(settled.find((s) => s.id === 'img1')?.marker).toBe('generated');
+    expect(settled.find((s) => s.id === 'img0')?.marker).toBe('failed');
+    // The session rule stopped the hop itself: the loopback server never saw our request.
+    expect(ours).toEqual([]);
   } finally {
     await page.close();
   }
