@@ -5,7 +5,11 @@
  */
 export function raceAbort<T, A>(promise: Promise<T>, signal: AbortSignal | undefined, onAbort: () => A): Promise<T | A> {
   if (!signal) return promise;
-  if (signal.aborted) return Promise.resolve().then(onAbort);
+  if (signal.aborted) {
+    // Nobody will read the promise's outcome now; a late rejection must not go unhandled.
+    promise.catch(() => undefined);
+    return Promise.resolve().then(onAbort);
+  }
   return new Promise<T | A>((resolve, reject) => {
     const aborted = () => {
       try {
