@@ -1,43 +1,46 @@
 import { priorities } from '../messaging/protocol';
-import type { CaptionOutput, ErrorCode, ImageSource, PageStats, Priority, Reply } from '../messaging/protocol';
+import type { CaptionOutput, ImageSource, PageStats, Priority, Reply } from '../messaging/protocol';
 import { isEnabledFor } from '../settings/schema';
 import type { Settings } from '../settings/schema';
-import {
-  captionTarget,
-  domGeometry,
-  isImageElement,
-  isImageInput,
-  isTooSmall,
-  markerAttribute,
-  nearViewportMargin,
-  qualify,
-  sourceUrl,
-} from './qualify';
-import type { CaptionReason, CaptionTarget, Geometry, Proximity, SkipReason, Verdict } from './qualify';
+import { createDiscovery } from './discovery';
+import { tallyStats } from './entries';
+import type { Entry } from './entries';
+import { createDomGeometry } from './geometry';
+import type { Geometry, Proximity } from './geometry';
+import { createGuard } from './guard';
+import type { Cancel } from './guard';
+import { createImageLoadWatcher } from './image-loads';
+import type { ImageLoadWatcher } from './image-loads';
+import { isTooSmall, qualify } from './qualify';
+import type { Verdict } from './qualify';
+import { createScheduler } from './scheduler';
+import type { CaptionResult, SchedulerLimits, Transport } from './scheduler';
+import { resolveSource, sourceOfTarget } from './source';
+import type { SourceRef, TargetSource } from './source';
+import { captionAttributeOf, captionTarget, markerAttribute, sourceUrl, targetKind } from './targets';
+import type { CaptionTarget } from './targets';
+import { intersectionViewport } from './viewport';
+import type { ViewportWatcher, ViewportWatcherFactory } from './viewport';
 import { createAltWriter } from './writer';
 import type { AltWriter } from './writer';
-import { raceAbort } from '../shared/abort';
 
 /**
- * Finds the page's images that need alt text, asks for descriptions through
- * an injected client, and writes them back; keeps doing so while the page
- * changes. Knows nothing of browser.* APIs or models: the entrypoint injects
- * the client that talks to the background.
+ * Finds the page's images that need a text alternative, asks for
+ * descriptions through an injected client, and writes them back; keeps doing
+ * so while the page changes. Knows nothing of browser.* APIs or models: the
+ * entrypoint injects the client that talks to the background.
  *
- * Scheduling, in short:
- * - Every qualifying image is requested, visible ones first: the priority is
- *   visible (in the viewport), nearViewport (within 600 px) or background
- *   (further away). Far images are not left for later because screen-reader
- *   users jump between images (graphics navigation) without scrolling.
- *   Scrolling re-prioritises queued requests.
- * - At most `concurrency` requests are in flight per page. Up to
- *   `queueCapacity` more wait in a local priority queue and carry
- *   data-lightcap="pending"; the rest are deferred (same order, no DOM
- *   writes) until there is room or they come near the viewport.
- * - One request per image URL; its result goes to every image showing it,
- *   and a page-local cache answers images that show the URL later.
- * - DOM work runs in slices of about 8 ms, reads before writes, with a
- *   setTimeout between slices, so we never add a long task to the page.
+ * This file composes the parts and owns what an element's state means:
+ * - discovery.ts finds candidates (document, shadow roots, mutations) and
+ *   does DOM work in slices of about 8 ms;
+ * - qualify.ts decides whether a candidate gets a description;
+ * - scheduler.ts decides which requests go out when (visible images first:
+ *   visible, within 600 px, further away; far images are not left for later
+ *   because screen-reader users jump between images without scrolling),
+ *   with retries, deadlines, a bounded queue and a page-local cache;
+ * - source.ts turns what an element shows into what the engine reads;
+ * - writer.ts writes and restores alt / aria-label;
+ * - viewport.ts and image-loads.ts watch visibility and loading.
  */
 
 export interface CaptionRequest {
@@ -49,33 +52,12 @@ export interface CaptionRequest {
 /** Sends one caption request to the extension; aborting the signal cancels it. */
 export type CaptionClient = (request: CaptionRequest, signal: AbortSignal) => Promise<Reply<CaptionOutput>>;
 
-export interface ViewportWatcher {
-  observe(element: Element): void;
-  unobserve(element: Element): void;
-  disconnect(): void;
-}
-
-/** Reports when an observed element moves between visible, near and far. */
-export type ViewportWatcherFactory = (document: Document, onChange: (element: Element, proximity: Proximity) => void) => ViewportWatcher;
-
-export interface CaptionLimits {
-  /** Requests in flight at once from this page. */
-  concurrency: number;
-  /** Requests waiting locally with a pending marker; beyond this they are deferred. */
-  queueCapacity: number;
-  /** Retries after host-unavailable or overloaded. */
-  maxRetries: number;
-  /** First retry delay; doubles on each retry. */
-  retryBaseMs: number;
-  /** A request that has not answered by then frees its slot and counts as failed. */
-  requestTimeoutMs: number;
-  /** Largest blob: or data: image whose bytes we send. */
+export interface CaptionLimits extends SchedulerLimits {
+  /** Largest blob:, data: or svg image whose bytes we send. */
   maxBytes: number;
   /** DOM work per slice before yielding to the page. */
   sliceBudgetMs: number;
-  /** Results remembered per page, by URL. */
-  resultCacheSize: number;
-  /** After the page overwrites our alt this many times, we leave that image alone. */
+  /** After the page overwrites our text this many times, we leave that image alone. */
   maxAuthorOverrides: number;
   /** Delay before onStats is called after a change; changes in between are batched. */
   statsDelayMs: number;
@@ -86,7 +68,8 @@ export const defaultCaptionLimits: CaptionLimits = {
   queueCapacity: 500,
   maxRetries: 3,
   retryBaseMs: 500,
-  requestTimeoutMs: 120_000,
+  // The engine answers in seconds; a minute means it is stuck, and the slot is worth more to the next image.
+  requestTimeoutMs: 60_000,
   maxBytes: 10 * 1024 * 1024,
   sliceBudgetMs: 8,
   resultCacheSize: 2000,
@@ -103,6 +86,8 @@ export interface PageCaptionerOptions {
   geometry?: Geometry;
   /** Defaults to two IntersectionObservers (viewport, and viewport + 600 px). */
   viewport?: ViewportWatcherFactory;
+  /** Defaults to one that listens to load/error and probes `<input type=image>` with the page's image loader. */
+  imageLoads?: ImageLoadWatcher;
   onStats?: (stats: PageStats) => void;
   /** Errors we caught instead of throwing into the page. */
   onError?: (error: unknown) => void;
@@ -118,9 +103,9 @@ export interface PageCaptionerOptions {
 export interface PageCaptioner {
   /** Starts scanning and observing, if LightCap is on for this site. */
   start(): void;
-  /** Disconnects observers and cancels requests; alts already written stay. */
+  /** Disconnects observers and cancels requests; texts already written stay. */
   stop(): void;
-  /** Stops, and puts back every alt as the author had it. start() resumes. */
+  /** Stops, and puts back every alt and aria-label as the author had it. start() resumes. */
   restoreAll(): void;
   /** Applies new settings live. Turning the site off restores all; turning it on resumes. */
   updateSettings(settings: Settings): void;
@@ -129,51 +114,19 @@ export interface PageCaptioner {
   rescan(): void;
 }
 
-type EntryStatus = 'skipped' | 'decorative' | 'pending' | 'captioned' | 'failed';
-type FailureReason = ErrorCode | 'not-confident';
-
-interface Entry {
+/** What one evaluation read of an element, before anything is written. */
+interface Look {
   element: CaptionTarget;
-  status: EntryStatus;
-  reason?: SkipReason | CaptionReason | FailureReason;
-  /** URL of the request or result this entry belongs to. */
-  key?: string;
-  job?: Job;
+  verdict: Verdict;
   proximity: Proximity;
-  /** False while `proximity` is our own estimate, before the viewport watcher reported. */
-  watched: boolean;
+  /** What it shows, for an element to describe; undefined when there is nothing we can send. */
+  source: TargetSource | undefined;
+  /** The URL shown by an element carrying our text (not read for svg). */
+  shownUrl: string | undefined;
 }
 
-type JobPhase = 'queued' | 'deferred' | 'in-flight' | 'retry-wait';
-
-interface Job {
-  key: string;
-  entries: Set<Entry>;
-  priority: Priority;
-  phase: JobPhase;
-  /** Requests sent so far. */
-  attempts: number;
-  controller?: AbortController;
-  holdsSlot: boolean;
-  timer?: ReturnType<typeof setTimeout>;
-  cancelled: boolean;
-}
-
-type CachedResult = { kind: 'alt'; alt: string } | { kind: 'nothing' } | { kind: 'error'; code: ErrorCode };
-
-type ScanMode = 'full' | 'shadow-roots';
-
-const retryableErrors: ReadonlySet<ErrorCode> = new Set(['host-unavailable', 'overloaded']);
-/** Failures worth another try when the image shows up again on this page. */
-const transientErrors: ReadonlySet<ErrorCode> = new Set(['host-unavailable', 'overloaded', 'timeout', 'fetch-failed', 'disabled', 'internal']);
-const maxUrlLength = 8192;
-const observedAttributes = ['src', 'srcset', 'alt', 'aria-hidden', 'aria-label', 'aria-labelledby', 'role', 'title'];
-/** Shadow roots attached after insertion (custom elements defined late) are invisible to MutationObserver; look again at these times. */
-const shadowRootSweepDelaysMs = [1000, 5000];
-const recordsPerChunk = 100;
 /** Longest we hold requests back while images are still being evaluated. */
 const maxEvaluationHoldMs = 250;
-const elementsPerChunk = 40;
 
 const proximityPriority: Record<Proximity, Priority> = {
   visible: priorities.visible,
@@ -184,11 +137,13 @@ const proximityPriority: Record<Proximity, Priority> = {
 export function createPageCaptioner(options: PageCaptionerOptions): PageCaptioner {
   const { document, client, hostname } = options;
   const limits: CaptionLimits = { ...defaultCaptionLimits, ...options.limits };
-  const geometry = options.geometry ?? domGeometry;
-  const writer = options.writer ?? createAltWriter();
-  const viewportFactory = options.viewport ?? intersectionViewport;
-  const onError = options.onError ?? (() => {});
   const view = document.defaultView;
+  const onError = options.onError ?? (() => {});
+  const guarded = createGuard(onError);
+  const writer = options.writer ?? createAltWriter();
+  const imageLoads = options.imageLoads ?? createImageLoadWatcher(view);
+  const geometry = options.geometry ?? createDomGeometry(imageLoads);
+  const viewportFactory = options.viewport ?? intersectionViewport;
   const requestIdPrefix = `lc${Math.random().toString(36).slice(2, 10)}`;
   let requestCounter = 0;
   const createRequestId = options.createRequestId ?? (() => `${requestIdPrefix}-${++requestCounter}`);
@@ -204,41 +159,21 @@ export function createPageCaptioner(options: PageCaptionerOptions): PageCaptione
   let settings = options.settings;
   let started = false;
   let active = false;
-
-  const entries = new Map<CaptionTarget, Entry>();
-  const jobs = new Map<string, Job>();
-  const queued: [Set<Job>, Set<Job>, Set<Job>] = [new Set(), new Set(), new Set()];
-  const deferred: [Set<Job>, Set<Job>, Set<Job>] = [new Set(), new Set(), new Set()];
-  const results = new Map<string, CachedResult>();
-  const authorOverrides = new WeakMap<Element, number>();
-  const shadowRoots = new Set<ShadowRoot>();
-  const loadWaiters = new Map<Element, AbortController>();
-  let inFlight = 0;
   let lastPumpAt = 0;
 
-  // Work waiting for the next slice.
-  let pendingRecords: MutationRecord[] = [];
-  let rootsToScan: { root: Node; mode: ScanMode }[] = [];
-  const dirty = new Set<CaptionTarget>();
-  let sweepNeeded = false;
-
-  let observer: MutationObserver | undefined;
+  const entries = new Map<Element, Entry>();
+  const authorOverrides = new WeakMap<Element, number>();
+  const loadWaiters = new Map<Element, AbortController>();
   let viewport: ViewportWatcher | undefined;
-  let lifetime: AbortController | undefined;
-  let sliceTimer: ReturnType<typeof setTimeout> | undefined;
-  let statsTimer: ReturnType<typeof setTimeout> | undefined;
-  const sweepTimers = new Set<ReturnType<typeof setTimeout>>();
+  let cancelStats: Cancel | undefined;
 
-  /** Runs page-facing callbacks: nothing we do may throw into the page. */
-  const guarded =
-    <A extends unknown[]>(callback: (...args: A) => void) =>
-    (...args: A): void => {
-      try {
-        callback(...args);
-      } catch (error) {
-        onError(error);
-      }
-    };
+  const transport: Transport<SourceRef> = async (ref, priority, signal) => {
+    const source = await resolveSource(ref, { maxBytes: limits.maxBytes, fetchBlob, view }, signal);
+    if ('error' in source) return source;
+    // A blob read that ignored the abort must not start a request nobody can cancel.
+    if (signal.aborted) return { cancel: true };
+    return client({ requestId: createRequestId(), source, priority }, signal);
+  };
 
   // -------------------------------------------------------------------------
   // Lifecycle
@@ -246,191 +181,52 @@ export function createPageCaptioner(options: PageCaptionerOptions): PageCaptione
   const activate = () => {
     active = true;
     lastPumpAt = performance.now();
-    lifetime = new AbortController();
-    const Observer = view?.MutationObserver ?? MutationObserver;
-    observer = new Observer(
-      guarded((records: MutationRecord[]) => {
-        // Not push(...records): a big batch would overflow the argument limit.
-        for (const record of records) pendingRecords.push(record);
-        scheduleSlice();
-      }),
-    );
-    observeRoot(document);
     viewport = viewportFactory(document, guarded(onProximity));
-    scan(document, 'full');
-
-    const lookForLateShadowRoots = guarded(() => scan(document, 'shadow-roots'));
-    if (document.readyState !== 'complete') view?.addEventListener('load', lookForLateShadowRoots, { once: true, signal: lifetime.signal });
-    for (const delay of shadowRootSweepDelaysMs) {
-      const timer = setTimeout(() => {
-        sweepTimers.delete(timer);
-        lookForLateShadowRoots();
-      }, delay);
-      sweepTimers.add(timer);
-    }
+    discovery.start();
     scheduleStats();
   };
 
-  /** Stops everything and forgets the page; alts we wrote stay unless restore is asked for. */
+  /** Stops everything and forgets the page; texts we wrote stay unless restore is asked for. */
   const deactivate = (restore: boolean) => {
     const touched = restore ? elementsWeTouched() : [];
     active = false;
-    observer?.disconnect();
-    observer = undefined;
+    discovery.stop();
     viewport?.disconnect();
     viewport = undefined;
-    lifetime?.abort();
-    lifetime = undefined;
     for (const waiter of loadWaiters.values()) waiter.abort();
     loadWaiters.clear();
-    if (sliceTimer !== undefined) clearTimeout(sliceTimer);
-    sliceTimer = undefined;
-    for (const timer of sweepTimers) clearTimeout(timer);
-    sweepTimers.clear();
-    for (const job of [...jobs.values()]) cancelJob(job);
+    scheduler.cancelAll();
     for (const entry of entries.values()) if (writer.state(entry.element) === 'pending') writer.restore(entry.element);
     for (const element of touched) writer.restore(element);
     entries.clear();
-    shadowRoots.clear();
-    pendingRecords = [];
-    rootsToScan = [];
-    dirty.clear();
-    sweepNeeded = false;
     scheduleStats();
   };
 
   /** Entries plus any marked element still in the page (one we lost track of after it moved). */
   const elementsWeTouched = (): Element[] => {
     const found = new Set<Element>(entries.keys());
-    for (const root of [document, ...shadowRoots]) {
+    for (const root of discovery.roots()) {
       for (const element of root.querySelectorAll(`[${markerAttribute}]`)) found.add(element);
     }
     return [...found];
   };
 
-  const observeRoot = (root: Document | ShadowRoot) => {
-    observer?.observe(root, { childList: true, subtree: true, attributes: true, attributeFilter: observedAttributes, attributeOldValue: true });
+  const pump = () => {
+    lastPumpAt = performance.now();
+    if (active) scheduler.pump();
   };
+
+  const markDirty = (target: CaptionTarget) => discovery.markDirty(target);
 
   // -------------------------------------------------------------------------
-  // Slices of DOM work
+  // Changes the page makes
 
-  const scheduleSlice = () => {
-    if (!active || sliceTimer !== undefined) return;
-    sliceTimer = setTimeout(guarded(runSlice), 0);
-  };
-
-  const runSlice = () => {
-    sliceTimer = undefined;
-    if (!active) return;
-    const deadline = performance.now() + limits.sliceBudgetMs;
-    try {
-      runSteps(deadline);
-    } catch (error) {
-      // One bad element must not stall the rest: the remaining work is rescheduled below.
-      onError(error);
-    }
-    const moreWork = pendingRecords.length > 0 || sweepNeeded || rootsToScan.length > 0 || dirty.size > 0;
-    if (moreWork) scheduleSlice();
-    // Send once everything found so far has a priority, so that DOM order
-    // does not beat visibility; a page that never stops changing still gets served.
-    if (!moreWork || performance.now() - lastPumpAt > maxEvaluationHoldMs) pump();
-    scheduleStats();
-  };
-
-  /** Records first (removals cancel work), then new roots, then evaluation; until the deadline. */
-  const runSteps = (deadline: number) => {
-    do {
-      if (pendingRecords.length > 0) {
-        for (const record of pendingRecords.splice(0, recordsPerChunk)) handleRecord(record);
-      } else if (sweepNeeded) {
-        sweepNeeded = false;
-        sweepRemoved();
-      } else if (rootsToScan.length > 0) {
-        const next = rootsToScan.shift();
-        if (next) collect(next.root, next.mode);
-      } else if (dirty.size > 0) {
-        const batch: CaptionTarget[] = [];
-        for (const element of dirty) {
-          batch.push(element);
-          dirty.delete(element);
-          if (batch.length >= elementsPerChunk) break;
-        }
-        evaluate(batch);
-      } else {
-        break;
-      }
-    } while (performance.now() < deadline);
-  };
-
-  const scan = (root: Node, mode: ScanMode) => {
-    rootsToScan.push({ root, mode });
-    scheduleSlice();
-  };
-
-  const markDirty = (element: CaptionTarget) => {
-    dirty.add(element);
-    scheduleSlice();
-  };
-
-  /** Finds images and open shadow roots under `root` (itself included). */
-  const collect = (root: Node, mode: ScanMode) => {
-    if (root.nodeType !== 1 && root.nodeType !== 9 && root.nodeType !== 11) return;
-    const container = root as Element | Document | ShadowRoot;
-    if (mode === 'full') {
-      if (root.nodeType === 1) {
-        const target = captionTarget(root as Element);
-        if (target) markDirty(target);
-      }
-      for (const element of container.querySelectorAll('img, input')) {
-        if (isImageElement(element) || isImageInput(element)) markDirty(element);
-      }
-    }
-    const walker = document.createTreeWalker(container, 1 /* NodeFilter.SHOW_ELEMENT */);
-    for (let node: Node | null = walker.currentNode; node; node = walker.nextNode()) {
-      if (node.nodeType !== 1) continue;
-      const shadow = shadowRootOf(node as Element);
-      if (!shadow) continue;
-      if (!shadowRoots.has(shadow)) {
-        shadowRoots.add(shadow);
-        observeRoot(shadow);
-        scan(shadow, 'full');
-      } else if (mode === 'shadow-roots') {
-        // Known roots may hold hosts whose own roots came late.
-        collect(shadow, 'shadow-roots');
-      }
-    }
-  };
-
-  const shadowRootOf = (element: Element): ShadowRoot | null => {
-    try {
-      return options.shadowRootOf?.(element) ?? element.shadowRoot;
-    } catch {
-      return element.shadowRoot;
-    }
-  };
-
-  const handleRecord = (record: MutationRecord) => {
-    if (record.type === 'childList') {
-      for (const node of record.addedNodes) collect(node, 'full');
-      if (record.removedNodes.length > 0) sweepNeeded = true;
-      // A <source> added to or removed from a <picture> can change which file its <img> shows.
-      const parent = record.target as Element;
-      if (parent.localName === 'picture' && [...record.addedNodes, ...record.removedNodes].some((node) => node.nodeName.toLowerCase() === 'source')) {
-        const image = captionTarget(parent);
-        if (image) sourceChanged(image);
-      }
-      return;
-    }
-    if (record.type !== 'attributes' || record.target.nodeType !== 1) return;
-    const element = record.target as Element;
-    const name = record.attributeName ?? '';
-    const value = element.getAttribute(name);
-    if (value === record.oldValue) return;
-
-    const target = isImageElement(element) || isImageInput(element) ? element : undefined;
-    if (name === 'alt') {
-      if (!target) return;
+  const attributeChanged = (element: Element, name: string) => {
+    const kind = targetKind(element);
+    // An element that stopped being a target (its role changed) is still ours to clean up.
+    const target = kind ? captionTarget(element) : entries.get(element)?.element;
+    if (!target) return;
+    if (kind && name === captionAttributeOf(target)) {
       const change = writer.noteAltChange(target);
       if (change === 'ours') return;
       if (change === 'author') {
@@ -442,16 +238,12 @@ export function createPageCaptioner(options: PageCaptionerOptions): PageCaptione
       return;
     }
     if (name === 'src' || name === 'srcset') {
-      if (target) sourceChanged(target);
-      else if (element.localName === 'source' && element.parentElement?.localName === 'picture') {
-        const image = captionTarget(element.parentElement);
-        if (image) sourceChanged(image);
-      }
+      if (kind === 'img' || kind === 'input') sourceChanged(target);
       return;
     }
-    if (target) markDirty(target);
-    // aria-hidden hides a whole subtree, shadow trees below it included.
-    if (name === 'aria-hidden' && !target) collect(element, 'full');
+    // Styles and classes matter only for the background a role=img element paints.
+    if ((name === 'style' || name === 'class') && kind !== 'role-img') return;
+    markDirty(target);
   };
 
   /** A new picture: what we said about the old one is wrong now. */
@@ -459,7 +251,7 @@ export function createPageCaptioner(options: PageCaptionerOptions): PageCaptione
     const entry = entries.get(target);
     if (entry) {
       detachFromJob(entry);
-      if (entry.status === 'captioned' || entry.status === 'failed') writer.restore(target);
+      if (entry.status === 'captioned' || entry.status === 'failed' || entry.status === 'unsure') writer.restore(target);
       entry.status = 'skipped';
       entry.reason = 'not-loaded';
       entry.key = undefined;
@@ -469,7 +261,6 @@ export function createPageCaptioner(options: PageCaptionerOptions): PageCaptione
 
   const sweepRemoved = () => {
     for (const entry of [...entries.values()]) if (!entry.element.isConnected) drop(entry);
-    for (const root of [...shadowRoots]) if (!root.host.isConnected) shadowRoots.delete(root);
   };
 
   /** The element left the page: cancel its share of any request and stop watching it. */
@@ -479,16 +270,17 @@ export function createPageCaptioner(options: PageCaptionerOptions): PageCaptione
     loadWaiters.delete(entry.element);
     viewport?.unobserve(entry.element);
     entries.delete(entry.element);
-    dirty.delete(entry.element);
+    discovery.forget(entry.element);
   };
 
   // -------------------------------------------------------------------------
   // Evaluation
 
   const evaluate = (batch: CaptionTarget[]) => {
-    // Reads first, for the whole batch, so layout is computed once.
+    // Reads first, for the whole batch (layout, computed styles, svg
+    // markup), so that style and layout are computed once.
     const context = { geometry, writtenAlt: (element: Element) => writer.writtenAlt(element) };
-    const verdicts: { element: CaptionTarget; verdict: Verdict; proximity: Proximity }[] = [];
+    const looks: Look[] = [];
     for (const element of batch) {
       if (!element.isConnected) {
         const entry = entries.get(element);
@@ -498,13 +290,16 @@ export function createPageCaptioner(options: PageCaptionerOptions): PageCaptione
       const verdict = qualify(element, settings, context);
       const known = entries.get(element);
       const proximity = known?.watched ? known.proximity : verdict.kind === 'caption' ? geometry.proximity(element) : (known?.proximity ?? 'far');
-      verdicts.push({ element, verdict, proximity });
+      const source = verdict.kind === 'caption' ? sourceOfTarget(element) : undefined;
+      // An svg's key is a digest of its markup; recomputing it for every look at one we described is not worth it.
+      const shownUrl = verdict.kind === 'skip' && verdict.reason === 'ours' && targetKind(element) !== 'svg' ? sourceUrl(element) : undefined;
+      looks.push({ element, verdict, proximity, source, shownUrl });
     }
     // Then writes.
-    for (const { element, verdict, proximity } of verdicts) apply(element, verdict, proximity);
+    for (const look of looks) apply(look);
   };
 
-  const apply = (element: CaptionTarget, verdict: Verdict, proximity: Proximity) => {
+  const apply = ({ element, verdict, proximity, source, shownUrl }: Look) => {
     let entry = entries.get(element);
     if (!entry) {
       entry = { element, status: 'skipped', proximity, watched: false };
@@ -515,13 +310,20 @@ export function createPageCaptioner(options: PageCaptionerOptions): PageCaptione
     }
 
     if (verdict.kind === 'skip') {
+      if (verdict.reason === 'ours' && showsAnotherBackground(entry, shownUrl)) {
+        sourceChanged(element);
+        return;
+      }
       detachFromJob(entry);
       const state = writer.state(element);
-      if (verdict.reason !== 'ours' && (state === 'pending' || state === 'failed')) writer.restore(element);
+      // No longer an image at all (its role changed): nothing of ours may stay.
+      const noLongerTarget = verdict.reason === 'unsupported' && state !== undefined;
+      const carriesOurMarkerOnly = verdict.reason !== 'ours' && (state === 'pending' || state === 'failed' || state === 'unsure');
+      if (noLongerTarget || carriesOurMarkerOnly) writer.restore(element);
       entry.reason = verdict.reason;
       if (verdict.reason === 'ours') {
         entry.status = 'captioned';
-        entry.key = sourceUrl(element);
+        if (shownUrl !== undefined) entry.key = shownUrl;
       } else {
         entry.status = verdict.reason === 'decorative' || verdict.reason === 'presentation' ? 'decorative' : 'skipped';
       }
@@ -529,58 +331,59 @@ export function createPageCaptioner(options: PageCaptionerOptions): PageCaptione
       return;
     }
 
-    const url = sourceUrl(element);
-    if (!isSupportedUrl(url)) {
+    if (!source) {
       detachFromJob(entry);
       entry.status = 'skipped';
       entry.reason = 'unsupported';
       return;
     }
     if ((authorOverrides.get(element) ?? 0) >= limits.maxAuthorOverrides) {
-      // The page keeps replacing our alt; stop the tug of war.
+      // The page keeps replacing our text; stop the tug of war.
       detachFromJob(entry);
       if (writer.state(element) !== undefined) writer.restore(element);
       entry.status = 'skipped';
       entry.reason = 'author-alt';
       return;
     }
-    if (entry.status === 'pending' && entry.job?.key === url) return;
-    // The same picture failed before: asking again would fail again.
-    if (entry.status === 'failed' && entry.key === url) return;
+    if (entry.status === 'pending' && scheduler.keyOf(entry) === source.key) return;
+    // The same picture failed (or left the engine unsure) before: asking again would end the same way.
+    if ((entry.status === 'failed' || entry.status === 'unsure') && entry.key === source.key) return;
 
     detachFromJob(entry);
-    entry.key = url;
+    entry.key = source.key;
     entry.reason = verdict.reason;
-    const cached = results.get(url);
-    if (cached) {
-      applyResult(entry, cached);
-      return;
-    }
-    attach(entry, url);
+    entry.status = 'pending';
+    const known = scheduler.request(entry, source.key, source.ref);
+    if (known) applyResult(entry, known);
   };
 
+  /** A role=img element we described now paints another background (a class or style changed). */
+  const showsAnotherBackground = (entry: Entry, shownUrl: string | undefined): boolean =>
+    targetKind(entry.element) === 'role-img' && entry.key !== undefined && shownUrl !== undefined && entry.key !== shownUrl;
+
   const waitForLoad = (element: CaptionTarget) => {
-    if (loadWaiters.has(element) || !lifetime) return;
+    if (loadWaiters.has(element) || !active) return;
     const waiter = new AbortController();
     loadWaiters.set(element, waiter);
-    const finish = (loaded: boolean) =>
-      guarded(() => {
+    imageLoads.waitFor(
+      element,
+      waiter.signal,
+      guarded((loaded: boolean) => {
         waiter.abort();
         loadWaiters.delete(element);
         if (loaded) markDirty(element);
-      });
-    element.addEventListener('load', finish(true), { signal: waiter.signal });
-    element.addEventListener('error', finish(false), { signal: waiter.signal });
+      }),
+    );
   };
 
   const onProximity = (element: Element, proximity: Proximity) => {
-    const entry = entries.get(element as CaptionTarget);
+    const entry = entries.get(element);
     if (!entry) return;
     entry.watched = true;
     if (entry.proximity === proximity) return;
     entry.proximity = proximity;
-    if (entry.status === 'pending' && entry.job) {
-      reprioritise(entry.job);
+    if (entry.status === 'pending') {
+      scheduler.reprioritise(entry);
       pump();
     } else if (entry.status === 'skipped' && proximity !== 'far' && (entry.reason === 'not-rendered' || entry.reason === 'too-small')) {
       // Shown, or resized, since we last looked: a carousel slide, an opened tab panel.
@@ -589,202 +392,16 @@ export function createPageCaptioner(options: PageCaptionerOptions): PageCaptione
   };
 
   // -------------------------------------------------------------------------
-  // Requests
+  // Results
 
-  const attach = (entry: Entry, key: string) => {
-    let job = jobs.get(key);
-    const isNew = !job;
-    if (!job) {
-      job = { key, entries: new Set(), priority: priorities.background, phase: 'queued', attempts: 0, holdsSlot: false, cancelled: false };
-      jobs.set(key, job);
-    }
-    job.entries.add(entry);
-    entry.job = job;
-    entry.status = 'pending';
-    if (isNew) {
-      job.priority = jobPriority(job);
-      enqueue(job);
-    } else {
-      reprioritise(job);
-      if (job.phase !== 'deferred') writer.markPending(entry.element);
-    }
-  };
-
-  /** Takes the entry out of its request; a request nobody waits for any more is cancelled. */
+  /** Takes the entry out of its request; the scheduler cancels a request nobody waits for any more. */
   const detachFromJob = (entry: Entry) => {
-    const job = entry.job;
-    if (!job) return;
-    entry.job = undefined;
-    job.entries.delete(entry);
+    if (!scheduler.withdraw(entry)) return;
     if (entry.status === 'pending') entry.status = 'skipped';
     if (writer.state(entry.element) === 'pending') writer.restore(entry.element);
-    if (job.entries.size === 0) cancelJob(job);
   };
 
-  const cancelJob = (job: Job) => {
-    job.cancelled = true;
-    if (jobs.get(job.key) === job) jobs.delete(job.key);
-    queued[job.priority].delete(job);
-    deferred[job.priority].delete(job);
-    if (job.timer !== undefined) clearTimeout(job.timer);
-    job.controller?.abort();
-    releaseSlot(job);
-    for (const entry of job.entries) {
-      entry.job = undefined;
-      if (entry.status === 'pending') entry.status = 'skipped';
-    }
-    promoteDeferred();
-  };
-
-  const releaseSlot = (job: Job) => {
-    if (!job.holdsSlot) return;
-    job.holdsSlot = false;
-    inFlight -= 1;
-  };
-
-  const jobPriority = (job: Job): Priority => {
-    let best: Priority = priorities.background;
-    for (const entry of job.entries) best = Math.min(best, proximityPriority[entry.proximity]) as Priority;
-    return best;
-  };
-
-  const queuedCount = () => queued[0].size + queued[1].size + queued[2].size;
-
-  const enqueue = (job: Job) => {
-    if (queuedCount() < limits.queueCapacity) {
-      job.phase = 'queued';
-      queued[job.priority].add(job);
-      for (const entry of job.entries) writer.markPending(entry.element);
-    } else {
-      job.phase = 'deferred';
-      deferred[job.priority].add(job);
-    }
-  };
-
-  const reprioritise = (job: Job) => {
-    const priority = jobPriority(job);
-    if (priority === job.priority) return;
-    const buckets = job.phase === 'queued' ? queued : job.phase === 'deferred' ? deferred : undefined;
-    buckets?.[job.priority].delete(job);
-    job.priority = priority;
-    buckets?.[priority].add(job);
-  };
-
-  const promoteDeferred = () => {
-    while (active && queuedCount() < limits.queueCapacity) {
-      const job = firstOf(deferred);
-      if (!job) return;
-      deferred[job.priority].delete(job);
-      enqueue(job);
-    }
-  };
-
-  /** The next job to send: best priority first; in a priority, queued before deferred, oldest first. */
-  const nextJob = (): Job | undefined => {
-    for (const priority of [0, 1, 2] as const) {
-      const job = firstOf([queued[priority]]) ?? firstOf([deferred[priority]]);
-      if (job) return job;
-    }
-    return undefined;
-  };
-
-  const pump = () => {
-    lastPumpAt = performance.now();
-    while (active && inFlight < limits.concurrency) {
-      const job = nextJob();
-      if (!job) break;
-      queued[job.priority].delete(job);
-      deferred[job.priority].delete(job);
-      void send(job);
-    }
-    promoteDeferred();
-  };
-
-  const send = async (job: Job) => {
-    job.phase = 'in-flight';
-    job.attempts += 1;
-    job.holdsSlot = true;
-    inFlight += 1;
-    for (const entry of job.entries) writer.markPending(entry.element);
-    const controller = new AbortController();
-    job.controller = controller;
-    let timedOut = false;
-    const timeout = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, limits.requestTimeoutMs);
-
-    let reply: Reply<CaptionOutput>;
-    try {
-      // Raced with the signal so that a client that ignores cancellation still frees the slot.
-      const source = await untilAborted(resolveSource(job.key, controller.signal), controller.signal);
-      reply =
-        'cancel' in source || 'error' in source
-          ? source
-          : await untilAborted(client({ requestId: createRequestId(), source, priority: job.priority }, controller.signal), controller.signal);
-    } catch (error) {
-      reply = controller.signal.aborted ? { cancel: true } : { error: { code: 'internal', message: String(error) } };
-    }
-    clearTimeout(timeout);
-    if (job.cancelled) return;
-    releaseSlot(job);
-    job.controller = undefined;
-    try {
-      if (timedOut) finish(job, { kind: 'error', code: 'timeout' });
-      else settle(job, reply);
-    } catch (error) {
-      onError(error);
-    }
-    pump();
-    scheduleStats();
-  };
-
-  const settle = (job: Job, reply: Reply<CaptionOutput>) => {
-    if ('output' in reply) {
-      const alt = reply.output.alt.trim();
-      finish(job, reply.output.confident && alt !== '' ? { kind: 'alt', alt } : { kind: 'nothing' });
-      return;
-    }
-    // A cancel we did not ask for (the background dropped it) is retried like a restart.
-    const code: ErrorCode = 'error' in reply ? reply.error.code : 'host-unavailable';
-    if (retryableErrors.has(code) && job.attempts <= limits.maxRetries) {
-      job.phase = 'retry-wait';
-      job.timer = setTimeout(
-        guarded(() => {
-          job.timer = undefined;
-          if (job.cancelled || !active) return;
-          enqueue(job);
-          pump();
-        }),
-        limits.retryBaseMs * 2 ** (job.attempts - 1),
-      );
-      return;
-    }
-    finish(job, { kind: 'error', code });
-  };
-
-  const finish = (job: Job, result: CachedResult) => {
-    if (jobs.get(job.key) === job) jobs.delete(job.key);
-    if (result.kind !== 'error' || !transientErrors.has(result.code)) remember(job.key, result);
-    for (const entry of job.entries) {
-      entry.job = undefined;
-      applyResult(entry, result);
-    }
-    job.entries.clear();
-  };
-
-  const remember = (key: string, result: CachedResult) => {
-    // Long data: URLs would make megabyte-sized keys; they are rarely shown twice.
-    if (key.length > maxUrlLength) return;
-    results.delete(key);
-    results.set(key, result);
-    if (results.size > limits.resultCacheSize) {
-      const oldest = results.keys().next();
-      if (!oldest.done) results.delete(oldest.value);
-    }
-  };
-
-  const applyResult = (entry: Entry, result: CachedResult) => {
+  const applyResult = (entry: Entry, result: CaptionResult) => {
     const element = entry.element;
     if (!element.isConnected) {
       drop(entry);
@@ -795,65 +412,81 @@ export function createPageCaptioner(options: PageCaptionerOptions): PageCaptione
         entry.status = 'captioned';
         entry.reason = undefined;
       } else {
-        // The author wrote an alt while we were working: theirs stands.
+        // The author wrote their own text while we were working: theirs stands.
         entry.status = 'skipped';
         entry.reason = 'author-alt';
         markDirty(element);
       }
       return;
     }
+    if (result.kind === 'unsure') {
+      writer.markUnsure(element);
+      entry.status = 'unsure';
+      entry.reason = 'not-confident';
+      return;
+    }
     writer.markFailed(element);
     entry.status = 'failed';
-    entry.reason = result.kind === 'nothing' ? 'not-confident' : result.code;
-  };
-
-  const resolveSource = async (url: string, signal: AbortSignal): Promise<ImageSource | { error: { code: ErrorCode; message: string } }> => {
-    if (/^https?:/i.test(url)) {
-      return url.length <= maxUrlLength ? { kind: 'url', url } : { error: { code: 'bad-request', message: 'URL too long' } };
-    }
-    if (/^data:/i.test(url)) {
-      if (/^data:image\//i.test(url) && url.length <= maxUrlLength) return { kind: 'url', url };
-      const bytes = dataUrlToBase64(url, limits.maxBytes);
-      return 'error' in bytes ? bytes : { kind: 'bytes', ...bytes };
-    }
-    if (/^blob:/i.test(url)) {
-      const blob = await fetchBlob(url, signal);
-      if (blob.size > limits.maxBytes) return { error: { code: 'image-too-large', message: `${blob.size} bytes` } };
-      if (blob.size === 0) return { error: { code: 'empty-input', message: 'empty blob' } };
-      return { kind: 'bytes', base64: await blobToBase64(blob, view), mime: blob.type || 'application/octet-stream' };
-    }
-    return { error: { code: 'unsupported-format', message: 'unsupported URL scheme' } };
+    entry.reason = result.code;
   };
 
   // -------------------------------------------------------------------------
   // Stats
 
-  const computeStats = (): PageStats => {
-    const stats: PageStats = { found: 0, captioned: 0, pending: 0, failed: 0, decorative: 0, enabled: isEnabledFor(settings, hostname) };
-    for (const entry of entries.values()) {
-      if (!entry.element.isConnected) continue;
-      if (entry.status === 'captioned') stats.captioned += 1;
-      else if (entry.status === 'pending') stats.pending += 1;
-      else if (entry.status === 'failed') stats.failed += 1;
-      else if (entry.status === 'decorative') stats.decorative += 1;
-    }
-    stats.found = stats.captioned + stats.pending + stats.failed;
-    return stats;
-  };
+  const computeStats = (): PageStats => tallyStats(entries.values(), isEnabledFor(settings, hostname));
 
   const scheduleStats = () => {
-    if (!options.onStats || statsTimer !== undefined) return;
-    statsTimer = setTimeout(
+    if (!options.onStats || cancelStats !== undefined) return;
+    const timer = setTimeout(
       guarded(() => {
-        statsTimer = undefined;
+        cancelStats = undefined;
         options.onStats?.(computeStats());
       }),
       limits.statsDelayMs,
     );
+    cancelStats = () => clearTimeout(timer);
   };
 
   // -------------------------------------------------------------------------
+  // The parts
+
+  const scheduler = createScheduler<Entry, SourceRef>({
+    limits,
+    transport,
+    priorityOf: (entry) => proximityPriority[entry.proximity],
+    onWaiting: (entry) => writer.markPending(entry.element),
+    onResult: applyResult,
+    onSettled: scheduleStats,
+    onError,
+  });
+
+  const discovery = createDiscovery({
+    document,
+    sliceBudgetMs: limits.sliceBudgetMs,
+    shadowRootOf: options.shadowRootOf,
+    guard: guarded,
+    onError,
+    evaluate,
+    attributeChanged,
+    sourceChanged,
+    pruneDisconnected: sweepRemoved,
+    afterSlice(moreWork) {
+      // Send once everything found so far has a priority, so that DOM order
+      // does not beat visibility; a page that never stops changing still gets served.
+      if (!moreWork || performance.now() - lastPumpAt > maxEvaluationHoldMs) pump();
+      scheduleStats();
+    },
+  });
+
+  // -------------------------------------------------------------------------
   // Public API
+
+  /** Would this captioned image still be captioned under these settings? */
+  const stillWanted = (element: CaptionTarget, next: Settings): boolean => {
+    const original = writer.originalAlt(element);
+    if (typeof original === 'string' && !next.replaceJunkAlt && captionAttributeOf(element) === 'alt') return false;
+    return !isTooSmall(element, next.minSize, geometry);
+  };
 
   return {
     start: guarded(() => {
@@ -900,135 +533,12 @@ export function createPageCaptioner(options: PageCaptionerOptions): PageCaptione
     }),
 
     stats: () => {
-      if (sweepNeeded) {
-        sweepNeeded = false;
-        sweepRemoved();
-      }
+      discovery.flushRemovals();
       return computeStats();
     },
 
     rescan: guarded(() => {
-      if (active) scan(document, 'full');
+      if (active) discovery.rescan();
     }),
   };
-
-  /** Would this captioned image still be captioned under these settings? */
-  function stillWanted(element: CaptionTarget, next: Settings): boolean {
-    const original = writer.originalAlt(element);
-    if (typeof original === 'string' && !next.replaceJunkAlt) return false;
-    return !isTooSmall(element, next.minSize, geometry);
-  }
 }
-
-// ---------------------------------------------------------------------------
-// Helpers
-
-/** Settles with `{ cancel: true }` as soon as the signal aborts, whatever the promise does. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | { cancel: true }> {
-  return raceAbort(promise, signal, () => ({ cancel: true }) as const);
-}
-
-function firstOf(sets: readonly Set<Job>[]): Job | undefined {
-  for (const set of sets) {
-    const first = set.values().next();
-    if (!first.done) return first.value;
-  }
-  return undefined;
-}
-
-export function isSupportedUrl(url: string): boolean {
-  return /^(https?|data|blob):/i.test(url);
-}
-
-/** Parses a data: URL into base64 bytes; for data: URLs too long or not image/* for the URL form. */
-export function dataUrlToBase64(url: string, maxBytes: number): { base64: string; mime: string } | { error: { code: ErrorCode; message: string } } {
-  const comma = url.indexOf(',');
-  if (comma < 0) return { error: { code: 'corrupt-image', message: 'malformed data: URL' } };
-  const header = url.slice(5, comma);
-  const payload = url.slice(comma + 1);
-  const parts = header.split(';').map((part) => part.trim());
-  const mime = (parts[0] || 'text/plain').toLowerCase().slice(0, 100);
-  const isBase64 = parts.slice(1).some((part) => part.toLowerCase() === 'base64');
-  if (isBase64) {
-    let base64 = payload.replace(/\s+/g, '');
-    if (base64.includes('%')) {
-      try {
-        base64 = decodeURIComponent(base64);
-      } catch {
-        return { error: { code: 'corrupt-image', message: 'malformed data: URL' } };
-      }
-    }
-    if ((base64.length * 3) / 4 > maxBytes) return { error: { code: 'image-too-large', message: 'data: URL too large' } };
-    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(base64)) return { error: { code: 'corrupt-image', message: 'malformed base64' } };
-    return { base64, mime };
-  }
-  let text: string;
-  try {
-    text = decodeURIComponent(payload);
-  } catch {
-    text = payload;
-  }
-  const bytes = new TextEncoder().encode(text);
-  if (bytes.length > maxBytes) return { error: { code: 'image-too-large', message: 'data: URL too large' } };
-  return { base64: bytesToBase64(bytes), mime };
-}
-
-function bytesToBase64(bytes: Uint8Array): string {
-  let binary = '';
-  const chunk = 0x8000;
-  for (let offset = 0; offset < bytes.length; offset += chunk) binary += String.fromCharCode(...bytes.subarray(offset, offset + chunk));
-  return btoa(binary);
-}
-
-/** FileReader encodes off the main thread; the arrayBuffer path is the fallback. */
-async function blobToBase64(blob: Blob, view: (Window & typeof globalThis) | null): Promise<string> {
-  const Reader = view?.FileReader ?? (typeof FileReader === 'undefined' ? undefined : FileReader);
-  if (Reader) {
-    const dataUrl = await new Promise<string>((resolve, reject) => {
-      const reader = new Reader();
-      reader.onload = () => resolve(typeof reader.result === 'string' ? reader.result : '');
-      reader.onerror = () => reject(reader.error ?? new Error('read failed'));
-      reader.readAsDataURL(blob);
-    });
-    const comma = dataUrl.indexOf(',');
-    if (comma >= 0) return dataUrl.slice(comma + 1);
-  }
-  return bytesToBase64(new Uint8Array(await blob.arrayBuffer()));
-}
-
-/** Visible and near-viewport tracking with two IntersectionObservers. */
-export const intersectionViewport: ViewportWatcherFactory = (document, onChange) => {
-  const Observer = document.defaultView?.IntersectionObserver;
-  if (!Observer) return { observe() {}, unobserve() {}, disconnect() {} };
-  const states = new WeakMap<Element, { visible: boolean; near: boolean; reported?: Proximity }>();
-  const update = (records: IntersectionObserverEntry[], which: 'visible' | 'near') => {
-    for (const record of records) {
-      const state = states.get(record.target);
-      if (!state) continue;
-      state[which] = record.isIntersecting;
-      const proximity: Proximity = state.visible ? 'visible' : state.near ? 'near' : 'far';
-      if (proximity === state.reported) continue;
-      state.reported = proximity;
-      onChange(record.target, proximity);
-    }
-  };
-  const visibleObserver = new Observer((records) => update(records, 'visible'));
-  const nearObserver = new Observer((records) => update(records, 'near'), { rootMargin: `${nearViewportMargin}px` });
-  return {
-    observe(element) {
-      if (states.has(element)) return;
-      states.set(element, { visible: false, near: false });
-      visibleObserver.observe(element);
-      nearObserver.observe(element);
-    },
-    unobserve(element) {
-      states.delete(element);
-      visibleObserver.unobserve(element);
-      nearObserver.unobserve(element);
-    },
-    disconnect() {
-      visibleObserver.disconnect();
-      nearObserver.disconnect();
-    },
-  };
-};

@@ -1,51 +1,70 @@
-import { markerAttribute } from './qualify';
+import { captionAttributeOf, markerAttribute } from './targets';
+import type { CaptionAttribute } from './targets';
 
 /**
- * Writes generated alt text into the page and takes it back. Text only ever
- * goes in through setAttribute, never as markup. What the author had is kept
- * per element so that `restore` puts back exactly that, and so that an alt
- * the author writes later always wins over ours.
+ * Writes generated text alternatives into the page and takes them back: `alt`
+ * on `<img>` and `<input type=image>`, `aria-label` on role=img elements and
+ * `<svg role=img>`. Text only ever goes in through setAttribute, never as
+ * markup. What the author had is kept per element so that `restore` puts back
+ * exactly that (an absent attribute stays absent), and so that a text the
+ * author writes later always wins over ours.
+ *
+ * The method names say "alt" for the text alternative, whichever attribute
+ * holds it on the element.
  */
 
 /** Values of `data-lightcap`, for page styles, tests and debugging. */
-export type LightcapState = 'pending' | 'generated' | 'failed';
+export type LightcapState =
+  | 'pending'
+  | 'generated'
+  | 'failed'
+  /** The engine answered, but nothing it found was confident enough to say. */
+  | 'unsure';
+
+/** States that carry no text of ours: the author's value is in place. */
+type WithoutOurText = 'pending' | 'failed' | 'unsure';
 
 export interface AltWriter {
-  /** Queued or being described. Leaves alt alone. */
+  /** Queued or being described. Leaves the text alternative alone. */
   markPending(element: Element): void;
   /**
-   * Sets alt to `prefix + description`. Returns false, and forgets the
-   * element, when the author changed alt since we first looked (the author wins).
+   * Sets the text alternative to `prefix + description`. Returns false, and
+   * forgets the element, when the author changed it since we first looked
+   * (the author wins).
    */
   write(element: Element, description: string, prefix: string): boolean;
-  /** Gives the author's alt back (nothing of ours stays) and marks the element failed. */
+  /** Gives the author's value back (nothing of ours stays) and marks the element failed. */
   markFailed(element: Element): void;
+  /** Gives the author's value back and marks the element unsure: described, but with nothing confident to say. */
+  markUnsure(element: Element): void;
   /**
-   * Puts back what the author had: removes alt if there was none, or the
-   * junk value it was. Leaves an alt the author wrote after ours alone.
-   * Returns true when the element was ours.
+   * Puts back what the author had: removes the attribute if there was none,
+   * or the junk value it was. Leaves a value the author wrote after ours
+   * alone. Returns true when the element was ours.
    */
   restore(element: Element): boolean;
-  /** Rewrites an alt we wrote with a new prefix. Returns false when the element carries no alt of ours. */
+  /** Rewrites a text we wrote with a new prefix. Returns false when the element carries no text of ours. */
   setPrefix(element: Element, prefix: string): boolean;
-  /** The alt we wrote on the element, if it still is ours. */
+  /** The text we wrote on the element, if it still is ours. */
   writtenAlt(element: Element): string | undefined;
-  /** The alt the author had before we touched the element: null for none, undefined when we never touched it. */
+  /** The value the author had before we touched the element: null for none, undefined when we never touched it. */
   originalAlt(element: Element): string | null | undefined;
   state(element: Element): LightcapState | undefined;
   /**
-   * For a MutationObserver that saw alt change: 'ours' when the value is the
-   * one we wrote (or the untouched original); 'author' when the author wrote
-   * something else, in which case our state and marker are dropped;
-   * 'untracked' when we never touched the element.
+   * For a MutationObserver that saw the element's text alternative change:
+   * 'ours' when the value is the one we wrote (or the untouched original);
+   * 'author' when the author wrote something else, in which case our state
+   * and marker are dropped; 'untracked' when we never touched the element.
    */
   noteAltChange(element: Element): 'ours' | 'author' | 'untracked';
-  /** Drops our state and marker without touching alt. */
+  /** Drops our state and marker without touching the text alternative. */
   forget(element: Element): void;
 }
 
 interface ElementRecord {
-  /** The author's alt before we touched the element; null: no attribute. */
+  /** Which attribute holds the text alternative on this element. */
+  attribute: CaptionAttribute;
+  /** The author's value before we touched the element; null: no attribute. */
   original: string | null;
   state: LightcapState;
   description?: string;
@@ -58,20 +77,21 @@ export function createAltWriter(): AltWriter {
   const remember = (element: Element): ElementRecord => {
     let record = records.get(element);
     if (!record) {
-      record = { original: element.getAttribute('alt'), state: 'pending' };
+      const attribute = captionAttributeOf(element);
+      record = { attribute, original: element.getAttribute(attribute), state: 'pending' };
       records.set(element, record);
     }
     return record;
   };
 
   const putBackOriginal = (element: Element, record: ElementRecord) => {
-    if (record.original === null) element.removeAttribute('alt');
-    else element.setAttribute('alt', record.original);
+    if (record.original === null) element.removeAttribute(record.attribute);
+    else element.setAttribute(record.attribute, record.original);
   };
 
-  /** Is the alt on the page still the one we last left there? */
-  const altUnchanged = (element: Element, record: ElementRecord) => {
-    const current = element.getAttribute('alt');
+  /** Is the value on the page still the one we last left there? */
+  const unchanged = (element: Element, record: ElementRecord) => {
+    const current = element.getAttribute(record.attribute);
     return record.state === 'generated' ? current === record.written : current === record.original;
   };
 
@@ -80,15 +100,15 @@ export function createAltWriter(): AltWriter {
     element.removeAttribute(markerAttribute);
   };
 
-  /** The record, unless the author changed alt behind our back: then what is there now is the author's. */
+  /** The record, unless the author changed the value behind our back: then what is there now is the author's. */
   const rememberAfresh = (element: Element): ElementRecord => {
     const record = records.get(element);
-    if (record && !altUnchanged(element, record)) records.delete(element);
+    if (record && !unchanged(element, record)) records.delete(element);
     return remember(element);
   };
 
-  /** Pending and failed images carry no alt of ours: put back the author's first. */
-  const mark = (element: Element, state: 'pending' | 'failed') => {
+  /** Pending, failed and unsure elements carry no text of ours: put back the author's first. */
+  const mark = (element: Element, state: WithoutOurText) => {
     const record = rememberAfresh(element);
     if (record.state === 'generated') putBackOriginal(element, record);
     record.state = state;
@@ -97,6 +117,8 @@ export function createAltWriter(): AltWriter {
     element.setAttribute(markerAttribute, state);
   };
 
+  const markersWithoutText: readonly string[] = ['pending', 'failed', 'unsure'] satisfies WithoutOurText[];
+
   return {
     markPending(element) {
       mark(element, 'pending');
@@ -104,15 +126,15 @@ export function createAltWriter(): AltWriter {
 
     write(element, description, prefix) {
       const record = remember(element);
-      if (!altUnchanged(element, record)) {
+      if (!unchanged(element, record)) {
         forget(element);
         return false;
       }
-      const alt = prefix + description;
+      const text = prefix + description;
       record.state = 'generated';
       record.description = description;
-      record.written = alt;
-      element.setAttribute('alt', alt);
+      record.written = text;
+      element.setAttribute(record.attribute, text);
       element.setAttribute(markerAttribute, 'generated');
       return true;
     },
@@ -121,27 +143,30 @@ export function createAltWriter(): AltWriter {
       mark(element, 'failed');
     },
 
+    markUnsure(element) {
+      mark(element, 'unsure');
+    },
+
     restore(element) {
       const record = records.get(element);
       if (!record) {
-        // A pending/failed marker never changed alt, so dropping it is safe
-        // even without a record; a stray "generated" one we cannot undo.
-        const marker = element.getAttribute(markerAttribute);
-        if (marker === 'pending' || marker === 'failed') element.removeAttribute(markerAttribute);
+        // A pending/failed/unsure marker never changed the text, so dropping
+        // it is safe even without a record; a stray "generated" one we cannot undo.
+        if (markersWithoutText.includes(element.getAttribute(markerAttribute) ?? '')) element.removeAttribute(markerAttribute);
         return false;
       }
-      if (altUnchanged(element, record)) putBackOriginal(element, record);
+      if (unchanged(element, record)) putBackOriginal(element, record);
       forget(element);
       return true;
     },
 
     setPrefix(element, prefix) {
       const record = records.get(element);
-      if (!record || record.state !== 'generated' || record.description === undefined || !altUnchanged(element, record)) return false;
-      const alt = prefix + record.description;
-      if (alt === record.written) return true;
-      record.written = alt;
-      element.setAttribute('alt', alt);
+      if (!record || record.state !== 'generated' || record.description === undefined || !unchanged(element, record)) return false;
+      const text = prefix + record.description;
+      if (text === record.written) return true;
+      record.written = text;
+      element.setAttribute(record.attribute, text);
       return true;
     },
 
@@ -161,7 +186,7 @@ export function createAltWriter(): AltWriter {
     noteAltChange(element) {
       const record = records.get(element);
       if (!record) return 'untracked';
-      if (altUnchanged(element, record)) return 'ours';
+      if (unchanged(element, record)) return 'ours';
       forget(element);
       return 'author';
     },

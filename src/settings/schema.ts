@@ -63,12 +63,29 @@ export function normaliseSite(hostname: string): string {
   return hostname.trim().toLowerCase().replace(/^www\./, '');
 }
 
-export function isEnabledFor(settings: Settings, hostname: string): boolean {
-  return settings.enabled && !settings.disabledSites.includes(normaliseSite(hostname));
+/**
+ * Turning a site off covers its subdomains too: `bank.com` covers
+ * `secure.bank.com`, never `notbank.com`. A trailing dot (a fully qualified
+ * name) is the same host.
+ */
+export function siteCovers(disabledSite: string, hostname: string): boolean {
+  const host = normaliseSite(hostname).replace(/\.$/, '');
+  const site = disabledSite.replace(/\.$/, '');
+  if (site === '') return false;
+  return host === site || host.endsWith(`.${site}`);
 }
 
+export function isEnabledFor(settings: Settings, hostname: string): boolean {
+  return settings.enabled && !settings.disabledSites.some((site) => siteCovers(site, hostname));
+}
+
+/**
+ * Turns the switch for `hostname` off (adds the site) or on. On removes every
+ * entry that covers the host, its parent domains included, so that the switch
+ * always does what it says.
+ */
 export function withSite(settings: Settings, hostname: string, enabled: boolean): Settings {
   const site = normaliseSite(hostname);
-  const others = settings.disabledSites.filter((s) => s !== site);
+  const others = settings.disabledSites.filter((s) => (enabled ? !siteCovers(s, hostname) : s !== site));
   return { ...settings, disabledSites: enabled ? others : [...others, site] };
 }

@@ -1,7 +1,10 @@
 // @vitest-environment happy-dom
 import { beforeEach, describe, expect, it } from 'vitest';
-import { isJunkAlt, qualify } from '../../src/page/qualify';
-import type { Geometry } from '../../src/page/qualify';
+import { qualify } from '../../src/page/qualify';
+import { isJunkAlt } from '../../src/page/junk-alt';
+import { createDomGeometry, domGeometry } from '../../src/page/geometry';
+import type { Geometry } from '../../src/page/geometry';
+import { createImageLoadWatcher } from '../../src/page/image-loads';
 
 /** Layout from data-test-* attributes, because happy-dom has none. */
 const testGeometry: Geometry = {
@@ -19,7 +22,7 @@ const testGeometry: Geometry = {
 const settings = { replaceJunkAlt: true, minSize: 24 };
 const context = { geometry: testGeometry };
 
-function element(html: string, selector = 'img, input, picture, div, span'): Element {
+function element(html: string, selector = 'img, input, picture, div, span, svg'): Element {
   document.body.innerHTML = html;
   const found = document.body.querySelector(selector);
   if (!found) throw new Error(`no ${selector} in ${html}`);
@@ -237,5 +240,125 @@ describe('layout', () => {
     if (!shown || !hidden) throw new Error('fixture');
     expect(qualify(shown, settings)).toEqual({ kind: 'skip', reason: 'not-loaded' });
     expect(qualify(hidden, settings)).toEqual({ kind: 'skip', reason: 'not-rendered' });
+  });
+});
+
+describe('role="img" elements painted by a CSS background', () => {
+  const painted = (attributes = '', style = 'background-image: url("https://example.com/hero.jpg")') => `<div role="img" ${attributes} style='${style}'></div>`;
+
+  it('are described, into aria-label', () => {
+    const div = element(painted(), 'div');
+    expect(qualify(div, settings, context)).toEqual({ kind: 'caption', reason: 'missing-name', target: div });
+    expect(verdictOf(painted('', 'background-image: url(/relative.png)'))).toBe('caption:missing-name');
+    expect(verdictOf(painted('', 'background: url("data:image/png;base64,iVBORw0KGgo=") no-repeat'))).toBe('caption:missing-name');
+    expect(verdictOf(painted('', 'background-image: linear-gradient(red, blue), url(https://example.com/b.png)'))).toBe('caption:missing-name');
+    expect(verdictOf(`<span role="IMG image" style="background-image:url(https://example.com/a.png)"></span>`)).toBe('caption:missing-name');
+  });
+
+  it('are skipped when something names them or hides them', () => {
+    expect(verdictOf(painted('aria-label="Our team"'))).toBe('skip:named');
+    expect(verdictOf(`<p id="l">Our team</p>${painted('aria-labelledby="l"')}`)).toBe('skip:named');
+    expect(verdictOf(painted('title="Our team"'))).toBe('skip:named');
+    expect(verdictOf(painted('aria-hidden="true"'))).toBe('skip:hidden');
+    // A blank label names nothing.
+    expect(verdictOf(painted('aria-label="  "'))).toBe('caption:missing-name');
+    expect(verdictOf(painted('title="IMG_1234.jpg"'))).toBe('caption:missing-name');
+  });
+
+  it('are skipped when no picture is behind them', () => {
+    expect(verdictOf('<span role="img">🙂</span>', 'span')).toBe('skip:unsupported');
+    expect(verdictOf(painted('', 'background-image: linear-gradient(red, blue)'))).toBe('skip:unsupported');
+    expect(verdictOf('<div style="background-image:url(https://example.com/a.png)"></div>')).toBe('skip:unsupported');
+  });
+
+  it('are "ours" when they carry our marker and the aria-label we wrote', () => {
+    document.body.innerHTML = painted('aria-label="Auto-generated: A team" data-lightcap="generated"');
+    const div = document.body.querySelector('div');
+    if (!div) throw new Error('fixture');
+    expect(qualify(div, settings, context)).toEqual({ kind: 'skip', reason: 'ours' });
+    expect(qualify(div, settings, { ...context, writtenAlt: () => 'Auto-generated: Another' })).toEqual({ kind: 'skip', reason: 'named' });
+  });
+});
+
+describe('<svg role="img">', () => {
+  const svg = (attributes = '', content = '<circle cx="5" cy="5" r="4"/>') => `<svg role="img" viewBox="0 0 10 10" ${attributes}>${content}</svg>`;
+
+  it('is described when nothing names it', () => {
+    expect(verdictOf(svg(), 'svg')).toBe('caption:missing-name');
+  });
+
+  it('is named by aria-label, aria-labelledby or a <title> child', () => {
+    expect(verdictOf(svg('aria-label="Logo"'), 'svg')).toBe('skip:named');
+    expect(verdictOf(`<span id="n">Logo</span>${svg('aria-labelledby="n"')}`, 'svg')).toBe('skip:named');
+    expect(verdictOf(svg('', '<title>Company logo</title><circle r="4"/>'), 'svg')).toBe('skip:named');
+    expect(verdictOf(svg('', '<title> </title><circle r="4"/>'), 'svg')).toBe('caption:missing-name');
+    // Only a direct child names it.
+    expect(verdictOf(svg('', '<g><title>Part</title></g>'), 'svg')).toBe('caption:missing-name');
+  });
+
+  it('is skipped when hidden, and an svg without role=img is not an image we describe', () => {
+    expect(verdictOf(svg('aria-hidden="true"'), 'svg')).toBe('skip:hidden');
+    expect(verdictOf('<svg viewBox="0 0 10 10"><circle r="4"/></svg>', 'svg')).toBe('skip:unsupported');
+  });
+});
+
+describe('images that are the only content of a link or button', () => {
+  it('are described: without them the link or button has no name', () => {
+    expect(verdictOf('<a href="/home"><img src="logo.png"></a>', 'img')).toBe('caption:missing-alt');
+    expect(verdictOf('<button type="button"><img src="search.png"></button>', 'img')).toBe('caption:missing-alt');
+    expect(verdictOf('<div role="button"><img src="menu.png"></div>', 'img')).toBe('caption:missing-alt');
+    expect(verdictOf('<a href="/home"><span><img src="logo.png"></span></a>', 'img')).toBe('caption:missing-alt');
+    expect(verdictOf('<a href="/home"><svg role="img" viewBox="0 0 9 9"><path d="M0 0h9v9z"/></svg></a>', 'svg')).toBe('caption:missing-name');
+  });
+
+  it('are skipped when the link or button is named by aria-label or aria-labelledby', () => {
+    expect(verdictOf('<a href="/" aria-label="Home"><img src="logo.png"></a>', 'img')).toBe('skip:named');
+    expect(verdictOf('<button aria-label="Search"><img src="search.png"></button>', 'img')).toBe('skip:named');
+    expect(verdictOf('<span id="t">Cart</span><a href="/cart" aria-labelledby="t"><img src="cart.png"></a>', 'img')).toBe('skip:named');
+    expect(verdictOf('<a href="/" aria-label="Home"><svg role="img" viewBox="0 0 9 9"><path d="M0 0h9v9z"/></svg></a>', 'svg')).toBe('skip:named');
+    expect(verdictOf(`<a href="/" aria-label="Home"><div role="img" style="background-image:url(https://example.com/a.png)"></div></a>`, 'div')).toBe('skip:named');
+  });
+
+  it('are described when the label is blank, or on an element that is not a link', () => {
+    expect(verdictOf('<a href="/" aria-label="  "><img src="logo.png"></a>', 'img')).toBe('caption:missing-alt');
+    // An <a> without href is not a link; its aria-label is not announced.
+    expect(verdictOf('<a aria-label="Home"><img src="logo.png"></a>', 'img')).toBe('caption:missing-alt');
+  });
+
+  it('sees a named link through a shadow boundary', () => {
+    document.body.innerHTML = '<a href="/" aria-label="Home"><span id="host"></span></a>';
+    const host = document.getElementById('host');
+    if (!host) throw new Error('fixture');
+    const shadow = host.attachShadow({ mode: 'open' });
+    shadow.innerHTML = '<img src="logo.png">';
+    const image = shadow.querySelector('img');
+    expect(image && qualify(image, settings, context)).toEqual({ kind: 'skip', reason: 'named' });
+  });
+});
+
+describe('<input type=image> loads', () => {
+  const input = () => element('<input type="image" src="https://example.com/go.png">', 'input');
+  const layout: Geometry = { ...testGeometry, isLoaded: (el) => createDomGeometry(watcher).isLoaded(el) };
+  let watcher = createImageLoadWatcher(window, () => new Promise(() => {}));
+
+  beforeEach(() => {
+    watcher = createImageLoadWatcher(window, () => new Promise(() => {}));
+  });
+
+  it('is not described until it fired load, and never when it fired error', () => {
+    const loading = input();
+    expect(qualify(loading, settings, { geometry: layout })).toEqual({ kind: 'skip', reason: 'not-loaded' });
+    watcher.waitFor(loading as HTMLInputElement, new AbortController().signal, () => {});
+    loading.dispatchEvent(new Event('load'));
+    expect(qualify(loading, settings, { geometry: layout }).kind).toBe('caption');
+
+    const broken = input();
+    watcher.waitFor(broken as HTMLInputElement, new AbortController().signal, () => {});
+    broken.dispatchEvent(new Event('error'));
+    expect(qualify(broken, settings, { geometry: layout })).toEqual({ kind: 'skip', reason: 'not-loaded' });
+  });
+
+  it('counts as not loaded with the stateless DOM geometry, which cannot know', () => {
+    expect(domGeometry.isLoaded(input())).toBe(false);
   });
 });

@@ -1,9 +1,14 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CaptionOutput, Reply } from '../../src/messaging/protocol';
-import { createPageCaptioner, intersectionViewport } from '../../src/page/scanner';
+import { createPageCaptioner, defaultCaptionLimits } from '../../src/page/scanner';
+import { createDomGeometry } from '../../src/page/geometry';
+import { createImageLoadWatcher } from '../../src/page/image-loads';
+import type { ImageLoadWatcher, ImageProbe } from '../../src/page/image-loads';
+import { isImageInput } from '../../src/page/targets';
 import type { CaptionClient, CaptionLimits, CaptionRequest, PageCaptioner } from '../../src/page/scanner';
-import type { Geometry, Proximity } from '../../src/page/qualify';
+import type { Geometry, Proximity } from '../../src/page/geometry';
+import { intersectionViewport } from '../../src/page/viewport';
 import { defaultSettings } from '../../src/settings/schema';
 import type { Settings } from '../../src/settings/schema';
 
@@ -80,7 +85,17 @@ async function settle(rounds = 6): Promise<void> {
 
 const captioners: PageCaptioner[] = [];
 
-function setup(html: string, options: { settings?: Partial<Settings>; limits?: Partial<CaptionLimits>; client?: ReturnType<typeof fakeClient>; fetchBlob?: (url: string) => Promise<Blob> } = {}) {
+function setup(
+  html: string,
+  options: {
+    settings?: Partial<Settings>;
+    limits?: Partial<CaptionLimits>;
+    client?: ReturnType<typeof fakeClient>;
+    fetchBlob?: (url: string) => Promise<Blob>;
+    geometry?: Geometry;
+    imageLoads?: ImageLoadWatcher;
+  } = {},
+) {
   document.body.innerHTML = html;
   const viewport = fakeViewport();
   const fake = options.client ?? fakeClient((url) => output(`Description of ${url.slice(url.lastIndexOf('/') + 1)}`));
@@ -90,10 +105,11 @@ function setup(html: string, options: { settings?: Partial<Settings>; limits?: P
     settings,
     client: fake.client,
     hostname: 'www.example.com',
-    geometry: testGeometry,
+    geometry: options.geometry ?? testGeometry,
     viewport: viewport.factory,
     limits: { retryBaseMs: 1, statsDelayMs: 0, ...options.limits },
     ...(options.fetchBlob ? { fetchBlob: options.fetchBlob } : {}),
+    ...(options.imageLoads ? { imageLoads: options.imageLoads } : {}),
   });
   captioners.push(captioner);
   return { captioner, fake, viewport, settings };
@@ -131,7 +147,7 @@ describe('captioning', () => {
     expect(byId('b').getAttribute('alt')).toBe('');
     expect(byId('c').getAttribute('alt')).toBe('A red bicycle');
     expect(byId('d').hasAttribute('alt')).toBe(false);
-    expect(captioner.stats()).toEqual({ found: 1, captioned: 1, pending: 0, failed: 0, decorative: 2, enabled: true });
+    expect(captioner.stats()).toEqual({ found: 1, captioned: 1, pending: 0, failed: 0, unsure: 0, decorative: 2, enabled: true });
   });
 
   it('marks images pending while their request is open', async () => {
@@ -176,13 +192,13 @@ describe('captioning', () => {
     expect(fake.calls).toHaveLength(1);
   });
 
-  it('leaves no alt and marks failed when the result is not confident', async () => {
+  it('leaves no alt and marks unsure (not failed) when the result is not confident', async () => {
     const { captioner } = setup(`<img id="a" src="${url('a.jpg')}">`, { client: fakeClient(() => output('maybe a thing', false)) });
     captioner.start();
     await settle();
     expect(byId('a').hasAttribute('alt')).toBe(false);
-    expect(byId('a').getAttribute('data-lightcap')).toBe('failed');
-    expect(captioner.stats()).toMatchObject({ found: 1, failed: 1, captioned: 0 });
+    expect(byId('a').getAttribute('data-lightcap')).toBe('unsure');
+    expect(captioner.stats()).toMatchObject({ found: 1, unsure: 1, failed: 0, captioned: 0 });
   });
 
   it('marks failed on an error and keeps the junk alt the author had', async () => {
@@ -662,5 +678,276 @@ describe('pictures', () => {
     await settle();
     expect(byId('a').getAttribute('alt')).toBe('Auto-generated: Description of a.jpg');
     expect(fake.calls).toHaveLength(1);
+  });
+});
+
+describe('unsure', () => {
+  it('counts unsure apart from failed, includes it in found, and restores it like failed', async () => {
+    const fake = fakeClient((requested) => (requested.endsWith('unsure.jpg') ? output('', true) : requested.endsWith('broken.jpg') ? { error: { code: 'corrupt-image', message: 'bad' } } : output('A dog')));
+    const { captioner } = setup(`<img id="u" alt="IMG_0001.jpg" src="${url('unsure.jpg')}"><img id="f" src="${url('broken.jpg')}"><img id="c" src="${url('dog.jpg')}">`, { client: fake });
+    captioner.start();
+    await settle();
+    expect(byId('u').getAttribute('data-lightcap')).toBe('unsure');
+    expect(byId('u').getAttribute('alt')).toBe('IMG_0001.jpg');
+    expect(captioner.stats()).toEqual({ found: 3, captioned: 1, pending: 0, failed: 1, unsure: 1, decorative: 0, enabled: true });
+    captioner.restoreAll();
+    expect(byId('u').hasAttribute('data-lightcap')).toBe(false);
+    expect(byId('u').getAttribute('alt')).toBe('IMG_0001.jpg');
+    expect(byId('f').hasAttribute('data-lightcap')).toBe(false);
+  });
+
+  it('does not ask again about a picture that left the engine unsure', async () => {
+    const fake = fakeClient(() => output('a thing', false));
+    const { captioner } = setup(`<img id="a" src="${url('a.jpg')}">`, { client: fake });
+    captioner.start();
+    await settle();
+    captioner.rescan();
+    byId('a').setAttribute('title', 'IMG_2.jpg');
+    await settle();
+    expect(fake.calls).toHaveLength(1);
+    expect(byId('a').getAttribute('data-lightcap')).toBe('unsure');
+  });
+});
+
+describe('error codes', () => {
+  it('does not retry blocked-address, and remembers it for the other images of that URL', async () => {
+    const fake = fakeClient(() => ({ error: { code: 'blocked-address', message: 'a private address' } }));
+    const { captioner } = setup(`<main id="main"><img id="a" src="${url('router.png')}"></main>`, { client: fake });
+    captioner.start();
+    await settle(20);
+    expect(fake.calls).toHaveLength(1);
+    expect(byId('a').getAttribute('data-lightcap')).toBe('failed');
+    const again = document.createElement('img');
+    again.src = url('router.png');
+    byId('main').append(again);
+    await settle(20);
+    expect(fake.calls).toHaveLength(1);
+    expect(again.getAttribute('data-lightcap')).toBe('failed');
+  });
+
+  it('stops asking once the engine is too slow, and leaves nothing pending', async () => {
+    const fake = fakeClient(() => ({ error: { code: 'too-slow', message: 'warm-up took 40 s' } }));
+    const html = Array.from({ length: 4 }, (_, i) => `<img id="i${i}" src="${url(`${i}.jpg`)}">`).join('');
+    const { captioner } = setup(`<main id="main">${html}</main>`, { client: fake, limits: { concurrency: 1 } });
+    captioner.start();
+    await settle(20);
+    expect(fake.calls).toHaveLength(1);
+    for (let i = 0; i < 4; i++) expect(byId(`i${i}`).getAttribute('data-lightcap')).toBe('failed');
+    expect(captioner.stats()).toMatchObject({ found: 4, pending: 0, failed: 4 });
+    const late = document.createElement('img');
+    late.src = url('late.jpg');
+    byId('main').append(late);
+    await settle(20);
+    expect(fake.calls).toHaveLength(1);
+    expect(late.getAttribute('data-lightcap')).toBe('failed');
+  });
+});
+
+describe('request deadline', () => {
+  it('defaults to one minute', () => {
+    expect(defaultCaptionLimits.requestTimeoutMs).toBe(60_000);
+  });
+
+  it('fails a request that passes it, gives the slot to the next image, and asks again when the image shows up again', async () => {
+    const fake = fakeClient((requested) => (requested.endsWith('quick.jpg') ? output('Quick') : undefined));
+    const { captioner } = setup(`<main id="main"><img id="stuck" src="${url('stuck.jpg')}"><img id="quick" src="${url('quick.jpg')}"></main>`, {
+      client: fake,
+      limits: { concurrency: 1, requestTimeoutMs: 5 },
+    });
+    captioner.start();
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    await settle();
+    expect(byId('stuck').getAttribute('data-lightcap')).toBe('failed');
+    expect(fake.calls[0]?.signal.aborted).toBe(true);
+    expect(byId('quick').getAttribute('alt')).toBe('Auto-generated: Quick');
+    const stuck = byId('stuck');
+    stuck.remove();
+    await settle();
+    byId('main').append(stuck);
+    await settle();
+    expect(fake.urls().filter((requested) => requested === url('stuck.jpg'))).toHaveLength(2);
+  });
+});
+
+describe('<input type=image>', () => {
+  /** The test layout, but whether an input loaded comes from the watcher, as in the browser. */
+  function withLoads(probe: ImageProbe) {
+    const imageLoads = createImageLoadWatcher(window, probe);
+    const dom = createDomGeometry(imageLoads);
+    const geometry: Geometry = { ...testGeometry, isLoaded: (element) => (isImageInput(element) ? dom.isLoaded(element) : testGeometry.isLoaded(element)) };
+    return { imageLoads, geometry };
+  }
+  const never: ImageProbe = () => new Promise(() => {});
+
+  it('is described only once its image has loaded', async () => {
+    const { captioner, fake } = setup(`<input id="go" type="image" src="${url('go.png')}">`, withLoads(never));
+    captioner.start();
+    await settle();
+    expect(fake.calls).toHaveLength(0);
+    expect(byId('go').hasAttribute('data-lightcap')).toBe(false);
+    byId('go').dispatchEvent(new Event('load'));
+    await settle();
+    expect(fake.urls()).toEqual([url('go.png')]);
+    expect(byId('go').getAttribute('alt')).toBe('Auto-generated: Description of go.png');
+  });
+
+  it('is never fetched by us when the page could not load it', async () => {
+    const { captioner, fake } = setup(`<input id="go" type="image" src="${url('blocked.png')}">`, withLoads(never));
+    captioner.start();
+    await settle();
+    byId('go').dispatchEvent(new Event('error'));
+    await settle();
+    captioner.rescan();
+    await settle();
+    expect(fake.calls).toHaveLength(0);
+    expect(byId('go').hasAttribute('alt')).toBe(false);
+    expect(captioner.stats()).toMatchObject({ found: 0 });
+  });
+
+  it('asks the page’s image loader about an input that loaded before we looked', async () => {
+    const probed: string[] = [];
+    const probe: ImageProbe = async (probedUrl) => {
+      probed.push(probedUrl);
+      return probedUrl.endsWith('ok.png');
+    };
+    const { captioner, fake } = setup(`<input id="ok" type="image" src="${url('ok.png')}"><input id="no" type="image" src="${url('no.png')}">`, withLoads(probe));
+    captioner.start();
+    await settle();
+    expect(probed.sort()).toEqual([url('no.png'), url('ok.png')]);
+    expect(fake.urls()).toEqual([url('ok.png')]);
+  });
+});
+
+describe('role=img elements and svg', () => {
+  const painted = (id: string, file: string, attributes = '') => `<div id="${id}" role="img" ${attributes} style="background-image: url('${url(file)}')"></div>`;
+
+  it('writes a role=img background’s description into aria-label and restores exactly what was there', async () => {
+    const { captioner, fake } = setup(painted('hero', 'hero.jpg') + painted('blank', 'b.jpg', 'aria-label=" "'));
+    captioner.start();
+    await settle();
+    expect(fake.urls()).toEqual([url('hero.jpg'), url('b.jpg')]);
+    expect(byId('hero').getAttribute('aria-label')).toBe('Auto-generated: Description of hero.jpg');
+    expect(byId('hero').getAttribute('data-lightcap')).toBe('generated');
+    expect(byId('hero').hasAttribute('alt')).toBe(false);
+    expect(byId('blank').getAttribute('aria-label')).toBe('Auto-generated: Description of b.jpg');
+    expect(captioner.stats()).toMatchObject({ found: 2, captioned: 2 });
+    captioner.restoreAll();
+    expect(byId('hero').hasAttribute('aria-label')).toBe(false);
+    expect(byId('hero').hasAttribute('data-lightcap')).toBe(false);
+    expect(byId('blank').getAttribute('aria-label')).toBe(' ');
+  });
+
+  it('describes the new picture when the background changes', async () => {
+    const { captioner, fake } = setup(painted('hero', 'one.jpg'));
+    captioner.start();
+    await settle();
+    byId('hero').setAttribute('style', `background-image: url(${url('two.jpg')})`);
+    await settle();
+    expect(fake.urls()).toEqual([url('one.jpg'), url('two.jpg')]);
+    expect(byId('hero').getAttribute('aria-label')).toBe('Auto-generated: Description of two.jpg');
+  });
+
+  it('lets the author’s aria-label win', async () => {
+    const { captioner } = setup(painted('hero', 'hero.jpg'));
+    captioner.start();
+    await settle();
+    byId('hero').setAttribute('aria-label', 'The team at the 2024 offsite');
+    await settle();
+    expect(byId('hero').getAttribute('aria-label')).toBe('The team at the 2024 offsite');
+    expect(byId('hero').hasAttribute('data-lightcap')).toBe(false);
+    captioner.restoreAll();
+    expect(byId('hero').getAttribute('aria-label')).toBe('The team at the 2024 offsite');
+  });
+
+  it('takes our aria-label back when the element stops being an image', async () => {
+    const { captioner } = setup(painted('hero', 'hero.jpg'));
+    captioner.start();
+    await settle();
+    byId('hero').removeAttribute('role');
+    await settle();
+    expect(byId('hero').hasAttribute('aria-label')).toBe(false);
+    expect(byId('hero').hasAttribute('data-lightcap')).toBe(false);
+  });
+
+  const drawing = '<circle cx="5" cy="5" r="4" fill="red"/>';
+
+  it('sends an unnamed <svg role=img> as svg bytes, once per drawing, and writes aria-label', async () => {
+    const fake = fakeClient(() => output('A red circle'));
+    const { captioner } = setup(
+      `<p id="one"><svg role="img" viewBox="0 0 10 10">${drawing}</svg></p><p id="two"><svg role="img" viewBox="0 0 10 10">${drawing}</svg></p>` +
+        `<svg id="titled" role="img" viewBox="0 0 10 10"><title>Stop</title>${drawing}</svg><svg id="plain" viewBox="0 0 10 10">${drawing}</svg>`,
+      { client: fake },
+    );
+    captioner.start();
+    await settle();
+    expect(fake.calls).toHaveLength(1);
+    const source = fake.calls[0]?.request.source;
+    expect(source?.kind === 'bytes' && source.mime).toBe('image/svg+xml');
+    const markup = source?.kind === 'bytes' ? atob(source.base64) : '';
+    expect(markup).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    expect(markup).toContain('<circle');
+    const copies = [...document.querySelectorAll('p > svg')];
+    expect(copies).toHaveLength(2);
+    for (const copy of copies) {
+      expect(copy.getAttribute('aria-label')).toBe('Auto-generated: A red circle');
+      expect(copy.getAttribute('data-lightcap')).toBe('generated');
+    }
+    for (const id of ['titled', 'plain']) expect(byId(id).hasAttribute('aria-label')).toBe(false);
+    // Our own aria-label is not part of the drawing: looking again asks nothing.
+    captioner.rescan();
+    await settle();
+    expect(fake.calls).toHaveLength(1);
+    captioner.restoreAll();
+    for (const copy of copies) expect(copy.hasAttribute('aria-label')).toBe(false);
+  });
+
+  it('does not describe an svg once a <title> names it', async () => {
+    const fake = fakeClient();
+    const { captioner } = setup(`<svg id="s" role="img" viewBox="0 0 10 10">${drawing}</svg>`, { client: fake });
+    captioner.start();
+    await settle();
+    expect(byId('s').getAttribute('data-lightcap')).toBe('pending');
+    const title = document.createElementNS('http://www.w3.org/2000/svg', 'title');
+    title.textContent = 'Stop sign';
+    byId('s').prepend(title);
+    await settle();
+    expect(fake.calls[0]?.signal.aborted).toBe(true);
+    expect(byId('s').hasAttribute('data-lightcap')).toBe(false);
+  });
+
+  it('refuses svg markup over maxBytes without asking', async () => {
+    const fake = fakeClient(() => output('never'));
+    const { captioner } = setup(`<svg id="s" role="img" viewBox="0 0 10 10">${drawing}</svg>`, { client: fake, limits: { maxBytes: 20 } });
+    captioner.start();
+    await settle();
+    expect(fake.calls).toHaveLength(0);
+    expect(byId('s').getAttribute('data-lightcap')).toBe('failed');
+  });
+});
+
+describe('links and buttons', () => {
+  it('describes an image that is a link’s or button’s only content, but not one in a link named by aria-label', async () => {
+    const { captioner, fake } = setup(
+      `<a id="home" href="/"><img id="logo" src="${url('logo.png')}"></a>` +
+        `<button id="search"><img id="lens" src="${url('lens.png')}"></button>` +
+        `<a href="/cart" aria-label="Cart"><img id="cart" src="${url('cart.png')}"></a>`,
+    );
+    captioner.start();
+    await settle();
+    expect(fake.urls()).toEqual([url('logo.png'), url('lens.png')]);
+    expect(byId('logo').getAttribute('alt')).toBe('Auto-generated: Description of logo.png');
+    expect(byId('lens').getAttribute('alt')).toBe('Auto-generated: Description of lens.png');
+    expect(byId('cart').hasAttribute('alt')).toBe(false);
+  });
+
+  it('stops describing when the link gets an aria-label', async () => {
+    const fake = fakeClient();
+    const { captioner } = setup(`<a id="home" href="/"><img id="logo" src="${url('logo.png')}"></a>`, { client: fake });
+    captioner.start();
+    await settle();
+    byId('home').setAttribute('aria-label', 'Home');
+    await settle();
+    expect(fake.calls[0]?.signal.aborted).toBe(true);
+    expect(byId('logo').hasAttribute('data-lightcap')).toBe(false);
   });
 });

@@ -154,3 +154,81 @@ describe('author wins', () => {
     expect(element.getAttribute('alt')).toBe('Auto-generated: A cat');
   });
 });
+
+describe('unsure', () => {
+  it('marks unsure without leaving text of ours, and restore drops the marker', () => {
+    const writer = createAltWriter();
+    const element = image('<img src="a.jpg" alt="IMG_1234.jpg">');
+    writer.write(element, 'A beach', prefix);
+    writer.markUnsure(element);
+    expect(element.getAttribute('data-lightcap')).toBe('unsure');
+    expect(element.getAttribute('alt')).toBe('IMG_1234.jpg');
+    expect(writer.state(element)).toBe('unsure');
+    expect(writer.writtenAlt(element)).toBeUndefined();
+    expect(writer.restore(element)).toBe(true);
+    expect(element.hasAttribute('data-lightcap')).toBe(false);
+    expect(element.getAttribute('alt')).toBe('IMG_1234.jpg');
+  });
+
+  it('drops an unsure marker left by another writer, like a failed one', () => {
+    const element = image('<img src="a.jpg" data-lightcap="unsure">');
+    expect(createAltWriter().restore(element)).toBe(false);
+    expect(element.hasAttribute('data-lightcap')).toBe(false);
+  });
+});
+
+describe('aria-label targets', () => {
+  const targets = {
+    'a role=img element': '<div role="img" style="background-image:url(a.png)"></div>',
+    'an <svg role=img>': '<svg role="img" viewBox="0 0 1 1"><rect width="1" height="1"/></svg>',
+  };
+
+  it.each(Object.entries(targets))('writes %s’s description into aria-label, never alt, and restores an absent one as absent', (_name, html) => {
+    document.body.innerHTML = html;
+    const element = document.body.firstElementChild;
+    if (!element) throw new Error('fixture');
+    const writer = createAltWriter();
+    writer.markPending(element);
+    expect(element.hasAttribute('aria-label')).toBe(false);
+    expect(writer.write(element, 'A red square', prefix)).toBe(true);
+    expect(element.getAttribute('aria-label')).toBe('Auto-generated: A red square');
+    expect(element.getAttribute('data-lightcap')).toBe('generated');
+    expect(element.hasAttribute('alt')).toBe(false);
+    expect(writer.setPrefix(element, 'AI: ')).toBe(true);
+    expect(element.getAttribute('aria-label')).toBe('AI: A red square');
+    writer.restore(element);
+    expect(element.hasAttribute('aria-label')).toBe(false);
+    expect(element.hasAttribute('data-lightcap')).toBe(false);
+  });
+
+  it('puts back a blank aria-label exactly', () => {
+    document.body.innerHTML = '<div role="img" aria-label=" " style="background-image:url(a.png)"></div>';
+    const element = document.body.firstElementChild;
+    if (!element) throw new Error('fixture');
+    const writer = createAltWriter();
+    writer.write(element, 'A cat', prefix);
+    expect(writer.originalAlt(element)).toBe(' ');
+    writer.markFailed(element);
+    expect(element.getAttribute('aria-label')).toBe(' ');
+    writer.write(element, 'A cat', prefix);
+    writer.restore(element);
+    expect(element.getAttribute('aria-label')).toBe(' ');
+  });
+
+  it('lets the author’s aria-label win', () => {
+    document.body.innerHTML = '<svg role="img" viewBox="0 0 1 1"></svg>';
+    const element = document.body.firstElementChild;
+    if (!element) throw new Error('fixture');
+    const writer = createAltWriter();
+    writer.write(element, 'A cat', prefix);
+    expect(writer.noteAltChange(element)).toBe('ours');
+    element.setAttribute('aria-label', 'Company logo');
+    expect(writer.noteAltChange(element)).toBe('author');
+    expect(element.getAttribute('aria-label')).toBe('Company logo');
+    expect(element.hasAttribute('data-lightcap')).toBe(false);
+    writer.markPending(element);
+    element.setAttribute('aria-label', 'Logo');
+    expect(writer.write(element, 'A cat', prefix)).toBe(false);
+    expect(element.getAttribute('aria-label')).toBe('Logo');
+  });
+});

@@ -1,0 +1,85 @@
+import { isImageInput } from './targets';
+import type { CaptionTarget } from './targets';
+
+/**
+ * Waits for an image's pixels. An `<img>` says whether it loaded
+ * (`complete`, `naturalWidth`); an `<input type=image>` does not, so what its
+ * `load` and `error` events said is remembered here, per src. Describing an
+ * input whose image the page could not load (a 404, or one the browser
+ * blocked) would mean fetching what the browser refused to.
+ */
+
+export type ImageLoadStatus = 'loaded' | 'failed' | 'unknown';
+
+/** Loads a URL with the page's own image loader (same blocking rules as the page) and says whether it decoded. */
+export type ImageProbe = (url: string, signal: AbortSignal) => Promise<boolean>;
+
+export interface ImageLoadWatcher {
+  /** What the input's `load`/`error` events (or a probe) said about its current src. */
+  inputStatus(input: HTMLInputElement): ImageLoadStatus;
+  /**
+   * Calls `onSettled(true)` once the element's image loads, `onSettled(false)`
+   * when it fails; never after `signal` aborts, and at most once.
+   */
+  waitFor(element: CaptionTarget, signal: AbortSignal, onSettled: (loaded: boolean) => void): void;
+}
+
+export function createImageLoadWatcher(view: (Window & typeof globalThis) | null, probe: ImageProbe = pageImageProbe(view)): ImageLoadWatcher {
+  const inputs = new WeakMap<HTMLInputElement, { src: string; status: 'loaded' | 'failed' }>();
+
+  const inputStatus = (input: HTMLInputElement): ImageLoadStatus => {
+    const known = inputs.get(input);
+    return known && known.src === input.src ? known.status : 'unknown';
+  };
+
+  return {
+    inputStatus,
+
+    waitFor(element, signal, onSettled) {
+      if (signal.aborted) return;
+      let settled = false;
+      const settle = (loaded: boolean) => {
+        if (settled || signal.aborted) return;
+        settled = true;
+        if (isImageInput(element)) inputs.set(element, { src: element.src, status: loaded ? 'loaded' : 'failed' });
+        onSettled(loaded);
+      };
+      element.addEventListener('load', () => settle(true), { signal });
+      element.addEventListener('error', () => settle(false), { signal });
+      // An input whose image loaded before we started watching fired its
+      // load event already; ask the page's image loader, which answers from
+      // its cache, or refuses just as it refused the input.
+      if (isImageInput(element) && inputStatus(element) === 'unknown' && element.src) {
+        probe(element.src, signal).then(settle, () => undefined);
+      }
+    },
+  };
+}
+
+/** A detached `<img>` of the page's document: loaded like the page's images, never shown. */
+export function pageImageProbe(view: (Window & typeof globalThis) | null): ImageProbe {
+  return (url, signal) =>
+    new Promise<boolean>((resolve) => {
+      const ImageConstructor = view?.Image;
+      if (!ImageConstructor || signal.aborted) {
+        resolve(false);
+        return;
+      }
+      const image = new ImageConstructor();
+      const done = (loaded: boolean) => {
+        signal.removeEventListener('abort', abort);
+        image.onload = null;
+        image.onerror = null;
+        resolve(loaded);
+      };
+      const abort = () => {
+        image.removeAttribute('src');
+        done(false);
+      };
+      signal.addEventListener('abort', abort, { once: true });
+      image.onload = () => done(image.naturalWidth > 0);
+      image.onerror = () => done(false);
+      image.decoding = 'async';
+      image.src = url;
+    });
+}
