@@ -116,11 +116,17 @@ export interface MenuResult {
   error?: string;
 }
 
-/** Describes an image through the service worker's test hook (the context-menu path). */
-export function describeViaHook(sw: Worker, target: { srcUrl: string; tabId?: number; frameId?: number; frameUrl?: string }): Promise<MenuResult> {
+/**
+ * Describes an image through the service worker's test hook (the context-menu
+ * path). Unless told otherwise, the menu was opened on a page of the image's
+ * own origin, as a real menu click always names a page (the host refuses a
+ * loopback image for an unknown, so public, page).
+ */
+export function describeViaHook(sw: Worker, target: { srcUrl: string; tabId?: number; frameId?: number; frameUrl?: string; pageUrl?: string }): Promise<MenuResult> {
+  const imagePage = /^https?:/i.test(target.srcUrl) ? `${new URL(target.srcUrl).origin}/` : undefined;
   return sw.evaluate(
     (t) => (globalThis as unknown as { lightcapTestHooks: { describeFromMenu(t: unknown): Promise<MenuResult> } }).lightcapTestHooks.describeFromMenu(t),
-    { tabId: 999_999, frameId: 0, ...target },
+    { tabId: 999_999, frameId: 0, frameUrl: imagePage, pageUrl: target.frameUrl ?? imagePage, ...target },
   );
 }
 
