@@ -2,11 +2,16 @@
  * Page benchmark: the 50-image fixture page in Debian Chromium with the built
  * extension (.output/chrome-mv3; run `npx wxt build -b chrome` first).
  *
- *   npm run bench:page -- [--runs 3] [--timeout 240] [--json reports/bench-page.json]
+ *   npm run bench:page -- [--runs 3] [--timeout 240] [--json reports/bench-page.json] [--images N]
+ *
+ * `--images N` uses a generated page of N images instead (the 100 distinct
+ * bench images, each at N/100 URLs), e.g. 1000 for the settle-completely check.
  *
  * Each run uses a fresh profile (cold engine, empty caption cache) and reports:
  *   - time from navigation start to the first generated alt, and until every
- *     image is settled (data-lightcap "generated" or "failed");
+ *     image is settled (data-lightcap "generated", "unsure" or "failed"), and
+ *     how many are still pending when the run ends;
+ *   - the caption cache's size afterwards (entries and bytes);
  *   - long tasks on the page's main thread over that window, and the same page
  *     loaded without the extension over a window of the same length;
  *   - the extension's share of long animation frames (LoAF script entries
@@ -31,6 +36,7 @@ const { values } = parseArgs({
     timeout: { type: 'string', default: '240' },
     json: { type: 'string', default: 'reports/bench-page.json' },
     page: { type: 'string', default: '/pages/bench-50.html' },
+    images: { type: 'string' },
   },
 });
 const runs = Math.max(1, Number(values.runs));
@@ -76,7 +82,7 @@ const initScript = () => {
       const element = record.target as Element;
       const state = element.getAttribute('data-lightcap');
       if (state === 'generated' && probe.firstGenerated === undefined) probe.firstGenerated = performance.now();
-      if (state === 'generated' || state === 'failed') {
+      if (state === 'generated' || state === 'unsure' || state === 'failed') {
         if (!probe.settled.has(element)) probe.settled.set(element, performance.now());
       }
       const total = document.images.length;
@@ -94,7 +100,9 @@ interface PageProbe {
   firstGenerated?: number;
   settledAt?: number;
   generated: number;
+  unsure: number;
   failed: number;
+  pending: number;
   images: number;
   /** CDP Performance.getMetrics of the page's renderer main thread: script and task time (ms). */
   main?: { scriptMs: number; taskMs: number };
@@ -131,7 +139,9 @@ const readProbe = (page: Page) =>
       firstGenerated: probe.firstGenerated,
       settledAt: probe.settledAt,
       generated: marks.filter((m) => m === 'generated').length,
+      unsure: marks.filter((m) => m === 'unsure').length,
       failed: marks.filter((m) => m === 'failed').length,
+      pending: marks.filter((m) => m === 'pending').length,
       images: marks.length,
     } as PageProbe;
   });
@@ -224,8 +234,11 @@ interface RunResult {
   firstCaptionMs?: number;
   allSettledMs?: number;
   generated: number;
+  unsure: number;
   failed: number;
+  pending: number;
   images: number;
+  cache?: { entries: number; bytes: number };
   engineLoadMs?: number;
   longTasks: LongTaskSummary;
   longTasksWithout: LongTaskSummary;
@@ -293,8 +306,11 @@ async function oneRun(url: string, index: number): Promise<RunResult> {
       firstCaptionMs: probe.firstGenerated,
       allSettledMs: probe.settledAt,
       generated: probe.generated,
+      unsure: probe.unsure,
       failed: probe.failed,
+      pending: probe.pending,
       images: probe.images,
+      cache: status ? { entries: status.cacheEntries, bytes: status.cacheBytes ?? 0 } : undefined,
       engineLoadMs: status?.loadMs,
       longTasks: summariseLongTasks(probe.longtasks, window),
       longTasksWithout: { count: 0, totalMs: 0, blockingMs: 0, maxMs: 0 },
@@ -312,7 +328,8 @@ async function oneRun(url: string, index: number): Promise<RunResult> {
   }
   const f = (n?: number) => (n === undefined ? 'n/a' : `${Math.round(n)}`);
   console.log(
-    `run ${index + 1}: first ${f(result.firstCaptionMs)} ms, all ${f(result.allSettledMs)} ms (${result.generated} generated, ${result.failed} failed of ${result.images}); ` +
+    `run ${index + 1}: first ${f(result.firstCaptionMs)} ms, all ${f(result.allSettledMs)} ms (${result.generated} generated, ${result.unsure} unsure, ${result.failed} failed, ${result.pending} pending of ${result.images}); ` +
+      `cache ${result.cache?.entries ?? 'n/a'} entries, ${result.cache ? (result.cache.bytes / 1024).toFixed(0) : 'n/a'} kB; ` +
       `long tasks ${result.longTasks.count} / ${f(result.longTasks.totalMs)} ms (without extension ${result.longTasksWithout.count} / ${f(result.longTasksWithout.totalMs)} ms); ` +
       `page main thread: script ${f(result.mainThread?.scriptMs)} ms, tasks ${f(result.mainThread?.taskMs)} ms (without ${f(result.mainThreadWithout?.scriptMs)} / ${f(result.mainThreadWithout?.taskMs)} ms); ` +
       `extension script in LoAFs ${f(result.extensionLoaf.scriptMs)} ms; offscreen heap ${result.offscreenHeap?.usedMiB.toFixed(1) ?? 'n/a'} MiB; ` +
@@ -330,7 +347,7 @@ function median(values: (number | undefined)[]): number | undefined {
 
 async function main(): Promise<void> {
   const server = await startFixtureServer();
-  const url = server.url(values.page);
+  const url = server.url(values.images ? `/dyn/bench-page?n=${Number(values.images)}` : values.page);
   console.log(`page benchmark: ${url}, ${runs} run(s), Chromium with .output/chrome-mv3 (fresh profile each run)`);
   const results: RunResult[] = [];
   try {
@@ -359,6 +376,9 @@ async function main(): Promise<void> {
     ['offscreen ArrayBuffer backing stores', median(results.map((r) => r.offscreenHeap?.backingStoreMiB)), 'MiB'],
     ['extension process RSS', median(results.map((r) => r.extensionProcess?.rssMiB)), 'MiB'],
     ['extension process CPU', median(results.map((r) => r.extensionProcess?.cpuS)), 's'],
+    ['images still pending at the end', median(results.map((r) => r.pending)), ''],
+    ['caption cache entries', median(results.map((r) => r.cache?.entries)), ''],
+    ['caption cache size', median(results.map((r) => (r.cache ? r.cache.bytes / 1024 : undefined))), 'kB'],
   ];
   console.log(`\nmedians over ${results.length} run(s):`);
   for (const [label, value, unit] of rows) console.log(`  ${label.padEnd(40)} ${value === undefined ? 'n/a' : value.toFixed(unit === 'MiB' || unit === 's' ? 1 : 0).padStart(8)} ${unit}`);
@@ -367,7 +387,7 @@ async function main(): Promise<void> {
     writeFileSync(values.json, JSON.stringify({ date: new Date().toISOString(), url: values.page, runs: results, medians: Object.fromEntries(rows.map(([l, v]) => [l, v])) }, null, 2));
     console.log(`\nwrote ${values.json}`);
   }
-  const incomplete = results.filter((r) => r.allSettledMs === undefined).length;
+  const incomplete = results.filter((r) => r.allSettledMs === undefined || r.pending > 0).length;
   if (incomplete > 0) {
     console.error(`${incomplete} run(s) did not settle every image within ${timeoutMs / 1000} s`);
     process.exitCode = 1;

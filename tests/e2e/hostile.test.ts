@@ -15,7 +15,7 @@ import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startFixtureServer } from './server';
 import type { FixtureServer, RequestRecord } from './server';
-import { defaultPrefix, engineStatus, imageStates, launchChromium, waitFor, waitForSettled } from './extension';
+import { defaultPrefix, describeViaHook, engineStatus, imageStates, launchChromium, waitFor, waitForSettled } from './extension';
 import type { ChromiumSession, ImageState } from './extension';
 import { nonPublicHostPatterns } from '../../src/background/network-rules';
 
@@ -144,6 +144,9 @@ test('probe 4: an SVG served only to us cannot stall the engine, and the next im
   expect(byId(states, 'img0').marker).toBe('failed');
   expect(byId(states, 'img1').alt ?? '').toMatch(new RegExp(`^${defaultPrefix}`));
   expect(elapsed).toBeLessThan(30_000);
+  // Refused before rasterising, for the reason that matters (the menu path shows the engine's message).
+  const direct = await describeViaHook(session.sw!, { srcUrl: `${siteA()}/dyn/filter-gate.svg`, frameUrl: `${siteA()}/`, pageUrl: `${siteA()}/` });
+  expect(direct).toMatchObject({ state: 'error', error: expect.stringMatching(/filters are not rendered/) });
 });
 
 test('the Referer the page sent goes with our fetch, so hotlink-protected images are described', async () => {

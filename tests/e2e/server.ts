@@ -23,6 +23,8 @@
  *   /dyn/stats               JSON: requests per path so far
  *   /dyn/page?img=U&input=U  an HTML page showing each image U (ids img0…,
  *                            input0…), for tests that need other host names
+ *   /dyn/bench-page?n=N      a page of N images (at most 2000) cycling through
+ *                            the 100 bench images, each at its own URL
  *   /dyn/set-cookie          sets a SameSite=Lax session cookie for this host
  *   /dyn/private/<file>      403 unless that cookie is sent: "the bank's image"
  *   /dyn/gate/<file>?to=U    the image for the page's own <img> load (an image
@@ -240,6 +242,12 @@ function testPage(params: URLSearchParams): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Test page</title></head><body><h1>Test page</h1>${images.join('')}${inputs.join('')}</body></html>`;
 }
 
+function benchPage(count: number): string {
+  const n = Number.isFinite(count) ? Math.max(1, Math.min(2000, Math.floor(count))) : 50;
+  const images = Array.from({ length: n }, (_, i) => `<img id="b${i}" src="/dyn/bench/${i % 100}.jpg?i=${i}" width="160" height="120">`);
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${n} images</title></head><body><h1>${n} images without alt</h1>${images.join('')}</body></html>`;
+}
+
 // --- The server --------------------------------------------------------------
 
 export async function startFixtureServer(options: FixtureServerOptions = {}): Promise<FixtureServer> {
@@ -349,6 +357,7 @@ export async function startFixtureServer(options: FixtureServerOptions = {}): Pr
       if (!ours) return send(res, 403, 'hotlinking refused: no Referer from our pages', 'text/plain');
       return serveFile(res, imagesDir, match[1]!, 'no-store');
     }
+    if (path === '/dyn/bench-page') return send(res, 200, benchPage(Number(url.searchParams.get('n') ?? 50)), 'text/html; charset=utf-8');
     if (path === '/dyn/page') return send(res, 200, testPage(url.searchParams), 'text/html; charset=utf-8');
     if (path === '/dyn/set-cookie') {
       res.writeHead(200, { 'Content-Type': 'text/plain', 'Set-Cookie': 'lightcap_session=secret; Path=/; SameSite=Lax; HttpOnly', 'Cache-Control': 'no-store' });
