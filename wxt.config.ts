@@ -55,6 +55,8 @@ export default defineConfig({
       manifestVersion === 3
         ? { extension_pages: "script-src 'self' 'wasm-unsafe-eval'; object-src 'self';" }
         : ("script-src 'self' 'wasm-unsafe-eval'; object-src 'self';" as unknown as { extension_pages: string }),
+    // runtime.getContexts (the offscreen-document guard) arrived in Chrome 116.
+    ...(browser === 'chrome' ? { minimum_chrome_version: '116' } : {}),
     ...(browser === 'firefox'
       ? { browser_specific_settings: { gecko: { id: 'lightcap-alt@lightcap.example', strict_min_version: '128.0' } } }
       : {}),
