@@ -4,8 +4,10 @@ import { createRouter } from '@/src/background/router';
 import type { SenderInfo } from '@/src/background/router';
 import { createInProcessHostClient, createOffscreenHostClient } from '@/src/background/host-client';
 import type { HostClient } from '@/src/background/host-client';
-import { createNetworkGuard } from '@/src/background/network-rules';
+import { createNetworkRules } from '@/src/background/network-rules';
 import type { SessionRulesApi } from '@/src/background/network-rules';
+import { networkAccessThrough } from '@/src/host/network-access';
+import type { RuleSetter } from '@/src/host/network-access';
 import { describeFromMenu, describeMenuId, describeMenuTitle } from '@/src/background/context-menu';
 import type { MenuTarget } from '@/src/background/context-menu';
 import type { BackgroundRequests } from '@/src/messaging/protocol';
@@ -17,11 +19,10 @@ export default defineBackground({
   // Firefox has no offscreen documents: its (persistent-capable) background page hosts the engine.
   type: import.meta.env.FIREFOX ? undefined : 'module',
   main() {
-    const host: HostClient = import.meta.env.FIREFOX
-      ? createLazyInProcessClient()
-      : createOffscreenHostClient();
-    const guard = createNetworkGuard(browser.declarativeNetRequest as unknown as SessionRulesApi, new URL(browser.runtime.getURL('/')).host);
-    const router = createRouter(host, async () => descriptionStyle(await loadSettings()), guard);
+    const rules = createNetworkRules(browser.declarativeNetRequest as unknown as SessionRulesApi, new URL(browser.runtime.getURL('/')).host);
+    const host: HostClient = import.meta.env.FIREFOX ? createLazyInProcessClient(rules) : createOffscreenHostClient();
+    const router = createRouter(host, async () => descriptionStyle(await loadSettings()), rules);
+    const offscreenUrl = browser.runtime.getURL('/offscreen.html');
 
     // Registered synchronously, so a message that wakes the worker is not missed.
     browser.runtime.onMessage.addListener((message: unknown, sender: Browser.runtime.MessageSender) => {
@@ -29,14 +30,20 @@ export default defineBackground({
       if ((message as { target?: unknown } | null)?.target === 'engine-host') return undefined;
       const typed = messageType<BackgroundRequests>(message, router.handlers);
       if (!typed) return undefined;
+      // A document that is being replaced (prerendered, back/forward cache) speaks for no page the tab shows.
+      const lifecycle = (sender as { documentLifecycle?: string }).documentLifecycle;
+      if (lifecycle !== undefined && lifecycle !== 'active') return undefined;
       const extensionPage = sender.url?.startsWith(browser.runtime.getURL('/')) ?? false;
+      const fromPage = sender.tab !== undefined && !extensionPage;
       const info: SenderInfo = {
         tabId: sender.tab?.id,
         frameId: sender.frameId,
-        url: sender.tab && !extensionPage ? sender.url : undefined,
-        tabUrl: sender.tab && !extensionPage ? sender.tab.url : undefined,
+        url: fromPage ? sender.url : undefined,
+        // The top frame is its own top-level page; tab.url may already name the next navigation.
+        tabUrl: fromPage ? (sender.frameId === 0 ? sender.url : sender.tab?.url) : undefined,
         incognito: sender.tab?.incognito,
         extensionPage,
+        engineHost: sender.tab === undefined && sender.url === offscreenUrl,
       };
       const handler = router.handlers[typed.type] as (request: unknown, sender: SenderInfo) => Promise<unknown>;
       return handler(typed, info);
@@ -73,7 +80,7 @@ export default defineBackground({
 });
 
 /** The engine host module (and with it the engine) loads only in the Firefox build. */
-function createLazyInProcessClient(): HostClient {
-  const client = import('@/src/host/browser-host').then(({ createBrowserEngineHost }) => createInProcessHostClient(createBrowserEngineHost()));
+function createLazyInProcessClient(rules: RuleSetter): HostClient {
+  const client = import('@/src/host/browser-host').then(({ createBrowserEngineHost }) => createInProcessHostClient(createBrowserEngineHost(networkAccessThrough(rules))));
   return { call: async (type, request) => (await client).call(type, request) };
 }

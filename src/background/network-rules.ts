@@ -1,9 +1,11 @@
 import type { PageContext } from '../messaging/protocol';
-import { addressSpaceOfUrl, refererFor } from '../shared/fetch-policy';
+import { addressSpaceOfUrl, mayFetch, refererFor } from '../shared/fetch-policy';
+import type { RuleSetter } from '../host/network-access';
 
 /** The slice of `declarativeNetRequest` we use; Chrome (MV3) and Firefox (MV2, 113+) both have it. */
 export interface SessionRulesApi {
   updateSessionRules(options: { addRules?: NetworkRule[]; removeRuleIds?: number[] }): Promise<void>;
+  getSessionRules(): Promise<{ id: number }[]>;
 }
 
 export interface NetworkRule {
@@ -19,16 +21,9 @@ export interface NetworkRule {
   };
 }
 
-/** Runs an engine-host request with the network rules for its page in place. */
-export interface NetworkGuard {
-  around<T>(url: string | undefined, page: PageContext, run: () => Promise<T>): Promise<T>;
-}
-
-export const passThroughGuard: NetworkGuard = { around: (_url, _page, run) => run() };
-
-/** Rule ids 1… are the block rules, one per pattern. */
+/** Rule ids 1… are the block rules, one per pattern; per-fetch rules start here. */
 const firstBlockRuleId = 1;
-const firstRequestRuleId = 1000;
+export const firstRequestRuleId = 1000;
 
 /**
  * Hosts a public page cannot reach, as RE2 (what the rules engine speaks),
@@ -58,12 +53,14 @@ function exactUrlFilter(url: string): string | undefined {
  * Session rules that shape the engine host's fetches (tab -1, initiated by
  * this extension) so they are what the page's own request was:
  * - always: block rules for non-public hosts, on every hop;
- * - for a request from a non-public page: an allow rule for exactly that URL
- *   (the host then refuses to follow its redirects);
- * - the Referer the page's own request sent, for exactly that URL, so
- *   hotlink-protected images still work.
+ * - while a fetch for a non-public page runs: an allow rule for exactly its
+ *   URL (the host then refuses to follow its redirects);
+ * - while a fetch runs: the Referer the page's own request sent, for exactly
+ *   its URL, so hotlink-protected images still work.
+ * Session rules outlive a service worker that was stopped mid-fetch, so any
+ * per-fetch rule left from an earlier worker is removed first.
  */
-export function createNetworkGuard(api: SessionRulesApi, extensionHost: string): NetworkGuard {
+export function createNetworkRules(api: SessionRulesApi, extensionHost: string): RuleSetter {
   let nextId = firstRequestRuleId;
   const allocate = () => {
     nextId = nextId >= 2_000_000_000 ? firstRequestRuleId : nextId + 1;
@@ -75,13 +72,16 @@ export function createNetworkGuard(api: SessionRulesApi, extensionHost: string):
     action: { type: 'block' },
     condition: { regexFilter, ...ourRequests(extensionHost) },
   }));
-  const baseline = api.updateSessionRules({ removeRuleIds: blockRules.map((rule) => rule.id), addRules: blockRules }).catch(() => undefined);
+  const baseline = (async () => {
+    const stale = (await api.getSessionRules()).map((rule) => rule.id);
+    await api.updateSessionRules({ removeRuleIds: stale, addRules: blockRules });
+  })().catch(() => undefined);
 
   const rulesFor = (url: string, page: PageContext): NetworkRule[] => {
     const filter = exactUrlFilter(url);
-    if (!filter) return [];
+    if (!filter || !mayFetch(url, page)) return [];
     const rules: NetworkRule[] = [];
-    if (addressSpaceOfUrl(url) !== 'public' && addressSpaceOfUrl(page.topLevelUrl) !== 'public') {
+    if (addressSpaceOfUrl(url) !== 'public') {
       rules.push({ id: allocate(), priority: 2, action: { type: 'allow' }, condition: { urlFilter: filter, ...ourRequests(extensionHost) } });
     }
     const referer = refererFor(url, page.frameUrl);
@@ -97,16 +97,16 @@ export function createNetworkGuard(api: SessionRulesApi, extensionHost: string):
   };
 
   return {
-    async around(url, page, run) {
+    async add(url, page) {
       await baseline;
-      const rules = url ? rulesFor(url, page) : [];
-      if (rules.length === 0) return run();
-      await api.updateSessionRules({ addRules: rules }).catch(() => undefined);
-      try {
-        return await run();
-      } finally {
-        await api.updateSessionRules({ removeRuleIds: rules.map((rule) => rule.id) }).catch(() => undefined);
-      }
+      const rules = rulesFor(url, page);
+      if (rules.length > 0) await api.updateSessionRules({ addRules: rules });
+      return rules.map((rule) => rule.id);
+    },
+    async remove(ruleIds) {
+      // Only per-fetch rules: the block rules stay whatever a caller asks.
+      const ids = ruleIds.filter((id) => Number.isInteger(id) && id >= firstRequestRuleId);
+      if (ids.length > 0) await api.updateSessionRules({ removeRuleIds: ids });
     },
   };
 }

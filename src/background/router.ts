@@ -1,8 +1,7 @@
 import type { BackgroundRequests, CaptionOutput, DescriptionStyle, HandlerMap, ImageSource, PageContext, Priority, Reply } from '../messaging/protocol';
-import { errorReply, parseImageSource, parsePriority, parseRequestId } from '../messaging/validate';
+import { errorReply, parseImageSource, parsePageContext, parsePriority, parseRequestId } from '../messaging/validate';
 import type { HostClient } from './host-client';
-import { passThroughGuard } from './network-rules';
-import type { NetworkGuard } from './network-rules';
+import type { RuleSetter } from '../host/network-access';
 
 /** Who sent a message: only our own content scripts and pages ever reach us. */
 export interface SenderInfo {
@@ -15,6 +14,8 @@ export interface SenderInfo {
   incognito?: boolean;
   /** True for our own pages (the popup), which may read status and clear the cache. */
   extensionPage?: boolean;
+  /** True for the offscreen document that hosts the engine: only it may set network rules. */
+  engineHost?: boolean;
 }
 
 export interface Router {
@@ -31,6 +32,7 @@ export interface Router {
  * what lets a closed tab's work be cancelled.
  */
 const notForPages = errorReply('bad-request', 'only the extension\'s own pages may ask this');
+const notForEngineHost = errorReply('bad-request', 'only the engine host may ask this');
 
 /** The page as the browser told us who sent the message, never as the page claims. */
 export function pageOf(sender: SenderInfo): PageContext {
@@ -41,7 +43,7 @@ export function pageOf(sender: SenderInfo): PageContext {
  * `style` reads the user's wording settings for each request, so a change in
  * the popup applies to the next image without restarting anything.
  */
-export function createRouter(host: HostClient, style: () => Promise<DescriptionStyle>, guard: NetworkGuard = passThroughGuard): Router {
+export function createRouter(host: HostClient, style: () => Promise<DescriptionStyle>, rules: RuleSetter): Router {
   const requestsByTab = new Map<number, Set<string>>();
   let sequence = 0;
 
@@ -58,10 +60,8 @@ export function createRouter(host: HostClient, style: () => Promise<DescriptionS
 
   const namespaced = (sender: SenderInfo, requestId: string) => `t${sender.tabId ?? 'x'}-f${sender.frameId ?? 0}-${requestId}`;
 
-  const caption: Router['caption'] = async (source, priority, owner, page) => {
-    const wording = await style();
-    return guard.around(urlOf(source), page, () => host.call('host-caption', { requestId: `${owner}-${sequence++}`, source, priority, page, style: wording }));
-  };
+  const caption: Router['caption'] = async (source, priority, owner, page) =>
+    host.call('host-caption', { requestId: `${owner}-${sequence++}`, source, priority, page, style: await style() });
 
   return {
     caption,
@@ -76,10 +76,7 @@ export function createRouter(host: HostClient, style: () => Promise<DescriptionS
           const wording = await style();
           // The tab may have closed while the settings were read.
           if (sender.tabId !== undefined && !requestsByTab.get(sender.tabId)?.has(hostRequestId)) return { cancel: true };
-          const page = pageOf(sender);
-          return await guard.around(urlOf(source), page, () =>
-            host.call('host-caption', { requestId: hostRequestId, source, priority: parsePriority(request.priority), page, style: wording }),
-          );
+          return await host.call('host-caption', { requestId: hostRequestId, source, priority: parsePriority(request.priority), page: pageOf(sender), style: wording });
         } finally {
           untrack();
         }
@@ -92,6 +89,18 @@ export function createRouter(host: HostClient, style: () => Promise<DescriptionS
       // Status and cache are for our own pages (the popup), not content scripts.
       'engine-status': (_request, sender) => (sender.extensionPage ? host.call('host-status', {}) : Promise.resolve(notForPages)),
       'cache-clear': (_request, sender) => (sender.extensionPage ? host.call('host-cache-clear', {}) : Promise.resolve(notForPages)),
+      // Network rules open a door for our own fetches: only the engine host may ask, never a page or the popup.
+      async 'network-rules-add'(request, sender) {
+        if (!sender.engineHost) return notForEngineHost;
+        const url = typeof request.url === 'string' ? request.url : '';
+        return { output: { ruleIds: await rules.add(url, parsePageContext(request.page)) } };
+      },
+      async 'network-rules-remove'(request, sender) {
+        if (!sender.engineHost) return notForEngineHost;
+        const ids = Array.isArray(request.ruleIds) ? request.ruleIds.filter((id): id is number => typeof id === 'number') : [];
+        await rules.remove(ids);
+        return { output: null };
+      },
     },
     async forgetTab(tabId) {
       const ids = requestsByTab.get(tabId);
@@ -99,8 +108,4 @@ export function createRouter(host: HostClient, style: () => Promise<DescriptionS
       if (ids && ids.size > 0) await host.call('host-cancel', { requestIds: [...ids] });
     },
   };
-}
-
-function urlOf(source: ImageSource): string | undefined {
-  return source.kind === 'url' ? source.url : undefined;
 }

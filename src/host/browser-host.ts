@@ -12,6 +12,7 @@ import type { Captioner } from './captioner';
 import { createIndexedDbCache } from './cache';
 import { createEngineHost } from './engine-host';
 import { withDeadline } from './deadline';
+import type { NetworkAccess } from './network-access';
 import type { EngineHost } from './engine-host';
 
 /** Build-time assets (ort, models) are not in WXT's generated list of public paths. */
@@ -63,7 +64,7 @@ function createBrowserCaptioner(threads: number): Captioner {
   };
 }
 
-export function createBrowserEngineHost(threads = defaultThreads): EngineHost {
+export function createBrowserEngineHost(networkAccess: NetworkAccess, threads = defaultThreads): EngineHost {
   const store = createPackagedModelStore();
   let version: Promise<string> | undefined;
   return createEngineHost({
@@ -74,5 +75,6 @@ export function createBrowserEngineHost(threads = defaultThreads): EngineHost {
     threads,
     queue: { concurrency: 1, maxWaiting: 1000 },
     fetchLimits: defaultFetchLimits,
+    networkAccess,
   });
 }

@@ -1,5 +1,5 @@
 import type { CaptionOutput, DescriptionStyle, EngineHostRequests, EngineSpeed, EngineStatus, ErrorCode, HandlerMap, ImageSource, Reply } from '../messaging/protocol';
-import { errorReply, parseDescriptionStyle, parseImageSource, parsePriority, parseRequestId } from '../messaging/validate';
+import { errorReply, parseDescriptionStyle, parseImageSource, parsePageContext, parsePriority, parseRequestId } from '../messaging/validate';
 import { isEngineError } from '../engine/errors';
 import type { EngineErrorCode } from '../engine/errors';
 import type { FetchLimits } from '../engine/image/fetch';
@@ -13,6 +13,7 @@ import { cachePartition, credentialsFor } from '../shared/fetch-policy';
 import type { PageContext } from '../messaging/protocol';
 import { fetchPageImage } from './image-fetch';
 import type { FetchFunction } from './image-fetch';
+import type { NetworkAccess } from './network-access';
 import { HostRefusal } from './host-errors';
 
 export interface HostDeadlines {
@@ -41,6 +42,8 @@ export interface EngineHostOptions {
   deadlines?: Partial<HostDeadlines>;
   /** Injected so tests can serve responses without a network. */
   fetch?: FetchFunction;
+  /** The background's network rules around each fetch (browsers); none in Node. */
+  networkAccess?: NetworkAccess;
 }
 
 export interface EngineHost {
@@ -105,7 +108,7 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
     refuseIfTooSlow();
     const bytes =
       job.source.kind === 'url'
-        ? await fetchPageImage(job.source.url, { page: job.page, limits: options.fetchLimits, signal, fetch: options.fetch })
+        ? await fetchPageImage(job.source.url, { page: job.page, limits: options.fetchLimits, signal, fetch: options.fetch, access: options.networkAccess })
         : decodeBase64(job.source.base64);
     // Private browsing neither reads nor writes the disk cache: no trace of it, and no lastUsed touched.
     const useCache = !job.page.incognito;
@@ -168,13 +171,6 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
     },
   };
   return { handlers, status };
-}
-
-/** The background sends the page; anything malformed means "no page, private": the strictest reading. */
-function parsePageContext(value: unknown): PageContext {
-  const record = typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
-  const url = (field: unknown) => (typeof field === 'string' && field.length <= 8192 ? field : undefined);
-  return { frameUrl: url(record.frameUrl), topLevelUrl: url(record.topLevelUrl), incognito: record.incognito !== false };
 }
 
 /** Every engine error code has a reply; a new code is a type error here until it is mapped. */

@@ -4,6 +4,8 @@ import { EngineError } from '../engine/errors';
 import { addressSpaceOfUrl, credentialsFor, mayFetch } from '../shared/fetch-policy';
 import type { PageContext } from '../messaging/protocol';
 import { HostRefusal } from './host-errors';
+import { directAccess } from './network-access';
+import type { NetworkAccess } from './network-access';
 
 export type FetchFunction = (url: string, init: RequestInit) => Promise<Response>;
 
@@ -13,6 +15,8 @@ export interface PageImageFetchOptions {
   signal: AbortSignal;
   /** The global fetch by default; tests inject a server. */
   fetch?: FetchFunction;
+  /** The background's network rules around the fetch (browsers); none in Node. */
+  access?: NetworkAccess;
 }
 
 const maxRedirects = 10;
@@ -36,6 +40,19 @@ export async function fetchPageImage(url: string, options: PageImageFetchOptions
   const { page, limits } = options;
   const fetcher = options.fetch ?? ((input, init) => fetch(input, init));
   const deadline = fetchDeadline(limits, options.signal);
+  // A data: URL is the image itself: nothing goes over the network, so no page rule applies.
+  if (/^data:/i.test(url)) {
+    try {
+      return await readImageResponse(await fetcher(url, { signal: deadline.signal }), 'the data: URL', limits);
+    } catch (cause) {
+      throw deadline.explain(cause, 'the data: URL');
+    }
+  }
+  return (options.access ?? directAccess)(url, page, () => fetchHops(url, options, fetcher, deadline));
+}
+
+async function fetchHops(url: string, options: PageImageFetchOptions, fetcher: FetchFunction, deadline: ReturnType<typeof fetchDeadline>): Promise<Uint8Array> {
+  const { page, limits } = options;
   const refuseUnreachable = (hop: string) => {
     if (!mayFetch(hop, page)) {
       throw new HostRefusal('blocked-address', `${hop} is on a ${addressSpaceOfUrl(hop)} address the page cannot reach`);

@@ -121,6 +121,9 @@ export interface BackgroundRequests {
   'caption-cancel': { request: { requestId: string }; response: null };
   'engine-status': { request: NoPayload; response: EngineStatus };
   'cache-clear': { request: NoPayload; response: { cleared: number } };
+  /** From the engine host only: the session network rules for one fetch it is about to make. */
+  'network-rules-add': { request: { url: string; page: PageContext }; response: { ruleIds: number[] } };
+  'network-rules-remove': { request: { ruleIds: number[] }; response: null };
 }
 
 /** Requests the engine host answers; `target` keeps them apart from the rest. */

@@ -1,5 +1,5 @@
 import { isRecord } from '../shared/records';
-import type { DescriptionStyle, ErrorCode, ImageSource, Message, Priority, Reply } from './protocol';
+import type { DescriptionStyle, ErrorCode, ImageSource, Message, PageContext, Priority, Reply } from './protocol';
 
 /**
  * Messages arrive from contexts we do not fully trust (a content script runs
@@ -22,6 +22,13 @@ export function parseImageSource(value: unknown): ImageSource | undefined {
     return { kind: 'bytes', base64: value.base64, mime: value.mime.slice(0, 100) };
   }
   return undefined;
+}
+
+/** Anything malformed means "no page, private browsing": the strictest reading. */
+export function parsePageContext(value: unknown): PageContext {
+  const record = isRecord(value) ? value : {};
+  const url = (field: unknown) => (typeof field === 'string' && field.length <= maxUrlLength ? field : undefined);
+  return { frameUrl: url(record.frameUrl), topLevelUrl: url(record.topLevelUrl), incognito: record.incognito !== false };
 }
 
 export function parseDescriptionStyle(value: unknown): DescriptionStyle {

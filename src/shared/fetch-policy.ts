@@ -19,7 +19,8 @@ const rank: Record<AddressSpace, number> = { public: 0, private: 1, loopback: 2 
  */
 export function addressSpaceOf(hostname: string): AddressSpace {
   const host = hostname.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
-  if (host === '' || host === 'localhost' || host.endsWith('.localhost')) return 'loopback';
+  if (host === '') return 'public';
+  if (host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.localdomain')) return 'loopback';
   const v4 = parseIpv4(host);
   if (v4) return ipv4Space(v4);
   if (host.includes(':')) return ipv6Space(host);
@@ -41,13 +42,16 @@ function ipv4Space([a, b]: number[]): AddressSpace {
   if (a === 10 || (a === 172 && b! >= 16 && b! <= 31) || (a === 192 && b === 168)) return 'private';
   // Link-local (cloud metadata lives here) and carrier-grade NAT.
   if ((a === 169 && b === 254) || (a === 100 && b! >= 64 && b! <= 127)) return 'private';
+  // Multicast and broadcast only mean something on the local network.
+  if (a! >= 224) return 'private';
   return 'public';
 }
 
 function ipv6Space(host: string): AddressSpace {
   if (host === '::1' || host === '::') return 'loopback';
-  // IPv4-mapped (::ffff:7f00:1 once the URL parser has normalised it).
-  const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(host);
+  // An IPv4 address inside IPv6: mapped (::ffff:7f00:1 once the URL parser has
+  // normalised it), compatible (::7f00:1), translated (::ffff:0:…) and NAT64 (64:ff9b::…).
+  const mapped = /^(?:::(?:ffff:(?:0:)?)?|64:ff9b::)([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(host);
   if (mapped) {
     const high = parseInt(mapped[1]!, 16);
     const low = parseInt(mapped[2]!, 16);
@@ -59,32 +63,57 @@ function ipv6Space(host: string): AddressSpace {
   return 'public';
 }
 
+/** A page that is not on http(s) (about:blank, file:, an unknown one) is treated as public: the strictest reading. */
 export function addressSpaceOfUrl(url: string | undefined): AddressSpace {
   const parsed = parseUrl(url);
-  return parsed ? addressSpaceOf(parsed.hostname) : 'public';
+  return parsed && (parsed.protocol === 'http:' || parsed.protocol === 'https:') ? addressSpaceOf(parsed.hostname) : 'public';
 }
 
 /**
- * A page may reach hosts as public as its own or more so, never less:
- * a public page gets nothing from a private or loopback host. A request
- * with no page (none known) is treated as coming from a public one.
+ * A page may reach hosts as public as its own or more so, never less: a
+ * public page gets nothing from a private or loopback host. "Its own" is the
+ * more public of the frame and the top-level page, as for the browser's own
+ * checks: a public ad frame on a local page is a public requester.
  */
-export function mayFetch(targetUrl: string, page: Pick<PageContext, 'topLevelUrl'>): boolean {
+export function mayFetch(targetUrl: string, page: Pick<PageContext, 'frameUrl' | 'topLevelUrl'>): boolean {
   const target = parseUrl(targetUrl);
   if (!target || (target.protocol !== 'http:' && target.protocol !== 'https:')) return false;
-  return rank[addressSpaceOf(target.hostname)] <= rank[addressSpaceOfUrl(page.topLevelUrl)];
+  return rank[addressSpaceOf(target.hostname)] <= rank[requesterSpace(page)];
+}
+
+/** The address space a request for this page counts as coming from. */
+export function requesterSpace(page: Pick<PageContext, 'frameUrl' | 'topLevelUrl'>): AddressSpace {
+  const top = addressSpaceOfUrl(page.topLevelUrl);
+  const frame = page.frameUrl ? addressSpaceOfUrl(page.frameUrl) : top;
+  return rank[frame] < rank[top] ? frame : top;
 }
 
 /**
  * Cookies go with a hop only when it is same-origin with the frame that shows
- * the image and every earlier hop was too, and never in private browsing
- * (the background page's cookie jar is the regular profile's).
+ * the image, every earlier hop was too, and the frame is same-site with the
+ * top-level page (a cross-site frame's own request gets no first-party
+ * cookies, and a tracker frame must not read one back through our alt).
+ * Never in private browsing: the background page's cookie jar is the
+ * regular profile's.
  */
-export function credentialsFor(hopUrl: string, page: Pick<PageContext, 'frameUrl' | 'incognito'>, earlierHopsSameOrigin = true): RequestCredentials {
+export function credentialsFor(hopUrl: string, page: Pick<PageContext, 'frameUrl' | 'topLevelUrl' | 'incognito'>, earlierHopsSameOrigin = true): RequestCredentials {
   if (page.incognito || !earlierHopsSameOrigin) return 'omit';
   const frame = parseUrl(page.frameUrl);
   const hop = parseUrl(hopUrl);
-  return frame && hop && frame.origin !== 'null' && frame.origin === hop.origin ? 'include' : 'omit';
+  if (!frame || !hop || frame.origin === 'null' || frame.origin !== hop.origin) return 'omit';
+  return isSameSite(frame, parseUrl(page.topLevelUrl) ?? frame) ? 'include' : 'omit';
+}
+
+/**
+ * Same scheme, and one host equal to or a subdomain of the other. Stricter
+ * than the registrable-domain rule (siblings such as a.example.com and
+ * b.example.com do not count): without a public-suffix list, the safe side.
+ */
+function isSameSite(a: URL, b: URL): boolean {
+  if (a.protocol !== b.protocol) return false;
+  const x = a.hostname;
+  const y = b.hostname;
+  return x === y || x.endsWith(`.${y}`) || y.endsWith(`.${x}`);
 }
 
 /**

@@ -2,9 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { createRouter } from '../../src/background/router';
 import type { HostClient } from '../../src/background/host-client';
 import { describeFromMenu } from '../../src/background/context-menu';
+import type { RuleSetter } from '../../src/host/network-access';
 import type { EngineHostRequests } from '../../src/messaging/protocol';
 
 const wording = { caption: true, neutral: false };
+const noRules: RuleSetter = { add: async () => [], remove: async () => undefined };
 
 function recordingHost() {
   const calls: { type: keyof EngineHostRequests; request: unknown }[] = [];
@@ -21,22 +23,35 @@ function recordingHost() {
 describe('background router', () => {
   it('namespaces request ids by tab and frame, and passes the page as the browser saw the sender, with the wording settings', async () => {
     const { client, calls } = recordingHost();
-    const guarded: string[] = [];
-    const guard = { around: <T,>(url: string | undefined, _page: unknown, run: () => Promise<T>) => (guarded.push(url ?? ''), run()) };
-    const router = createRouter(client, async () => wording, guard);
+    const router = createRouter(client, async () => wording, noRules);
     const sender = { tabId: 7, frameId: 2, url: 'https://a.example/frame', tabUrl: 'https://top.example/', incognito: false };
     const reply = await router.handlers.caption({ requestId: 'img-1', source: { kind: 'url', url: 'https://a.example/dog.jpg' }, priority: 0 }, sender);
     expect(reply).toMatchObject({ output: { alt: 'A dog.' } });
     const page = { frameUrl: 'https://a.example/frame', topLevelUrl: 'https://top.example/', incognito: false };
     expect(calls[0]).toEqual({ type: 'host-caption', request: { requestId: 't7-f2-img-1', source: { kind: 'url', url: 'https://a.example/dog.jpg' }, priority: 0, page, style: wording } });
-    expect(guarded).toEqual(['https://a.example/dog.jpg']);
     await router.handlers['caption-cancel']({ requestId: 'img-1' }, { tabId: 7, frameId: 2 });
     expect(calls[1]).toEqual({ type: 'host-cancel', request: { requestIds: ['t7-f2-img-1'] } });
   });
 
+  it('lets only the engine host set network rules, never a page or the popup', async () => {
+    const { client } = recordingHost();
+    const added: string[] = [];
+    const removed: number[][] = [];
+    const router = createRouter(client, async () => wording, { add: async (url) => (added.push(url), [1001]), remove: async (ids) => void removed.push(ids) });
+    const request = { url: 'http://192.168.1.1/admin.png', page: { topLevelUrl: 'http://192.168.1.1/', incognito: false } };
+    expect(await router.handlers['network-rules-add'](request, { tabId: 4, url: 'https://evil.example/' })).toMatchObject({ error: { code: 'bad-request' } });
+    expect(await router.handlers['network-rules-add'](request, { extensionPage: true })).toMatchObject({ error: { code: 'bad-request' } });
+    expect(await router.handlers['network-rules-remove']({ ruleIds: [1] }, { tabId: 4 })).toMatchObject({ error: { code: 'bad-request' } });
+    expect(added).toEqual([]);
+    expect(await router.handlers['network-rules-add'](request, { extensionPage: true, engineHost: true })).toEqual({ output: { ruleIds: [1001] } });
+    expect(await router.handlers['network-rules-remove']({ ruleIds: [1001] }, { extensionPage: true, engineHost: true })).toEqual({ output: null });
+    expect(added).toEqual(['http://192.168.1.1/admin.png']);
+    expect(removed).toEqual([[1001]]);
+  });
+
   it('refuses requests whose source is not a web or data image URL', async () => {
     const { client, calls } = recordingHost();
-    const router = createRouter(client, async () => wording);
+    const router = createRouter(client, async () => wording, noRules);
     const reply = await router.handlers.caption({ requestId: 'x', source: { kind: 'url', url: 'javascript:alert(1)' }, priority: 0 }, { tabId: 1 });
     expect(reply).toMatchObject({ error: { code: 'bad-request' } });
     expect(calls).toEqual([]);
@@ -52,7 +67,7 @@ describe('background router', () => {
         return Promise.resolve({ output: null } as never);
       },
     };
-    const router = createRouter(client, async () => wording);
+    const router = createRouter(client, async () => wording, noRules);
     const pending = router.handlers.caption({ requestId: 'a', source: { kind: 'url', url: 'https://a.example/1.png' }, priority: 1 }, { tabId: 3, frameId: 0 });
     await router.forgetTab(3);
     expect(calls).toEqual([['t3-f0-a']]);
@@ -87,7 +102,7 @@ describe('context menu flow', () => {
 
   it('answers status and cache requests only from extension pages', async () => {
     const { client, calls } = recordingHost();
-    const router = createRouter(client, async () => wording);
+    const router = createRouter(client, async () => wording, noRules);
     expect(await router.handlers['cache-clear']({}, { tabId: 5, url: 'https://evil.example/' })).toMatchObject({ error: { code: 'bad-request' } });
     expect(calls).toEqual([]);
     await router.handlers['cache-clear']({}, { tabId: 9, extensionPage: true });

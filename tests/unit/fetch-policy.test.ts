@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addressSpaceOf, cachePartition, credentialsFor, mayFetch, refererFor } from '../../src/shared/fetch-policy';
-import { createNetworkGuard, nonPublicHostPatterns } from '../../src/background/network-rules';
+import { createNetworkRules, nonPublicHostPatterns } from '../../src/background/network-rules';
 import type { NetworkRule } from '../../src/background/network-rules';
 import { checkSvgComplexity } from '../../src/engine/image/svg';
 
@@ -51,6 +51,20 @@ describe('address spaces', () => {
     expect(mayFetch('http://127.0.0.1/a.png', {})).toBe(false);
     expect(mayFetch('file:///etc/passwd', { topLevelUrl: 'http://localhost/' })).toBe(false);
   });
+
+  it('counts a public frame on a local page as public, and a page off http(s) as public', () => {
+    expect(mayFetch('http://127.0.0.1:8080/a.png', { frameUrl: 'https://ads.example/frame', topLevelUrl: 'http://localhost:3000/' })).toBe(false);
+    expect(mayFetch('http://127.0.0.1:8080/a.png', { frameUrl: 'http://localhost:3000/frame', topLevelUrl: 'http://localhost:3000/' })).toBe(true);
+    for (const top of ['about:blank', 'file:///home/me/page.html', 'blob:null/1234']) {
+      expect(mayFetch('http://127.0.0.1/a.png', { topLevelUrl: top }), top).toBe(false);
+    }
+  });
+
+  it('classifies IPv4 inside IPv6, multicast and .localdomain', () => {
+    for (const host of ['[::7f00:1]', '[::ffff:0:7f00:1]', '[64:ff9b::a9fe:a9fe]', 'localhost.localdomain']) expect(addressSpaceOf(host), host).not.toBe('public');
+    expect(addressSpaceOf('239.255.255.250')).toBe('private');
+    expect(addressSpaceOf('')).toBe('public');
+  });
 });
 
 describe('credentials, Referer and cache partition', () => {
@@ -61,6 +75,13 @@ describe('credentials, Referer and cache partition', () => {
     expect(credentialsFor('https://shop.example/img.png', page, false)).toBe('omit');
     expect(credentialsFor('https://shop.example/img.png', { ...page, incognito: true })).toBe('omit');
     expect(credentialsFor('https://shop.example/img.png', { incognito: false })).toBe('omit');
+  });
+
+  it('sends no cookies for a frame that is cross-site to the top-level page (a tracker frame)', () => {
+    const frame = { frameUrl: 'https://tracker.example/frame', incognito: false };
+    expect(credentialsFor('https://tracker.example/id.png', { ...frame, topLevelUrl: 'https://news.example/' })).toBe('omit');
+    expect(credentialsFor('https://tracker.example/id.png', { ...frame, topLevelUrl: 'https://tracker.example/' })).toBe('include');
+    expect(credentialsFor('https://shop.example/img.png', { frameUrl: 'https://shop.example/', topLevelUrl: 'https://www.shop.example/', incognito: false })).toBe('include');
   });
 
   it('gives the Referer the page itself sent under the default policy', () => {
@@ -89,21 +110,30 @@ describe('network rules', () => {
     }
   });
 
-  it('adds a Referer rule (and an allow rule for a local page) for exactly one request, then removes them', async () => {
+  it('installs the block rules after clearing what an earlier worker left, and adds and removes rules for one fetch', async () => {
     const calls: { addRules?: NetworkRule[]; removeRuleIds?: number[] }[] = [];
-    const guard = createNetworkGuard({ updateSessionRules: async (options) => void calls.push(options) }, 'extension-id');
-    const result = await guard.around('http://192.168.1.1/cam.jpg', { frameUrl: 'http://192.168.1.1/', topLevelUrl: 'http://192.168.1.1/', incognito: false }, async () => 'done');
-    expect(result).toBe('done');
+    const api = { updateSessionRules: async (options: { addRules?: NetworkRule[]; removeRuleIds?: number[] }) => void calls.push(options), getSessionRules: async () => [{ id: 1 }, { id: 1234 }] };
+    const rules = createNetworkRules(api, 'extension-id');
+    const localPage = { frameUrl: 'http://192.168.1.1/', topLevelUrl: 'http://192.168.1.1/', incognito: false };
+    const ids = await rules.add('http://192.168.1.1/cam.jpg', localPage);
+    expect(calls[0]?.removeRuleIds).toEqual([1, 1234]);
     expect(calls[0]?.addRules?.length).toBe(nonPublicHostPatterns.length);
     expect(calls[0]?.addRules?.[0]).toMatchObject({ id: 1, action: { type: 'block' }, condition: { tabIds: [-1], initiatorDomains: ['extension-id'] } });
     const added = calls[1]?.addRules ?? [];
     expect(added.map((rule) => rule.action.type)).toEqual(['allow', 'modifyHeaders']);
     expect(added[0]?.condition.urlFilter).toBe('|http://192.168.1.1/cam.jpg|');
-    expect(calls[2]?.removeRuleIds).toEqual(added.map((rule) => rule.id));
-    // A public page gets no allow rule for a local image (the host refuses it before fetching).
+    expect(ids).toEqual(added.map((rule) => rule.id));
+    await rules.remove([...ids, 1, 2]);
+    // The block rules are never removed on request.
+    expect(calls[2]?.removeRuleIds).toEqual(ids);
+    // A public page, or a public frame on a local page, gets no rule for a local image (the host refuses it before fetching).
     calls.length = 0;
-    await guard.around('https://192.168.1.1/cam.jpg', { frameUrl: 'https://evil.example/', topLevelUrl: 'https://evil.example/', incognito: false }, async () => 'x');
-    expect(calls[0]?.addRules?.map((rule) => rule.action.type)).toEqual(['modifyHeaders']);
+    expect(await rules.add('https://192.168.1.1/cam.jpg', { frameUrl: 'https://evil.example/', topLevelUrl: 'https://evil.example/', incognito: false })).toEqual([]);
+    expect(await rules.add('http://192.168.1.1/cam.jpg', { frameUrl: 'https://ads.example/', topLevelUrl: 'http://192.168.1.1/', incognito: false })).toEqual([]);
+    expect(calls).toEqual([]);
+    // A public image gets only the page's Referer.
+    await rules.add('https://cdn.example/a.png', { frameUrl: 'https://news.example/story', topLevelUrl: 'https://news.example/story', incognito: false });
+    expect(calls[0]?.addRules?.map((rule) => rule.action)).toEqual([{ type: 'modifyHeaders', requestHeaders: [{ header: 'referer', operation: 'set', value: 'https://news.example/' }] }]);
   });
 });
 
@@ -116,5 +146,13 @@ describe('SVG complexity cap', () => {
     expect(() => checkSvgComplexity(svg('<rect style="filter: blur(40px)"/>'))).toThrow(/filters/);
     expect(() => checkSvgComplexity(svg('<rect/>'.repeat(6000)))).toThrow(/elements/);
     expect(() => checkSvgComplexity(svg('<use href="#a"/>'.repeat(300)))).toThrow(/use/);
+  });
+
+  it('is not fooled by namespace prefixes, case, CSS comments or escapes, or non-ASCII element names', () => {
+    for (const body of ['<s.x:filter id="f"><s.x:feTurbulence/></s.x:filter>', '<rect style="FILTER:url(#f)"/>', '<rect style="{/**/filter:blur(9px)}"/>', '<rect style="f\\69lter:blur(9px)"/>', '<rect style="&#102;ilter:blur(9px)"/>', '<rect style="&#x66;ilter:blur(9px)"/>', '<!DOCTYPE svg [<!ENTITY f "fil">]><rect/>']) {
+      expect(() => checkSvgComplexity(svg(body)), body).toThrow(/filters/);
+    }
+    expect(() => checkSvgComplexity(svg('<ф:rect/>'.repeat(6000)))).toThrow(/elements/);
+    expect(() => checkSvgComplexity(svg('<x.y:use href="#a"/>'.repeat(300)))).toThrow(/use/);
   });
 });

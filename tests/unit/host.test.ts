@@ -123,6 +123,7 @@ function fakeNetwork(routes: Record<string, { status?: number; location?: string
   const log: { url: string; credentials: RequestCredentials | undefined; redirect: RequestRedirect | undefined; cache: RequestCache | undefined }[] = [];
   const fetch = async (url: string, init: RequestInit): Promise<Response> => {
     log.push({ url, credentials: init.credentials, redirect: init.redirect, cache: init.cache });
+    if (url.startsWith('data:')) return globalThis.fetch(url);
     // Unlisted URLs answer with their own text, so the fake captioner's "N bytes" tells which one was read.
     const route = routes[url] ?? { body: url };
     if (route.location) return new Response(null, { status: route.status ?? 302, headers: { location: route.location } });
@@ -234,6 +235,13 @@ describe('engine host', () => {
     }
     expect(await caption(engineHost, 'redirect', 'https://public.example/r.png', page('https://public.example/'))).toMatchObject({ error: { code: 'blocked-address' } });
     expect(fetched()).toEqual(['https://public.example/r.png']);
+  });
+
+  it('reads a data: URL image without any network or address rule', async () => {
+    const { engineHost, log } = host();
+    const reply = await caption(engineHost, 'd', 'data:image/svg+xml,%3Csvg%2F%3E', page('https://example.com/'));
+    expect(reply).toMatchObject({ output: { alt: '6 bytes' } });
+    expect(log.map((entry) => entry.url)).toEqual(['data:image/svg+xml,%3Csvg%2F%3E']);
   });
 
   it('lets a page on the local network show its own local images', async () => {
