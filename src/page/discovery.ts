@@ -61,8 +61,14 @@ export interface Discovery {
   roots(): (Document | ShadowRoot)[];
 }
 
-/** `style` and `class` because they can paint a role=img element's background; the rest name or hide images, or change their file. */
-const observedAttributes = ['src', 'srcset', 'alt', 'aria-hidden', 'aria-label', 'aria-labelledby', 'role', 'title', 'style', 'class'];
+/** Attributes that name or hide images, or change their file. */
+const observedAttributes = ['src', 'srcset', 'alt', 'aria-hidden', 'aria-label', 'aria-labelledby', 'role', 'title'];
+/**
+ * `style` and `class` can paint a role=img element's background, but on the
+ * whole document they fire on every frame of a script animation: they are
+ * watched on role=img elements alone.
+ */
+const paintAttributes = ['style', 'class'];
 /** Shadow roots attached after insertion (custom elements defined late) are invisible to MutationObserver; look again at these times. */
 const shadowRootSweepDelaysMs = [1000, 5000];
 const recordsPerChunk = 100;
@@ -139,8 +145,16 @@ export function createDiscovery(options: DiscoveryOptions): Discovery {
     scheduleSlice();
   };
 
+  /** role=img elements the current observer watches for paint changes; a new observer starts empty. */
+  let paintWatched = new WeakSet<Element>();
+  const watchPaint = (element: Element) => {
+    if (targetKind(element) !== 'role-img' || paintWatched.has(element)) return;
+    paintWatched.add(element);
+    observer?.observe(element, { attributes: true, attributeFilter: paintAttributes, attributeOldValue: true });
+  };
   const markDirty = (target: CaptionTarget) => {
     if (!running) return;
+    watchPaint(target);
     dirty.add(target);
     scheduleSlice();
   };
@@ -221,6 +235,8 @@ export function createDiscovery(options: DiscoveryOptions): Discovery {
       const reachesSubtree = name === 'aria-hidden' || ((name === 'aria-label' || name === 'aria-labelledby') && isControl(element));
       if (reachesSubtree) collect(element, 'full');
     }
+    // An element that just became role=img may paint its picture with a class or style from now on.
+    if (name === 'role') watchPaint(element);
     options.attributeChanged(element, name);
   };
 
@@ -235,6 +251,7 @@ export function createDiscovery(options: DiscoveryOptions): Discovery {
       running = true;
       lifetime = new AbortController();
       const Observer = view?.MutationObserver ?? MutationObserver;
+      paintWatched = new WeakSet();
       observer = new Observer(
         guard((records: MutationRecord[]) => {
           // Not push(...records): a big batch would overflow the argument limit.

@@ -1,5 +1,5 @@
 import type { ImageLoadWatcher } from './image-loads';
-import { isImageElement, isImageInput } from './targets';
+import { isImageElement, isImageInput, isRoleImage } from './targets';
 
 /**
  * Layout questions, behind an interface because test DOMs have no layout and
@@ -40,7 +40,7 @@ export const nearViewportMargin = 600;
  * describing an image the page could not load means fetching what the
  * browser refused to.
  */
-export function createDomGeometry(inputs?: Pick<ImageLoadWatcher, 'inputStatus'>): Geometry {
+export function createDomGeometry(inputs?: Pick<ImageLoadWatcher, 'inputStatus' | 'backgroundStatus'>): Geometry {
   return {
     rect(element) {
       const box = element.getBoundingClientRect();
@@ -57,6 +57,9 @@ export function createDomGeometry(inputs?: Pick<ImageLoadWatcher, 'inputStatus'>
     isLoaded(element) {
       if (isImageElement(element)) return element.complete && element.naturalWidth > 0;
       if (isImageInput(element)) return inputs?.inputStatus(element) === 'loaded';
+      // A CSS background is described only once the page's own loader got it (CSP, mixed content, blockers).
+      if (isRoleImage(element)) return inputs?.backgroundStatus(element) === 'loaded';
+      // Inline SVG: the pixels are the markup itself.
       return true;
     },
     proximity(element) {

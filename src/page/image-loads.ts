@@ -1,4 +1,4 @@
-import { isImageInput } from './targets';
+import { backgroundImageUrl, isImageInput, isRoleImage } from './targets';
 import type { CaptionTarget } from './targets';
 
 /**
@@ -6,7 +6,9 @@ import type { CaptionTarget } from './targets';
  * (`complete`, `naturalWidth`); an `<input type=image>` does not, so what its
  * `load` and `error` events said is remembered here, per src. Describing an
  * input whose image the page could not load (a 404, or one the browser
- * blocked) would mean fetching what the browser refused to.
+ * blocked) would mean fetching what the browser refused to. A role=img
+ * element's CSS background fires no event at all, so its URL is loaded once
+ * through the page's own image loader, and that answer is remembered per URL.
  */
 
 export type ImageLoadStatus = 'loaded' | 'failed' | 'unknown';
@@ -17,6 +19,8 @@ export type ImageProbe = (url: string, signal: AbortSignal) => Promise<boolean>;
 export interface ImageLoadWatcher {
   /** What the input's `load`/`error` events (or a probe) said about its current src. */
   inputStatus(input: HTMLInputElement): ImageLoadStatus;
+  /** What the page's image loader said about the element's current background image. */
+  backgroundStatus(element: Element): ImageLoadStatus;
   /**
    * Calls `onSettled(true)` once the element's image loads, `onSettled(false)`
    * when it fails; never after `signal` aborts, and at most once.
@@ -24,8 +28,17 @@ export interface ImageLoadWatcher {
   waitFor(element: CaptionTarget, signal: AbortSignal, onSettled: (loaded: boolean) => void): void;
 }
 
+/** Background URLs remembered per page; a page that paints more than this is probed again, no harm done. */
+const maxRememberedBackgrounds = 2000;
+
 export function createImageLoadWatcher(view: (Window & typeof globalThis) | null, probe: ImageProbe = pageImageProbe(view)): ImageLoadWatcher {
   const inputs = new WeakMap<HTMLInputElement, { src: string; status: 'loaded' | 'failed' }>();
+  const backgrounds = new Map<string, 'loaded' | 'failed'>();
+  const rememberBackground = (url: string, loaded: boolean) => {
+    backgrounds.delete(url);
+    backgrounds.set(url, loaded ? 'loaded' : 'failed');
+    if (backgrounds.size > maxRememberedBackgrounds) backgrounds.delete(backgrounds.keys().next().value!);
+  };
 
   const inputStatus = (input: HTMLInputElement): ImageLoadStatus => {
     const known = inputs.get(input);
@@ -34,6 +47,11 @@ export function createImageLoadWatcher(view: (Window & typeof globalThis) | null
 
   return {
     inputStatus,
+
+    backgroundStatus(element) {
+      const url = backgroundImageUrl(element);
+      return url === undefined ? 'unknown' : (backgrounds.get(url) ?? 'unknown');
+    },
 
     waitFor(element, signal, onSettled) {
       if (signal.aborted) return;
@@ -44,6 +62,15 @@ export function createImageLoadWatcher(view: (Window & typeof globalThis) | null
         if (isImageInput(element)) inputs.set(element, { src: element.src, status: loaded ? 'loaded' : 'failed' });
         onSettled(loaded);
       };
+      if (isRoleImage(element)) {
+        const url = backgroundImageUrl(element);
+        if (url === undefined) return;
+        probe(url, signal).then((loaded) => {
+          rememberBackground(url, loaded);
+          settle(loaded);
+        }, () => undefined);
+        return;
+      }
       element.addEventListener('load', () => settle(true), { signal });
       element.addEventListener('error', () => settle(false), { signal });
       // An input whose image loaded before we started watching fired its

@@ -18,6 +18,30 @@ beforeEach(() => {
 });
 
 describe('image load watcher', () => {
+  it('describes a role=img background only after the page\'s own loader got it, remembered per URL', async () => {
+    const asked: string[] = [];
+    const probe: ImageProbe = async (url) => (asked.push(url), !url.includes('blocked'));
+    const watcher = createImageLoadWatcher(window, probe);
+    const painted = (url: string) => {
+      const element = document.createElement('div');
+      element.setAttribute('role', 'img');
+      element.style.backgroundImage = `url("${url}")`;
+      document.body.append(element);
+      return element;
+    };
+    const shown = painted('https://example.com/hero.png');
+    const refused = painted('http://127.0.0.1/blocked.png');
+    expect(watcher.backgroundStatus(shown)).toBe('unknown');
+    const heard: boolean[] = [];
+    await new Promise<void>((resolve) => watcher.waitFor(shown, new AbortController().signal, (ok) => (heard.push(ok), resolve())));
+    await new Promise<void>((resolve) => watcher.waitFor(refused, new AbortController().signal, (ok) => (heard.push(ok), resolve())));
+    expect(heard).toEqual([true, false]);
+    expect(watcher.backgroundStatus(shown)).toBe('loaded');
+    expect(watcher.backgroundStatus(refused)).toBe('failed');
+    expect(watcher.backgroundStatus(painted('https://example.com/hero.png'))).toBe('loaded');
+    expect(asked).toEqual(['https://example.com/hero.png', 'http://127.0.0.1/blocked.png']);
+  });
+
   it('knows nothing of an input until it fires load or error, and remembers what it fired', () => {
     const watcher = createImageLoadWatcher(window, never);
     const loaded = input();
