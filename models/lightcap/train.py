@@ -41,6 +41,8 @@ def parse_args():
     p.add_argument("--features", default="/tmp/lightcap-features")
     p.add_argument("--out", default="/tmp/lightcap-run")
     p.add_argument("--train-data", default=os.path.join(SHARED_DATA, "flickr8k-train"))
+    p.add_argument("--extra-train", default="", help="comma list of SPLIT:FOLDER trained on too (e.g. extra:../shared/data/flickr30k-extra)")
+    p.add_argument("--flip", type=float, default=0.0, help="share of images per batch mirrored left-right (grid columns reversed, left/right swapped in the words)")
     p.add_argument("--dev-data", default=os.path.join(SHARED_DATA, "captions-dev"))
     p.add_argument("--dev-split", default="dev", help="feature split used for early stopping")
     p.add_argument("--extra-dev-splits", default="dev224", help="comma list, evaluated at the end if present")
@@ -116,12 +118,24 @@ def main():
     grid, presence, files = load_features(args.features, "train")
     _, caps = load_captions(args.train_data)
     tokenized = [[tokenize_caption(c) for c in caps[f]] for f in files]
+    for source in [s for s in args.extra_train.split(",") if s]:
+        split, folder = source.split(":", 1)
+        g2, p2, f2 = load_features(args.features, split)
+        _, c2 = load_captions(folder)
+        grid, presence = np.concatenate([np.asarray(grid), np.asarray(g2)]), np.concatenate([presence, p2])
+        files = files + f2
+        tokenized += [[tokenize_caption(c) for c in c2[f]] for f in f2]
+        print(f"+ {len(f2)} images from {split} ({folder})", flush=True)
     vocab = build_vocab(tokenized, args.min_count)
     vindex = {w: i for i, w in enumerate(vocab)}
     concepts = mine_concepts(tokenized, vindex, args.concepts, min_images=10)
     ctargets = torch.from_numpy(concept_targets(tokenized, concepts))
     inputs, targets, mask = encode_captions(tokenized, vindex, args.max_words)
     inputs, targets, mask = torch.from_numpy(inputs), torch.from_numpy(targets), torch.from_numpy(mask)
+    # The mirrored picture's words: left and right trade places.
+    mirror = torch.arange(len(vocab))
+    if "left" in vindex and "right" in vindex:
+        mirror[vindex["left"]], mirror[vindex["right"]] = vindex["right"], vindex["left"]
     grid_t = torch.from_numpy(np.array(grid))  # float16 in memory (copied out of the memory map)
     presence_t = torch.from_numpy(presence)
     n = len(files)
@@ -175,8 +189,17 @@ def main():
             tmax = int(m.any(0).any(0).nonzero().max()) + 1
             m = m[:, :, :tmax]
             x_in = inputs[idx, :, :tmax]
-            y = targets[idx, :, :tmax][m]
+            y_all = targets[idx, :, :tmax]
             g = grid_t[idx].float()
+            if args.flip > 0:
+                flipped = torch.rand(len(idx)) < args.flip
+                if flipped.any():
+                    # Tokens are an 8x8 grid, row-major: reverse each row.
+                    side = int(round(g.shape[1] ** 0.5))
+                    g[flipped] = g[flipped].view(-1, side, side, g.shape[2]).flip(2).reshape(-1, side * side, g.shape[2])
+                    x_in = torch.where(flipped[:, None, None], mirror[x_in], x_in)
+                    y_all = torch.where(flipped[:, None, None], mirror[y_all], y_all)
+            y = y_all[m]
             pr = presence_t[idx]
             mk, mv, clog = model.encode(g, pr)
             logits = model.forward_captions(mk, mv, x_in, m)
