@@ -8,7 +8,7 @@ import { createDetector, parseDetectorConfig } from './detect/detector';
 import type { Detection, Detector, DetectorOutput } from './detect/detector';
 import { createTextReader } from './ocr/ocr';
 import type { OcrConfig, TextLine, TextReader } from './ocr/ocr';
-import { describe as describeFindings } from './describe/describe';
+import { composeDescription } from './describe/describe';
 import type { DescriptionOptions } from './describe/describe';
 import { EngineError, throwIfAborted } from './errors';
 import { raceAbort } from '../shared/abort';
@@ -53,7 +53,9 @@ export type CaptionOutcome =
   /** The model was unsure of its own caption. */
   | 'low-confidence'
   /** It kept naming an object the detector did not see. */
-  | 'unsupported-object';
+  | 'unsupported-object'
+  /** It would have been said, but the image is a picture of text (a banner, a sign): only the text is said. */
+  | 'text-is-the-picture';
 
 export interface CaptionReport {
   /** The tidied caption sentence, said or not. */
@@ -191,16 +193,24 @@ export function createEngine(options: EngineOptions): Engine {
           : undefined;
 
       mark = performance.now();
-      const said = found.detections.filter((d) => d.score >= minScore);
-      const lead = caption?.report.outcome === 'used' ? caption.report.text : undefined;
-      const description = describeFindings(said, read.lines, { ...manifest.description, ...describeOptions.description }, lead);
+      const { description, textIsThePicture } = composeDescription(
+        {
+          image,
+          objects: found.detections.filter((d) => d.score >= minScore),
+          text: read.lines,
+          caption: caption?.report.outcome === 'used' ? caption.report.text : undefined,
+        },
+        { ...manifest.description, ...describeOptions.description },
+      );
+      // The report says why a caption good enough to say was not said.
+      const captionReport = caption && textIsThePicture && caption.report.outcome === 'used' ? { ...caption.report, outcome: 'text-is-the-picture' as const } : caption?.report;
       const describeMs = performance.now() - mark;
       return {
         alt: description.alt,
         confident: description.kind === 'described',
         objects: found.detections,
         text: read.lines,
-        ...(caption ? { caption: caption.report } : {}),
+        ...(captionReport ? { caption: captionReport } : {}),
         ms: {
           detector: detectorMs,
           ocrDetection: read.timings.detection,

@@ -1,4 +1,6 @@
 import type { Box } from '../image/types';
+import type { Point } from '../ocr/geometry';
+import { textIsThePicture } from './text-picture';
 import { capitalise, countPhrase, joinList, truncateAtWord } from './wording';
 
 export interface DescribedObject {
@@ -30,6 +32,24 @@ export const defaultDescriptionOptions: DescriptionOptions = {
 export type Description =
   | { kind: 'described'; alt: string; objectPhrase: string | undefined; quotedText: string | undefined }
   | { kind: 'nothing-confident'; alt: '' };
+
+/** What the engine found in one image, everything in it confident enough to say. */
+export interface Findings {
+  image: { width: number; height: number };
+  objects: readonly DescribedObject[];
+  text: readonly (DescribedText & { quad: readonly Point[] })[];
+  /** The caption sentence, when it passed the guard and the confidence floor. */
+  caption?: string;
+}
+
+/**
+ * The description of an image: the caption (or the objects) and the text,
+ * except for a picture of text (a banner, a sign), which is only its text.
+ */
+export function composeDescription(findings: Findings, options: DescriptionOptions = defaultDescriptionOptions): { description: Description; textIsThePicture: boolean } {
+  if (textIsThePicture(findings)) return { description: describe([], findings.text, options), textIsThePicture: true };
+  return { description: describe(findings.objects, findings.text, options, findings.caption), textIsThePicture: false };
+}
 
 /**
  * A deterministic sentence built only from what was detected with confidence.

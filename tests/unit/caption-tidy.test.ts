@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { pluralVerb, tidyCaption } from '../../src/engine/caption/tidy';
+
+const neutral = (caption: string) => tidyCaption(caption.split(' '), { neutral: true });
+const gendered = (caption: string) => tidyCaption(caption.split(' '), { neutral: false });
+
+/**
+ * Real LightCap outputs (the model's words, gendered), from
+ * `npm run caption -- --json --gendered` and `npm run eval` on
+ * ../shared/data: captions-dev (Flickr8k file names), ocr-dev (ic15_*) and
+ * flickr30k-extra (numeric names). Each with the neutral sentence we say.
+ */
+const realCaptions: [source: string, words: string, said: string][] = [
+  ['1042590306_95dea0916c.jpg', 'a man and a woman pose for a picture', 'Two people pose for a picture.'],
+  ['1055623002_8195a43714.jpg', 'a man and a woman sit on a couch', 'Two people sit on a couch.'],
+  ['1384292980_4022a7520c.jpg', 'a man and a woman are standing on a sidewalk', 'Two people are standing on a sidewalk.'],
+  ['141734985.jpg', 'a man and a woman sitting on a bench', 'Two people sitting on a bench.'],
+  ['1835511273_790eaae6e6.jpg', 'a man in a white shirt and a woman in a black jacket', 'A person in a white shirt and another person in a black jacket.'],
+  ['1198194316_543cc7b945.jpg', 'a man in a white shirt and a woman in front of a building', 'A person in a white shirt and another person in front of a building.'],
+  ['ic15_train_img_55.jpg', 'a man in a black shirt is standing next to a woman in a blue shirt', 'A person in a black shirt is standing next to another person in a blue shirt.'],
+  ['1000366164.jpg', 'a man in a white shirt is sitting in front of a man who is holding a book', 'A person in a white shirt is sitting in front of another person who is holding a book.'],
+  ['1079274291_9aaf896cc1.jpg', 'a little girl in a pink shirt and a woman in front of a tree', 'A little child in a pink shirt and a person in front of a tree.'],
+  ['1425485485_d7c97a5470.jpg', 'a young girl in a blue shirt and a woman in a red dress', 'A young child in a blue shirt and a person in a red dress.'],
+  ['1390268323_2c8204e91c.jpg', 'a little boy is sitting on a bench with a young boy in the background', 'A little child is sitting on a bench with a young child in the background.'],
+  ['1577929305.jpg', 'a group of men are playing basketball', 'A group of people are playing basketball.'],
+  ['128404184.jpg', 'two young boys are running through a field', 'Two young children are running through a field.'],
+  ['1124448967_2221af8dc5.jpg', 'a man is sitting on a bench with his bike', 'A person is sitting on a bench with their bike.'],
+];
+
+describe('neutral wording on real captions', () => {
+  it.each(realCaptions)('%s: "%s"', (_source, words, said) => {
+    expect(neutral(words)).toBe(said);
+  });
+
+  it('leaves the gendered setting word for word', () => {
+    for (const [, words] of realCaptions) {
+      expect(gendered(words)).toBe(`${words.charAt(0).toUpperCase()}${words.slice(1)}.`);
+    }
+  });
+});
+
+describe('neutral wording rules', () => {
+  it('counts people joined by "and" when nothing tells them apart', () => {
+    expect(neutral('a man and a woman')).toBe('Two people.');
+    expect(neutral('a man and woman are walking')).toBe('Two people are walking.');
+    expect(neutral('two women')).toBe('Two people.');
+    expect(neutral('two men and a woman')).toBe('Three people.');
+    expect(neutral('a boy and a girl in front of a house')).toBe('Two children in front of a house.');
+    expect(neutral('a young man and a young woman')).toBe('Two young people.');
+    expect(neutral('men and women')).toBe('People.');
+    expect(neutral('a group of men and women dance')).toBe('A group of people dance.');
+    expect(neutral('the man and the woman')).toBe('The two people.');
+  });
+
+  it('makes the verb after a merged pair plural', () => {
+    expect(neutral('two men and a woman is sitting on a bench')).toBe('Three people are sitting on a bench.');
+  });
+
+  it('keeps adults and children apart', () => {
+    expect(neutral('a man and a boy')).toBe('A person and a child.');
+    expect(neutral('a woman and two girls')).toBe('A person and two children.');
+    expect(neutral('a man and a girl ride his bike')).toBe('A person and a child ride their bike.');
+  });
+
+  it('does not merge when the clothing that follows belongs to the second person only', () => {
+    expect(neutral('a man and a woman in a red dress')).toBe('A person and another person in a red dress.');
+    expect(neutral('a boy and a girl in red')).toBe('A child and another child in red.');
+  });
+
+  it('does not merge into a possessive', () => {
+    expect(neutral('a man and a woman \'s dog')).toBe("A person and another person's dog.");
+  });
+
+  it('keeps two phrases whose modifiers differ, without "another" (which would make both young)', () => {
+    expect(neutral('an old man and a young woman')).toBe('An old person and a young person.');
+  });
+
+  it('says "other" for a counted group after an earlier person', () => {
+    expect(neutral('a man in a hat and two women')).toBe('A person in a hat and two other people.');
+  });
+
+  it('uses they with the verb agreeing', () => {
+    expect(neutral('she is running')).toBe('They are running.');
+    expect(neutral('he was smiling')).toBe('They were smiling.');
+    expect(neutral('he \'s smiling')).toBe("They're smiling.");
+    expect(neutral('she also plays')).toBe('They also play.');
+    expect(neutral('she carries her bag')).toBe('They carry their bag.');
+    expect(neutral('a girl hugs her')).toBe('A child hugs them.');
+    expect(neutral('a woman hugs her daughter')).toBe('A person hugs their child.');
+    expect(neutral('he does n\'t look')).toBe("They don't look.");
+  });
+
+  it('turns third-person verbs into the form that agrees with "they"', () => {
+    expect(['runs', 'watches', 'kisses', 'carries', 'lies', 'poses', 'has', 'goes', 'relaxes'].map(pluralVerb)).toEqual([
+      'run', 'watch', 'kiss', 'carry', 'lie', 'pose', 'have', 'go', 'relax',
+    ]);
+  });
+
+  it('drops a gender adjective and neutralises roles', () => {
+    expect(neutral('a female singer')).toBe('A singer.');
+    expect(neutral('a fisherman on a boat')).toBe('An angler on a boat.');
+    expect(neutral('a policeman and a fireman')).toBe('A police officer and a firefighter.');
+  });
+
+  it('leaves other words and captions without people alone', () => {
+    expect(neutral('a dog runs through the snow')).toBe('A dog runs through the snow.');
+    expect(neutral('a snowman in a yard')).toBe('A snowman in a yard.');
+  });
+});
