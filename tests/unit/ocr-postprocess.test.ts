@@ -4,7 +4,8 @@ import type { Point, Quad } from '../../src/engine/ocr/geometry';
 import { dbPostprocess, meanInside } from '../../src/engine/ocr/db-postprocess';
 import { ctcGreedyDecode } from '../../src/engine/ocr/ctc';
 import { readingOrder } from '../../src/engine/ocr/reading-order';
-import { detectionInputSize, confidentPart } from '../../src/engine/ocr/ocr';
+import { detectionInputSize, resegment, sayablePart } from '../../src/engine/ocr/ocr';
+import { createSegmenter } from '../../src/engine/ocr/segment';
 import { lineCrop } from '../../src/engine/ocr/crop';
 
 const round = (p: Point) => ({ x: Math.round(p.x * 1000) / 1000, y: Math.round(p.y * 1000) / 1000 });
@@ -109,6 +110,15 @@ describe('ctcGreedyDecode', () => {
     const result = ctcGreedyDecode(out, 3, 5, characters, { gapRatio: 10, minGapSteps: 100 });
     expect(result.words.map((w) => w.confidence)).toEqual([expect.closeTo(0.9, 6), expect.closeTo(0.5, 6)]);
   });
+
+  it('keeps the probability of each character of a word', () => {
+    const out = probs([1, 0, 2, 0, 3]);
+    out[2 * 5 + 2] = 0.4;
+    const [word] = ctcGreedyDecode(out, 5, 5, characters, { gapRatio: 10, minGapSteps: 100 }).words;
+    expect(word!.text).toBe('abc');
+    expect(word!.characterConfidences).toEqual([expect.closeTo(0.9, 6), expect.closeTo(0.4, 6), expect.closeTo(0.9, 6)]);
+    expect(word!.confidence).toBeCloseTo(2.2 / 3, 6);
+  });
 });
 
 describe('reading order and filtering', () => {
@@ -120,11 +130,38 @@ describe('reading order and filtering', () => {
     expect(rows.map((r) => r.items.map((i) => i.text))).toEqual([['OPEN', 'NOW'], ['24', 'HOURS']]);
   });
 
-  it('drops unsure words, and short words unless very sure', () => {
-    const filter = { minLineConfidence: 0.5, minWordConfidence: 0.8, shortWordLength: 2, shortWordConfidence: 0.9, maxRows: 10, maxBoxes: 40 };
-    const mixed = { ...line('x', box(0, 0, 10, 10)), words: [{ text: 'EXIT', confidence: 0.85 }, { text: 'to', confidence: 0.85 }, { text: 'zq9', confidence: 0.6 }, { text: '--', confidence: 0.99 }] };
-    expect(confidentPart(mixed, filter)?.text).toBe('EXIT');
-    expect(confidentPart({ ...mixed, words: [{ text: 'zq9', confidence: 0.6 }] }, filter)).toBeUndefined();
+  it('says only likely words, rejoins split pieces, re-splits glued words and keeps the output shape', () => {
+    const segmenter = createSegmenter(['the', 'to', 'of', 'exit', 'ware', 'house', 'warehouse', 'see', 'more', 'want', 'i'], {
+      maxRank: 20,
+      minTokenLength: 7,
+      minPieceLength: 3,
+      shortPieces: ['i', 'to'],
+    });
+    const filter = { minWordConfidence: 0.85, minCharacterConfidence: 0.9, maxRows: 10, maxBoxes: 40 };
+    const word = (text: string, ...characterConfidences: number[]) => {
+      const all = characterConfidences.length === 1 ? Array.from(text, () => characterConfidences[0]!) : characterConfidences;
+      return { text, confidence: all.reduce((a, b) => a + b, 0) / all.length, characterConfidences: all };
+    };
+    const read = {
+      ...line('x', box(0, 0, 10, 10)),
+      words: [word('EXIT', 0.86), word('W', 0.95), word('ARE', 0.9), word('HOUSE', 0.8), word('IWANTTOSEEMORE', 0.95), word('zq9', 0.99, 0.99, 0.6), word('KE', 0.99)],
+    };
+    const said = sayablePart(read, segmenter, (letters) => segmenter.isCommonWord(letters), filter);
+    // "W ARE HOUSE" joins to a common word whose mean (0.86) clears the bar; "HOUSE" alone would not.
+    expect(said?.text).toBe('EXIT WAREHOUSE I WANT TO SEE MORE');
+    expect(said?.words[1]).toEqual({ text: 'WAREHOUSE', confidence: expect.closeTo((0.95 + 3 * 0.9 + 5 * 0.8) / 9, 6) });
+    expect(Object.keys(said!.words[0]!).sort()).toEqual(['confidence', 'text']);
+    expect(sayablePart({ ...read, words: [word('zq9', 0.99, 0.99, 0.6)] }, segmenter, () => false, filter)).toBeUndefined();
+  });
+
+  it('gives each piece of a re-split word the probabilities of its own characters', () => {
+    const segmenter = createSegmenter(['lift', 'lobby'], { maxRank: 10, minTokenLength: 7, minPieceLength: 3, shortPieces: [] });
+    const characterConfidences = [0.9, 0.9, 0.9, 0.9, 0.5, 0.5, 0.5, 0.5, 0.5];
+    const glued = { ...line('LIFTLOBBY', box(0, 0, 90, 10)), words: [{ text: 'LIFTLOBBY', confidence: 0.7, characterConfidences }] };
+    const split = resegment(glued, segmenter);
+    expect(split.text).toBe('LIFT LOBBY');
+    expect(split.words.map((w) => w.confidence)).toEqual([expect.closeTo(0.9, 6), expect.closeTo(0.5, 6)]);
+    expect(split.words[1]!.characterConfidences).toHaveLength(5);
   });
 
   it('turns tall boxes to read vertical text', () => {

@@ -2,6 +2,8 @@ export interface CtcWord {
   text: string;
   /** Mean of the winning probabilities of the word's characters. */
   confidence: number;
+  /** The winning probability of each character of `text`, in order. */
+  characterConfidences: readonly number[];
 }
 
 export interface CtcResult {
@@ -72,11 +74,11 @@ function splitWords(emissions: readonly Emission[], options: CtcOptions): CtcWor
   const wordGap = Math.max(options.minGapSteps, typical * options.gapRatio);
   const words: CtcWord[] = [];
   let text = '';
-  let sum = 0;
+  let characterConfidences: number[] = [];
   const endWord = () => {
-    if (text.length > 0) words.push({ text, confidence: sum / text.length });
+    if (text.length > 0) words.push({ text, confidence: mean(characterConfidences), characterConfidences });
     text = '';
-    sum = 0;
+    characterConfidences = [];
   };
   emissions.forEach((emission, i) => {
     if (emission.character.trim() === '') {
@@ -86,10 +88,14 @@ function splitWords(emissions: readonly Emission[], options: CtcOptions): CtcWor
     const before = emissions[i - 1];
     if (before && before.character.trim() !== '' && emission.step - before.step >= wordGap) endWord();
     text += emission.character;
-    sum += emission.probability;
+    characterConfidences.push(emission.probability);
   });
   endWord();
   return words;
+}
+
+function mean(values: readonly number[]): number {
+  return values.length > 0 ? values.reduce((sum, v) => sum + v, 0) / values.length : 0;
 }
 
 function median(values: number[]): number {

@@ -14,6 +14,8 @@ import type { CtcWord } from './ctc';
 import { readingOrder } from './reading-order';
 import { createSegmenter, defaultSegmenterOptions } from './segment';
 import type { Segmenter, SegmenterOptions } from './segment';
+import { likelyPart, rejoinFragments } from './word-filter';
+import type { IsCommonWord } from './word-filter';
 
 /** models/ocr/ocr.json: everything about the OCR models that is not code. */
 export interface OcrConfig {
@@ -64,14 +66,12 @@ export interface OcrConfig {
   };
   /** Optional: re-split words read without spaces, with this frequency-ranked word list (a models-root path). */
   segmentation?: { lexicon: string } & Partial<SegmenterOptions>;
+  /** Which words are said; see word-filter.ts. Without a segmentation lexicon no word counts as common. */
   filter: {
-    /** Mean character probability below which a whole line is dropped. */
-    minLineConfidence: number;
-    /** Mean character probability below which a word is dropped. */
+    /** Mean character probability a common word needs. */
     minWordConfidence: number;
-    /** Words made only of these many characters or fewer need a higher confidence. */
-    shortWordLength: number;
-    shortWordConfidence: number;
+    /** Probability every character of any other word (numbers, names, codes) needs. */
+    minCharacterConfidence: number;
     /** Rows of text said at most. */
     maxRows: number;
     /** Boxes read at most, largest first. */
@@ -79,16 +79,27 @@ export interface OcrConfig {
   };
 }
 
+export interface TextWord {
+  text: string;
+  /** Mean character probability of the recogniser. */
+  confidence: number;
+}
+
 export interface TextLine {
   text: string;
   /** The line's words with their own confidences. */
-  words: CtcWord[];
+  words: TextWord[];
   /** Mean character probability of the recogniser. */
   confidence: number;
   /** Corners in source-image pixels: top-left, top-right, bottom-right, bottom-left. */
   quad: Quad;
   /** Boxes on one visual row share a row number; rows count from the top. */
   row: number;
+}
+
+/** A line as the recogniser read it, before filtering: each word keeps its characters' probabilities. */
+export interface RecognisedLine extends Omit<TextLine, 'words'> {
+  words: CtcWord[];
 }
 
 export interface OcrTimings {
@@ -131,6 +142,7 @@ export async function createTextReader(
   if (config.recognition.appendSpace) characters.push(' ');
   const { lexicon: _lexiconPath, ...segmenterOverrides } = config.segmentation ?? { lexicon: '' };
   const segmenter = files.lexicon ? createSegmenter(files.lexicon, { ...defaultSegmenterOptions, ...segmenterOverrides }) : undefined;
+  const isCommonWord: IsCommonWord = segmenter ? (letters) => segmenter.isCommonWord(letters) : () => false;
   const now = () => performance.now();
 
   return {
@@ -155,8 +167,7 @@ export async function createTextReader(
       timings.recognition = now() - start;
       timings.lines = crops.length;
 
-      const split = segmenter ? read.map((line) => resegment(line, segmenter)) : read;
-      const kept = split.flatMap((line) => confidentPart(line, config.filter) ?? []);
+      const kept = read.flatMap((line) => sayablePart(line, segmenter, isCommonWord, config.filter) ?? []);
       const rows = readingOrder(kept).slice(0, config.filter.maxRows);
       const lines = rows.flatMap((row, index) => row.items.map((line) => ({ ...line, row: index })));
       return { lines, timings };
@@ -231,11 +242,11 @@ async function recognise(
   characters: readonly string[],
   config: OcrConfig,
   signal?: AbortSignal,
-): Promise<TextLine[]> {
+): Promise<RecognisedLine[]> {
   const { height, minWidth, maxWidth, batchSize, input, gapRatio, minGapSteps } = config.recognition;
   // Batches of similar aspect waste the least padding, as in PaddleOCR.
   const order = crops.map((_, i) => i).sort((a, b) => crops[a]!.aspect - crops[b]!.aspect);
-  const results: TextLine[] = new Array(crops.length);
+  const results: RecognisedLine[] = new Array(crops.length);
   for (let first = 0; first < order.length; first += batchSize) {
     throwIfAborted(signal);
     const members = order.slice(first, first + batchSize);
@@ -264,25 +275,45 @@ async function recognise(
   return results;
 }
 
-/** Re-splits glued words; the pieces keep their word's confidence. */
-export function resegment(line: TextLine, segmenter: Segmenter): TextLine {
-  const words = line.words.flatMap((word) => segmenter.split(word.text).map((text) => ({ text, confidence: word.confidence })));
+/**
+ * What of a recognised line is said, with the words in the engine's output
+ * shape: pieces of split words joined back, glued words split, and only the
+ * words likely to be real kept. Undefined when nothing is left.
+ */
+export function sayablePart(
+  line: RecognisedLine,
+  segmenter: Segmenter | undefined,
+  isCommonWord: IsCommonWord,
+  filter: OcrConfig['filter'],
+): TextLine | undefined {
+  // Join first: a joined word is a common word, which the segmenter never splits.
+  const joined = { ...line, words: rejoinFragments(line.words, isCommonWord) };
+  const split = segmenter ? resegment(joined, segmenter) : joined;
+  const kept = likelyPart(split, isCommonWord, filter);
+  if (!kept) return undefined;
+  const words = kept.words.map(({ text, confidence }) => ({ text, confidence }));
+  return { ...kept, words, text: words.map((w) => w.text).join(' ') };
+}
+
+/** Re-splits glued words; each piece keeps the confidences of its own characters. */
+export function resegment(line: RecognisedLine, segmenter: Segmenter): RecognisedLine {
+  const words = line.words.flatMap((word) => splitWord(word, segmenter.split(word.text)));
   return { ...line, words, text: words.map((w) => w.text).join(' ') };
 }
 
-/**
- * Keeps only the words we are confident of: a misread word read aloud is
- * worse than a missing one. Returns undefined when nothing is left.
- */
-export function confidentPart(line: TextLine, filter: OcrConfig['filter']): TextLine | undefined {
-  const words = line.words.filter((word) => {
-    const core = word.text.replace(/[^\p{L}\p{N}]/gu, '');
-    if (core.length === 0) return false;
-    const needed = core.length <= filter.shortWordLength ? filter.shortWordConfidence : filter.minWordConfidence;
-    return word.confidence >= needed;
+function splitWord(word: CtcWord, pieces: readonly string[]): CtcWord[] {
+  if (pieces.length === 1) return [word];
+  const lengths = pieces.map((piece) => Array.from(piece).length);
+  // One confidence per code point; should case folding ever change a length, the pieces share the word's.
+  if (lengths.reduce((sum, n) => sum + n, 0) !== word.characterConfidences.length) {
+    return pieces.map((text) => ({ ...word, text }));
+  }
+  let start = 0;
+  return pieces.map((text, i) => {
+    const characterConfidences = word.characterConfidences.slice(start, start + lengths[i]!);
+    start += lengths[i]!;
+    return { text, confidence: characterConfidences.reduce((sum, p) => sum + p, 0) / characterConfidences.length, characterConfidences };
   });
-  if (words.length === 0 || line.confidence < filter.minLineConfidence) return undefined;
-  return { ...line, words, text: words.map((w) => w.text).join(' ') };
 }
 
 function largest(boxes: Quad[], count: number): Quad[] {

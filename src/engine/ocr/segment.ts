@@ -25,6 +25,12 @@ export const defaultSegmenterOptions: SegmenterOptions = {
 export interface Segmenter {
   /** Returns the token's pieces, or the token itself when no confident split exists. */
   split(token: string): string[];
+  /**
+   * Whether a run of letters is a common word: one the segmenter may split
+   * into (ranked within maxRank; a one- or two-letter word only when it is
+   * one of `shortPieces`). Case is ignored.
+   */
+  isCommonWord(letters: string): boolean;
 }
 
 export function createSegmenter(wordsByFrequency: readonly string[], options: SegmenterOptions = defaultSegmenterOptions): Segmenter {
@@ -67,6 +73,7 @@ export function createSegmenter(wordsByFrequency: readonly string[], options: Se
   };
 
   return {
+    isCommonWord: (letters) => cost.has(letters.toLowerCase()),
     split(token) {
       // Letters and digits glued together ("3FOR", "BELOW18") part where the letters make a word.
       const runs = token.match(/\p{L}+|\p{N}+|[^\p{L}\p{N}]+/gu) ?? [token];
