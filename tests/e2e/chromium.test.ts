@@ -8,12 +8,12 @@
  * DOM, the accessible name in Chromium's accessibility tree, and axe's
  * image-alt rule going from violations to none.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { CDPSession, Page } from 'playwright-core';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { devPhotosDir, startFixtureServer } from './server';
-import type { FixtureServer } from './server';
+import { devPhotosDir } from './server';
+import { useChromiumSuite } from './suite';
 import {
   accessibleName,
   defaultPrefix,
@@ -30,7 +30,7 @@ import {
   waitForSettled,
   withTimeout,
 } from './extension';
-import type { ChromeApi, ChromiumSession, ImageState } from './extension';
+import type { ChromeApi, ImageState } from './extension';
 
 declare const chrome: ChromeApi;
 
@@ -38,30 +38,9 @@ declare const chrome: ChromeApi;
 const captionTimeout = 60_000;
 const devPhoto = '1053804096_ad278b25f1.jpg';
 
-let server: FixtureServer;
-let session: ChromiumSession;
-const openPages: Page[] = [];
+const suite = useChromiumSuite();
 
-beforeAll(async () => {
-  server = await startFixtureServer();
-  session = await launchChromium();
-});
-
-afterEach(async () => {
-  for (const page of openPages.splice(0)) await page.close().catch(() => undefined);
-});
-
-afterAll(async () => {
-  await session?.close();
-  await server?.close();
-});
-
-async function open(path: string): Promise<Page> {
-  const page = await session.context.newPage();
-  openPages.push(page);
-  await page.goto(server.url(path), { waitUntil: 'load' });
-  return page;
-}
+const open = (pathOrUrl: string): Promise<Page> => suite.open(pathOrUrl);
 
 function needsContentScript(): void {
   expect(hasContentScript(), 'the build has no content script yet (entrypoints/content.ts); rebuild after it lands').toBe(true);
@@ -98,23 +77,23 @@ async function cdpFor(page: Page): Promise<CDPSession> {
 
 describe('harness', () => {
   test('the service worker hook returns captions (engine, offscreen document, fetch from origin B)', async () => {
-    const result = await describeViaHook(session.sw!, { srcUrl: server.url('/images/open-24-hours.png', 'B') });
+    const result = await describeViaHook(suite.session.sw!, { srcUrl: suite.server.url('/images/open-24-hours.png', 'B') });
     expect(result.state).toBe('done');
     expect(result.description).toMatch(/OPEN 24 HOURS/i);
     expect(result.text?.join(' ')).toMatch(/OPEN 24 HOURS/i);
-    const offscreen = await session.sw!.evaluate(() => chrome.runtime.getContexts({ contextTypes: ['OFFSCREEN_DOCUMENT'] }));
+    const offscreen = await suite.session.sw!.evaluate(() => chrome.runtime.getContexts({ contextTypes: ['OFFSCREEN_DOCUMENT'] }));
     expect(offscreen).toHaveLength(1);
   }, captionTimeout);
 
   test.skipIf(!existsSync(join(devPhotosDir, devPhoto)))('a dev photo gets the LightCap caption, worded as the settings say', async () => {
     // 1053804096: a child playing in the surf. The settings are read for every request, so each change applies at once.
-    const sw = session.sw!;
+    const sw = suite.session.sw!;
     const setSettings = (change: Record<string, boolean>) =>
       sw.evaluate(async (c) => {
         const { settings } = await chrome.storage.local.get('settings');
         await chrome.storage.local.set({ settings: { ...(settings as object), ...c } });
       }, change);
-    const url = server.url(`/dev-photos/${devPhoto}`, 'B');
+    const url = suite.server.url(`/dev-photos/${devPhoto}`, 'B');
     try {
       const neutral = await describeViaHook(sw, { srcUrl: url });
       expect(neutral.state).toBe('done');
@@ -134,9 +113,9 @@ describe('harness', () => {
   }, captionTimeout * 3);
 
   test('the hook reports fetch errors without hanging', async () => {
-    const missing = await describeViaHook(session.sw!, { srcUrl: server.url('/dyn/404.png') });
+    const missing = await describeViaHook(suite.session.sw!, { srcUrl: suite.server.url('/dyn/404.png') });
     expect(missing.state).toBe('error');
-    const huge = await describeViaHook(session.sw!, { srcUrl: server.url('/dyn/huge.png') });
+    const huge = await describeViaHook(suite.session.sw!, { srcUrl: suite.server.url('/dyn/huge.png') });
     expect(huge).toMatchObject({ state: 'error' });
     expect(huge.error).toMatch(/12000x12000/);
   }, captionTimeout);
@@ -163,7 +142,7 @@ describe('page captions', () => {
     const plain = await launchChromium({ extension: false });
     try {
       const page = await plain.context.newPage();
-      await page.goto(server.url('/pages/basic.html'), { waitUntil: 'load' });
+      await page.goto(suite.server.url('/pages/basic.html'), { waitUntil: 'load' });
       const before = await runAxe(page, { rules: ['image-alt', 'input-image-alt'] });
       expect(before.map((v) => v.id).sort()).toEqual(['image-alt', 'input-image-alt']);
       expect(before.find((v) => v.id === 'image-alt')!.nodes).toHaveLength(3);
@@ -193,10 +172,10 @@ describe('page captions', () => {
     await new Promise((r) => setTimeout(r, 1500));
     for (const key of ['decorative', 'author', 'presentation', 'labelled', 'icon', 'tracker', 'tracker-stretched', 'hidden']) {
       const file = { decorative: 'camera.jpg', author: 'rocket.jpg', presentation: 'cat-240.jpg', labelled: 'welcome.png', icon: 'icon-16.png', tracker: 'pixel.gif', 'tracker-stretched': 'pixel.gif', hidden: 'emergency-exit.png' }[key];
-      expect(server.hits(`/dyn/count/${key}/${file}`), `requests for #${key}`).toBe(1);
+      expect(suite.server.hits(`/dyn/count/${key}/${file}`), `requests for #${key}`).toBe(1);
     }
     for (const [key, file] of [['missing', 'astronaut.jpg'], ['junk-camera', 'IMG_1234.jpg'], ['junk-filename', 'coffee.jpg']] as const) {
-      const hits = server.hits(`/dyn/count/${key}/${file}`);
+      const hits = suite.server.hits(`/dyn/count/${key}/${file}`);
       expect(hits, `requests for #${key} (page + engine, no retries)`).toBeGreaterThanOrEqual(1);
       expect(hits, `requests for #${key} (page + engine, no retries)`).toBeLessThanOrEqual(2);
     }
@@ -208,10 +187,10 @@ describe('page captions', () => {
     await waitForGenerated(page, ['top', 'swap-timer']);
     expect(await page.evaluate(() => (document.getElementById('swap-timer') as HTMLImageElement).src)).toContain('/dyn/count/swap-timer/camera.jpg');
     // The engine fetched the swapped-in image (so the description is of it, not the placeholder).
-    expect(server.hits('/dyn/count/swap-timer/camera.jpg')).toBeGreaterThanOrEqual(2);
+    expect(suite.server.hits('/dyn/count/swap-timer/camera.jpg')).toBeGreaterThanOrEqual(2);
     // Far below the fold: neither the browser nor the extension loaded these yet.
     for (const [id, file] of [['lazy-1', 'coffee.jpg'], ['lazy-2', 'open-24-hours.png'], ['swap-scroll', 'astronaut.jpg']] as const) {
-      expect(server.hits(`/dyn/count/${id}/${file}`), `#${id} fetched before scrolling`).toBe(0);
+      expect(suite.server.hits(`/dyn/count/${id}/${file}`), `#${id} fetched before scrolling`).toBe(0);
       expect(byId(await imageStates(page), id).marker).not.toBe('generated');
     }
     await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
@@ -254,12 +233,12 @@ describe('page captions', () => {
     needsContentScript();
     const page = await open('/pages/cross-origin.html');
     await waitForGenerated(page, ['cross-astronaut', 'cross-banner', 'cross-counted']);
-    expect(server.hits('/dyn/count/cross-counted/coffee.jpg', 'B')).toBeLessThanOrEqual(2);
+    expect(suite.server.hits('/dyn/count/cross-counted/coffee.jpg', 'B')).toBeLessThanOrEqual(2);
     // Hotlink-protected image: the page got it with its own Referer, and the
-    // engine's fetch carries the same one (a session rule), so it is described too.
+    // engine's fetch carries the same one (a suite.session rule), so it is described too.
     const states = await waitForSettled(page, ['cross-referer'], captionTimeout);
     const referer = byId(states, 'cross-referer');
-    console.log(`[e2e] hotlink-protected image: data-lightcap=${referer.marker}; requests: ${JSON.stringify(server.requests().filter((r) => r.path === '/dyn/referer/astronaut.jpg').map((r) => [r.status, r.referer ?? null, r.site]))}`);
+    console.log(`[e2e] hotlink-protected image: data-lightcap=${referer.marker}; requests: ${JSON.stringify(suite.server.requests().filter((r) => r.path === '/dyn/referer/astronaut.jpg').map((r) => [r.status, r.referer ?? null, r.site]))}`);
     expect(referer.alt).toMatch(new RegExp(`^${defaultPrefix}`));
   }, captionTimeout + 30_000);
 
@@ -310,9 +289,9 @@ describe('context menu', () => {
   test('"Describe image" shows a toast with the description, readable in the accessibility tree; the author alt stays', async () => {
     needsContentScript();
     const page = await open('/pages/menu.html');
-    const tabId = await tabIdOf(session.sw!, page);
+    const tabId = await tabIdOf(suite.session.sw!, page);
     const srcUrl = await page.evaluate(() => (document.getElementById('menu-target') as HTMLImageElement).currentSrc);
-    const result = await describeViaHook(session.sw!, { srcUrl, tabId, frameId: 0, frameUrl: page.url() });
+    const result = await describeViaHook(suite.session.sw!, { srcUrl, tabId, frameId: 0, frameUrl: page.url() });
     expect(result.state).toBe('done');
     expect(result.description).toMatch(/OPEN 24 HOURS/i);
     const host = page.locator('#lightcap-toast-host');
@@ -332,13 +311,13 @@ describe('robustness', () => {
     const run = `sw${Date.now()}`;
     const page = await open(`/pages/interrupt.html?run=${run}&delay=3000`);
     // Wait until the engine's own fetch of a slow image is in flight (the page's load is the first request).
-    await waitFor(() => server.hits(`/dyn/slow/3000/astronaut.jpg?run=${run}`) >= 2, { timeoutMs: 30_000, what: 'the engine to start fetching' });
-    await stopServiceWorker(session);
+    await waitFor(() => suite.server.hits(`/dyn/slow/3000/astronaut.jpg?run=${run}`) >= 2, { timeoutMs: 30_000, what: 'the engine to start fetching' });
+    await stopServiceWorker(suite.session);
     const states = await waitForSettled(page, ['slow-1', 'slow-2', 'slow-3'], 60_000);
     console.log(`[e2e] after the worker stop: ${states.map((s) => `${s.id}=${s.marker}`).join(' ')}`);
     // The extension still works afterwards.
-    const worker = await wakeServiceWorker(session);
-    const after = await withTimeout(describeViaHook(worker, { srcUrl: server.url('/images/welcome.png') }), 30_000, 'a caption after the restart');
+    const worker = await wakeServiceWorker(suite.session);
+    const after = await withTimeout(describeViaHook(worker, { srcUrl: suite.server.url('/images/welcome.png') }), 30_000, 'a caption after the restart');
     expect(after.state).toBe('done');
   }, 120_000);
 
@@ -346,20 +325,20 @@ describe('robustness', () => {
     needsContentScript();
     const run = `off${Date.now()}`;
     const page = await open(`/pages/interrupt.html?run=${run}&delay=3000`);
-    await waitFor(() => server.hits(`/dyn/slow/3000/astronaut.jpg?run=${run}`) >= 2, { timeoutMs: 30_000, what: 'the engine to start fetching' });
-    const worker = await wakeServiceWorker(session);
+    await waitFor(() => suite.server.hits(`/dyn/slow/3000/astronaut.jpg?run=${run}`) >= 2, { timeoutMs: 30_000, what: 'the engine to start fetching' });
+    const worker = await wakeServiceWorker(suite.session);
     await worker.evaluate(() => chrome.offscreen.closeDocument());
     const states = await waitForSettled(page, ['slow-1', 'slow-2', 'slow-3'], 60_000);
     console.log(`[e2e] after closing the offscreen document: ${states.map((s) => `${s.id}=${s.marker}`).join(' ')}`);
-    const after = await withTimeout(describeViaHook(worker, { srcUrl: server.url('/images/emergency-exit.png') }), 30_000, 'a caption after the document closed');
+    const after = await withTimeout(describeViaHook(worker, { srcUrl: suite.server.url('/images/emergency-exit.png') }), 30_000, 'a caption after the document closed');
     expect(after.state).toBe('done');
   }, 120_000);
 
   test('offscreen document closed mid-request, via the hook alone (no content script needed)', async () => {
-    const worker = await wakeServiceWorker(session);
-    const url = server.url(`/dyn/slow/3000/coffee.jpg?run=hook${Date.now()}`);
+    const worker = await wakeServiceWorker(suite.session);
+    const url = suite.server.url(`/dyn/slow/3000/coffee.jpg?run=hook${Date.now()}`);
     const pending = describeViaHook(worker, { srcUrl: url });
-    await waitFor(() => server.requests().some((r) => r.path + r.query === new URL(url).pathname + new URL(url).search), { timeoutMs: 15_000, what: 'the engine to start fetching' });
+    await waitFor(() => suite.server.requests().some((r) => r.path + r.query === new URL(url).pathname + new URL(url).search), { timeoutMs: 15_000, what: 'the engine to start fetching' });
     await worker.evaluate(() => chrome.offscreen.closeDocument());
     // The host client retries once in a new document, so this completes (or reports an error); it never hangs.
     const result = await withTimeout(pending, 45_000, 'the interrupted caption');
@@ -369,19 +348,19 @@ describe('robustness', () => {
 
   test('tab closed mid-work: its queued requests are cancelled and the engine serves the next caller at once', async () => {
     needsContentScript();
-    const page = await session.context.newPage();
-    await page.goto(server.url('/pages/bench-50.html'), { waitUntil: 'load' });
+    const page = await suite.session.context.newPage();
+    await page.goto(suite.server.url('/pages/bench-50.html'), { waitUntil: 'load' });
     await waitFor(async () => (await imageStates(page)).some((s) => s.marker === 'generated'), { timeoutMs: captionTimeout, what: 'a first caption' });
     await page.close();
     const closedAt = Date.now();
-    await waitFor(async () => (await engineStatus(session)).queued === 0, { timeoutMs: 15_000, what: 'the engine queue to empty' });
+    await waitFor(async () => (await engineStatus(suite.session)).queued === 0, { timeoutMs: 15_000, what: 'the engine queue to empty' });
     // Nothing more is fetched for the closed tab (at most the job that was running).
     await new Promise((r) => setTimeout(r, 2000));
-    const late = server.requests().filter((r) => r.path.startsWith('/dyn/bench/') && r.at > closedAt + 1000);
+    const late = suite.server.requests().filter((r) => r.path.startsWith('/dyn/bench/') && r.at > closedAt + 1000);
     expect(late.length, 'bench images fetched after the tab closed').toBeLessThanOrEqual(1);
-    const worker = await wakeServiceWorker(session);
+    const worker = await wakeServiceWorker(suite.session);
     const started = Date.now();
-    const next = await withTimeout(describeViaHook(worker, { srcUrl: server.url(`/images/summer-sale.png?run=next${Date.now()}`) }), 15_000, 'the next caption');
+    const next = await withTimeout(describeViaHook(worker, { srcUrl: suite.server.url(`/images/summer-sale.png?run=next${Date.now()}`) }), 15_000, 'the next caption');
     expect(next.state).toBe('done');
     console.log(`[e2e] next caption after the tab closed: ${Date.now() - started} ms`);
   }, 120_000);
@@ -394,11 +373,11 @@ describe('popup', () => {
     await waitForGenerated(target, ['astronaut', 'banner', 'coffee', 'button']);
     // Opened as a background tab of the same window, so the popup's
     // "active tab of the current window" is still the fixture page.
-    const popupEvent = session.context.waitForEvent('page', { predicate: (p) => p.url().includes('/popup.html'), timeout: 15_000 });
-    const worker = await wakeServiceWorker(session);
-    await worker.evaluate((url) => chrome.tabs.create({ url, active: false }).then(() => undefined), `chrome-extension://${session.extensionId}/popup.html`);
+    const popupEvent = suite.session.context.waitForEvent('page', { predicate: (p) => p.url().includes('/popup.html'), timeout: 15_000 });
+    const worker = await wakeServiceWorker(suite.session);
+    await worker.evaluate((url) => chrome.tabs.create({ url, active: false }).then(() => undefined), `chrome-extension://${suite.session.extensionId}/popup.html`);
     const popup = await popupEvent;
-    openPages.push(popup);
+    suite.track(popup);
     await popup.waitForLoadState('load');
     await popup.setViewportSize({ width: 380, height: 600 });
     await popup.waitForTimeout(500);

@@ -11,52 +11,30 @@
  *
  *   npx vitest run --config vitest.e2e.config.ts tests/e2e/hostile.test.ts
  */
-import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { startFixtureServer } from './server';
-import type { FixtureServer, RequestRecord } from './server';
-import { defaultPrefix, describeViaHook, engineStatus, imageStates, launchChromium, waitFor, waitForSettled } from './extension';
-import type { ChromiumSession, ImageState } from './extension';
+import type { RequestRecord } from './server';
+import { useChromiumSuite } from './suite';
+import { defaultPrefix, describeViaHook, engineStatus, imageStates, waitFor, waitForSettled } from './extension';
+import type { ImageState } from './extension';
 import { nonPublicHostPatterns } from '../../src/background/network-rules';
 
 const captionTimeout = 60_000;
 
-let server: FixtureServer;
-let session: ChromiumSession;
-let ports: { A: string; B: string };
-const openPages: Page[] = [];
+const suite = useChromiumSuite((server) => ({
+  args: [
+    '--host-resolver-rules=MAP site-a.test 127.0.0.1, MAP site-b.test 127.0.0.1, MAP attacker.test 127.0.0.1',
+    `--ip-address-space-overrides=127.0.0.1:${new URL(server.originA).port}=public`,
+  ],
+}));
+const ports = () => ({ A: new URL(suite.server.originA).port, B: new URL(suite.server.originB).port });
 
-beforeAll(async () => {
-  server = await startFixtureServer();
-  ports = { A: new URL(server.originA).port, B: new URL(server.originB).port };
-  session = await launchChromium({
-    args: [
-      '--host-resolver-rules=MAP site-a.test 127.0.0.1, MAP site-b.test 127.0.0.1, MAP attacker.test 127.0.0.1',
-      `--ip-address-space-overrides=127.0.0.1:${ports.A}=public`,
-    ],
-  });
-});
+const siteA = () => `http://site-a.test:${ports().A}`;
+const siteB = () => `http://site-b.test:${ports().B}`;
+const attacker = () => `http://attacker.test:${ports().A}`;
+const loopbackB = () => `http://127.0.0.1:${ports().B}`;
 
-afterEach(async () => {
-  for (const page of openPages.splice(0)) await page.close().catch(() => undefined);
-});
-
-afterAll(async () => {
-  await session?.close();
-  await server?.close();
-});
-
-const siteA = () => `http://site-a.test:${ports.A}`;
-const siteB = () => `http://site-b.test:${ports.B}`;
-const attacker = () => `http://attacker.test:${ports.A}`;
-const loopbackB = () => `http://127.0.0.1:${ports.B}`;
-
-async function open(url: string): Promise<Page> {
-  const page = await session.context.newPage();
-  openPages.push(page);
-  await page.goto(url, { waitUntil: 'load' });
-  return page;
-}
+const open = (url: string): Promise<Page> => suite.open(url);
 
 function pageUrl(origin: string, images: { img?: string[]; input?: string[] }): string {
   const query = new URLSearchParams();
@@ -76,12 +54,12 @@ function byId(states: ImageState[], id: string): ImageState {
 test('probe 1: a redirect never carries the user\'s cookies to another site', async () => {
   // The user is logged in at site B (a first-party cookie from a real visit).
   await open(`${siteB()}/dyn/set-cookie`);
-  server.resetLog();
+  suite.server.resetLog();
   // Site A shows a harmless picture to the page and sends everyone else to B's private image.
   const gate = `${siteA()}/dyn/gate/astronaut.jpg?to=${encodeURIComponent(`${siteB()}/dyn/private/welcome.png`)}`;
   const page = await open(pageUrl(siteA(), { img: [gate] }));
   const states = await waitForSettled(page, ['img0'], captionTimeout);
-  const toB = server.requests().filter((r) => r.origin === 'B' && r.path === '/dyn/private/welcome.png');
+  const toB = suite.server.requests().filter((r) => r.origin === 'B' && r.path === '/dyn/private/welcome.png');
   console.log(`[hostile] probe 1: img0 ${byId(states, 'img0').marker} alt=${JSON.stringify(byId(states, 'img0').alt)}; requests to B: ${JSON.stringify(toB.map((r) => [r.dest, r.cookie, r.status]))}`);
   expect(toB.filter(ours).length, 'our fetch did follow the redirect to B').toBeGreaterThan(0);
   expect(toB.filter((r) => r.cookie), 'B received the user\'s cookie through our fetch').toEqual([]);
@@ -91,12 +69,12 @@ test('probe 1: a redirect never carries the user\'s cookies to another site', as
 
 test('probe 2: a public page gets nothing from loopback, directly, through a redirect or through <input type=image>', async () => {
   // Every block rule compiled (Chromium skips a regex over its 2 kB limit, silently for us).
-  const installed = await session.sw!.evaluate(async () => {
+  const installed = await suite.session.sw!.evaluate(async () => {
     const api = (globalThis as unknown as { chrome: { declarativeNetRequest: { getSessionRules(): Promise<{ action: { type: string } }[]> } } }).chrome;
     return (await api.declarativeNetRequest.getSessionRules()).filter((rule) => rule.action.type === 'block').length;
   });
   expect(installed).toBe(nonPublicHostPatterns.length);
-  server.resetLog();
+  suite.server.resetLog();
   const secret = `${loopbackB()}/images/welcome.png`;
   const page = await open(
     pageUrl(attacker(), {
@@ -108,7 +86,7 @@ test('probe 2: a public page gets nothing from loopback, directly, through a red
   const states = await waitForSettled(page, ['img2'], captionTimeout);
   await page.waitForTimeout(1500);
   const settled = await imageStates(page);
-  const toLoopback = server.requests().filter((r) => r.origin === 'B');
+  const toLoopback = suite.server.requests().filter((r) => r.origin === 'B');
   console.log(`[hostile] probe 2: ${JSON.stringify(settled.map((s) => [s.id, s.marker, s.alt]))}; requests to loopback: ${JSON.stringify(toLoopback.map((r) => [r.path, r.dest, r.status]))}`);
   expect(byId(states, 'img2').marker).toBe('generated');
   expect(toLoopback.filter(ours), 'our fetch reached a loopback host for a public page').toEqual([]);
@@ -121,13 +99,13 @@ test('probe 2: a public page gets nothing from loopback, directly, through a red
 
 test('probe 3: the cache does not tell one site what another showed', async () => {
   const image = `${loopbackB()}/images/coffee.jpg`;
-  const before = (await engineStatus(session)).cacheEntries;
-  const first = await open(pageUrl(`http://127.0.0.1:${ports.B}`, { img: [image] }));
+  const before = (await engineStatus(suite.session)).cacheEntries;
+  const first = await open(pageUrl(`http://127.0.0.1:${ports().B}`, { img: [image] }));
   await waitForSettled(first, ['img0'], captionTimeout);
-  const afterFirst = (await engineStatus(session)).cacheEntries;
-  const second = await open(pageUrl(`http://localhost:${ports.B}`, { img: [image] }));
+  const afterFirst = (await engineStatus(suite.session)).cacheEntries;
+  const second = await open(pageUrl(`http://localhost:${ports().B}`, { img: [image] }));
   const states = await waitForSettled(second, ['img0'], captionTimeout);
-  const afterSecond = (await engineStatus(session)).cacheEntries;
+  const afterSecond = (await engineStatus(suite.session)).cacheEntries;
   console.log(`[hostile] probe 3: cache entries ${before} → ${afterFirst} → ${afterSecond}; second site: ${byId(states, 'img0').marker}`);
   expect(byId(states, 'img0').marker).toBe('generated');
   // The same picture on a second site is described afresh and stored apart, never answered from the first site's entry.
@@ -145,18 +123,18 @@ test('probe 4: an SVG served only to us cannot stall the engine, and the next im
   expect(byId(states, 'img1').alt ?? '').toMatch(new RegExp(`^${defaultPrefix}`));
   expect(elapsed).toBeLessThan(30_000);
   // Refused before rasterising, for the reason that matters (the menu path shows the engine's message).
-  const direct = await describeViaHook(session.sw!, { srcUrl: `${siteA()}/dyn/filter-gate.svg`, frameUrl: `${siteA()}/`, pageUrl: `${siteA()}/` });
+  const direct = await describeViaHook(suite.session.sw!, { srcUrl: `${siteA()}/dyn/filter-gate.svg`, frameUrl: `${siteA()}/`, pageUrl: `${siteA()}/` });
   expect(direct).toMatchObject({ state: 'error', error: expect.stringMatching(/filters are not rendered/) });
 });
 
 test('the Referer the page sent goes with our fetch, so hotlink-protected images are described', async () => {
-  server.resetLog();
+  suite.server.resetLog();
   // A loopback page showing a public image (port A is "public"): Chromium lets the page load it.
-  const page = await open(pageUrl(server.originB, { img: [`${server.originA}/dyn/referer/astronaut.jpg`] }));
+  const page = await open(pageUrl(suite.server.originB, { img: [`${suite.server.originA}/dyn/referer/astronaut.jpg`] }));
   const states = await waitForSettled(page, ['img0'], captionTimeout);
-  const fetches = server.requests().filter((r) => r.path === '/dyn/referer/astronaut.jpg' && ours(r));
+  const fetches = suite.server.requests().filter((r) => r.path === '/dyn/referer/astronaut.jpg' && ours(r));
   console.log(`[hostile] referer: ${byId(states, 'img0').marker}; our requests: ${JSON.stringify(fetches.map((r) => [r.status, r.referer]))}`);
-  expect(fetches.map((r) => r.referer)).toEqual([`${server.originB}/`]);
+  expect(fetches.map((r) => r.referer)).toEqual([`${suite.server.originB}/`]);
   expect(byId(states, 'img0').alt ?? '').toMatch(new RegExp(`^${defaultPrefix}`));
-  await waitFor(async () => (await engineStatus(session)).queued === 0, { timeoutMs: 10_000, what: 'the queue to drain' });
+  await waitFor(async () => (await engineStatus(suite.session)).queued === 0, { timeoutMs: 10_000, what: 'the queue to drain' });
 });

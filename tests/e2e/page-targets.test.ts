@@ -12,34 +12,16 @@
  * accessibility tree names the element with it. What the author already
  * named is left alone.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { CDPSession, Page } from 'playwright-core';
-import { startFixtureServer } from './server';
-import type { FixtureServer } from './server';
-import { accessibleName, defaultPrefix, hasContentScript, launchChromium, waitFor } from './extension';
-import type { ChromiumSession } from './extension';
+import { useChromiumSuite } from './suite';
+import { accessibleName, defaultPrefix, hasContentScript, waitFor } from './extension';
 
 /** The first caption includes creating the offscreen document and compiling the wasm. */
 const captionTimeout = 60_000;
 const page = '/pages/targets.html';
 
-let server: FixtureServer;
-let session: ChromiumSession;
-const openPages: Page[] = [];
-
-beforeAll(async () => {
-  server = await startFixtureServer();
-  session = await launchChromium();
-});
-
-afterEach(async () => {
-  for (const opened of openPages.splice(0)) await opened.close().catch(() => undefined);
-});
-
-afterAll(async () => {
-  await session?.close();
-  await server?.close();
-});
+const suite = useChromiumSuite();
 
 interface TargetState {
   id: string;
@@ -48,12 +30,7 @@ interface TargetState {
   marker: string | null;
 }
 
-async function open(path: string): Promise<Page> {
-  const opened = await session.context.newPage();
-  openPages.push(opened);
-  await opened.goto(server.url(path), { waitUntil: 'load' });
-  return opened;
-}
+const open = (pathOrUrl: string): Promise<Page> => suite.open(pathOrUrl);
 
 /** alt, aria-label and data-lightcap of each element. */
 async function targetStates(target: Page, ids: string[]): Promise<TargetState[]> {
