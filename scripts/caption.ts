@@ -56,6 +56,7 @@ for (const input of positionals) {
                 meanLogProb: round(result.caption.meanLogProb, 3),
                 rejected: result.caption.rejected,
                 guardFired: result.caption.guardFired.map((g) => ({ label: g.label, words: g.words, presence: round(g.presence, 3) })),
+                coloursDropped: result.caption.coloursDropped,
                 concepts: result.caption.concepts.map((c) => ({ word: c.word, score: round(c.score, 3) })),
               }
             : null,

@@ -20,6 +20,7 @@ import { createNodeEngine } from '../src/engine/node/node-engine';
 import type { DescribeOptions, Engine, EngineManifest, EngineResult } from '../src/engine/engine';
 import { defaultDescriptionOptions, describe, phraseForObjects } from '../src/engine/describe/describe';
 import { tidyCaption } from '../src/engine/caption/tidy';
+import { findColourPhrases } from '../src/engine/caption/colours';
 import { repoModelsRoot } from '../src/engine/node/model-store';
 import { EngineError } from '../src/engine/errors';
 import { corpusBleu } from '../src/eval/bleu';
@@ -107,7 +108,7 @@ interface Scored {
 /** The default description for a confidence floor, rebuilt from one run (the engine's own rule). */
 function defaultAlt(item: Scored, minMeanLogProb: number, neutral: boolean): string {
   const caption = item.result.caption;
-  const lead = caption && captionSaid(item, minMeanLogProb) ? tidyCaption(caption.words, { neutral }) : undefined;
+  const lead = caption && captionSaid(item, minMeanLogProb) ? tidyCaption(caption.checkedWords, { neutral }) : undefined;
   return describe(saidObjects(item.result), item.result.text, manifest.description, lead).alt;
 }
 
@@ -129,6 +130,28 @@ function saidObjects(result: EngineResult) {
 function rawCaption(item: Scored): string {
   const caption = item.result.caption;
   return caption ? tidyCaption(caption.rejected[0]?.words ?? caption.words, { neutral: false }) : '';
+}
+
+/**
+ * Colour words kept and dropped by the colour check over every final caption,
+ * each with how many appear in none of the image's references (a proxy for
+ * "invented"), and the final caption alone (after the guard, no floor)
+ * scored without and with the check.
+ */
+function colourCheckSummary(scored: readonly Scored[]): string {
+  const inNoReference = (word: string, references: readonly string[]) => {
+    const forms = word === 'grey' || word === 'gray' ? ['grey', 'gray'] : [word];
+    return !references.some((r) => r.toLowerCase().split(/[^a-z]+/).some((w) => forms.includes(w)));
+  };
+  const colourWordsOf = (words: readonly string[]) => findColourPhrases(words).flatMap((p) => p.colours.map((i) => words[i]!));
+  const kept = scored.flatMap((s) => colourWordsOf(s.result.caption!.checkedWords).map((w) => inNoReference(w, s.references)));
+  const dropped = scored.flatMap((s) => s.result.caption!.coloursDropped.map((w) => inNoReference(w, s.references)));
+  const unchecked = scoreSystem('', scored, scored.map((s) => tidyCaption(s.result.caption!.words, { neutral: false })));
+  const checked = scoreSystem('', scored, scored.map((s) => tidyCaption(s.result.caption!.checkedWords, { neutral: false })));
+  return (
+    `${kept.length} colour words kept (${kept.filter(Boolean).length} in no reference), ${dropped.length} dropped (${dropped.filter(Boolean).length} in no reference); ` +
+    `final caption alone, no floor: CIDEr-D ${unchecked.ciderD.toFixed(3)} → ${checked.ciderD.toFixed(3)}, BLEU-4 ${unchecked.bleu4.toFixed(3)} → ${checked.bleu4.toFixed(3)}`
+  );
 }
 
 function scoreSystem(name: string, scored: readonly Scored[], alts: readonly string[]) {
@@ -190,6 +213,7 @@ async function evalCaptions(engine: Engine, dir: string) {
     byLabel.set(f.label, entry);
   }
   console.log(`    by class (fired/absent from references): ${[...byLabel].sort((a, b) => b[1].fired - a[1].fired).map(([k, v]) => `${k} ${v.fired}/${v.right}`).join(', ')}`);
+  console.log(`  colour check: ${colourCheckSummary(withCaption)}`);
 
   const floors = [-0.8, -1.0, -1.1, -1.15, -1.2, -1.25, -1.3, -1.4, -1.5, -2.0, -Infinity];
   console.log('  confidence floor sweep (mean token log-probability): captions used, CIDEr-D / BLEU-4 / object precision of the default description');

@@ -17,6 +17,7 @@ import type { CaptionModel, Concept } from './caption/model';
 import { unsupportedObjects, wordsOfClasses } from './caption/guard';
 import type { GuardOptions } from './caption/guard';
 import { tidyCaption } from './caption/tidy';
+import { checkCaptionColours, defaultColourCheck } from './caption/colours';
 
 /** models/manifest.json */
 export interface EngineManifest {
@@ -60,8 +61,15 @@ export type CaptionOutcome =
 export interface CaptionReport {
   /** The tidied caption sentence, said or not. */
   text: string;
-  /** The model's words, before tidying and neutral wording. */
+  /** The model's words, before the colour check, tidying and neutral wording. */
   words: string[];
+  /**
+   * `words` less the colour words the pixels do not support
+   * (src/engine/caption/colours.ts): what `text` is tidied from.
+   */
+  checkedWords: string[];
+  /** Colour words removed from the caption because too few pixels of what they describe have that colour. */
+  coloursDropped: string[];
   /** Earlier attempts the guard rejected, with the classes it found unsupported. */
   rejected: { words: string[]; unsupported: string[] }[];
   outcome: CaptionOutcome;
@@ -181,7 +189,9 @@ export function createEngine(options: EngineOptions): Engine {
 
       let mark = performance.now();
       const minScore = manifest.objects.minScore;
-      const found = await detector.detect(image, { minScore: Math.min(minScore, describeOptions.reportObjectsFrom ?? minScore), signal });
+      const reportFrom = Math.min(minScore, describeOptions.reportObjectsFrom ?? minScore);
+      // Fainter boxes too, for the caption's colour check only: they locate an object the guard accepted.
+      const found = await detector.detect(image, { minScore: Math.min(reportFrom, defaultColourCheck.minBoxScore), signal });
       const detectorMs = performance.now() - mark;
 
       const read = await reader.read(image, signal);
@@ -189,7 +199,15 @@ export function createEngine(options: EngineOptions): Engine {
       const call = describeOptions.caption ?? {};
       const caption =
         captioner && manifest.caption && call.enabled !== false && found.features
-          ? await captionImage(captioner, manifest.caption, { features: found.features, classPresence: found.classPresence }, detector.config.labels, call, signal)
+          ? await captionImage(
+              captioner,
+              manifest.caption,
+              { features: found.features, classPresence: found.classPresence },
+              { image, objects: found.detections },
+              detector.config.labels,
+              call,
+              signal,
+            )
           : undefined;
 
       mark = performance.now();
@@ -208,7 +226,7 @@ export function createEngine(options: EngineOptions): Engine {
       return {
         alt: description.alt,
         confident: description.kind === 'described',
-        objects: found.detections,
+        objects: found.detections.filter((d) => d.score >= reportFrom),
         text: read.lines,
         ...(captionReport ? { caption: captionReport } : {}),
         ms: {
@@ -259,12 +277,14 @@ async function loadModels(runtime: InferenceRuntime, store: ModelStore, manifest
 /**
  * Caption, check it against the detector, and decide whether it may lead the
  * description. Each guard retry forbids the words of the objects the detector
- * did not see; a caption that still names one is not said.
+ * did not see; a caption that still names one is not said. The final caption's
+ * colour words must then agree with the pixels of what they describe, or go.
  */
 async function captionImage(
   model: CaptionModel,
   settings: CaptionSettings,
   input: { features: NonNullable<DetectorOutput['features']>; classPresence: Float32Array },
+  seen: { image: RgbaImage; objects: readonly Detection[] },
   labels: readonly string[],
   call: NonNullable<DescribeOptions['caption']>,
   signal: AbortSignal | undefined,
@@ -284,12 +304,23 @@ async function captionImage(
       banned.push(...wordsOfClasses(unsupported.map((u) => u.label)));
       continue;
     }
-    const text = tidyCaption(raw.words, { neutral: call.neutralWording ?? settings.neutralWording });
+    const colours = checkCaptionColours(raw.words, seen.image, seen.objects);
+    const text = tidyCaption(colours.words, { neutral: call.neutralWording ?? settings.neutralWording });
     const confident = raw.meanLogProb >= (call.minMeanLogProb ?? settings.minMeanLogProb);
     const outcome: CaptionOutcome = unsupported.length > 0 ? 'unsupported-object' : !confident || !text ? 'low-confidence' : 'used';
     if (unsupported.length > 0) rejected.push({ words: raw.words, unsupported: unsupported.map((u) => u.label) });
     return {
-      report: { text, words: raw.words, rejected, outcome, meanLogProb: raw.meanLogProb, guardFired, concepts: memory.concepts },
+      report: {
+        text,
+        words: raw.words,
+        checkedWords: colours.words,
+        coloursDropped: colours.dropped,
+        rejected,
+        outcome,
+        meanLogProb: raw.meanLogProb,
+        guardFired,
+        concepts: memory.concepts,
+      },
       encoderMs: memory.encoderMs,
       decoderMs,
     };
