@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { cocoCaptionWords, unsupportedObjects, wordsOfClasses } from '../../src/engine/caption/guard';
+import { cocoCaptionWords, groupSupports, unsupportedObjects, wordsOfClasses } from '../../src/engine/caption/guard';
+import type { GuardOptions } from '../../src/engine/caption/guard';
 import { mentionedCocoClasses } from '../../src/eval/objects';
 
 const labels = (JSON.parse(readFileSync('models/detector/centernet.json', 'utf8')) as { labels: string[] }).labels;
@@ -30,6 +31,44 @@ describe('hallucination guard', () => {
 
   it('forbids every word of a refused class on the retry', () => {
     expect(wordsOfClasses(['dog'])).toEqual(['dog', 'dogs', 'puppy', 'puppies']);
+  });
+
+  describe('confusable groups (animals)', () => {
+    const shipped = (JSON.parse(readFileSync('models/manifest.json', 'utf8')) as { caption: { guard: GuardOptions } }).caption.guard;
+    const animals = ['bird', 'cat', 'dog', 'horse', 'sheep', 'cow', 'elephant', 'bear', 'zebra', 'giraffe'];
+    const grouped = { ...options, groups: [{ classes: animals, minPresence: 0.15 }] };
+    const flagged = (caption: string, scores: Record<string, number>, opts: GuardOptions = grouped) =>
+      unsupportedObjects(caption.split(' '), presence(scores), labels, opts).map((f) => f.label);
+
+    it('ships one animal group at 0.15', () => {
+      expect(shipped.groups).toEqual([{ classes: animals, minPresence: 0.15 }]);
+      for (const label of animals) expect(labels).toContain(label);
+    });
+
+    it('flags an animal above its own floor when no animal at all is scored at the group floor', () => {
+      // The old rule passed this: dog 0.08 >= 0.05.
+      expect(flagged('a man and a dog are playing in the grass', { person: 0.6, dog: 0.08, bird: 0.06 }, options)).toEqual([]);
+      expect(flagged('a man and a dog are playing in the grass', { person: 0.6, dog: 0.08, bird: 0.06 })).toEqual(['dog']);
+      expect(flagged('a brown dog is running on the grass', { dog: 0.149, cat: 0.12 })).toEqual(['dog']);
+    });
+
+    it('accepts a weakly scored animal when another animal carries the evidence', () => {
+      // The detector often scores a real dog as a cow, a sheep or a bear: a top-animal rule would refuse these.
+      expect(flagged('a brown dog runs through the field', { dog: 0.06, cow: 0.47 })).toEqual([]);
+      expect(flagged('a white dog runs through a field', { dog: 0.051, sheep: 0.364, bear: 0.161 })).toEqual([]);
+      expect(flagged('a brown dog is running on the grass', { dog: 0.15 })).toEqual([]);
+    });
+
+    it('still applies the class floor inside the group', () => {
+      expect(flagged('a brown dog is running on the grass', { dog: 0.03, bear: 0.9 })).toEqual(['dog']);
+    });
+
+    it('leaves classes outside every group to their own floor', () => {
+      expect(flagged('a man is sitting on a bench', { person: 0.6, bench: 0.08 })).toEqual([]);
+      expect(groupSupports('bench', presence({}), labels, grouped.groups)).toBe(true);
+      expect(groupSupports('dog', presence({ giraffe: 0.15 }), labels, grouped.groups)).toBe(true);
+      expect(groupSupports('dog', presence({ giraffe: 0.14, dog: 0.1 }), labels, grouped.groups)).toBe(false);
+    });
   });
 
   it('only names classes the detector knows, with words the evaluation maps to the same class', () => {

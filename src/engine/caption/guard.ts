@@ -64,6 +64,21 @@ export interface GuardOptions {
    * scores below 0.15 is almost never there (measured on captions-dev).
    */
   minPresenceByClass?: Readonly<Record<string, number>>;
+  /**
+   * Groups of classes the detector confuses with one another (animals: a real
+   * dog is often scored as a cow, a sheep or a bear). A class of a group that
+   * the caption names also needs some class of its group, itself or another,
+   * at `minPresence` or more: when nothing of the kind scores that high, the
+   * caption's animal is usually not there at all (measured on captions-dev
+   * and captions-dev-vizwiz).
+   */
+  groups?: readonly PresenceGroup[];
+}
+
+export interface PresenceGroup {
+  classes: readonly string[];
+  /** The highest presence over the group's classes must reach this. */
+  minPresence: number;
 }
 
 export interface UnsupportedObject {
@@ -90,10 +105,28 @@ export function unsupportedObjects(
     if (!names) return;
     const named = names.filter((w) => used.has(w));
     const presence = classPresence[classIndex] ?? 0;
+    if (named.length === 0) return;
     const floor = options.minPresenceByClass?.[label] ?? options.minPresence;
-    if (named.length > 0 && presence < floor) found.push({ label, words: named, presence });
+    if (presence < floor || !groupSupports(label, classPresence, labels, options.groups)) found.push({ label, words: named, presence });
   });
   return found;
+}
+
+/**
+ * Whether every group `label` belongs to has some class at its group floor.
+ * A class in no group is always supported here (its own floor still applies).
+ */
+export function groupSupports(
+  label: string,
+  classPresence: Float32Array,
+  labels: readonly string[],
+  groups: readonly PresenceGroup[] | undefined,
+): boolean {
+  return (groups ?? []).every((group) => {
+    if (!group.classes.includes(label)) return true;
+    const best = Math.max(...group.classes.map((name) => classPresence[labels.indexOf(name)] ?? 0));
+    return best >= group.minPresence;
+  });
 }
 
 /** Every caption word of the given classes, to forbid them on a second try. */
