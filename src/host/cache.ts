@@ -57,6 +57,12 @@ export function createIndexedDbCache(options: { name?: string; bounds: CacheBoun
   const { name = 'lightcap-captions', bounds, now = () => Date.now() } = options;
   const factory = options.indexedDB ?? indexedDB;
   let opening: Promise<IDBDatabase> | undefined;
+  /**
+   * The size as of our last write. The popup asks for it every second while
+   * open; walking up to 5,000 records each time is work the engine's
+   * document should not do. Only this host writes the store.
+   */
+  let known: CacheSize | undefined;
 
   const open = () =>
     (opening ??= new Promise<IDBDatabase>((resolve, reject) => {
@@ -126,14 +132,23 @@ export function createIndexedDbCache(options: { name?: string; bounds: CacheBoun
     async put(key, value) {
       const bytes = entryBytes(key, value);
       if (bytes > bounds.maxBytes) return;
+      known = undefined;
       await transaction('readwrite', (store) => store.put({ key, value, lastUsed: now(), bytes } satisfies Entry));
-      await walk(true);
+      known = await walk(true);
     },
     async clear() {
       const count = (await transaction<number>('readonly', (store) => store.count())) ?? 0;
+      known = undefined;
       await transaction('readwrite', (store) => store.clear());
+      known = { entries: 0, bytes: 0 };
       return count;
     },
-    size: () => walk(false),
+    async size() {
+      if (known) return known;
+      const measured = await walk(false);
+      // A write that finished meanwhile has set the newer figure; keep it.
+      known ??= measured;
+      return known;
+    },
   };
 }
