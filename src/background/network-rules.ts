@@ -23,7 +23,7 @@ export interface NetworkRule {
 
 /** Rule ids 1… are the block rules, one per pattern; per-fetch rules start here. */
 const firstBlockRuleId = 1;
-export const firstRequestRuleId = 1000;
+const firstRequestRuleId = 1000;
 
 /**
  * Hosts a public page cannot reach, as RE2 (what the rules engine speaks),

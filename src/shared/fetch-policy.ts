@@ -82,7 +82,7 @@ export function mayFetch(targetUrl: string, page: Pick<PageContext, 'frameUrl' |
 }
 
 /** The address space a request for this page counts as coming from. */
-export function requesterSpace(page: Pick<PageContext, 'frameUrl' | 'topLevelUrl'>): AddressSpace {
+function requesterSpace(page: Pick<PageContext, 'frameUrl' | 'topLevelUrl'>): AddressSpace {
   const top = addressSpaceOfUrl(page.topLevelUrl);
   const frame = page.frameUrl ? addressSpaceOfUrl(page.frameUrl) : top;
   return rank[frame] < rank[top] ? frame : top;
