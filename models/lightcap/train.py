@@ -30,6 +30,7 @@ import torch.nn.functional as F
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from data import BOS, EOS, PAD, build_vocab, concept_targets, encode_captions, load_captions, load_features, mine_concepts  # noqa: E402
 from metrics import corpus_bleu, corpus_cider_d, detokenize, tokenize_caption  # noqa: E402
+from lm import load_text_captions, pretrain_language  # noqa: E402
 from model import LightCap, beam_search, count_parameters, greedy  # noqa: E402
 
 # Data defaults: <repo>/../shared/data, found from this file (models/lightcap/ -> repository root -> its parent).
@@ -43,6 +44,11 @@ def parse_args():
     p.add_argument("--train-data", default=os.path.join(SHARED_DATA, "flickr8k-train"))
     p.add_argument("--extra-train", default="", help="comma list of SPLIT:FOLDER trained on too (e.g. extra:../shared/data/flickr30k-extra)")
     p.add_argument("--flip", type=float, default=0.0, help="share of images per batch mirrored left-right (grid columns reversed, left/right swapped in the words)")
+    p.add_argument("--lm-text", default="", help="caption text (flickr30k-text captions_en.jsonl) the decoder first learns the language from")
+    p.add_argument("--lm-epochs", type=int, default=1)
+    p.add_argument("--lm-batch", type=int, default=256, help="sentences per language-model step")
+    p.add_argument("--lm-lr", type=float, default=8e-4)
+    p.add_argument("--lm-minutes", type=float, default=40.0, help="hard wall-clock stop for the language pretraining")
     p.add_argument("--dev-data", default=os.path.join(SHARED_DATA, "captions-dev"))
     p.add_argument("--dev-split", default="dev", help="feature split used for early stopping")
     p.add_argument("--extra-dev-splits", default="dev224", help="comma list, evaluated at the end if present")
@@ -153,6 +159,19 @@ def main():
         model.load_state_dict(init["state"])
         print(f"initialised from {args.init} (epoch {init['epoch']}, dev greedy {init.get('dev_greedy')})", flush=True)
     print(f"parameters {count_parameters(model):,}", flush=True)
+    log = open(os.path.join(args.out, "log.jsonl"), "a", encoding="utf-8")
+    lm_summary = None
+    if args.lm_text and not args.init:
+        sentences = load_text_captions(args.lm_text)
+        known = sum(1 for s in sentences for w in s if w in vindex) / max(1, sum(len(s) for s in sentences))
+        print(f"language pretraining on {len(sentences)} sentences ({known:.1%} of their words in the vocabulary)", flush=True)
+        lm_summary = pretrain_language(
+            model, sentences, vindex, epochs=args.lm_epochs, batch=args.lm_batch, lr=args.lm_lr, warmup=args.warmup,
+            max_words=args.max_words, label_smoothing=args.label_smoothing, minutes=args.lm_minutes, log=log,
+        )
+        entry = {"language_pretraining": lm_summary, "greedy": score(decode_all(model, dev, vocab, beam=1), dev.refs)}
+        print(json.dumps(entry), flush=True)
+        log.write(json.dumps(entry) + "\n")
     decay, no_decay = [], []
     for name, p in model.named_parameters():
         (decay if p.dim() >= 2 and "pos" not in name and "type_emb" not in name else no_decay).append(p)
@@ -171,7 +190,6 @@ def main():
         "top_k": args.top_k, "top_k_det": args.top_k_det, "use_concepts": not args.no_concepts, "max_len": model.max_len,
         "max_words": args.max_words, "dropout": args.dropout,
     }
-    log = open(os.path.join(args.out, "log.jsonl"), "a", encoding="utf-8")
     best = {"cider_d": -1.0}
     bad_epochs = 0
     step = 0
@@ -258,7 +276,8 @@ def main():
     ck = torch.load(os.path.join(args.out, "best.pt"))
     model.load_state_dict(ck["state"])
     results = {"best_epoch": ck["epoch"], "train_minutes": round(train_seconds / 60, 2), "parameters": count_parameters(model),
-               "vocab": len(vocab), "concepts": len(concepts), "use_concepts": not args.no_concepts, "splits": {}}
+               "vocab": len(vocab), "concepts": len(concepts), "use_concepts": not args.no_concepts, "splits": {},
+               "language_pretraining": lm_summary}
     samples = {}
     for split in [args.dev_split] + [s for s in args.extra_dev_splits.split(",") if s]:
         if not os.path.exists(os.path.join(args.features, f"{split}.grid.npy")):
