@@ -10,7 +10,7 @@ const ortFiles = ['ort.wasm.min.mjs', 'ort-wasm-simd-threaded.mjs', 'ort-wasm-si
 /** Every model file the default manifest needs, as models-root paths. */
 function shippedModelFiles(): string[] {
   const read = <T,>(path: string) => JSON.parse(readFileSync(resolveModelPath(path), 'utf8')) as T;
-  const manifest = read<{ detector: string; ocr: string; caption?: { model: string } }>('manifest.json');
+  const manifest = read<{ detector: string; ocr: string; caption?: { model: string; gate: string } }>('manifest.json');
   const folder = (path: string) => path.slice(0, path.lastIndexOf('/') + 1);
   const detector = read<{ file: string }>(manifest.detector);
   const ocr = read<{
@@ -26,7 +26,7 @@ function shippedModelFiles(): string[] {
     manifest.ocr,
     ...[ocr.detection.file, ocr.classifier.file, ocr.recognition.file, ocr.recognition.dictionary].map((f) => folder(manifest.ocr) + f),
     ...(ocr.segmentation ? [ocr.segmentation.lexicon] : []),
-    ...(manifest.caption ? captionModelFiles(manifest.caption.model, read<CaptionModelFiles>(manifest.caption.model)) : []),
+    ...(manifest.caption ? [...captionModelFiles(manifest.caption.model, read<CaptionModelFiles>(manifest.caption.model)), manifest.caption.gate] : []),
   ];
 }
 

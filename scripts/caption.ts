@@ -54,6 +54,8 @@ for (const input of positionals) {
                 text: result.caption.text,
                 outcome: result.caption.outcome,
                 meanLogProb: round(result.caption.meanLogProb, 3),
+                confidence: round(result.caption.confidence, 3),
+                signals: mapValues(result.caption.signals, (v) => round(v, 3)),
                 rejected: result.caption.rejected,
                 guardFired: result.caption.guardFired.map((g) => ({ label: g.label, words: g.words, presence: round(g.presence, 3) })),
                 coloursDropped: result.caption.coloursDropped,

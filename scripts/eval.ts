@@ -21,6 +21,7 @@ import type { DescribeOptions, Engine, EngineManifest, EngineResult } from '../s
 import { defaultDescriptionOptions, describe, phraseForObjects } from '../src/engine/describe/describe';
 import { tidyCaption } from '../src/engine/caption/tidy';
 import { findColourPhrases } from '../src/engine/caption/colours';
+import { parseCaptionGate } from '../src/engine/caption/gate';
 import { repoModelsRoot } from '../src/engine/node/model-store';
 import { EngineError } from '../src/engine/errors';
 import { corpusBleu } from '../src/eval/bleu';
@@ -52,7 +53,7 @@ const beamOverride = values.beam ? { beamSize: Number(values.beam) } : {};
  */
 const captionRunOptions: DescribeOptions = {
   reportObjectsFrom: 0.2,
-  caption: { minMeanLogProb: -Infinity, neutralWording: false, ...beamOverride },
+  caption: { minConfidence: 0, neutralWording: false, ...beamOverride },
 };
 
 const manifest = JSON.parse(readFileSync(join(repoModelsRoot, 'manifest.json'), 'utf8')) as EngineManifest;
@@ -105,17 +106,17 @@ interface Scored {
   references: string[];
 }
 
-/** The default description for a confidence floor, rebuilt from one run (the engine's own rule). */
-function defaultAlt(item: Scored, minMeanLogProb: number, neutral: boolean): string {
+/** The default description for a gate threshold, rebuilt from one run (the engine's own rule). */
+function defaultAlt(item: Scored, minConfidence: number, neutral: boolean): string {
   const caption = item.result.caption;
-  const lead = caption && captionSaid(item, minMeanLogProb) ? tidyCaption(caption.checkedWords, { neutral }) : undefined;
+  const lead = caption && captionSaid(item, minConfidence) ? tidyCaption(caption.checkedWords, { neutral }) : undefined;
   return describe(saidObjects(item.result), item.result.text, manifest.description, lead).alt;
 }
 
-/** Whether the engine would say the caption with this confidence floor: the guard passed it and it is confident enough. */
-function captionSaid(item: Scored, minMeanLogProb: number): boolean {
+/** Whether the engine would say the caption at this gate threshold: the guard passed it and the gate trusts it enough. */
+function captionSaid(item: Scored, minConfidence: number): boolean {
   const caption = item.result.caption;
-  return caption?.outcome === 'used' && caption.meanLogProb >= minMeanLogProb;
+  return caption?.outcome === 'used' && caption.confidence >= minConfidence;
 }
 
 function templateAlt(item: Scored): string {
@@ -165,6 +166,7 @@ function scoreSystem(name: string, scored: readonly Scored[], alts: readonly str
     bleu4: bleu.bleu4,
     objectPrecision: objects.precision,
     objectRecall: objects.recall,
+    wrongObjectShare: objects.tp + objects.fp === 0 ? 0 : objects.fp / (objects.tp + objects.fp),
     saysSomething: alts.filter((a) => a.trim() !== '').length,
     perImage: cider.perImage,
   };
@@ -177,24 +179,28 @@ async function evalCaptions(engine: Engine, dir: string) {
   const images = coco.images.filter((i) => (refs.get(i.id)?.length ?? 0) > 0);
   const outcomes = await runAll(engine, dir, images.map((i) => i.file_name), captionRunOptions);
   const scored: Scored[] = outcomes.flatMap((o, index) => (o.result ? [{ file: o.file, result: o.result, references: refs.get(images[index]!.id)! }] : []));
-  const floor = manifest.caption?.minMeanLogProb ?? 0;
+  const gate = parseCaptionGate(JSON.parse(readFileSync(join(repoModelsRoot, manifest.caption?.gate ?? 'lightcap/gate.json'), 'utf8')));
+  const floor = gate.threshold;
   const nn = nearestNeighbourCaptions(dir);
 
   const systems = [
     scoreSystem('objects + text template (before LightCap)', scored, scored.map(templateAlt)),
     ...(nn ? [scoreSystem(`nearest-neighbour retrieval (${nn.name})`, scored, scored.map((s) => nn.captions[s.file] ?? ''))] : []),
     scoreSystem('LightCap caption alone, no guard, no floor', scored, scored.map(rawCaption)),
-    scoreSystem(`default: LightCap (guard, floor ${floor}) or template, + text`, scored, scored.map((s) => defaultAlt(s, floor, false))),
+    scoreSystem(`default: LightCap (guard, gate ≥ ${floor}) or template, + text`, scored, scored.map((s) => defaultAlt(s, floor, false))),
     scoreSystem('default with neutral wording (the shipped setting)', scored, scored.map((s) => defaultAlt(s, floor, true))),
   ];
   console.log(`${basename(dir)}: ${scored.length} images (${outcomes.length - scored.length} errors)${nn ? '' : ' (nearest-neighbour baseline skipped: no trunk features, see models/lightcap/README.md)'}`);
-  console.log('  system                                                        CIDEr-D  BLEU-4  obj-P   obj-R   says something');
+  console.log('  system                                                        CIDEr-D  BLEU-4  obj-P   obj-R   wrong-obj  captions said  no alt');
   for (const system of systems) {
+    const said = system.name.startsWith('default') ? `${scored.filter((s) => captionSaid(s, floor)).length}` : system.name.startsWith('LightCap') ? `${scored.length}` : '–';
     console.log(
       `  ${system.name.padEnd(62)}${system.ciderD.toFixed(3).padStart(7)}${system.bleu4.toFixed(3).padStart(8)}` +
-        `${system.objectPrecision.toFixed(3).padStart(8)}${system.objectRecall.toFixed(3).padStart(8)}   ${system.saysSomething}/${scored.length}`,
+        `${system.objectPrecision.toFixed(3).padStart(8)}${system.objectRecall.toFixed(3).padStart(8)}` +
+        `${(100 * system.wrongObjectShare).toFixed(1).padStart(9)} %${said.padStart(15)}${String(scored.length - system.saysSomething).padStart(8)}`,
     );
   }
+  console.log('  (wrong-obj: share of the COCO objects named that no reference mentions; captions said: the caption leads the alt)');
 
   const withCaption = scored.filter((s) => s.result.caption);
   const fired = withCaption.filter((s) => s.result.caption!.guardFired.length > 0);
@@ -215,13 +221,13 @@ async function evalCaptions(engine: Engine, dir: string) {
   console.log(`    by class (fired/absent from references): ${[...byLabel].sort((a, b) => b[1].fired - a[1].fired).map(([k, v]) => `${k} ${v.fired}/${v.right}`).join(', ')}`);
   console.log(`  colour check: ${colourCheckSummary(withCaption)}`);
 
-  const floors = [-0.8, -1.0, -1.1, -1.15, -1.2, -1.25, -1.3, -1.4, -1.5, -2.0, -Infinity];
-  console.log('  confidence floor sweep (mean token log-probability): captions used, CIDEr-D / BLEU-4 / object precision of the default description');
+  const floors = [...new Set([0.95, 0.9, 0.85, 0.8, 0.75, 0.7, 0.65, 0.6, 0.5, 0.4, floor, 0].map((f) => round(f)))].sort((a, b) => b - a);
+  console.log('  gate threshold sweep (the gate\'s probability that the caption names only real objects): captions used, CIDEr-D / BLEU-4 / object precision of the default description');
   const sweep = floors.map((f) => {
     const alts = scored.map((s) => defaultAlt(s, f, false));
     const used = scored.filter((s) => captionSaid(s, f)).length;
     const system = scoreSystem(`floor ${f}`, scored, alts);
-    console.log(`    ≥${String(f).padEnd(9)} used ${String(used).padStart(3)}/${scored.length}  ${system.ciderD.toFixed(3)} / ${system.bleu4.toFixed(3)} / ${system.objectPrecision.toFixed(3)}`);
+    console.log(`    ≥${String(f).padEnd(9)}${f === floor ? '*' : ' '}used ${String(used).padStart(3)}/${scored.length}  ${system.ciderD.toFixed(3)} / ${system.bleu4.toFixed(3)} / ${system.objectPrecision.toFixed(3)}`);
     return { floor: f, used, ciderD: system.ciderD, bleu4: system.bleu4, objectPrecision: system.objectPrecision };
   });
 
@@ -248,7 +254,7 @@ async function evalCaptions(engine: Engine, dir: string) {
       captioned: results.filter((r) => r.caption?.outcome === 'used').length,
       examples: results.filter((r) => r.confident).map((r) => r.alt),
       // The confidence floor must sit above this for none of them to get a caption (the guard stops the others).
-      highestCaptionConfidence: Math.max(...results.map((r) => (r.caption && r.caption.outcome !== 'unsupported-object' ? r.caption.meanLogProb : -Infinity))),
+      highestCaptionConfidence: Math.max(...results.map((r) => (r.caption && r.caption.outcome !== 'unsupported-object' ? r.caption.confidence : -Infinity))),
     };
     console.log(
       `  quality-issue images (default settings): ${qualityIssues.nothingConfident}/${qualityIssues.total} "nothing confident", ${qualityIssues.captioned} captioned ` +
@@ -270,7 +276,7 @@ async function evalCaptions(engine: Engine, dir: string) {
       file: s.file,
       alt: defaultAlt(s, floor, true),
       template: templateAlt(s),
-      caption: s.result.caption ? { words: s.result.caption.words.join(' '), meanLogProb: round(s.result.caption.meanLogProb), outcome: s.result.caption.outcome, rejected: s.result.caption.rejected } : undefined,
+      caption: s.result.caption ? { words: s.result.caption.words.join(' '), meanLogProb: round(s.result.caption.meanLogProb), confidence: round(s.result.caption.confidence), outcome: s.result.caption.outcome, rejected: s.result.caption.rejected } : undefined,
       nn: nn?.captions[s.file],
       objects: s.result.objects.map((d) => [d.label, round(d.score)]),
     })),

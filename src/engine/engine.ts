@@ -18,6 +18,8 @@ import { unsupportedObjects, wordsOfClasses } from './caption/guard';
 import type { GuardOptions } from './caption/guard';
 import { tidyCaption } from './caption/tidy';
 import { checkCaptionColours, defaultColourCheck } from './caption/colours';
+import { gateProbability, gateSignals, parseCaptionGate } from './caption/gate';
+import type { CaptionGate, GateSignals } from './caption/gate';
 
 /** models/manifest.json */
 export interface EngineManifest {
@@ -36,10 +38,11 @@ export interface CaptionSettings {
   model: string;
   beamSize: number;
   /**
-   * A caption whose mean token log-probability is below this is not said:
-   * the objects-and-text sentence is used instead. Faithfulness over fluency.
+   * The confidence gate (src/engine/caption/gate.ts), relative to models/: a
+   * caption it does not trust is not said, and the objects-and-text sentence
+   * is used instead. Faithfulness over fluency.
    */
-  minMeanLogProb: number;
+  gate: string;
   guard: GuardOptions & {
     /** Re-decodes with the unsupported objects' words forbidden, this many times, before giving up on the caption. */
     retries: number;
@@ -74,6 +77,10 @@ export interface CaptionReport {
   rejected: { words: string[]; unsupported: string[] }[];
   outcome: CaptionOutcome;
   meanLogProb: number;
+  /** The gate's probability that the caption names only what is there; said when at least the gate's threshold. */
+  confidence: number;
+  /** What the gate looked at. */
+  signals: GateSignals;
   /** Objects the guard found named but not seen, over every try. */
   guardFired: { label: string; words: string[]; presence: number }[];
   concepts: Concept[];
@@ -119,8 +126,8 @@ export interface DescribeOptions {
     enabled?: boolean;
     neutralWording?: boolean;
     beamSize?: number;
-    /** Overrides the manifest's confidence floor (evaluation sweeps). */
-    minMeanLogProb?: number;
+    /** Overrides the gate's threshold (evaluation sweeps; 0 says every caption the guard passed). */
+    minConfidence?: number;
     /** Turns the hallucination guard off (evaluation ablation). */
     guard?: boolean;
   };
@@ -146,7 +153,7 @@ interface LoadedModels {
   manifest: EngineManifest;
   detector: Detector;
   reader: TextReader;
-  captioner?: CaptionModel;
+  captioner?: { model: CaptionModel; gate: CaptionGate };
 }
 
 export function createEngine(options: EngineOptions): Engine {
@@ -175,8 +182,8 @@ export function createEngine(options: EngineOptions): Engine {
       const found = await models.detector.detect(blank, { signal });
       await models.reader.read(blank, signal);
       if (models.captioner && found.features) {
-        const memory = await models.captioner.encode({ features: found.features, classPresence: found.classPresence }, signal);
-        await models.captioner.decode(memory, { beamSize: models.manifest.caption?.beamSize, signal });
+        const memory = await models.captioner.model.encode({ features: found.features, classPresence: found.classPresence }, signal);
+        await models.captioner.model.decode(memory, { beamSize: models.manifest.caption?.beamSize, signal });
       }
     },
     async describe(image, describeOptions = {}) {
@@ -200,7 +207,8 @@ export function createEngine(options: EngineOptions): Engine {
       const caption =
         captioner && manifest.caption && call.enabled !== false && found.features
           ? await captionImage(
-              captioner,
+              captioner.model,
+              captioner.gate,
               manifest.caption,
               { features: found.features, classPresence: found.classPresence },
               { image, objects: found.detections },
@@ -247,7 +255,7 @@ export function createEngine(options: EngineOptions): Engine {
       loading = undefined;
       if (!pending) return;
       const models = await pending.catch(() => undefined);
-      await Promise.all([models?.detector.release(), models?.reader.release(), models?.captioner?.release()]);
+      await Promise.all([models?.detector.release(), models?.reader.release(), models?.captioner?.model.release()]);
     },
   };
 }
@@ -270,18 +278,22 @@ async function loadModels(runtime: InferenceRuntime, store: ModelStore, manifest
     },
     ocrConfig,
   );
-  const captioner = manifest.caption ? await loadCaptionModel(runtime, store, manifest.caption.model) : undefined;
+  const captioner = manifest.caption
+    ? { model: await loadCaptionModel(runtime, store, manifest.caption.model), gate: parseCaptionGate(await readJson<unknown>(store, manifest.caption.gate)) }
+    : undefined;
   return { manifest, detector, reader, captioner };
 }
 
 /**
  * Caption, check it against the detector, and decide whether it may lead the
  * description. Each guard retry forbids the words of the objects the detector
- * did not see; a caption that still names one is not said. The final caption's
- * colour words must then agree with the pixels of what they describe, or go.
+ * did not see; a caption that still names one is not said, nor one the
+ * confidence gate does not trust. The final caption's colour words must then
+ * agree with the pixels of what they describe, or go.
  */
 async function captionImage(
   model: CaptionModel,
+  gate: CaptionGate,
   settings: CaptionSettings,
   input: { features: NonNullable<DetectorOutput['features']>; classPresence: Float32Array },
   seen: { image: RgbaImage; objects: readonly Detection[] },
@@ -306,7 +318,17 @@ async function captionImage(
     }
     const colours = checkCaptionColours(raw.words, seen.image, seen.objects);
     const text = tidyCaption(colours.words, { neutral: call.neutralWording ?? settings.neutralWording });
-    const confident = raw.meanLogProb >= (call.minMeanLogProb ?? settings.minMeanLogProb);
+    const signals = gateSignals({
+      words: raw.words,
+      tokenLogProbs: raw.tokenLogProbs,
+      meanLogProb: raw.meanLogProb,
+      retried: rejected.length > 0,
+      classPresence: input.classPresence,
+      labels,
+      conceptWords: memory.concepts.map((c) => c.word),
+    });
+    const confidence = gateProbability(gate, signals);
+    const confident = confidence >= (call.minConfidence ?? gate.threshold);
     const outcome: CaptionOutcome = unsupported.length > 0 ? 'unsupported-object' : !confident || !text ? 'low-confidence' : 'used';
     if (unsupported.length > 0) rejected.push({ words: raw.words, unsupported: unsupported.map((u) => u.label) });
     return {
@@ -318,6 +340,8 @@ async function captionImage(
         rejected,
         outcome,
         meanLogProb: raw.meanLogProb,
+        confidence,
+        signals,
         guardFired,
         concepts: memory.concepts,
       },

@@ -5,6 +5,7 @@ import { createNodeEngine } from '../../src/engine/node/node-engine';
 import type { Engine, EngineManifest } from '../../src/engine/engine';
 import { decodeImageNode } from '../../src/engine/node/decode';
 import { EngineError } from '../../src/engine/errors';
+import { parseCaptionGate } from '../../src/engine/caption/gate';
 import { solidImage, textImagePng } from '../helpers/images';
 
 const devPhoto = '../shared/data/captions-dev/images/1053804096_ad278b25f1.jpg';
@@ -80,18 +81,19 @@ describe('engine with the real models (onnxruntime-web, 1 thread)', () => {
   });
 
   it('says the objects sentence, not a caption the model is unsure of', async () => {
-    // The astronaut portrait is far from the training photos: the caption's confidence is below the floor.
+    // The astronaut portrait is far from the training photos: the gate does not trust its caption.
     const image = await decodeImageNode(new Uint8Array(await readFile('tests/fixtures/images/astronaut.jpg')));
     const result = await engine.describe(image);
     expect(result.caption?.outcome).toBe('low-confidence');
     const manifest = JSON.parse(await readFile('models/manifest.json', 'utf8')) as EngineManifest;
-    expect(result.caption?.meanLogProb).toBeLessThan(manifest.caption!.minMeanLogProb);
+    const gate = parseCaptionGate(JSON.parse(await readFile(`models/${manifest.caption!.gate}`, 'utf8')));
+    expect(result.caption?.confidence).toBeLessThan(gate.threshold);
     expect(result.alt).toBe('A person.');
   });
 
   it('never says a caption that names an object the detector did not see', async () => {
     const image = await decodeImageNode(new Uint8Array(await readFile('tests/fixtures/images/astronaut.jpg')));
-    const result = await engine.describe(image, { caption: { minMeanLogProb: -Infinity, neutralWording: false } });
+    const result = await engine.describe(image, { caption: { minConfidence: 0, neutralWording: false } });
     const caption = result.caption!;
     // Whatever the model says, the words of every object the guard refused are gone from what is said.
     const refused = caption.rejected.flatMap((r) => r.unsupported);

@@ -37,6 +37,8 @@ export interface Hypothesis {
   logProb: number;
   /** logProb per emitted token (end included): a length-fair confidence. */
   meanLogProb: number;
+  /** Each emitted token's log-probability, then the end's when the caption ended (the confidence gate looks at the weakest). */
+  tokenLogProbs: number[];
 }
 
 export async function decodeCaption(stepper: CaptionStepper, options: DecodeOptions, signal?: AbortSignal): Promise<Hypothesis> {
@@ -45,6 +47,7 @@ export async function decodeCaption(stepper: CaptionStepper, options: DecodeOpti
 
 export async function greedySearch(stepper: CaptionStepper, options: DecodeOptions, signal?: AbortSignal): Promise<Hypothesis> {
   const tokens: number[] = [];
+  const tokenLogProbs: number[] = [];
   let logProb = 0;
   let ended = false;
   let last = options.bos;
@@ -56,6 +59,7 @@ export async function greedySearch(stepper: CaptionStepper, options: DecodeOptio
     forbid(allowed, tokens, options);
     const next = argmax(allowed);
     logProb += logp[next]!;
+    tokenLogProbs.push(logp[next]!);
     if (next === options.eos) {
       ended = true;
       break;
@@ -63,14 +67,14 @@ export async function greedySearch(stepper: CaptionStepper, options: DecodeOptio
     tokens.push(next);
     last = next;
   }
-  return { tokens, logProb, meanLogProb: logProb / Math.max(1, tokens.length + (ended ? 1 : 0)) };
+  return { tokens, logProb, meanLogProb: logProb / Math.max(1, tokens.length + (ended ? 1 : 0)), tokenLogProbs };
 }
 
 export async function beamSearch(stepper: CaptionStepper, options: DecodeOptions, signal?: AbortSignal): Promise<Hypothesis> {
   const { beamSize, eos, maxWords, lengthAlpha } = options;
-  let beams: { tokens: number[]; logProb: number }[] = [{ tokens: [], logProb: 0 }];
+  let beams: { tokens: number[]; logProb: number; steps: number[] }[] = [{ tokens: [], logProb: 0, steps: [] }];
   let parents: number[] = [];
-  const finished: { rank: number; tokens: number[]; logProb: number }[] = [];
+  const finished: { rank: number; tokens: number[]; logProb: number; steps: number[] }[] = [];
 
   for (let t = 0; t <= maxWords; t++) {
     throwIfAborted(signal);
@@ -79,7 +83,7 @@ export async function beamSearch(stepper: CaptionStepper, options: DecodeOptions
       parents,
       signal,
     );
-    const candidates: { logProb: number; beam: number; token: number }[] = [];
+    const candidates: { logProb: number; step: number; beam: number; token: number }[] = [];
     beams.forEach((beam, b) => {
       const logp = logSoftmax(expectRow(rows[b]));
       forbid(logp, beam.tokens, options);
@@ -89,17 +93,17 @@ export async function beamSearch(stepper: CaptionStepper, options: DecodeOptions
         logp[eos] = end;
       }
       // Only the best beam+1 tokens of a row can survive the cut.
-      for (const token of topTokens(logp, beamSize + 1)) candidates.push({ logProb: beam.logProb + logp[token]!, beam: b, token });
+      for (const token of topTokens(logp, beamSize + 1)) candidates.push({ logProb: beam.logProb + logp[token]!, step: logp[token]!, beam: b, token });
     });
     candidates.sort((a, b) => b.logProb - a.logProb);
     const next: typeof beams = [];
     const nextParents: number[] = [];
     for (const candidate of candidates) {
-      const tokens = beams[candidate.beam]!.tokens;
+      const { tokens, steps } = beams[candidate.beam]!;
       if (candidate.token === eos) {
-        finished.push({ rank: candidate.logProb / Math.max(1, tokens.length + 1) ** lengthAlpha, tokens, logProb: candidate.logProb });
+        finished.push({ rank: candidate.logProb / Math.max(1, tokens.length + 1) ** lengthAlpha, tokens, logProb: candidate.logProb, steps: [...steps, candidate.step] });
       } else {
-        next.push({ tokens: [...tokens, candidate.token], logProb: candidate.logProb });
+        next.push({ tokens: [...tokens, candidate.token], logProb: candidate.logProb, steps: [...steps, candidate.step] });
         nextParents.push(candidate.beam);
       }
       if (next.length === beamSize) break;
@@ -113,11 +117,16 @@ export async function beamSearch(stepper: CaptionStepper, options: DecodeOptions
     beams = next;
     parents = nextParents;
   }
-  const pool = finished.length > 0 ? finished : beams.map((b) => ({ rank: b.logProb, tokens: b.tokens, logProb: b.logProb }));
+  const pool = finished.length > 0 ? finished : beams.map((b) => ({ rank: b.logProb, tokens: b.tokens, logProb: b.logProb, steps: b.steps }));
   let best = pool[0]!;
   for (const f of pool) if (f.rank > best.rank) best = f;
   const ended = finished.includes(best as (typeof finished)[number]);
-  return { tokens: best.tokens, logProb: best.logProb, meanLogProb: best.logProb / Math.max(1, best.tokens.length + (ended ? 1 : 0)) };
+  return {
+    tokens: best.tokens,
+    logProb: best.logProb,
+    meanLogProb: best.logProb / Math.max(1, best.tokens.length + (ended ? 1 : 0)),
+    tokenLogProbs: best.steps,
+  };
 }
 
 /** Tokens that would repeat a trigram already in `tokens`. */

@@ -1,0 +1,175 @@
+/**
+ * npm run gate:fit -- [--set <dir>...] [--folds 5] [--old-floor -1.15] [--min-cider 0.1] [--captions FILE] [--write]
+ *
+ * Fits the caption confidence gate (src/engine/caption/gate.ts) for the
+ * shipped caption model: runs the engine on the dev sets with every caption
+ * the guard passes, labels each right when it names no object that the
+ * references leave out and shares something with them (per-image CIDEr-D at
+ * least --min-cider: a caption naming no COCO object, "a group of hikers in
+ * the snow" for a blurred kitchen photo, is otherwise never wrong), fits a
+ * logistic model over the gate's signals, and
+ * prints the curve it is judged by (captions said against wrong objects
+ * named) with k-fold out-of-fold probabilities, next to the old single floor
+ * on the mean token log-probability. The threshold says as many captions as
+ * the out-of-fold curve allows without naming more wrong objects than the
+ * old floor did, and stays above every caption of the VizWiz quality-issue
+ * photos. --write stores the gate in models/lightcap/gate.json. The engine's
+ * captions are kept in reports/gate-captions.json; --captions <that file>
+ * refits from them without running the engine again.
+ */
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { decodeImageNode } from '../src/engine/node/decode';
+import { createNodeEngine } from '../src/engine/node/node-engine';
+import { repoModelsRoot } from '../src/engine/node/model-store';
+import type { EngineResult } from '../src/engine/engine';
+import { gateSignalNames } from '../src/engine/caption/gate';
+import type { GateSignals } from '../src/engine/caption/gate';
+import { tidyCaption } from '../src/engine/caption/tidy';
+import { mentionedCocoClasses } from '../src/eval/objects';
+import { corpusCiderD } from '../src/eval/cider';
+import { fitLogistic, gateCurve, mostSaidWithin, outOfFold, pointAtSaid, predictLogistic, toCaptionGate } from '../src/eval/gate-fit';
+import type { CurvePoint, GateExample } from '../src/eval/gate-fit';
+
+const { values } = parseArgs({
+  options: {
+    set: { type: 'string', multiple: true, default: [] },
+    folds: { type: 'string', default: '5' },
+    'old-floor': { type: 'string', default: '-1.15' },
+    'min-cider': { type: 'string', default: '0.1' },
+    l2: { type: 'string', default: '1' },
+    threads: { type: 'string', default: '1' },
+    write: { type: 'boolean', default: false },
+    captions: { type: 'string' },
+  },
+});
+
+const sets = values.set.length > 0 ? values.set : ['../shared/data/captions-dev', '../shared/data/captions-dev-vizwiz'];
+const folds = Number(values.folds);
+const oldFloor = Number(values['old-floor']);
+const signals = [...gateSignalNames];
+
+interface CocoCaptions {
+  images: { id: number; file_name: string }[];
+  annotations: { image_id: number; caption: string }[];
+  quality_issue_images?: { file_name: string }[];
+}
+
+interface CollectedCaption {
+  file: string;
+  signals: GateSignals;
+  meanLogProb: number;
+  /** The caption as said, gendered (the references are). */
+  text: string;
+  references: string[];
+}
+
+/** Every caption the guard lets through on the dev sets, and those of the quality-issue photos. */
+async function collect(): Promise<{ sets: CollectedCaption[][]; qualityIssues: CollectedCaption[] }> {
+  const engine = await createNodeEngine({ threads: Number(values.threads) });
+  await engine.ready();
+  const describeFile = async (dir: string, file: string): Promise<EngineResult | undefined> => {
+    try {
+      const image = await decodeImageNode(new Uint8Array(await readFile(join(dir, 'images', file))));
+      return await engine.describe(image, { caption: { minConfidence: 0, neutralWording: false } });
+    } catch (error) {
+      console.log(`  ${file}: ${String(error)}`);
+      return undefined;
+    }
+  };
+  const collected = async (dir: string, file: string, references: string[]): Promise<CollectedCaption | undefined> => {
+    const caption = (await describeFile(dir, file))?.caption;
+    // Only captions the guard let through are the gate's to judge.
+    if (!caption || caption.outcome !== 'used') return undefined;
+    return { file: `${basename(dir)}/${file}`, signals: caption.signals, meanLogProb: caption.meanLogProb, text: tidyCaption(caption.checkedWords, { neutral: false }), references };
+  };
+  const out: { sets: CollectedCaption[][]; qualityIssues: CollectedCaption[] } = { sets: [], qualityIssues: [] };
+  for (const setDir of sets) {
+    const dir = resolve(setDir);
+    if (!existsSync(join(dir, 'captions.json'))) {
+      console.log(`${setDir}: not found, skipped`);
+      continue;
+    }
+    const coco = JSON.parse(await readFile(join(dir, 'captions.json'), 'utf8')) as CocoCaptions;
+    const references = new Map<number, string[]>();
+    for (const a of coco.annotations) references.set(a.image_id, [...(references.get(a.image_id) ?? []), a.caption]);
+    const items: CollectedCaption[] = [];
+    for (const [index, image] of coco.images.entries()) {
+      const refs = references.get(image.id) ?? [];
+      const item = refs.length > 0 ? await collected(dir, image.file_name, refs) : undefined;
+      if (item) items.push(item);
+      if ((index + 1) % 50 === 0) process.stderr.write(`  ${basename(dir)}: ${index + 1} images\n`);
+    }
+    out.sets.push(items);
+    for (const { file_name } of coco.quality_issue_images ?? []) {
+      const item = await collected(dir, file_name, []);
+      if (item) out.qualityIssues.push(item);
+    }
+  }
+  await engine.release();
+  return out;
+}
+
+const data = values.captions ? (JSON.parse(await readFile(values.captions, 'utf8')) as Awaited<ReturnType<typeof collect>>) : await collect();
+if (!values.captions) await writeFile('reports/gate-captions.json', JSON.stringify(data));
+
+const minCider = Number(values['min-cider']);
+const examples: (GateExample & { file: string; meanLogProb: number; text: string; ciderD: number })[] = [];
+for (const items of data.sets) {
+  // Per-image CIDEr-D against the set's own references (document frequencies from the set, as in npm run eval).
+  const cider = corpusCiderD(items.map((item) => ({ candidate: item.text, references: item.references })));
+  items.forEach((item, i) => {
+    const present = new Set(item.references.flatMap((r) => [...mentionedCocoClasses(r)]));
+    const named = [...mentionedCocoClasses(item.text)];
+    const wrong = named.filter((c) => !present.has(c)).length;
+    const ciderD = cider.perImage[i] ?? 0;
+    examples.push({ file: item.file, x: signals.map((s) => item.signals[s]), y: wrong === 0 && ciderD >= minCider ? 1 : 0, named: named.length, wrong, meanLogProb: item.meanLogProb, text: item.text, ciderD });
+  });
+}
+const qualityIssueSignals = data.qualityIssues.map((item) => signals.map((s) => item.signals[s]));
+
+const l2 = Number(values.l2);
+const oof = outOfFold(examples, folds, l2);
+const newCurve = gateCurve(examples, oof);
+const oldCurve = gateCurve(examples, examples.map((e) => e.meanLogProb));
+const oldPoint = oldCurve.filter((p) => p.threshold >= oldFloor).at(-1);
+const totalNamed = examples.reduce((s, e) => s + e.named, 0);
+const totalWrong = examples.reduce((s, e) => s + e.wrong, 0);
+console.log(
+  `${examples.length} captions passed the guard: ${examples.filter((e) => e.wrong > 0).length} name an object no reference mentions (${totalWrong} of ${totalNamed} named objects), ` +
+    `${examples.filter((e) => e.wrong === 0 && e.ciderD < minCider).length} more share too little with the references (CIDEr-D < ${minCider}); the rest are the gate's "right"`,
+);
+console.log(`${folds}-fold out-of-fold gate against the old floor (mean token log-probability), captions said → wrong objects named / named (share):`);
+const row = (p: CurvePoint | undefined) => (p ? `${String(p.wrong).padStart(3)} / ${String(p.named).padStart(3)} (${(100 * p.wrongShare).toFixed(1).padStart(4)} %)` : '–'.padStart(21));
+console.log('  said   old floor               new gate');
+for (const said of [60, 80, 100, 120, 140, 150, 160, 170, 180, 200, examples.length]) {
+  if (said > examples.length) continue;
+  console.log(`  ${String(said).padStart(4)}   ${row(pointAtSaid(oldCurve, said))}   ${row(pointAtSaid(newCurve, said))}`);
+}
+if (!oldPoint) throw new Error(`no caption reaches the old floor ${oldFloor}`);
+const chosen = mostSaidWithin(newCurve, oldPoint.wrong);
+if (!chosen) throw new Error('the gate cannot match the old floor');
+console.log(`old floor ${oldFloor}: ${oldPoint.said} said, ${oldPoint.wrong} wrong of ${oldPoint.named} named; new gate at the same wrong objects: ${chosen.said} said (threshold ${chosen.threshold.toFixed(3)}, out of fold)`);
+
+const model = fitLogistic(examples, l2);
+const qualityScores = qualityIssueSignals.map((x) => predictLogistic(model, x));
+const qualityMax = Math.max(0, ...qualityScores);
+data.qualityIssues.forEach((item, i) => console.log(`  quality-issue photo ${item.file}: "${item.text}" ${qualityScores[i]!.toFixed(3)}`));
+const threshold = Math.max(chosen.threshold, qualityMax + 1e-3);
+const gate = toCaptionGate(signals, model, threshold);
+const inSample = examples.filter((e) => predictLogistic(model, e.x) >= threshold);
+console.log(`final gate (all ${examples.length} captions): threshold ${gate.threshold} (quality-issue photos' highest ${qualityMax.toFixed(3)}); in sample it says ${inSample.length}, ${inSample.reduce((s, e) => s + e.wrong, 0)} wrong of ${inSample.reduce((s, e) => s + e.named, 0)} named`);
+console.log(`weights (standardised): ${signals.map((s, i) => `${s} ${gate.weights[i]!.toFixed(2)}`).join(', ')}; bias ${gate.bias.toFixed(2)}`);
+const outOfFoldScore = new Map(examples.map((e, i) => [e.file, oof[i]!]));
+const report = {
+  examples: examples.length, folds, l2, minCider, oldFloor, oldPoint, chosen, qualityMax, gate, oldCurve, newCurve,
+  perCaption: examples.map(({ x: _x, ...e }) => ({ ...e, outOfFold: outOfFoldScore.get(e.file) })),
+};
+await writeFile('reports/gate-fit.json', JSON.stringify(report, null, 1));
+console.log('report: reports/gate-fit.json');
+if (values.write) {
+  await writeFile(join(repoModelsRoot, 'lightcap', 'gate.json'), JSON.stringify(gate, null, 2) + '\n');
+  console.log(`wrote ${join(repoModelsRoot, 'lightcap', 'gate.json')}`);
+}
