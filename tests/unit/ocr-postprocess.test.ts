@@ -119,6 +119,12 @@ describe('ctcGreedyDecode', () => {
     expect(word!.characterConfidences).toEqual([expect.closeTo(0.9, 6), expect.closeTo(0.4, 6), expect.closeTo(0.9, 6)]);
     expect(word!.confidence).toBeCloseTo(2.2 / 3, 6);
   });
+
+  it('says where along the decoded width each character was read', () => {
+    // 10 steps: "ab" at steps 1 and 3, a space, "c" at step 8.
+    const result = ctcGreedyDecode(probs([0, 1, 0, 2, 0, 4, 0, 0, 3, 0]), 10, 5, characters, { gapRatio: 10, minGapSteps: 100 });
+    expect(result.words.map((w) => w.characterPositions)).toEqual([[0.15, 0.35], [0.85]]);
+  });
 });
 
 describe('reading order and filtering', () => {
@@ -162,6 +168,25 @@ describe('reading order and filtering', () => {
     expect(split.text).toBe('LIFT LOBBY');
     expect(split.words.map((w) => w.confidence)).toEqual([expect.closeTo(0.9, 6), expect.closeTo(0.5, 6)]);
     expect(split.words[1]!.characterConfidences).toHaveLength(5);
+  });
+
+  it('keeps each word\'s place along the line through joining and splitting, as a span of the box', () => {
+    const segmenter = createSegmenter(['lift', 'lobby', 'ware', 'house', 'warehouse'], { maxRank: 10, minTokenLength: 7, minPieceLength: 3, shortPieces: [] });
+    const at = (text: string, from: number) => ({
+      text,
+      confidence: 0.99,
+      characterConfidences: Array.from(text, () => 0.99),
+      characterPositions: Array.from(text, (_, i) => from + i * 0.05),
+    });
+    const read = { ...line('LIFTLOBBY W AREHOUSE', box(0, 0, 200, 10)), words: [at('LIFTLOBBY', 0.05), at('W', 0.55), at('AREHOUSE', 0.6)] };
+    const filter = { minWordConfidence: 0.85, minCharacterConfidence: 0.9, maxRows: 10, maxBoxes: 40 };
+    const said = sayablePart(read, segmenter, (letters) => segmenter.isCommonWord(letters), filter);
+    expect(said?.text).toBe('LIFT LOBBY WAREHOUSE');
+    expect(said?.words.map((w) => w.span)).toEqual([
+      [0.05, 0.2],
+      [0.25, 0.45],
+      [0.55, 0.95],
+    ]);
   });
 
   it('turns tall boxes to read vertical text', () => {

@@ -4,6 +4,12 @@ export interface CtcWord {
   confidence: number;
   /** The winning probability of each character of `text`, in order. */
   characterConfidences: readonly number[];
+  /**
+   * Where each character of `text` was read, as a fraction of the decoded
+   * width (0 = first step, 1 = past the last); recognise() rescales it to the
+   * line's own box.
+   */
+  characterPositions: readonly number[];
 }
 
 export interface CtcResult {
@@ -58,12 +64,12 @@ export function ctcGreedyDecode(
     if (best !== 0 && best !== previous) emissions.push({ character: characters[best - 1] ?? '', probability: bestP, step: t });
     previous = best;
   }
-  const words = splitWords(emissions, options);
+  const words = splitWords(emissions, steps, options);
   const confidence = emissions.length > 0 ? emissions.reduce((s, e) => s + e.probability, 0) / emissions.length : 0;
   return { text: words.map((w) => w.text).join(' '), words, confidence };
 }
 
-function splitWords(emissions: readonly Emission[], options: CtcOptions): CtcWord[] {
+function splitWords(emissions: readonly Emission[], steps: number, options: CtcOptions): CtcWord[] {
   const distances: number[] = [];
   for (let i = 1; i < emissions.length; i++) {
     if (emissions[i]!.character.trim() !== '' && emissions[i - 1]!.character.trim() !== '') {
@@ -75,10 +81,12 @@ function splitWords(emissions: readonly Emission[], options: CtcOptions): CtcWor
   const words: CtcWord[] = [];
   let text = '';
   let characterConfidences: number[] = [];
+  let characterPositions: number[] = [];
   const endWord = () => {
-    if (text.length > 0) words.push({ text, confidence: mean(characterConfidences), characterConfidences });
+    if (text.length > 0) words.push({ text, confidence: mean(characterConfidences), characterConfidences, characterPositions });
     text = '';
     characterConfidences = [];
+    characterPositions = [];
   };
   emissions.forEach((emission, i) => {
     if (emission.character.trim() === '') {
@@ -89,6 +97,7 @@ function splitWords(emissions: readonly Emission[], options: CtcOptions): CtcWor
     if (before && before.character.trim() !== '' && emission.step - before.step >= wordGap) endWord();
     text += emission.character;
     characterConfidences.push(emission.probability);
+    characterPositions.push((emission.step + 0.5) / steps);
   });
   endWord();
   return words;

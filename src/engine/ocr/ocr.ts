@@ -10,12 +10,11 @@ import type { Quad } from './geometry';
 import { distance, quadArea } from './geometry';
 import { freeMargins, lineCrop, sampleQuadInto } from './crop';
 import { ctcGreedyDecode } from './ctc';
-import type { CtcWord } from './ctc';
 import { readingOrder } from './reading-order';
 import { createSegmenter, defaultSegmenterOptions } from './segment';
 import type { Segmenter, SegmenterOptions } from './segment';
 import { likelyPart, rejoinFragments } from './word-filter';
-import type { IsCommonWord } from './word-filter';
+import type { IsCommonWord, ScoredWord } from './word-filter';
 
 /** models/ocr/ocr.json: everything about the OCR models that is not code. */
 export interface OcrConfig {
@@ -83,6 +82,13 @@ export interface TextWord {
   text: string;
   /** Mean character probability of the recogniser. */
   confidence: number;
+  /**
+   * Where the word sits along its line's box, from its first to its last
+   * character: fractions from the quad's left edge (top-left → top-right) to
+   * its right edge. An evaluation uses it to ignore single words in regions
+   * its labels mark "do not care".
+   */
+  span?: [number, number];
 }
 
 export interface TextLine {
@@ -97,9 +103,9 @@ export interface TextLine {
   row: number;
 }
 
-/** A line as the recogniser read it, before filtering: each word keeps its characters' probabilities. */
+/** A line as the recogniser read it, before filtering: each word keeps its characters' probabilities and positions. */
 export interface RecognisedLine extends Omit<TextLine, 'words'> {
-  words: CtcWord[];
+  words: ScoredWord[];
 }
 
 export interface OcrTimings {
@@ -269,7 +275,16 @@ async function recognise(
     const probs = out.data as Float32Array;
     members.forEach((index, b) => {
       const decoded = ctcGreedyDecode(probs.subarray(b * steps * classes, (b + 1) * steps * classes), steps, classes, characters, { gapRatio, minGapSteps });
-      results[index] = { text: decoded.text, words: decoded.words, confidence: decoded.confidence, quad: boxes[index]!, row: 0 };
+      // Positions come as fractions of the padded batch width; the line's own crop is the first `w` columns, read turned round when upside down.
+      const w = Math.min(padWidth, Math.max(1, Math.ceil(height * crops[index]!.aspect)));
+      const words = decoded.words.map((word) => ({
+        ...word,
+        characterPositions: word.characterPositions.map((p) => {
+          const along = Math.min(1, (p * padWidth) / w);
+          return upsideDown[index] ? 1 - along : along;
+        }),
+      }));
+      results[index] = { text: decoded.text, words, confidence: decoded.confidence, quad: boxes[index]!, row: 0 };
     });
   }
   return results;
@@ -291,7 +306,12 @@ export function sayablePart(
   const split = segmenter ? resegment(joined, segmenter) : joined;
   const kept = likelyPart(split, isCommonWord, filter);
   if (!kept) return undefined;
-  const words = kept.words.map(({ text, confidence }) => ({ text, confidence }));
+  const words = kept.words.map(({ text, confidence, characterPositions }): TextWord => {
+    if (!characterPositions || characterPositions.length === 0) return { text, confidence };
+    const first = Math.min(...characterPositions);
+    const last = Math.max(...characterPositions);
+    return { text, confidence, span: [round3(first), round3(last)] };
+  });
   return { ...kept, words, text: words.map((w) => w.text).join(' ') };
 }
 
@@ -301,7 +321,11 @@ export function resegment(line: RecognisedLine, segmenter: Segmenter): Recognise
   return { ...line, words, text: words.map((w) => w.text).join(' ') };
 }
 
-function splitWord(word: CtcWord, pieces: readonly string[]): CtcWord[] {
+function round3(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}
+
+function splitWord(word: ScoredWord, pieces: readonly string[]): ScoredWord[] {
   if (pieces.length === 1) return [word];
   const lengths = pieces.map((piece) => Array.from(piece).length);
   // One confidence per code point; should case folding ever change a length, the pieces share the word's.
@@ -311,8 +335,14 @@ function splitWord(word: CtcWord, pieces: readonly string[]): CtcWord[] {
   let start = 0;
   return pieces.map((text, i) => {
     const characterConfidences = word.characterConfidences.slice(start, start + lengths[i]!);
+    const characterPositions = word.characterPositions?.slice(start, start + lengths[i]!);
     start += lengths[i]!;
-    return { text, confidence: characterConfidences.reduce((sum, p) => sum + p, 0) / characterConfidences.length, characterConfidences };
+    return {
+      text,
+      confidence: characterConfidences.reduce((sum, p) => sum + p, 0) / characterConfidences.length,
+      characterConfidences,
+      ...(characterPositions ? { characterPositions } : {}),
+    };
   });
 }
 
