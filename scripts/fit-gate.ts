@@ -19,7 +19,7 @@
  * refits from them without running the engine again.
  */
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { decodeImageNode } from '../src/engine/node/decode';
@@ -119,6 +119,7 @@ async function collect(): Promise<{ sets: CollectedCaption[][]; qualityIssues: C
   return out;
 }
 
+await mkdir('reports', { recursive: true });
 const data = values.captions ? (JSON.parse(await readFile(values.captions, 'utf8')) as Awaited<ReturnType<typeof collect>>) : await collect();
 if (!values.captions) await writeFile('reports/gate-captions.json', JSON.stringify(data));
 
