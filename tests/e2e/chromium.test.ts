@@ -385,6 +385,16 @@ describe('popup', () => {
     const violations = await runAxe(popup, { tags: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] });
     expect(violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.html).join(' | ')})`)).toEqual([]);
 
+    // The privacy policy and the notices ship in the extension, and the popup links to both.
+    const shipped = await popup.evaluate(async () =>
+      Promise.all(
+        [...document.querySelectorAll<HTMLAnchorElement>('footer.about a')].map(async (a) => ({ name: a.textContent?.trim(), text: await (await fetch(a.href)).text() })),
+      ),
+    );
+    expect(shipped.map((s) => s.name)).toEqual(['Privacy policy', 'Third-party notices']);
+    expect(shipped[0]!.text).toMatch(/^# LightCap Alt privacy policy/);
+    expect(shipped[1]!.text).toMatch(/onnxruntime-web [\d.]+: the WebAssembly inference runtime[\s\S]*webextension-polyfill [\d.]+\n {2}licence: MPL-2\.0/);
+
     // Tab through every control: each is visible and has a name.
     const cdp = await cdpFor(popup);
     const seen: { role?: string; name?: string; tag: string }[] = [];
