@@ -111,6 +111,10 @@ export default defineConfig({
       writeFileSync(join(wxt.config.outDir, 'THIRD_PARTY_NOTICES.txt'), renderNotices({ product: 'LightCap Alt', version, packages, files, sources }));
     },
   },
+  zip: {
+    // AMO's sources archive: what `npm ci && npm run build` needs, not local reports.
+    excludeSources: ['reports/**'],
+  },
   vite: () => ({
     build: { chunkSizeWarningLimit: 2048 },
   }),
