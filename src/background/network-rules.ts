@@ -11,7 +11,7 @@ export interface SessionRulesApi {
 export interface NetworkRule {
   id: number;
   priority: number;
-  action: { type: 'block' | 'allow' } | { type: 'modifyHeaders'; requestHeaders: { header: string; operation: 'set'; value: string }[] };
+  action: { type: 'block' | 'allow' } | { type: 'modifyHeaders'; requestHeaders: HeaderChange[] };
   condition: {
     regexFilter?: string;
     urlFilter?: string;
@@ -20,6 +20,8 @@ export interface NetworkRule {
     resourceTypes: ('xmlhttprequest' | 'other' | 'image')[];
   };
 }
+
+export type HeaderChange = { header: string; operation: 'set'; value: string } | { header: string; operation: 'remove' };
 
 /** Rule ids 1… are the block rules, one per pattern; per-fetch rules start here. */
 const firstBlockRuleId = 1;
@@ -55,8 +57,9 @@ function exactUrlFilter(url: string): string | undefined {
  * - always: block rules for non-public hosts, on every hop;
  * - while a fetch for a non-public page runs: an allow rule for exactly its
  *   URL (the host then refuses to follow its redirects);
- * - while a fetch runs: the Referer the page's own request sent, for exactly
- *   its URL, so hotlink-protected images still work.
+ * - while a fetch runs: the Referer the page's own request sent under its
+ *   referrer policy, for exactly its URL, so hotlink-protected images still
+ *   work; where it sent none, none (not the extension's own).
  * Session rules outlive a service worker that was stopped mid-fetch, so any
  * per-fetch rule left from an earlier worker is removed first.
  */
@@ -84,15 +87,14 @@ export function createNetworkRules(api: SessionRulesApi, extensionHost: string):
     if (addressSpaceOfUrl(url) !== 'public') {
       rules.push({ id: allocate(), priority: 2, action: { type: 'allow' }, condition: { urlFilter: filter, ...ourRequests(extensionHost) } });
     }
-    const referer = refererFor(url, page.frameUrl);
-    if (referer) {
-      rules.push({
-        id: allocate(),
-        priority: 3,
-        action: { type: 'modifyHeaders', requestHeaders: [{ header: 'referer', operation: 'set', value: referer }] },
-        condition: { urlFilter: filter, ...ourRequests(extensionHost) },
-      });
-    }
+    const referer = refererFor(url, page.frameUrl, page.referrerPolicy);
+    const change: HeaderChange = referer ? { header: 'referer', operation: 'set', value: referer } : { header: 'referer', operation: 'remove' };
+    rules.push({
+      id: allocate(),
+      priority: 3,
+      action: { type: 'modifyHeaders', requestHeaders: [change] },
+      condition: { urlFilter: filter, ...ourRequests(extensionHost) },
+    });
     return rules;
   };
 

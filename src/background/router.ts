@@ -1,5 +1,5 @@
 import type { BackgroundRequests, CaptionOutput, DescriptionStyle, HandlerMap, ImageSource, PageContext, Priority, Reply } from '../messaging/protocol';
-import { errorReply, parseImageSource, parsePageContext, parsePriority, parseRequestId } from '../messaging/validate';
+import { errorReply, parseImageSource, parsePageContext, parsePriority, parseReferrerPolicy, parseRequestId } from '../messaging/validate';
 import type { HostClient } from './host-client';
 import type { RuleSetter } from '../host/network-access';
 
@@ -76,7 +76,10 @@ export function createRouter(host: HostClient, style: () => Promise<DescriptionS
           const wording = await style();
           // The tab may have closed while the settings were read.
           if (sender.tabId !== undefined && !requestsByTab.get(sender.tabId)?.has(hostRequestId)) return { cancel: true };
-          return await host.call('host-caption', { requestId: hostRequestId, source, priority: parsePriority(request.priority), page: pageOf(sender), style: wording });
+          const referrerPolicy = parseReferrerPolicy(request.referrerPolicy);
+          // The one field of the page the page itself tells: it can only make our Referer one its own request could carry.
+          const page = referrerPolicy ? { ...pageOf(sender), referrerPolicy } : pageOf(sender);
+          return await host.call('host-caption', { requestId: hostRequestId, source, priority: parsePriority(request.priority), page, style: wording });
         } finally {
           untrack();
         }

@@ -9,7 +9,7 @@ import { cacheKey, sha256Hex } from './cache';
 import { createJobQueue, JobCancelledError, QueueOverloadedError } from './job-queue';
 import type { JobQueueOptions } from './job-queue';
 import { withDeadline } from './deadline';
-import { cachePartition, credentialsFor } from '../shared/fetch-policy';
+import { cachePartition, credentialsFor, refererFor } from '../shared/fetch-policy';
 import type { PageContext } from '../messaging/protocol';
 import { fetchPageImage } from './image-fetch';
 import type { FetchFunction } from './image-fetch';
@@ -143,10 +143,10 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
       const source = parseImageSource(request.source);
       if (!requestId || !source) return errorReply('bad-request', 'a caption request needs a requestId and an http(s), data: or bytes source');
       const job: Job = { source, page: parsePageContext(request.page), style: parseDescriptionStyle(request.style) };
-      // Requests that would be fetched differently (cookies, partition) never share a job.
+      // Requests that would be fetched differently (cookies, Referer, partition) never share a job.
       const sourceKey =
         source.kind === 'url'
-          ? `url:${credentialsFor(source.url, job.page)}:${source.url}`
+          ? `url:${credentialsFor(source.url, job.page)}:${encodeURIComponent(refererFor(source.url, job.page.frameUrl, job.page.referrerPolicy) ?? '')}:${source.url}`
           : `bytes:${await sha256Hex(new TextEncoder().encode(source.base64))}`;
       const jobKey = `${styleKey(job.style)}:${cachePartition(job.page)}:${job.page.incognito ? 'private' : 'regular'}:${sourceKey}`;
       try {

@@ -105,6 +105,19 @@ export interface DescriptionStyle {
   neutral: boolean;
 }
 
+/** The referrer policies of the Referrer Policy spec, as a page may set them for an image. */
+export const referrerPolicies = [
+  'no-referrer',
+  'no-referrer-when-downgrade',
+  'same-origin',
+  'origin',
+  'strict-origin',
+  'origin-when-cross-origin',
+  'strict-origin-when-cross-origin',
+  'unsafe-url',
+] as const;
+export type ReferrerPolicyName = (typeof referrerPolicies)[number];
+
 /** The page an image request is made for, as the background saw its sender. */
 export interface PageContext {
   /** URL of the frame that shows the image. */
@@ -113,11 +126,17 @@ export interface PageContext {
   topLevelUrl?: string;
   /** Private browsing: never credentials, never the disk cache. */
   incognito: boolean;
+  /**
+   * The image's referrer policy as the content script read it (the element's,
+   * else the page's `<meta name="referrer">`); absent: the browser default.
+   * The page's claim, but any page may set any of these for its own requests.
+   */
+  referrerPolicy?: ReferrerPolicyName;
 }
 
 /** Requests the background answers. */
 export interface BackgroundRequests {
-  'caption': { request: { requestId: string; source: ImageSource; priority: Priority }; response: CaptionOutput };
+  'caption': { request: { requestId: string; source: ImageSource; priority: Priority; referrerPolicy?: ReferrerPolicyName }; response: CaptionOutput };
   'caption-cancel': { request: { requestId: string }; response: null };
   'engine-status': { request: NoPayload; response: EngineStatus };
   'cache-clear': { request: NoPayload; response: { cleared: number } };

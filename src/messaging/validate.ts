@@ -1,5 +1,6 @@
 import { isRecord } from '../shared/records';
-import type { DescriptionStyle, ErrorCode, ImageSource, Message, PageContext, Priority, Reply } from './protocol';
+import { referrerPolicies } from './protocol';
+import type { DescriptionStyle, ErrorCode, ImageSource, Message, PageContext, Priority, ReferrerPolicyName, Reply } from './protocol';
 
 /**
  * Messages arrive from contexts we do not fully trust (a content script runs
@@ -28,7 +29,14 @@ export function parseImageSource(value: unknown): ImageSource | undefined {
 export function parsePageContext(value: unknown): PageContext {
   const record = isRecord(value) ? value : {};
   const url = (field: unknown) => (typeof field === 'string' && field.length <= maxUrlLength ? field : undefined);
-  return { frameUrl: url(record.frameUrl), topLevelUrl: url(record.topLevelUrl), incognito: record.incognito !== false };
+  const page: PageContext = { frameUrl: url(record.frameUrl), topLevelUrl: url(record.topLevelUrl), incognito: record.incognito !== false };
+  const referrerPolicy = parseReferrerPolicy(record.referrerPolicy);
+  return referrerPolicy ? { ...page, referrerPolicy } : page;
+}
+
+/** One of the spec's policy names exactly (the content script sends them normalised); anything else: the browser default. */
+export function parseReferrerPolicy(value: unknown): ReferrerPolicyName | undefined {
+  return referrerPolicies.find((policy) => policy === value);
 }
 
 export function parseDescriptionStyle(value: unknown): DescriptionStyle {

@@ -1,5 +1,5 @@
 import { priorities } from '../messaging/protocol';
-import type { CaptionOutput, ImageSource, PageStats, Priority, Reply } from '../messaging/protocol';
+import type { CaptionOutput, ImageSource, PageStats, Priority, ReferrerPolicyName, Reply } from '../messaging/protocol';
 import { isEnabledFor } from '../settings/schema';
 import type { Settings } from '../settings/schema';
 import { createDiscovery } from './discovery';
@@ -47,6 +47,8 @@ export interface CaptionRequest {
   requestId: string;
   source: ImageSource;
   priority: Priority;
+  /** The referrer policy the page's own request for a URL source ran under; absent: the browser default. */
+  referrerPolicy?: ReferrerPolicyName;
 }
 
 /** Sends one caption request to the extension; aborting the signal cancels it. */
@@ -172,7 +174,8 @@ export function createPageCaptioner(options: PageCaptionerOptions): PageCaptione
     if ('error' in source) return source;
     // A blob read that ignored the abort must not start a request nobody can cancel.
     if (signal.aborted) return { cancel: true };
-    return client({ requestId: createRequestId(), source, priority }, signal);
+    const referrerPolicy = ref.kind === 'url' ? ref.referrerPolicy : undefined;
+    return client({ requestId: createRequestId(), source, priority, ...(referrerPolicy ? { referrerPolicy } : {}) }, signal);
   };
 
   // -------------------------------------------------------------------------

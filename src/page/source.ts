@@ -1,4 +1,5 @@
-import type { ErrorCode, ImageSource } from '../messaging/protocol';
+import type { ErrorCode, ImageSource, ReferrerPolicyName } from '../messaging/protocol';
+import { elementReferrerPolicy, referrerPolicyOf } from './referrer-policy';
 import { markupDigest, serialiseSvg } from './svg-markup';
 import { isSvgImage, sourceUrl } from './targets';
 import type { CaptionTarget } from './targets';
@@ -11,7 +12,8 @@ import type { CaptionTarget } from './targets';
 
 /** Where an element's pixels come from, before encoding. */
 export type SourceRef =
-  | { kind: 'url'; url: string }
+  /** `referrerPolicy`: the one the page's request for an http(s) URL ran under, when the page set one. */
+  | { kind: 'url'; url: string; referrerPolicy?: ReferrerPolicyName }
   /** Markup serialised from the page (an inline `<svg>`). */
   | { kind: 'markup'; markup: string; mime: string };
 
@@ -134,5 +136,11 @@ export function sourceOfTarget(target: CaptionTarget): TargetSource | undefined 
     return markup ? { key: markupDigest(markup), ref: { kind: 'markup', markup, mime: 'image/svg+xml' } } : undefined;
   }
   const url = sourceUrl(target);
-  return isSupportedUrl(url) ? { key: url, ref: { kind: 'url', url } } : undefined;
+  if (!isSupportedUrl(url)) return undefined;
+  // Only a network fetch sends a Referer; data: and blob: are read without one.
+  const referrerPolicy = /^https?:/i.test(url) ? referrerPolicyOf(target) : undefined;
+  if (!referrerPolicy) return { key: url, ref: { kind: 'url', url } };
+  // An image whose own policy differs from the document's must not share a fetch made under another.
+  const own = elementReferrerPolicy(target);
+  return { key: own ? `${url} ${own}` : url, ref: { kind: 'url', url, referrerPolicy } };
 }

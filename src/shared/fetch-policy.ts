@@ -6,7 +6,7 @@
  * network rules apply them.
  */
 
-import type { PageContext } from '../messaging/protocol';
+import type { PageContext, ReferrerPolicyName } from '../messaging/protocol';
 
 /** Chromium's Private Network Access terms, most public first. */
 export type AddressSpace = 'public' | 'private' | 'loopback';
@@ -110,27 +110,62 @@ export function credentialsFor(hopUrl: string, page: Pick<PageContext, 'frameUrl
  * b.example.com do not count): without a public-suffix list, the safe side.
  */
 function isSameSite(a: URL, b: URL): boolean {
-  if (a.protocol !== b.protocol) return false;
-  const x = a.hostname;
-  const y = b.hostname;
+  return a.protocol === b.protocol && isSameHostFamily(a.hostname, b.hostname);
+}
+
+function isSameHostFamily(x: string, y: string): boolean {
   return x === y || x.endsWith(`.${y}`) || y.endsWith(`.${x}`);
 }
 
+/** Longer referrer URLs are cut to their origin (Fetch spec; Chrome and Firefox do so). */
+const maxRefererLength = 4096;
+
 /**
- * The Referer the page's own request sent under the default policy
- * (strict-origin-when-cross-origin): the full URL same-origin, the origin
- * cross-origin, nothing from https to http. Sites that refuse hotlinks check it.
+ * The Referer the page's own request sent under `policy` (Referrer Policy
+ * spec; absent: the default, strict-origin-when-cross-origin). The frame URL
+ * goes without fragment and user:password, as browsers send it. Sites that
+ * refuse hotlinks check it. "Downgrade" is https to http, as Chrome reads it.
  */
-export function refererFor(imageUrl: string, frameUrl: string | undefined): string | undefined {
+export function refererFor(imageUrl: string, frameUrl: string | undefined, policy?: ReferrerPolicyName): string | undefined {
   const frame = parseUrl(frameUrl);
   const image = parseUrl(imageUrl);
   if (!frame || !image || (frame.protocol !== 'http:' && frame.protocol !== 'https:')) return undefined;
-  if (frame.protocol === 'https:' && image.protocol === 'http:') return undefined;
-  if (frame.origin === image.origin) {
-    frame.hash = '';
-    return frame.href;
+  frame.hash = '';
+  frame.username = '';
+  frame.password = '';
+  const origin = `${frame.origin}/`;
+  if (origin.length > maxRefererLength) return undefined;
+  const full = frame.href.length > maxRefererLength ? origin : frame.href;
+  const sameOrigin = frame.origin === image.origin;
+  const downgrade = frame.protocol === 'https:' && image.protocol === 'http:';
+  switch (capCrossSite(policy ?? 'strict-origin-when-cross-origin', frame, image)) {
+    case 'no-referrer':
+      return undefined;
+    case 'no-referrer-when-downgrade':
+      return downgrade ? undefined : full;
+    case 'same-origin':
+      return sameOrigin ? full : undefined;
+    case 'origin':
+      return origin;
+    case 'strict-origin':
+      return downgrade ? undefined : origin;
+    case 'origin-when-cross-origin':
+      return sameOrigin ? full : origin;
+    case 'strict-origin-when-cross-origin':
+      return sameOrigin ? full : downgrade ? undefined : origin;
+    case 'unsafe-url':
+      return full;
   }
-  return `${frame.origin}/`;
+}
+
+/**
+ * Safari, and Firefox by its disallowCrossSiteRelaxingDefault setting, ignore
+ * the three policies looser than the default on cross-site requests; Chrome
+ * does not. We take the stricter reading, so never send more than either.
+ */
+function capCrossSite(policy: ReferrerPolicyName, frame: URL, image: URL): ReferrerPolicyName {
+  const looser = policy === 'unsafe-url' || policy === 'no-referrer-when-downgrade' || policy === 'origin-when-cross-origin';
+  return looser && !isSameHostFamily(frame.hostname, image.hostname) ? 'strict-origin-when-cross-origin' : policy;
 }
 
 /**

@@ -3,7 +3,7 @@ import { createRouter } from '../../src/background/router';
 import type { HostClient } from '../../src/background/host-client';
 import { describeFromMenu } from '../../src/background/context-menu';
 import type { RuleSetter } from '../../src/host/network-access';
-import type { EngineHostRequests } from '../../src/messaging/protocol';
+import type { BackgroundRequests, EngineHostRequests, PageContext, RequestOf } from '../../src/messaging/protocol';
 
 const wording = { caption: true, neutral: false };
 const noRules: RuleSetter = { add: async () => [], remove: async () => undefined };
@@ -31,6 +31,30 @@ describe('background router', () => {
     expect(calls[0]).toEqual({ type: 'host-caption', request: { requestId: 't7-f2-img-1', source: { kind: 'url', url: 'https://a.example/dog.jpg' }, priority: 0, page, style: wording } });
     await router.handlers['caption-cancel']({ requestId: 'img-1' }, { tabId: 7, frameId: 2 });
     expect(calls[1]).toEqual({ type: 'host-cancel', request: { requestIds: ['t7-f2-img-1'] } });
+  });
+
+  it('passes on the referrer policy the page read, and drops one that is not a policy', async () => {
+    const { client, calls } = recordingHost();
+    const router = createRouter(client, async () => wording, noRules);
+    const sender = { tabId: 7, frameId: 0, url: 'https://a.example/', tabUrl: 'https://a.example/', incognito: false };
+    const ask = (requestId: string, referrerPolicy: unknown) =>
+      router.handlers.caption({ requestId, source: { kind: 'url', url: 'https://cdn.example/dog.jpg' }, priority: 0, referrerPolicy } as RequestOf<BackgroundRequests, 'caption'>, sender);
+    for (const [id, policy] of [['a', 'no-referrer'], ['b', 'bogus'], ['c', 'NO-REFERRER'], ['d', 42], ['e', undefined]] as const) await ask(id, policy);
+    const pages = calls.map((call) => (call.request as { page: PageContext }).page);
+    expect(pages[0]).toEqual({ frameUrl: 'https://a.example/', topLevelUrl: 'https://a.example/', incognito: false, referrerPolicy: 'no-referrer' });
+    for (const page of pages.slice(1)) expect(page).not.toHaveProperty('referrerPolicy');
+  });
+
+  it('drops a page context\'s referrer policy that is not a policy when the engine host asks for rules', async () => {
+    const { client } = recordingHost();
+    const pages: PageContext[] = [];
+    const router = createRouter(client, async () => wording, { add: async (_url, page) => (pages.push(page), []), remove: async () => undefined });
+    const engineHost = { extensionPage: true, engineHost: true };
+    const page = { frameUrl: 'https://a.example/', topLevelUrl: 'https://a.example/', incognito: false };
+    await router.handlers['network-rules-add']({ url: 'https://cdn.example/a.png', page: { ...page, referrerPolicy: 'same-origin' } }, engineHost);
+    await router.handlers['network-rules-add']({ url: 'https://cdn.example/a.png', page: { ...page, referrerPolicy: 'unsafe-url ' } as unknown as PageContext }, engineHost);
+    expect(pages).toEqual([{ ...page, referrerPolicy: 'same-origin' }, page]);
+    expect(pages[1]).not.toHaveProperty('referrerPolicy');
   });
 
   it('lets only the engine host set network rules, never a page or the popup', async () => {

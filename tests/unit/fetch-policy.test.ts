@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { addressSpaceOf, cachePartition, credentialsFor, mayFetch, refererFor } from '../../src/shared/fetch-policy';
 import { createNetworkRules, nonPublicHostPatterns } from '../../src/background/network-rules';
 import type { NetworkRule } from '../../src/background/network-rules';
+import type { ReferrerPolicyName } from '../../src/messaging/protocol';
 import { checkSvgComplexity } from '../../src/engine/image/svg';
 
 describe('address spaces', () => {
@@ -91,6 +92,48 @@ describe('credentials, Referer and cache partition', () => {
     expect(refererFor('https://cdn.example/img.png', undefined)).toBeUndefined();
   });
 
+  // The frame is https://a.example/page?q=1; F: that URL, O: its origin, -: no Referer.
+  const frameUrl = 'https://user:secret@a.example/page?q=1#top';
+  const F = 'https://a.example/page?q=1';
+  const O = 'https://a.example/';
+  const images = {
+    sameOrigin: 'https://a.example/img.png',
+    sameSite: 'https://cdn.a.example/img.png',
+    crossSite: 'https://cdn.example/img.png',
+    downgrade: 'http://a.example/img.png',
+    crossSiteDowngrade: 'http://cdn.example/img.png',
+  };
+  // Cross-site, the three policies looser than the default fall back to it (Safari, Firefox), so we never send more than a browser did.
+  it.each<[ReferrerPolicyName | undefined, (string | undefined)[]]>([
+    ['no-referrer', [undefined, undefined, undefined, undefined, undefined]],
+    ['no-referrer-when-downgrade', [F, F, O, undefined, undefined]],
+    ['same-origin', [F, undefined, undefined, undefined, undefined]],
+    ['origin', [O, O, O, O, O]],
+    ['strict-origin', [O, O, O, undefined, undefined]],
+    ['origin-when-cross-origin', [F, O, O, O, undefined]],
+    ['strict-origin-when-cross-origin', [F, O, O, undefined, undefined]],
+    ['unsafe-url', [F, F, O, F, undefined]],
+    [undefined, [F, O, O, undefined, undefined]],
+  ])('gives the Referer the page sent under %s: same origin, same site, cross-site, downgrade, cross-site downgrade', (policy, expected) => {
+    expect(Object.values(images).map((image) => refererFor(image, frameUrl, policy))).toEqual(expected);
+  });
+
+  it('sends no fragment or credentials, and only the origin for a frame URL over 4096 characters', () => {
+    expect(refererFor(images.crossSite, frameUrl, 'unsafe-url')).toBe(O);
+    expect(refererFor(images.sameSite, frameUrl, 'unsafe-url')).toBe(F);
+    const path = (length: number) => `https://a.example/${'p'.repeat(length - 'https://a.example/'.length)}`;
+    expect(refererFor(images.sameOrigin, path(4096))).toBe(path(4096));
+    expect(refererFor(images.sameOrigin, path(4097))).toBe(O);
+    expect(refererFor(images.sameSite, path(4097), 'unsafe-url')).toBe(O);
+    expect(refererFor('https://a.example/img.png', `https://${'a'.repeat(4100)}.example/`)).toBeUndefined();
+  });
+
+  it('counts http to https as no downgrade, and sends nothing from a frame off http(s)', () => {
+    expect(refererFor('https://cdn.example/img.png', 'http://a.example/page', 'strict-origin')).toBe('http://a.example/');
+    expect(refererFor('https://a.example/img.png', 'http://a.example/page', 'no-referrer-when-downgrade')).toBe('http://a.example/page');
+    expect(refererFor('https://a.example/img.png', 'about:blank', 'unsafe-url')).toBeUndefined();
+  });
+
   it('partitions by the top-level origin', () => {
     expect(cachePartition({ topLevelUrl: 'https://a.example/x?y' })).toBe('https://a.example');
     expect(cachePartition({ topLevelUrl: 'https://b.a.example/' })).toBe('https://b.a.example');
@@ -134,6 +177,22 @@ describe('network rules', () => {
     // A public image gets only the page's Referer.
     await rules.add('https://cdn.example/a.png', { frameUrl: 'https://news.example/story', topLevelUrl: 'https://news.example/story', incognito: false });
     expect(calls[0]?.addRules?.map((rule) => rule.action)).toEqual([{ type: 'modifyHeaders', requestHeaders: [{ header: 'referer', operation: 'set', value: 'https://news.example/' }] }]);
+  });
+
+  it('follows the page\'s referrer policy, and removes the Referer where the page sent none', async () => {
+    const added: NetworkRule[] = [];
+    const api = { updateSessionRules: async (options: { addRules?: NetworkRule[] }) => void added.push(...(options.addRules ?? [])), getSessionRules: async () => [] };
+    const rules = createNetworkRules(api, 'extension-id');
+    const page = { frameUrl: 'https://news.example/story?id=7', topLevelUrl: 'https://news.example/story?id=7', incognito: false };
+    const headerFor = async (url: string, referrerPolicy?: ReferrerPolicyName) => {
+      added.length = 0;
+      await rules.add(url, { ...page, referrerPolicy });
+      return added.flatMap((rule) => (rule.action.type === 'modifyHeaders' ? rule.action.requestHeaders : []));
+    };
+    expect(await headerFor('https://news.example/a.png', 'unsafe-url')).toEqual([{ header: 'referer', operation: 'set', value: 'https://news.example/story?id=7' }]);
+    expect(await headerFor('https://cdn.example/a.png', 'same-origin')).toEqual([{ header: 'referer', operation: 'remove' }]);
+    expect(await headerFor('https://news.example/a.png', 'no-referrer')).toEqual([{ header: 'referer', operation: 'remove' }]);
+    expect(await headerFor('http://cdn.example/a.png')).toEqual([{ header: 'referer', operation: 'remove' }]);
   });
 });
 

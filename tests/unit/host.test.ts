@@ -197,6 +197,22 @@ describe('engine host', () => {
     expect(log[0]?.cache).toBe('no-store');
   });
 
+  it('gives the fetch the page\'s referrer policy, never shares a fetch across Referers, and ignores a policy that is not one', async () => {
+    const seen: PageContext[] = [];
+    const { engineHost, fetched } = host({ networkAccess: (_url, on, run) => (seen.push(on), run()) });
+    const url = 'https://cdn.example/x.png';
+    const frame = page('https://a.example/story');
+    await Promise.all([
+      caption(engineHost, 'a', url, frame),
+      caption(engineHost, 'b', url, { ...frame, referrerPolicy: 'no-referrer' }),
+      // Same Referer as the first (the origin): one fetch for both.
+      caption(engineHost, 'c', url, { ...frame, referrerPolicy: 'origin' }),
+      caption(engineHost, 'd', url, { ...frame, referrerPolicy: 'never' } as unknown as PageContext),
+    ]);
+    expect(fetched()).toEqual([url, url]);
+    expect(seen.map((on) => on.referrerPolicy)).toEqual([undefined, 'no-referrer']);
+  });
+
   it('answers cancel for a cancelled request and an error for a failed fetch', async () => {
     const { engineHost } = host({}, { 'https://example.com/404.png': { status: 404 } });
     const pending = caption(engineHost, 'c1', 'https://example.com/slow.png');

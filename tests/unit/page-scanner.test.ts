@@ -192,6 +192,25 @@ describe('captioning', () => {
     expect(fake.calls).toHaveLength(1);
   });
 
+  it('sends the referrer policy the page\'s request ran under, and one request per URL and policy', async () => {
+    const fake = fakeClient();
+    const { captioner } = setup(`
+      <meta name="referrer" content="never">
+      <img id="a" src="${url('same.jpg')}"><img id="b" src="${url('same.jpg')}" referrerpolicy="origin"><input id="c" type="image" src="${url('same.jpg')}">
+      <img id="d" src="data:image/png;base64,iVBORw==">`, { client: fake });
+    captioner.start();
+    await settle();
+    expect(fake.calls.map((call) => [urlOf(call.request), call.request.referrerPolicy])).toEqual([
+      [url('same.jpg'), 'no-referrer'],
+      [url('same.jpg'), 'origin'],
+      ['data:image/png;base64,iVBORw==', undefined],
+    ]);
+    expect(fake.calls[2]?.request).not.toHaveProperty('referrerPolicy');
+    fake.reply(url('same.jpg'), output('A lighthouse'));
+    await settle();
+    expect(byId('c').getAttribute('alt')).toBe('Auto-generated: A lighthouse');
+  });
+
   it('leaves no alt and marks unsure (not failed) when the result is not confident', async () => {
     const { captioner } = setup(`<img id="a" src="${url('a.jpg')}">`, { client: fakeClient(() => output('maybe a thing', false)) });
     captioner.start();

@@ -1,0 +1,58 @@
+import type { ReferrerPolicyName } from '../messaging/protocol';
+import { parseReferrerPolicy } from '../messaging/validate';
+import { isImageElement } from './targets';
+import type { CaptionTarget } from './targets';
+
+/**
+ * The referrer policy the page's own request for an image ran under, as far
+ * as the DOM shows it, so our fetch sends no Referer the page did not. An
+ * `<img>`'s own `referrerpolicy` wins; `<input type=image>`, role=img
+ * backgrounds and svg have none, so the document's applies. Undefined: the
+ * browser default. Not visible here: a policy set only by an HTTP
+ * `Referrer-Policy` header, or by a `<meta>` since removed (the document
+ * keeps it); for those we send the default's Referer.
+ */
+export function referrerPolicyOf(target: CaptionTarget): ReferrerPolicyName | undefined {
+  return elementReferrerPolicy(target) ?? documentReferrerPolicy(target.ownerDocument);
+}
+
+/** An `<img>`'s own policy; an invalid or empty attribute means "the document's". */
+export function elementReferrerPolicy(target: CaptionTarget): ReferrerPolicyName | undefined {
+  // Browsers give the canonical keyword; a DOM that reflects the raw attribute needs the lowercasing.
+  return isImageElement(target) ? parseReferrerPolicy(target.referrerPolicy.toLowerCase()) : undefined;
+}
+
+const htmlNamespace = 'http://www.w3.org/1999/xhtml';
+
+/** The old keywords a `<meta name="referrer">` still accepts (HTML spec). */
+const legacyMetaValues = new Map<string, ReferrerPolicyName>([
+  ['never', 'no-referrer'],
+  ['default', 'strict-origin-when-cross-origin'],
+  ['always', 'unsafe-url'],
+  ['origin-when-crossorigin', 'origin-when-cross-origin'],
+]);
+
+/**
+ * The last valid `<meta name="referrer">` in the document: each one the
+ * parser meets replaces the policy, and invalid ones are ignored. Meta
+ * elements in shadow trees do not count. (A script that inserts one before
+ * an existing one makes the inserted one apply; we read tree order.)
+ */
+export function documentReferrerPolicy(document: Document): ReferrerPolicyName | undefined {
+  // A live collection: browsers cache it until the DOM changes, so this stays cheap per image.
+  const metas = document.getElementsByTagName('meta');
+  for (let i = metas.length - 1; i >= 0; i--) {
+    const meta = metas[i];
+    // The collection also holds a foreign-namespace <meta> (one in svg), which sets nothing.
+    if (!meta || meta.namespaceURI !== htmlNamespace || meta.getAttribute('name')?.toLowerCase() !== 'referrer') continue;
+    const policy = parseMetaReferrer(meta.getAttribute('content') ?? '');
+    if (policy) return policy;
+  }
+  return undefined;
+}
+
+/** A meta's content, ASCII case-insensitive and untrimmed as browsers read it; undefined when invalid. */
+export function parseMetaReferrer(content: string): ReferrerPolicyName | undefined {
+  const value = content.toLowerCase();
+  return legacyMetaValues.get(value) ?? parseReferrerPolicy(value);
+}
