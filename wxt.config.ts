@@ -87,7 +87,12 @@ export default defineConfig({
     // runtime.getContexts (the offscreen-document guard) arrived in Chrome 116.
     ...(browser === 'chrome' ? { minimum_chrome_version: '116' } : {}),
     ...(browser === 'firefox'
-      ? { browser_specific_settings: { gecko: { id: 'lightcap-alt@lightcap.example', strict_min_version: '128.0' } } }
+      ? {
+          browser_specific_settings: {
+            // data_collection_permissions: AMO's declaration that nothing leaves the device (see PRIVACY.md).
+            gecko: { id: 'lightcap-alt@lightcap.example', strict_min_version: '140.0', data_collection_permissions: { required: ['none'] } },
+          },
+        }
       : {}),
   }),
   hooks: {
