@@ -36,10 +36,11 @@ const loopbackB = () => `http://127.0.0.1:${ports().B}`;
 
 const open = (url: string): Promise<Page> => suite.open(url);
 
-function pageUrl(origin: string, images: { img?: string[]; input?: string[] }): string {
+function pageUrl(origin: string, images: { img?: string[]; input?: string[]; referrerMeta?: string }): string {
   const query = new URLSearchParams();
   for (const src of images.img ?? []) query.append('img', src);
   for (const src of images.input ?? []) query.append('input', src);
+  if (images.referrerMeta) query.set('meta', images.referrerMeta);
   return `${origin}/dyn/page?${query}`;
 }
 
@@ -136,5 +137,18 @@ test('the Referer the page sent goes with our fetch, so hotlink-protected images
   console.log(`[hostile] referer: ${byId(states, 'img0').marker}; our requests: ${JSON.stringify(fetches.map((r) => [r.status, r.referer]))}`);
   expect(fetches.map((r) => r.referer)).toEqual([`${suite.server.originB}/`]);
   expect(byId(states, 'img0').alt ?? '').toMatch(new RegExp(`^${defaultPrefix}`));
+  await waitFor(async () => (await engineStatus(suite.session)).queued === 0, { timeoutMs: 10_000, what: 'the queue to drain' });
+});
+
+test('a page that sends no Referer (<meta name="referrer" content="no-referrer">) gets none sent by us either', async () => {
+  suite.server.resetLog();
+  const image = `${suite.server.originA}/images/coffee.jpg?policy=no-referrer`;
+  const page = await open(pageUrl(suite.server.originB, { img: [image], referrerMeta: 'no-referrer' }));
+  const states = await waitForSettled(page, ['img0'], captionTimeout);
+  const all = suite.server.requests().filter((r) => r.path === '/images/coffee.jpg');
+  console.log(`[hostile] no-referrer: ${byId(states, 'img0').marker}; requests: ${JSON.stringify(all.map((r) => [ours(r) ? 'ours' : 'page', r.status, r.referer ?? null]))}`);
+  expect(all.filter((r) => !ours(r)).map((r) => r.referer ?? null), 'the page\'s own load').toEqual([null]);
+  expect(all.filter(ours).length, 'our fetch reached the server').toBeGreaterThan(0);
+  expect(all.filter(ours).map((r) => r.referer ?? null)).toEqual(all.filter(ours).map(() => null));
   await waitFor(async () => (await engineStatus(suite.session)).queued === 0, { timeoutMs: 10_000, what: 'the queue to drain' });
 });

@@ -22,7 +22,8 @@
  *                            tints of the photos, or text banners)
  *   /dyn/stats               JSON: requests per path so far
  *   /dyn/page?img=U&input=U  an HTML page showing each image U (ids img0…,
- *                            input0…), for tests that need other host names
+ *                            input0…), for tests that need other host names;
+ *                            &meta=P adds <meta name="referrer" content="P">
  *   /dyn/bench-page?n=N      a page of N images (at most 2000) cycling through
  *                            the 100 bench images, each at its own URL
  *   /dyn/set-cookie          sets a SameSite=Lax session cookie for this host
@@ -239,7 +240,9 @@ function escapeAttribute(value: string): string {
 function testPage(params: URLSearchParams): string {
   const images = params.getAll('img').map((src, i) => `<p><img id="img${i}" src="${escapeAttribute(src)}" width="320" height="240"></p>`);
   const inputs = params.getAll('input').map((src, i) => `<p><input type="image" id="input${i}" src="${escapeAttribute(src)}" width="320" height="240"></p>`);
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Test page</title></head><body><h1>Test page</h1>${images.join('')}${inputs.join('')}</body></html>`;
+  const meta = params.get('meta');
+  const referrer = meta ? `<meta name="referrer" content="${escapeAttribute(meta)}">` : '';
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8">${referrer}<title>Test page</title></head><body><h1>Test page</h1>${images.join('')}${inputs.join('')}</body></html>`;
 }
 
 function benchPage(count: number): string {
