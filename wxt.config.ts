@@ -119,6 +119,8 @@ export default defineConfig({
   zip: {
     // AMO's sources archive: what `npm ci && npm run build` needs, not local reports.
     excludeSources: ['reports/**'],
+    // .npmrc turns install scripts off (onnxruntime-node's would download from nuget.org).
+    includeSources: ['.npmrc'],
   },
   vite: () => ({
     build: { chunkSizeWarningLimit: 2048 },
