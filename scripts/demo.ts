@@ -6,6 +6,9 @@
  *   npm run demo                 headed when $DISPLAY is set: waits until you close the browser
  *   npm run demo -- --headless   (or no $DISPLAY) waits for the captions, prints each
  *                                image's alt, saves reports/demo.png and exits
+ *   npm run demo -- --screenshots [--screenshots-dir DIR]   headless, then the store
+ *                                screenshots (default store/screenshots/): the page at 1280×800
+ *                                and 640×400 (the Chrome Web Store's two sizes; AMO takes either)
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -19,10 +22,13 @@ const { values } = parseArgs({
     headless: { type: 'boolean', default: false },
     screenshot: { type: 'string', default: join(repoRoot, 'reports', 'demo.png') },
     timeout: { type: 'string', default: '120' },
+    screenshots: { type: 'boolean', default: false },
+    'screenshots-dir': { type: 'string', default: join(repoRoot, 'store', 'screenshots') },
   },
 });
 
-const headless = values.headless || !process.env.DISPLAY;
+const screenshotsDir = values.screenshots ? values['screenshots-dir'] : undefined;
+const headless = values.headless || !process.env.DISPLAY || screenshotsDir !== undefined;
 
 async function main(): Promise<void> {
   const server = await startFixtureServer({ maxLifetimeMs: 4 * 60 * 60_000 });
@@ -61,7 +67,8 @@ async function run(session: ChromiumSession, url: string): Promise<void> {
   const states = await waitFor(
     async () => {
       const now = await imageStates(page);
-      return now.length > 0 && now.every((s) => s.marker === 'generated' || s.marker === 'failed') ? now : undefined;
+      // "unsure": the engine found nothing confident to say, which is an answer too.
+      return now.length > 0 && now.every((s) => s.marker === 'generated' || s.marker === 'failed' || s.marker === 'unsure') ? now : undefined;
     },
     { timeoutMs: Number(values.timeout) * 1000, intervalMs: 250, what: 'every demo image to be described' },
   ).catch(async (error: unknown) => {
@@ -78,7 +85,29 @@ async function run(session: ChromiumSession, url: string): Promise<void> {
   mkdirSync(dirname(values.screenshot), { recursive: true });
   await page.screenshot({ path: values.screenshot, fullPage: true });
   console.log(`\nscreenshot: ${values.screenshot}`);
+  if (screenshotsDir) await storeScreenshots(page, screenshotsDir);
   if (timedOut) process.exitCode = 1;
+}
+
+/** The page with its generated alts shown, at the top and halfway down, in each store size. */
+async function storeScreenshots(page: Awaited<ReturnType<ChromiumSession['context']['newPage']>>, dir: string): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  for (const [width, height] of [
+    [1280, 800],
+    [640, 400],
+  ] as const) {
+    await page.setViewportSize({ width, height });
+    for (const [name, fraction] of [
+      ['top', 0],
+      ['middle', 0.5],
+    ] as const) {
+      await page.evaluate((f) => window.scrollTo(0, (document.documentElement.scrollHeight - window.innerHeight) * f), fraction);
+      await page.waitForTimeout(200);
+      const path = join(dir, `demo-${name}-${width}x${height}.png`);
+      await page.screenshot({ path });
+      console.log(`store screenshot: ${path}`);
+    }
+  }
 }
 
 await main();
