@@ -27,6 +27,8 @@ import { repoModelsRoot } from '../src/engine/node/model-store';
 import { EngineError } from '../src/engine/errors';
 import { corpusBleu } from '../src/eval/bleu';
 import { corpusCiderD } from '../src/eval/cider';
+import { referencesByImage } from '../src/eval/coco-captions';
+import type { CocoCaptions } from '../src/eval/coco-captions';
 import { mentionedCocoClasses, objectPrecisionRecall } from '../src/eval/objects';
 import { ocrWordScores } from '../src/eval/ocr-metrics';
 import { pointInQuad } from '../src/engine/ocr/geometry';
@@ -93,12 +95,6 @@ async function runAll(engine: Engine, dir: string, files: string[], options: Des
     if (outcomes.length % 25 === 0) process.stderr.write(`  ${outcomes.length} images\n`);
   }
   return outcomes;
-}
-
-interface CocoCaptions {
-  images: { id: number; file_name: string }[];
-  annotations: { image_id: number; caption: string }[];
-  quality_issue_images?: { file_name: string }[];
 }
 
 interface Scored {
@@ -175,8 +171,7 @@ function scoreSystem(name: string, scored: readonly Scored[], alts: readonly str
 
 async function evalCaptions(engine: Engine, dir: string) {
   const coco = JSON.parse(await readFile(join(dir, 'captions.json'), 'utf8')) as CocoCaptions;
-  const refs = new Map<number, string[]>();
-  for (const a of coco.annotations) refs.set(a.image_id, [...(refs.get(a.image_id) ?? []), a.caption]);
+  const refs = referencesByImage(coco);
   const images = coco.images.filter((i) => (refs.get(i.id)?.length ?? 0) > 0);
   const outcomes = await runAll(engine, dir, images.map((i) => i.file_name), captionRunOptions);
   const scored: Scored[] = outcomes.flatMap((o, index) => (o.result ? [{ file: o.file, result: o.result, references: refs.get(images[index]!.id)! }] : []));

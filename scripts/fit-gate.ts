@@ -29,6 +29,8 @@ import type { EngineResult } from '../src/engine/engine';
 import { gateSignalNames } from '../src/engine/caption/gate';
 import type { GateSignals } from '../src/engine/caption/gate';
 import { tidyCaption } from '../src/engine/caption/tidy';
+import { referencesByImage } from '../src/eval/coco-captions';
+import type { CocoCaptions } from '../src/eval/coco-captions';
 import { mentionedCocoClasses } from '../src/eval/objects';
 import { corpusCiderD } from '../src/eval/cider';
 import { fitLogistic, gateCurve, mostSaidWithin, outOfFold, pointAtSaid, predictLogistic, toCaptionGate } from '../src/eval/gate-fit';
@@ -57,12 +59,6 @@ const signals = values.signals.split(',').map((name) => {
   if (!known) throw new Error(`unknown signal ${name}; known: ${gateSignalNames.join(', ')}`);
   return known;
 });
-
-interface CocoCaptions {
-  images: { id: number; file_name: string }[];
-  annotations: { image_id: number; caption: string }[];
-  quality_issue_images?: { file_name: string }[];
-}
 
 interface CollectedCaption {
   file: string;
@@ -100,8 +96,7 @@ async function collect(): Promise<{ sets: CollectedCaption[][]; qualityIssues: C
       continue;
     }
     const coco = JSON.parse(await readFile(join(dir, 'captions.json'), 'utf8')) as CocoCaptions;
-    const references = new Map<number, string[]>();
-    for (const a of coco.annotations) references.set(a.image_id, [...(references.get(a.image_id) ?? []), a.caption]);
+    const references = referencesByImage(coco);
     const items: CollectedCaption[] = [];
     for (const [index, image] of coco.images.entries()) {
       const refs = references.get(image.id) ?? [];

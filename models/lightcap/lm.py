@@ -33,15 +33,7 @@ def load_text_captions(path: str) -> List[List[str]]:
 
 def text_only_memory(model, batch: int):
     """Per-layer keys/values of a one-token prefix that carries no picture: [L,B,H,1,dh]."""
-    x = (model.type_emb[0] + model.vis_pos.mean(0)).expand(batch, 1, model.d)
-    ks, vs = [], []
-    for i, blk in enumerate(model.blocks):
-        q, k, v = blk.prefix_kv(x)
-        ks.append(k)
-        vs.append(v)
-        if i + 1 < len(model.blocks):
-            x = blk.prefix_forward(x, q, k, v)
-    return torch.stack(ks), torch.stack(vs)
+    return model.prefix_memory((model.type_emb[0] + model.vis_pos.mean(0)).expand(batch, 1, model.d))
 
 
 def pretrain_language(model, sentences: List[List[str]], vindex: Dict[str, int], *, epochs: int, batch: int, lr: float,

@@ -169,7 +169,11 @@ class LightCap(nn.Module):
             grid = grid * gate.unsqueeze(1)
             tokens = [ctok, dtok]
         vis = self.vis_proj(grid) + self.vis_pos + self.type_emb[0]
-        x = self.emb_drop(torch.cat([vis] + tokens, dim=1))
+        mem_k, mem_v = self.prefix_memory(self.emb_drop(torch.cat([vis] + tokens, dim=1)))
+        return mem_k, mem_v, concept_logits
+
+    def prefix_memory(self, x: torch.Tensor):
+        """Prefix tokens [B,P,D] -> per-layer keys and values [L,B,H,P,dh] (the prefix attends only to itself)."""
         ks, vs = [], []
         for i, blk in enumerate(self.blocks):
             q, k, v = blk.prefix_kv(x)
@@ -177,7 +181,7 @@ class LightCap(nn.Module):
             vs.append(v)
             if i + 1 < len(self.blocks):
                 x = blk.prefix_forward(x, q, k, v)
-        return torch.stack(ks), torch.stack(vs), concept_logits
+        return torch.stack(ks), torch.stack(vs)
 
     # ---- decoder ---------------------------------------------------------
     def embed_words(self, ids: torch.Tensor) -> torch.Tensor:
