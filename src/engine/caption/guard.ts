@@ -73,6 +73,19 @@ export interface GuardOptions {
    * and captions-dev-vizwiz).
    */
   groups?: readonly PresenceGroup[];
+  /**
+   * Classes the detector cannot tell apart in a close-up (a cat's face scored
+   * dog 0.35, cat 0.33): a named class is not supported when another class of
+   * the set, one the caption does not name, reaches `minPresence` and
+   * `ratio` × the named class's presence. Naming either would be a guess.
+   */
+  confusable?: readonly ConfusableClasses[];
+}
+
+export interface ConfusableClasses {
+  classes: readonly string[];
+  minPresence: number;
+  ratio: number;
 }
 
 export interface PresenceGroup {
@@ -107,9 +120,30 @@ export function unsupportedObjects(
     const presence = classPresence[classIndex] ?? 0;
     if (named.length === 0) return;
     const floor = options.minPresenceByClass?.[label] ?? options.minPresence;
-    if (presence < floor || !groupSupports(label, classPresence, labels, options.groups)) found.push({ label, words: named, presence });
+    const supported = presence >= floor && groupSupports(label, classPresence, labels, options.groups) && !closeRival(label, used, classPresence, labels, options.confusable);
+    if (!supported) found.push({ label, words: named, presence });
   });
   return found;
+}
+
+/** Whether a confusable class the caption does not name scores nearly as high as `label` (see GuardOptions.confusable). */
+function closeRival(
+  label: string,
+  used: ReadonlySet<string>,
+  classPresence: Float32Array,
+  labels: readonly string[],
+  sets: readonly ConfusableClasses[] | undefined,
+): boolean {
+  const presenceOf = (name: string) => classPresence[labels.indexOf(name)] ?? 0;
+  return (sets ?? []).some(
+    (set) =>
+      set.classes.includes(label) &&
+      set.classes.some((rival) => {
+        if (rival === label || (cocoCaptionWords[rival] ?? []).some((w) => used.has(w))) return false;
+        const p = presenceOf(rival);
+        return p >= set.minPresence && p >= set.ratio * presenceOf(label);
+      }),
+  );
 }
 
 /**
