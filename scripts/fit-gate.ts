@@ -1,5 +1,5 @@
 /**
- * npm run gate:fit -- [--set <dir>...] [--folds 5] [--old-floor -1.15] [--min-cider 0.1] [--max-wrong-share 0.05] [--signals a,b,...] [--captions FILE] [--write]
+ * npm run gate:fit -- [--set <dir>...] [--folds 5] [--old-floor -1.15] [--min-cider 0.1] [--signals a,b,...] [--captions FILE] [--write]
  *
  * Fits the caption confidence gate (src/engine/caption/gate.ts) for the
  * shipped caption model: runs the engine on the dev sets with every caption
@@ -10,10 +10,10 @@
  * logistic model over the gate's signals, and
  * prints the curve it is judged by (captions said against wrong objects
  * named) with k-fold out-of-fold probabilities, next to the old single floor
- * on the mean token log-probability. The threshold says as many captions as
- * the out-of-fold curve allows while at most --max-wrong-share of the objects
- * they name are ones no reference mentions (and never more wrong objects than
- * the old floor named), and stays above every caption of the VizWiz
+ * on the mean token log-probability. The threshold is the out-of-fold point
+ * that names the fewest wrong objects while saying at least as many captions
+ * as the old floor did (so the product says no less than before and names
+ * fewer invented objects), and it stays above every caption of the VizWiz
  * quality-issue photos. --write stores the gate in models/lightcap/gate.json. The engine's
  * captions are kept in reports/gate-captions.json; --captions <that file>
  * refits from them without running the engine again.
@@ -42,7 +42,6 @@ const { values } = parseArgs({
     folds: { type: 'string', default: '5' },
     'old-floor': { type: 'string', default: '-1.15' },
     'min-cider': { type: 'string', default: '0.1' },
-    'max-wrong-share': { type: 'string', default: '0.05' },
     l2: { type: 'string', default: '1' },
     threads: { type: 'string', default: '1' },
     write: { type: 'boolean', default: false },
@@ -155,11 +154,12 @@ if (!oldPoint) throw new Error(`no caption reaches the old floor ${oldFloor}`);
 const matched = mostSaidWithin(newCurve, oldPoint.wrong);
 if (!matched) throw new Error('the gate cannot match the old floor');
 console.log(`old floor ${oldFloor}: ${oldPoint.said} said, ${oldPoint.wrong} wrong of ${oldPoint.named} named; new gate at the same wrong objects: ${matched.said} said (threshold ${matched.threshold.toFixed(3)}, out of fold)`);
-const maxWrongShare = Number(values['max-wrong-share']);
-const faithful = newCurve.filter((p) => p.wrongShare <= maxWrongShare && p.wrong <= oldPoint.wrong).reduce<CurvePoint | undefined>((best, p) => (!best || p.said > best.said ? p : best), undefined);
-if (!faithful) throw new Error(`no threshold keeps the wrong objects at or under ${maxWrongShare}`);
-const chosen = faithful.said < matched.said ? faithful : matched;
-console.log(`at most ${(100 * maxWrongShare).toFixed(0)} % wrong objects: ${faithful.said} said, ${faithful.wrong} wrong of ${faithful.named} named (threshold ${faithful.threshold.toFixed(3)}, out of fold); chosen: ${chosen.threshold.toFixed(3)}`);
+// Fewest wrong objects among the points that say no fewer captions than the old floor (ties: the one that says more).
+const chosen = newCurve
+  .filter((p) => p.said >= oldPoint.said)
+  .reduce<CurvePoint | undefined>((best, p) => (!best || p.wrong < best.wrong || (p.wrong === best.wrong && p.said > best.said) ? p : best), undefined);
+if (!chosen) throw new Error('the gate cannot say as many captions as the old floor');
+console.log(`chosen: as many captions as the old floor or more, fewest wrong objects: ${chosen.said} said, ${chosen.wrong} wrong of ${chosen.named} named (threshold ${chosen.threshold.toFixed(3)}, out of fold)`);
 
 const model = fitLogistic(examples, l2);
 const qualityScores = qualityIssueSignals.map((x) => predictLogistic(model, x));
@@ -172,7 +172,7 @@ console.log(`final gate (all ${examples.length} captions): threshold ${gate.thre
 console.log(`weights (standardised): ${signals.map((s, i) => `${s} ${gate.weights[i]!.toFixed(2)}`).join(', ')}; bias ${gate.bias.toFixed(2)}`);
 const outOfFoldScore = new Map(examples.map((e, i) => [e.file, oof[i]!]));
 const report = {
-  examples: examples.length, folds, l2, minCider, maxWrongShare, oldFloor, oldPoint, matched, faithful, chosen, qualityMax, gate, oldCurve, newCurve,
+  examples: examples.length, folds, l2, minCider, oldFloor, oldPoint, matched, chosen, qualityMax, gate, oldCurve, newCurve,
   perCaption: examples.map(({ x: _x, ...e }) => ({ ...e, outOfFold: outOfFoldScore.get(e.file) })),
 };
 await writeFile('reports/gate-fit.json', JSON.stringify(report, null, 1));
