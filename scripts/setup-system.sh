@@ -43,7 +43,9 @@ else
   echo "  sudo apt-get update && sudo apt-get install -y --no-install-recommends ${need[*]}" >&2
   exit 1
 fi
-echo "Installing system packages: ${need[*]} (apt-get; about 1 GB with Python's torch, a few minutes)"
+size=""
+case " ${need[*]} " in *" python3-torch "*) size="; about 1 GB with Python's torch, a few minutes" ;; esac
+echo "Installing system packages: ${need[*]} (apt-get$size)"
 export DEBIAN_FRONTEND=noninteractive
 "${sudo[@]}" apt-get update -qq
 "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
