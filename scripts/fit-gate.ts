@@ -157,20 +157,20 @@ if (!matched) throw new Error('the gate cannot match the old floor');
 console.log(`old floor ${oldFloor}: ${oldPoint.said} said, ${oldPoint.wrong} wrong of ${oldPoint.named} named; new gate at the same wrong objects: ${matched.said} said (threshold ${matched.threshold.toFixed(3)}, out of fold)`);
 const sameSaid = pointAtSaid(newCurve, oldPoint.said);
 if (sameSaid) console.log(`new gate saying as many as the old floor: ${sameSaid.said} said, ${sameSaid.wrong} wrong of ${sameSaid.named} named`);
-const chosen = matched;
 
 const model = fitLogistic(examples, l2);
 const qualityScores = qualityIssueSignals.map((x) => predictLogistic(model, x));
 const qualityMax = Math.max(0, ...qualityScores);
 data.qualityIssues.forEach((item, i) => console.log(`  quality-issue photo ${item.file}: "${item.text}" ${qualityScores[i]!.toFixed(3)}`));
-const threshold = Math.max(chosen.threshold, qualityMax + 1e-3);
+// Out-of-fold probabilities sit on the final model's scale closely enough to carry its threshold over.
+const threshold = Math.max(matched.threshold, qualityMax + 1e-3);
 const gate = toCaptionGate(signals, model, threshold);
 const inSample = examples.filter((e) => predictLogistic(model, e.x) >= threshold);
 console.log(`final gate (all ${examples.length} captions): threshold ${gate.threshold} (quality-issue photos' highest ${qualityMax.toFixed(3)}); in sample it says ${inSample.length}, ${inSample.reduce((s, e) => s + e.wrong, 0)} wrong of ${inSample.reduce((s, e) => s + e.named, 0)} named`);
 console.log(`weights (standardised): ${signals.map((s, i) => `${s} ${gate.weights[i]!.toFixed(2)}`).join(', ')}; bias ${gate.bias.toFixed(2)}`);
 const outOfFoldScore = new Map(examples.map((e, i) => [e.file, oof[i]!]));
 const report = {
-  examples: examples.length, folds, l2, minCider, oldFloor, oldPoint, chosen, qualityMax, gate, oldCurve, newCurve,
+  examples: examples.length, folds, l2, minCider, oldFloor, oldPoint, matched, qualityMax, gate, oldCurve, newCurve,
   perCaption: examples.map(({ x: _x, ...e }) => ({ ...e, outOfFold: outOfFoldScore.get(e.file) })),
 };
 await writeFile('reports/gate-fit.json', JSON.stringify(report, null, 1));
