@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pluralVerb, tidyCaption } from '../../src/engine/caption/tidy';
+import { pluralVerb, tidyCaption, dropRepeatedClothing } from '../../src/engine/caption/tidy';
 
 const neutral = (caption: string) => tidyCaption(caption.split(' '), { neutral: true });
 const gendered = (caption: string) => tidyCaption(caption.split(' '), { neutral: false });
@@ -105,5 +105,19 @@ describe('neutral wording rules', () => {
   it('leaves other words and captions without people alone', () => {
     expect(neutral('a dog runs through the snow')).toBe('A dog runs through the snow.');
     expect(neutral('a snowman in a yard')).toBe('A snowman in a yard.');
+  });
+});
+
+describe('repeated clothing', () => {
+  it('drops a garment the decoder said twice (a real caption of the astronaut fixture, face crop)', () => {
+    const words = 'a man in a shirt and a shirt is smiling'.split(' ');
+    expect(tidyCaption(words, { neutral: false })).toBe('A man in a shirt is smiling.');
+    expect(tidyCaption(words, { neutral: true })).toBe('A person in a shirt is smiling.');
+    expect(dropRepeatedClothing('a boy in a hat and a hat and a hat'.split(' '))).toEqual('a boy in a hat'.split(' '));
+  });
+
+  it('keeps repeats that are not clothing, and different garments', () => {
+    expect(tidyCaption('a dog and a dog play in the snow'.split(' '), { neutral: false })).toBe('A dog and a dog play in the snow.');
+    expect(tidyCaption('a man in a shirt and a hat'.split(' '), { neutral: false })).toBe('A man in a shirt and a hat.');
   });
 });

@@ -107,7 +107,7 @@ export function joinClitics(words: readonly string[]): string[] {
 }
 
 export function tidyCaption(words: readonly string[], options: { neutral: boolean }): string {
-  const kept = words.filter((w) => w !== '.' && w.trim() !== '');
+  const kept = dropRepeatedClothing(words.filter((w) => w !== '.' && w.trim() !== ''));
   const out = joinClitics(options.neutral ? neutralise(kept) : kept);
   for (let i = 0; i < out.length - 1; i++) {
     if (out[i] === 'a' || out[i] === 'an') out[i] = /^[aeiou]/i.test(out[i + 1]!) ? 'an' : 'a';
@@ -115,6 +115,23 @@ export function tidyCaption(words: readonly string[], options: { neutral: boolea
   const sentence = out.join(' ').replace(/\s+([,.!?;:'])/g, '$1').replace(/\s+/g, ' ').trim();
   if (!sentence) return '';
   return `${sentence.charAt(0).toUpperCase()}${sentence.slice(1)}.`;
+}
+
+/**
+ * "in a shirt and a shirt": the decoder sometimes repeats a garment joined by
+ * "and". Nobody wears the same thing twice, so the repeat goes: "a person in
+ * a shirt is smiling". Only clothing: "a dog and a dog" are two dogs.
+ */
+export function dropRepeatedClothing(words: readonly string[]): string[] {
+  const out = [...words];
+  for (let i = 0; i + 4 < out.length; i++) {
+    const [article, noun, and, article2, noun2] = out.slice(i, i + 5);
+    if ((article === 'a' || article === 'an' || article === 'the') && clothing.has(noun!) && and === 'and' && article2 === article && noun2 === noun) {
+      out.splice(i + 2, 3);
+      i--;
+    }
+  }
+  return out;
 }
 
 /**
