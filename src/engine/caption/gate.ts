@@ -7,7 +7,7 @@
  * shipped as models/lightcap/gate.json next to the weights it was fitted for.
  */
 import { EngineError } from '../errors';
-import { cocoCaptionWords } from './guard';
+import { namedClasses } from './guard';
 
 export const gateSignalNames = [
   /** Mean log-probability of the caption's tokens (the old floor's measure). */
@@ -54,11 +54,7 @@ export interface GateInput {
 }
 
 export function gateSignals(input: GateInput): GateSignals {
-  const used = new Set(input.words.map((w) => w.toLowerCase()));
-  const named: number[] = [];
-  input.labels.forEach((label, classIndex) => {
-    if ((cocoCaptionWords[label] ?? []).some((w) => used.has(w))) named.push(input.classPresence[classIndex] ?? 0);
-  });
+  const named = namedClasses(input.words, input.labels).map(({ classIndex }) => input.classPresence[classIndex] ?? 0);
   const concepts = new Set(input.conceptWords);
   let topPresence = 0;
   for (const p of input.classPresence) if (p > topPresence) topPresence = p;

@@ -111,25 +111,31 @@ export function unsupportedObjects(
   labels: readonly string[],
   options: GuardOptions,
 ): UnsupportedObject[] {
-  const used = new Set(words.map((w) => w.toLowerCase()));
+  const named = namedClasses(words, labels);
+  const namedLabels = new Set(named.map((c) => c.label));
   const found: UnsupportedObject[] = [];
-  labels.forEach((label, classIndex) => {
-    const names = cocoCaptionWords[label];
-    if (!names) return;
-    const named = names.filter((w) => used.has(w));
+  for (const { label, classIndex, words: names } of named) {
     const presence = classPresence[classIndex] ?? 0;
-    if (named.length === 0) return;
     const floor = options.minPresenceByClass?.[label] ?? options.minPresence;
-    const supported = presence >= floor && groupSupports(label, classPresence, labels, options.groups) && !closeRival(label, used, classPresence, labels, options.confusable);
-    if (!supported) found.push({ label, words: named, presence });
-  });
+    const supported = presence >= floor && groupSupports(label, classPresence, labels, options.groups) && !closeRival(label, namedLabels, classPresence, labels, options.confusable);
+    if (!supported) found.push({ label, words: names, presence });
+  }
   return found;
+}
+
+/** The COCO classes a caption names, in the detector's class order, each with the caption's words that name it. */
+export function namedClasses(words: readonly string[], labels: readonly string[]): { label: string; classIndex: number; words: string[] }[] {
+  const used = new Set(words.map((w) => w.toLowerCase()));
+  return labels.flatMap((label, classIndex) => {
+    const named = (cocoCaptionWords[label] ?? []).filter((w) => used.has(w));
+    return named.length > 0 ? [{ label, classIndex, words: named }] : [];
+  });
 }
 
 /** Whether a confusable class the caption does not name scores nearly as high as `label` (see GuardOptions.confusable). */
 function closeRival(
   label: string,
-  used: ReadonlySet<string>,
+  namedLabels: ReadonlySet<string>,
   classPresence: Float32Array,
   labels: readonly string[],
   sets: readonly ConfusableClasses[] | undefined,
@@ -139,7 +145,7 @@ function closeRival(
     (set) =>
       set.classes.includes(label) &&
       set.classes.some((rival) => {
-        if (rival === label || (cocoCaptionWords[rival] ?? []).some((w) => used.has(w))) return false;
+        if (rival === label || namedLabels.has(rival)) return false;
         const p = presenceOf(rival);
         return p >= set.minPresence && p >= set.ratio * presenceOf(label);
       }),
