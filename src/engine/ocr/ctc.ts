@@ -103,7 +103,8 @@ function splitWords(emissions: readonly Emission[], steps: number, options: CtcO
   return words;
 }
 
-function mean(values: readonly number[]): number {
+/** Mean of a word's character probabilities (0 for none): its confidence, here and wherever words are re-cut. */
+export function mean(values: readonly number[]): number {
   return values.length > 0 ? values.reduce((sum, v) => sum + v, 0) / values.length : 0;
 }
 

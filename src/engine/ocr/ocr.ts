@@ -9,7 +9,7 @@ import type { DbPostprocessOptions } from './db-postprocess';
 import type { Quad } from './geometry';
 import { distance, quadArea } from './geometry';
 import { freeMargins, lineCrop, sampleQuadInto } from './crop';
-import { ctcGreedyDecode } from './ctc';
+import { ctcGreedyDecode, mean } from './ctc';
 import { readingOrder } from './reading-order';
 import { createSegmenter, defaultSegmenterOptions } from './segment';
 import type { Segmenter, SegmenterOptions } from './segment';
@@ -339,7 +339,7 @@ function splitWord(word: ScoredWord, pieces: readonly string[]): ScoredWord[] {
     start += lengths[i]!;
     return {
       text,
-      confidence: characterConfidences.reduce((sum, p) => sum + p, 0) / characterConfidences.length,
+      confidence: mean(characterConfidences),
       characterConfidences,
       ...(characterPositions ? { characterPositions } : {}),
     };

@@ -33,6 +33,8 @@
  * whose centre is in such a region, 0.452 / 0.769.
  */
 
+import { mean } from './ctc';
+
 /** A word as the recogniser read it: its text and its characters' winning probabilities. */
 export interface ScoredWord {
   text: string;
@@ -136,8 +138,4 @@ export function likelyPart<L extends { text: string; words: ScoredWord[] }>(line
   const words = line.words.filter((word) => isLikelyReal(word, isCommonWord, options));
   if (words.length === 0) return undefined;
   return { ...line, words, text: words.map((word) => word.text).join(' ') };
-}
-
-function mean(values: readonly number[]): number {
-  return values.length > 0 ? values.reduce((sum, v) => sum + v, 0) / values.length : 0;
 }
