@@ -16,7 +16,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { decodeImageNode } from '../src/engine/node/decode';
 import { createNodeEngine } from '../src/engine/node/node-engine';
 import type { DescribeOptions, Engine, EngineManifest, EngineResult } from '../src/engine/engine';
 import { defaultDescriptionOptions, describe, phraseForObjects } from '../src/engine/describe/describe';
@@ -24,7 +23,8 @@ import { tidyCaption } from '../src/engine/caption/tidy';
 import { findColourPhrases } from '../src/engine/caption/colours';
 import { parseCaptionGate } from '../src/engine/caption/gate';
 import { repoModelsRoot } from '../src/engine/node/model-store';
-import { EngineError } from '../src/engine/errors';
+import { describeFolder } from '../src/eval/describe-folder';
+import type { ImageOutcome } from '../src/eval/describe-folder';
 import { corpusBleu } from '../src/eval/bleu';
 import { corpusCiderD } from '../src/eval/cider';
 import { referencesByImage } from '../src/eval/coco-captions';
@@ -77,24 +77,9 @@ for (const setDir of sets) {
 }
 await engine.release();
 
-interface ImageOutcome {
-  file: string;
-  result?: EngineResult;
-  error?: string;
-}
-
-async function runAll(engine: Engine, dir: string, files: string[], options: DescribeOptions): Promise<ImageOutcome[]> {
-  const outcomes: ImageOutcome[] = [];
-  for (const file of files.slice(0, limit)) {
-    try {
-      const image = await decodeImageNode(new Uint8Array(await readFile(join(dir, 'images', file))));
-      outcomes.push({ file, result: await engine.describe(image, options) });
-    } catch (error) {
-      outcomes.push({ file, error: error instanceof EngineError ? `${error.code}: ${error.message}` : String(error) });
-    }
-    if (outcomes.length % 25 === 0) process.stderr.write(`  ${outcomes.length} images\n`);
-  }
-  return outcomes;
+/** The engine over the first `--limit` files of a folder. */
+function runAll(engine: Engine, dir: string, files: string[], options: DescribeOptions): Promise<ImageOutcome[]> {
+  return describeFolder(engine, dir, files.slice(0, limit), options);
 }
 
 interface Scored {
@@ -124,7 +109,7 @@ function saidObjects(result: EngineResult) {
   return result.objects.filter((d) => d.score >= manifest.objects.minScore);
 }
 
-/** The caption as the model first said it, before the guard and the confidence floor. */
+/** The caption as the model first said it, before the guard and the confidence gate. */
 function rawCaption(item: Scored): string {
   const caption = item.result.caption;
   return caption ? tidyCaption(caption.rejected[0]?.words ?? caption.words, { neutral: false }) : '';
@@ -133,7 +118,7 @@ function rawCaption(item: Scored): string {
 /**
  * Colour words kept and dropped by the colour check over every final caption,
  * each with how many appear in none of the image's references (a proxy for
- * "invented"), and the final caption alone (after the guard, no floor)
+ * "invented"), and the final caption alone (after the guard, no gate)
  * scored without and with the check.
  */
 function colourCheckSummary(scored: readonly Scored[]): string {
@@ -148,11 +133,12 @@ function colourCheckSummary(scored: readonly Scored[]): string {
   const checked = scoreSystem('', scored, scored.map((s) => tidyCaption(s.result.caption!.checkedWords, { neutral: false })));
   return (
     `${kept.length} colour words kept (${kept.filter(Boolean).length} in no reference), ${dropped.length} dropped (${dropped.filter(Boolean).length} in no reference); ` +
-    `final caption alone, no floor: CIDEr-D ${unchecked.ciderD.toFixed(3)} → ${checked.ciderD.toFixed(3)}, BLEU-4 ${unchecked.bleu4.toFixed(3)} → ${checked.bleu4.toFixed(3)}`
+    `final caption alone, no gate: CIDEr-D ${unchecked.ciderD.toFixed(3)} → ${checked.ciderD.toFixed(3)}, BLEU-4 ${unchecked.bleu4.toFixed(3)} → ${checked.bleu4.toFixed(3)}`
   );
 }
 
-function scoreSystem(name: string, scored: readonly Scored[], alts: readonly string[]) {
+/** `captionsSaid`: how many alts the caption leads, where the system has a caption. */
+function scoreSystem(name: string, scored: readonly Scored[], alts: readonly string[], captionsSaid?: number) {
   const items = scored.map((s, i) => ({ candidate: alts[i]!, references: s.references }));
   const cider = corpusCiderD(items);
   const bleu = corpusBleu(items);
@@ -165,6 +151,7 @@ function scoreSystem(name: string, scored: readonly Scored[], alts: readonly str
     objectRecall: objects.recall,
     wrongObjectShare: objects.tp + objects.fp === 0 ? 0 : objects.fp / (objects.tp + objects.fp),
     saysSomething: alts.filter((a) => a.trim() !== '').length,
+    captionsSaid,
     perImage: cider.perImage,
   };
 }
@@ -176,24 +163,24 @@ async function evalCaptions(engine: Engine, dir: string) {
   const outcomes = await runAll(engine, dir, images.map((i) => i.file_name), captionRunOptions);
   const scored: Scored[] = outcomes.flatMap((o, index) => (o.result ? [{ file: o.file, result: o.result, references: refs.get(images[index]!.id)! }] : []));
   const gate = parseCaptionGate(JSON.parse(readFileSync(join(repoModelsRoot, manifest.caption?.gate ?? 'lightcap/gate.json'), 'utf8')));
-  const floor = gate.threshold;
+  const threshold = gate.threshold;
+  const said = scored.filter((s) => captionSaid(s, threshold)).length;
   const nn = nearestNeighbourCaptions(dir);
 
   const systems = [
     scoreSystem('objects + text template (before LightCap)', scored, scored.map(templateAlt)),
     ...(nn ? [scoreSystem(`nearest-neighbour retrieval (${nn.name})`, scored, scored.map((s) => nn.captions[s.file] ?? ''))] : []),
-    scoreSystem('LightCap caption alone, no guard, no floor', scored, scored.map(rawCaption)),
-    scoreSystem(`default: LightCap (guard, gate ≥ ${floor}) or template, + text`, scored, scored.map((s) => defaultAlt(s, floor, false))),
-    scoreSystem('default with neutral wording (the shipped setting)', scored, scored.map((s) => defaultAlt(s, floor, true))),
+    scoreSystem('LightCap caption alone, no guard, no gate', scored, scored.map(rawCaption), scored.length),
+    scoreSystem(`default: LightCap (guard, gate ≥ ${threshold}) or template, + text`, scored, scored.map((s) => defaultAlt(s, threshold, false)), said),
+    scoreSystem('default with neutral wording (the shipped setting)', scored, scored.map((s) => defaultAlt(s, threshold, true)), said),
   ];
   console.log(`${basename(dir)}: ${scored.length} images (${outcomes.length - scored.length} errors)${nn ? '' : ' (nearest-neighbour baseline skipped: no trunk features, see models/lightcap/README.md)'}`);
   console.log('  system                                                        CIDEr-D  BLEU-4  obj-P   obj-R   wrong-obj  captions said  no alt');
   for (const system of systems) {
-    const said = system.name.startsWith('default') ? `${scored.filter((s) => captionSaid(s, floor)).length}` : system.name.startsWith('LightCap') ? `${scored.length}` : '–';
     console.log(
       `  ${system.name.padEnd(62)}${system.ciderD.toFixed(3).padStart(7)}${system.bleu4.toFixed(3).padStart(8)}` +
         `${system.objectPrecision.toFixed(3).padStart(8)}${system.objectRecall.toFixed(3).padStart(8)}` +
-        `${(100 * system.wrongObjectShare).toFixed(1).padStart(9)} %${said.padStart(15)}${String(scored.length - system.saysSomething).padStart(8)}`,
+        `${(100 * system.wrongObjectShare).toFixed(1).padStart(9)} %${String(system.captionsSaid ?? '–').padStart(15)}${String(scored.length - system.saysSomething).padStart(8)}`,
     );
   }
   console.log('  (wrong-obj: share of the COCO objects named that no reference mentions; captions said: the caption leads the alt)');
@@ -217,14 +204,14 @@ async function evalCaptions(engine: Engine, dir: string) {
   console.log(`    by class (fired/absent from references): ${[...byLabel].sort((a, b) => b[1].fired - a[1].fired).map(([k, v]) => `${k} ${v.fired}/${v.right}`).join(', ')}`);
   console.log(`  colour check: ${colourCheckSummary(withCaption)}`);
 
-  const floors = [...new Set([0.95, 0.9, 0.85, 0.8, 0.75, 0.7, 0.65, 0.6, 0.5, 0.4, floor, 0].map((f) => round(f)))].sort((a, b) => b - a);
+  const thresholds = [...new Set([0.95, 0.9, 0.85, 0.8, 0.75, 0.7, 0.65, 0.6, 0.5, 0.4, threshold, 0].map((t) => round(t)))].sort((a, b) => b - a);
   console.log('  gate threshold sweep (the gate\'s probability that the caption names only real objects): captions used, CIDEr-D / BLEU-4 / object precision of the default description');
-  const sweep = floors.map((f) => {
+  const sweep = thresholds.map((f) => {
     const alts = scored.map((s) => defaultAlt(s, f, false));
     const used = scored.filter((s) => captionSaid(s, f)).length;
-    const system = scoreSystem(`floor ${f}`, scored, alts);
-    console.log(`    ≥${String(f).padEnd(9)}${f === floor ? '*' : ' '}used ${String(used).padStart(3)}/${scored.length}  ${system.ciderD.toFixed(3)} / ${system.bleu4.toFixed(3)} / ${system.objectPrecision.toFixed(3)}`);
-    return { floor: f, used, ciderD: system.ciderD, bleu4: system.bleu4, objectPrecision: system.objectPrecision };
+    const system = scoreSystem(`gate ≥ ${f}`, scored, alts);
+    console.log(`    ≥${String(f).padEnd(9)}${f === round(threshold) ? '*' : ' '}used ${String(used).padStart(3)}/${scored.length}  ${system.ciderD.toFixed(3)} / ${system.bleu4.toFixed(3)} / ${system.objectPrecision.toFixed(3)}`);
+    return { threshold: f, used, ciderD: system.ciderD, bleu4: system.bleu4, objectPrecision: system.objectPrecision };
   });
 
   const minScores = [0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6];
@@ -249,7 +236,7 @@ async function evalCaptions(engine: Engine, dir: string) {
       nothingConfident: results.filter((r) => !r.confident).length,
       captioned: results.filter((r) => r.caption?.outcome === 'used').length,
       examples: results.filter((r) => r.confident).map((r) => r.alt),
-      // The confidence floor must sit above this for none of them to get a caption (the guard stops the others).
+      // The gate's threshold must sit above this for none of them to get a caption (the guard stops the others).
       highestCaptionConfidence: Math.max(...results.map((r) => (r.caption && r.caption.outcome !== 'unsupported-object' ? r.caption.confidence : -Infinity))),
     };
     console.log(
@@ -270,7 +257,7 @@ async function evalCaptions(engine: Engine, dir: string) {
     qualityIssues,
     perImage: scored.map((s) => ({
       file: s.file,
-      alt: defaultAlt(s, floor, true),
+      alt: defaultAlt(s, threshold, true),
       template: templateAlt(s),
       caption: s.result.caption ? { words: s.result.caption.words.join(' '), meanLogProb: round(s.result.caption.meanLogProb), confidence: round(s.result.caption.confidence), outcome: s.result.caption.outcome, rejected: s.result.caption.rejected } : undefined,
       nn: nn?.captions[s.file],

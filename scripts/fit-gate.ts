@@ -23,14 +23,13 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { decodeImageNode } from '../src/engine/node/decode';
 import { createNodeEngine } from '../src/engine/node/node-engine';
 import { repoModelsRoot } from '../src/engine/node/model-store';
-import type { EngineResult } from '../src/engine/engine';
 import { gateSignalNames } from '../src/engine/caption/gate';
 import type { GateSignals } from '../src/engine/caption/gate';
 import { tidyCaption } from '../src/engine/caption/tidy';
 import { referencesByImage } from '../src/eval/coco-captions';
+import { describeFolder } from '../src/eval/describe-folder';
 import type { CocoCaptions } from '../src/eval/coco-captions';
 import { mentionedCocoClasses } from '../src/eval/objects';
 import { corpusCiderD } from '../src/eval/cider';
@@ -73,21 +72,15 @@ interface CollectedCaption {
 async function collect(): Promise<{ sets: CollectedCaption[][]; qualityIssues: CollectedCaption[] }> {
   const engine = await createNodeEngine({ threads: Number(values.threads) });
   await engine.ready();
-  const describeFile = async (dir: string, file: string): Promise<EngineResult | undefined> => {
-    try {
-      const image = await decodeImageNode(new Uint8Array(await readFile(join(dir, 'images', file))));
-      return await engine.describe(image, { caption: { minConfidence: 0, neutralWording: false } });
-    } catch (error) {
-      console.log(`  ${file}: ${String(error)}`);
-      return undefined;
-    }
-  };
-  const collected = async (dir: string, file: string, references: string[]): Promise<CollectedCaption | undefined> => {
-    const caption = (await describeFile(dir, file))?.caption;
-    // Only captions the guard let through are the gate's to judge.
-    if (!caption || caption.outcome !== 'used') return undefined;
-    return { file: `${basename(dir)}/${file}`, signals: caption.signals, meanLogProb: caption.meanLogProb, text: tidyCaption(caption.checkedWords, { neutral: false }), references };
-  };
+  const options = { caption: { minConfidence: 0, neutralWording: false } };
+  // Only captions the guard let through are the gate's to judge.
+  const collected = async (dir: string, files: string[], references: (file: string) => string[]): Promise<CollectedCaption[]> =>
+    (await describeFolder(engine, dir, files, options)).flatMap(({ file, result, error }) => {
+      if (error) console.log(`  ${file}: ${error}`);
+      const caption = result?.caption;
+      if (!caption || caption.outcome !== 'used') return [];
+      return [{ file: `${basename(dir)}/${file}`, signals: caption.signals, meanLogProb: caption.meanLogProb, text: tidyCaption(caption.checkedWords, { neutral: false }), references: references(file) }];
+    });
   const out: { sets: CollectedCaption[][]; qualityIssues: CollectedCaption[] } = { sets: [], qualityIssues: [] };
   for (const setDir of sets) {
     const dir = resolve(setDir);
@@ -97,18 +90,10 @@ async function collect(): Promise<{ sets: CollectedCaption[][]; qualityIssues: C
     }
     const coco = JSON.parse(await readFile(join(dir, 'captions.json'), 'utf8')) as CocoCaptions;
     const references = referencesByImage(coco);
-    const items: CollectedCaption[] = [];
-    for (const [index, image] of coco.images.entries()) {
-      const refs = references.get(image.id) ?? [];
-      const item = refs.length > 0 ? await collected(dir, image.file_name, refs) : undefined;
-      if (item) items.push(item);
-      if ((index + 1) % 50 === 0) process.stderr.write(`  ${basename(dir)}: ${index + 1} images\n`);
-    }
-    out.sets.push(items);
-    for (const { file_name } of coco.quality_issue_images ?? []) {
-      const item = await collected(dir, file_name, []);
-      if (item) out.qualityIssues.push(item);
-    }
+    const referenced = coco.images.filter((image) => (references.get(image.id)?.length ?? 0) > 0);
+    const referencesOf = new Map(referenced.map((image) => [image.file_name, references.get(image.id)!]));
+    out.sets.push(await collected(dir, [...referencesOf.keys()], (file) => referencesOf.get(file)!));
+    out.qualityIssues.push(...(await collected(dir, (coco.quality_issue_images ?? []).map((i) => i.file_name), () => [])));
   }
   await engine.release();
   return out;

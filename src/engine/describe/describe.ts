@@ -38,7 +38,7 @@ export interface Findings {
   image: { width: number; height: number };
   objects: readonly DescribedObject[];
   text: readonly (DescribedText & { quad: readonly Point[] })[];
-  /** The caption sentence, when it passed the guard and the confidence floor. */
+  /** The caption sentence, when it passed the guard and the confidence gate. */
   caption?: string;
 }
 
