@@ -26,15 +26,56 @@ STOPWORDS = set(
 )
 
 
-def load_captions(data_dir: str) -> Tuple[List[str], Dict[str, List[str]]]:
+def load_captions(data_dir: str, file_name: str = "captions.json") -> Tuple[List[str], Dict[str, List[str]]]:
     """Returns (file names in JSON order, file name -> list of raw captions)."""
-    with open(os.path.join(data_dir, "captions.json"), encoding="utf-8") as f:
+    return load_caption_file(os.path.join(data_dir, file_name))
+
+
+def load_caption_file(path: str) -> Tuple[List[str], Dict[str, List[str]]]:
+    """A COCO-caption JSON file -> (file names in JSON order, file name -> list of raw captions)."""
+    with open(path, encoding="utf-8") as f:
         d = json.load(f)
     id_to_file = {im["id"]: im["file_name"] for im in d["images"]}
     caps: Dict[str, List[str]] = {im["file_name"]: [] for im in d["images"]}
     for a in d["annotations"]:
         caps[id_to_file[a["image_id"]]].append(a["caption"])
     return [im["file_name"] for im in d["images"]], caps
+
+
+def flickr_id(file_name: str) -> str:
+    """The Flickr photo id of a Flickr8k or Flickr30k file name (`1000268201_693b08cb0e.jpg`, `10002456.jpg`)."""
+    return os.path.basename(file_name).split("_")[0].split(".")[0]
+
+
+def load_language_captions(data_dir: str, language: str, text_jsonl: str = "") -> Dict[str, List[str]]:
+    """File name -> captions in `language` for the photos of `data_dir`.
+
+    English: the folder's captions.json. Another language: the folder's captions_<lang>.json
+    when it has one (flickr30k-extra), else the rows of a flickr30k-text JSONL file
+    (captions_<lang>.jsonl) matched by Flickr id. Photos with no caption in that language
+    are left out of the result.
+    """
+    if language == "en":
+        return load_captions(data_dir)[1]
+    own = os.path.join(data_dir, f"captions_{language}.json")
+    if os.path.exists(own):
+        return load_caption_file(own)[1]
+    if not text_jsonl:
+        raise SystemExit(f"{data_dir} has no captions_{language}.json; pass the flickr30k-text captions_{language}.jsonl")
+    by_id: Dict[str, List[str]] = {}
+    with open(text_jsonl, encoding="utf-8") as f:
+        for line in f:
+            row = json.loads(line)
+            by_id[row["flickr_id"]] = row["captions"]
+    files, _ = load_captions(data_dir)
+    return {name: by_id[flickr_id(name)] for name in files if flickr_id(name) in by_id}
+
+
+# Words that trade places when a picture is mirrored, per language.
+MIRRORED_WORDS = {
+    "en": [("left", "right")],
+    "de": [("links", "rechts"), ("linke", "rechte"), ("linken", "rechten"), ("linker", "rechter"), ("linkes", "rechtes"), ("linkem", "rechtem")],
+}
 
 
 def build_vocab(tokenized: List[List[List[str]]], min_count: int) -> List[str]:

@@ -28,7 +28,10 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from data import BOS, EOS, PAD, build_vocab, concept_targets, encode_captions, load_captions, load_features, mine_concepts  # noqa: E402
+from data import (  # noqa: E402
+    BOS, EOS, MIRRORED_WORDS, PAD, build_vocab, concept_targets, encode_captions, load_caption_file, load_captions, load_features,
+    load_language_captions, mine_concepts,
+)
 from metrics import corpus_bleu, corpus_cider_d, detokenize, tokenize_caption  # noqa: E402
 from lm import load_text_captions, pretrain_language  # noqa: E402
 from model import LightCap, beam_search, count_parameters, greedy  # noqa: E402
@@ -43,6 +46,9 @@ def parse_args():
     p.add_argument("--out", default="/tmp/lightcap-run")
     p.add_argument("--train-data", default=os.path.join(SHARED_DATA, "flickr8k-train"))
     p.add_argument("--extra-train", default="", help="comma list of SPLIT:FOLDER trained on too (e.g. extra:../shared/data/flickr30k-extra)")
+    p.add_argument("--language", default="en", help="caption language: en, or de (captions_de.json / flickr30k-text captions_de.jsonl)")
+    p.add_argument("--text-captions", default="", help="flickr30k-text captions_<language>.jsonl: captions for train photos whose folder has none in that language")
+    p.add_argument("--dev-captions", default="", help="COCO-caption JSON of dev references (default: DEV_DATA/captions.json); dev photos without one are skipped")
     p.add_argument("--flip", type=float, default=0.0, help="share of images per batch mirrored left-right (grid columns reversed, left/right swapped in the words)")
     p.add_argument("--lm-text", default="", help="caption text (flickr30k-text captions_en.jsonl) the decoder first learns the language from")
     p.add_argument("--lm-epochs", type=int, default=1)
@@ -82,13 +88,14 @@ def parse_args():
 
 
 class DevSet:
-    def __init__(self, feature_dir, split, data_dir):
+    def __init__(self, feature_dir, split, data_dir, captions_path=""):
         grid, presence, files = load_features(feature_dir, split)
-        _, caps = load_captions(data_dir)
-        self.grid = torch.from_numpy(np.asarray(grid, dtype=np.float32))
-        self.presence = torch.from_numpy(presence)
-        self.files = files
-        self.refs = [caps[f] for f in files]
+        _, caps = load_caption_file(captions_path) if captions_path else load_captions(data_dir)
+        keep = [i for i, f in enumerate(files) if caps.get(f)]
+        self.grid = torch.from_numpy(np.asarray(grid, dtype=np.float32)[keep])
+        self.presence = torch.from_numpy(presence[keep])
+        self.files = [files[i] for i in keep]
+        self.refs = [caps[f] for f in self.files]
 
 
 def decode_all(model, dev: DevSet, vocab, beam: int, alpha: float = 0.0, chunk: int = 50):
@@ -121,16 +128,22 @@ def main():
     t_start = time.time()
 
     # ---- data ------------------------------------------------------------
-    grid, presence, files = load_features(args.features, "train")
-    _, caps = load_captions(args.train_data)
-    tokenized = [[tokenize_caption(c) for c in caps[f]] for f in files]
+    def captioned(split, folder):
+        """Features and tokenised captions of the split's photos that have captions in the language."""
+        g, p, f = load_features(args.features, split)
+        c = load_language_captions(folder, args.language, args.text_captions)
+        keep = [i for i, name in enumerate(f) if c.get(name)]
+        if len(keep) < len(f):
+            print(f"{split}: {len(f) - len(keep)} of {len(f)} photos have no {args.language} captions, left out", flush=True)
+        return np.asarray(g)[keep], p[keep], [f[i] for i in keep], [[tokenize_caption(x) for x in c[f[i]]] for i in keep]
+
+    grid, presence, files, tokenized = captioned("train", args.train_data)
     for source in [s for s in args.extra_train.split(",") if s]:
         split, folder = source.split(":", 1)
-        g2, p2, f2 = load_features(args.features, split)
-        _, c2 = load_captions(folder)
-        grid, presence = np.concatenate([np.asarray(grid), np.asarray(g2)]), np.concatenate([presence, p2])
+        g2, p2, f2, t2 = captioned(split, folder)
+        grid, presence = np.concatenate([grid, g2]), np.concatenate([presence, p2])
         files = files + f2
-        tokenized += [[tokenize_caption(c) for c in c2[f]] for f in f2]
+        tokenized += t2
         print(f"+ {len(f2)} images from {split} ({folder})", flush=True)
     vocab = build_vocab(tokenized, args.min_count)
     vindex = {w: i for i, w in enumerate(vocab)}
@@ -140,13 +153,14 @@ def main():
     inputs, targets, mask = torch.from_numpy(inputs), torch.from_numpy(targets), torch.from_numpy(mask)
     # The mirrored picture's words: left and right trade places.
     mirror = torch.arange(len(vocab))
-    if "left" in vindex and "right" in vindex:
-        mirror[vindex["left"]], mirror[vindex["right"]] = vindex["right"], vindex["left"]
+    for left, right in MIRRORED_WORDS.get(args.language, []):
+        if left in vindex and right in vindex:
+            mirror[vindex[left]], mirror[vindex[right]] = vindex[right], vindex[left]
     grid_t = torch.from_numpy(np.array(grid))  # float16 in memory (copied out of the memory map)
     presence_t = torch.from_numpy(presence)
     n = len(files)
     print(f"train images {n}, vocab {len(vocab)}, concepts {len(concepts)}, data ready in {time.time() - t_start:.0f}s", flush=True)
-    dev = DevSet(args.features, args.dev_split, args.dev_data)
+    dev = DevSet(args.features, args.dev_split, args.dev_data, args.dev_captions)
 
     model = LightCap(
         len(vocab), [vindex[w] for w in concepts], d=args.hidden, heads=args.heads, layers=args.layers, ffn=args.ffn,
@@ -188,7 +202,7 @@ def main():
     config = {
         "vocab_size": len(vocab), "hidden": args.hidden, "heads": args.heads, "layers": args.layers, "ffn": args.ffn,
         "top_k": args.top_k, "top_k_det": args.top_k_det, "use_concepts": not args.no_concepts, "max_len": model.max_len,
-        "max_words": args.max_words, "dropout": args.dropout,
+        "max_words": args.max_words, "dropout": args.dropout, "language": args.language,
     }
     best = {"cider_d": -1.0}
     bad_epochs = 0
@@ -282,7 +296,7 @@ def main():
     for split in [args.dev_split] + [s for s in args.extra_dev_splits.split(",") if s]:
         if not os.path.exists(os.path.join(args.features, f"{split}.grid.npy")):
             continue
-        d = dev if split == args.dev_split else DevSet(args.features, split, args.dev_data)
+        d = dev if split == args.dev_split else DevSet(args.features, split, args.dev_data, args.dev_captions)
         res = {}
         for name, beam, alpha in [("greedy", 1, 0.0), ("beam3", 3, 0.0)]:
             c = decode_all(model, d, vocab, beam=beam, alpha=alpha)

@@ -208,5 +208,5 @@ function decodeBase64(base64: string): Uint8Array {
 }
 
 function styleKey(style: DescriptionStyle): string {
-  return `${style.caption ? 'caption' : 'objects'}-${style.neutral ? 'neutral' : 'gendered'}`;
+  return `${style.caption ? 'caption' : 'objects'}-${style.neutral ? 'neutral' : 'gendered'}-${style.language}`;
 }

@@ -97,12 +97,18 @@ export interface ToastContent {
   error?: string;
 }
 
+/** The languages descriptions are written in. */
+export const descriptionLanguages = ['en', 'de'] as const;
+export type DescriptionLanguage = (typeof descriptionLanguages)[number];
+
 /** The settings that change the words of a description, and so are part of its cache key. */
 export interface DescriptionStyle {
   /** Lead with the LightCap caption when it is confident. */
   caption: boolean;
   /** Neutral words for people. */
   neutral: boolean;
+  /** The language of the description (text read in the image is never translated). */
+  language: DescriptionLanguage;
 }
 
 /** The referrer policies of the Referrer Policy spec, as a page may set them for an image. */

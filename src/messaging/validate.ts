@@ -1,5 +1,5 @@
 import { isRecord } from '../shared/records';
-import { referrerPolicies } from './protocol';
+import { descriptionLanguages, referrerPolicies } from './protocol';
 import type { DescriptionStyle, ErrorCode, ImageSource, Message, PageContext, Priority, ReferrerPolicyName, Reply } from './protocol';
 
 /**
@@ -41,7 +41,8 @@ export function parseReferrerPolicy(value: unknown): ReferrerPolicyName | undefi
 
 export function parseDescriptionStyle(value: unknown): DescriptionStyle {
   const style = isRecord(value) ? value : {};
-  return { caption: style.caption !== false, neutral: style.neutral !== false };
+  const language = descriptionLanguages.find((l) => l === style.language) ?? 'en';
+  return { caption: style.caption !== false, neutral: style.neutral !== false, language };
 }
 
 export function parsePriority(value: unknown): Priority {

@@ -56,7 +56,7 @@ export function migrateSettingsV1ToV2(old: Omit<Settings, 'captionModel' | 'neut
 
 /** What the engine needs to know of the settings to word a description. */
 export function descriptionStyle(settings: Settings): DescriptionStyle {
-  return { caption: settings.captionModel, neutral: settings.neutralWording };
+  return { caption: settings.captionModel, neutral: settings.neutralWording, language: 'en' };
 }
 
 export function normaliseSite(hostname: string): string {

@@ -5,7 +5,7 @@ import { describeFromMenu } from '../../src/background/context-menu';
 import type { RuleSetter } from '../../src/host/network-access';
 import type { BackgroundRequests, EngineHostRequests, PageContext, RequestOf } from '../../src/messaging/protocol';
 
-const wording = { caption: true, neutral: false };
+const wording = { caption: true, neutral: false, language: 'en' } as const;
 const noRules: RuleSetter = { add: async () => [], remove: async () => undefined };
 
 function recordingHost() {

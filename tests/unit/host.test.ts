@@ -178,7 +178,7 @@ describe('engine host', () => {
   it('words the description as the request asks, and caches each wording apart', async () => {
     const { engineHost, captioner } = host();
     const ask = (requestId: string, style?: { caption: boolean; neutral: boolean }) =>
-      engineHost.handlers['host-caption']({ requestId, source: { kind: 'url', url: 'https://example.com/dog.png' }, priority: 0, page: publicPage, style }, undefined);
+      engineHost.handlers['host-caption']({ requestId, source: { kind: 'url', url: 'https://example.com/dog.png' }, priority: 0, page: publicPage, style: style && { ...style, language: 'en' } }, undefined);
     expect(await ask('a')).toMatchObject({ output: { alt: '27 bytes', cached: false } });
     expect(await ask('b', { caption: true, neutral: false })).toMatchObject({ output: { alt: '27 bytes (caption, gendered)', cached: false } });
     expect(await ask('c', { caption: false, neutral: true })).toMatchObject({ output: { alt: '27 bytes (objects, neutral)', cached: false } });

@@ -16,8 +16,8 @@ describe('settings schema', () => {
   });
 
   it('tells the engine how to word a description', () => {
-    expect(descriptionStyle(defaultSettings)).toEqual({ caption: true, neutral: true });
-    expect(descriptionStyle({ ...defaultSettings, captionModel: false, neutralWording: false })).toEqual({ caption: false, neutral: false });
+    expect(descriptionStyle(defaultSettings)).toEqual({ caption: true, neutral: true, language: 'en' });
+    expect(descriptionStyle({ ...defaultSettings, captionModel: false, neutralWording: false })).toEqual({ caption: false, neutral: false, language: 'en' });
   });
 });
 
