@@ -86,6 +86,12 @@ export default defineConfig({
         : ("script-src 'self' 'wasm-unsafe-eval'; object-src 'self';" as unknown as { extension_pages: string }),
     // runtime.getContexts (the offscreen-document guard) arrived in Chrome 116.
     ...(browser === 'chrome' ? { minimum_chrome_version: '116' } : {}),
+    // Cross-origin isolation for our own pages (the offscreen engine host), so that ort may start
+    // WebAssembly threads there now that Chrome is moving SharedArrayBuffer behind isolation. The host's
+    // image fetches are extension fetches with host permission, which require-corp does not block.
+    ...(browser === 'chrome'
+      ? { cross_origin_embedder_policy: { value: 'require-corp' }, cross_origin_opener_policy: { value: 'same-origin' } }
+      : {}),
     ...(browser === 'firefox'
       ? {
           browser_specific_settings: {

@@ -29,6 +29,8 @@ import type { Page } from 'playwright-core';
 import { startFixtureServer } from '../tests/e2e/server';
 import { attachToTarget, engineStatus, launchChromium } from '../tests/e2e/extension';
 import type { ChromiumSession } from '../tests/e2e/extension';
+import { createNodeEngine } from '../src/engine/node/node-engine';
+import { decodeImageNode } from '../src/engine/node/decode';
 
 const { values } = parseArgs({
   options: {
@@ -104,6 +106,8 @@ interface PageProbe {
   failed: number;
   pending: number;
   images: number;
+  /** The distinct image URLs of the page. */
+  urls: string[];
   /** CDP Performance.getMetrics of the page's renderer main thread: script and task time (ms). */
   main?: { scriptMs: number; taskMs: number };
 }
@@ -143,6 +147,7 @@ const readProbe = (page: Page) =>
       failed: marks.filter((m) => m === 'failed').length,
       pending: marks.filter((m) => m === 'pending').length,
       images: marks.length,
+      urls: [...new Set([...document.images].map((i) => i.currentSrc || i.src))],
     } as PageProbe;
   });
 
@@ -240,6 +245,8 @@ interface RunResult {
   images: number;
   cache?: { entries: number; bytes: number };
   engineLoadMs?: number;
+  /** Threads the engine ran with, as its status reports them. */
+  threads?: number;
   longTasks: LongTaskSummary;
   longTasksWithout: LongTaskSummary;
   /** Page main thread, whole window (metrics are cumulative since the renderer started). */
@@ -248,6 +255,7 @@ interface RunResult {
   extensionLoaf: { frames: number; scriptMs: number };
   offscreenHeap?: { usedMiB: number; totalMiB: number; backingStoreMiB?: number };
   extensionProcess?: { rssMiB: number; cpuS: number };
+  urls: string[];
 }
 
 async function withExtension(url: string, session: ChromiumSession): Promise<{ probe: PageProbe; window: number }> {
@@ -312,12 +320,14 @@ async function oneRun(url: string, index: number): Promise<RunResult> {
       images: probe.images,
       cache: status ? { entries: status.cacheEntries, bytes: status.cacheBytes ?? 0 } : undefined,
       engineLoadMs: status?.loadMs,
+      threads: status?.threads,
       longTasks: summariseLongTasks(probe.longtasks, window),
       longTasksWithout: { count: 0, totalMs: 0, blockingMs: 0, maxMs: 0 },
       mainThread: probe.main,
       extensionLoaf: extensionScriptMs(probe, window),
       offscreenHeap: await offscreenHeap(session).catch(() => undefined),
       extensionProcess: extensionProcessUsage(session.userDataDir),
+      urls: probe.urls,
     };
     await session.close();
     const plain = await withoutExtension(url, window);
@@ -338,6 +348,41 @@ async function oneRun(url: string, index: number): Promise<RunResult> {
   return result;
 }
 
+// --- The CLI's engine on the same images, for the ratios ----------------------------
+
+interface CliReference {
+  threads: number;
+  /** Median decode + describe per image, as `npm run caption` runs them. */
+  perImageMs: number;
+  /** Mean, comparable with the page's per-image time (a whole page's throughput). */
+  meanMs: number;
+  /** Creating the sessions, and the first image after that (wasm compile and arenas included). */
+  loadMs: number;
+  firstImageMs: number;
+}
+
+/** onnxruntime-web (WASM) in Node with `threads` threads, on the page's own image bytes, after the browser runs (a quiet machine). */
+async function cliReference(urls: string[], threads: number): Promise<CliReference> {
+  const engine = await createNodeEngine({ backend: 'wasm', threads });
+  try {
+    const bytes = await Promise.all(urls.map(async (u) => new Uint8Array(await (await fetch(u)).arrayBuffer())));
+    const describeOne = async (b: Uint8Array) => {
+      const start = performance.now();
+      await engine.describe(await decodeImageNode(b));
+      return performance.now() - start;
+    };
+    const loadStart = performance.now();
+    await engine.load();
+    const loadMs = performance.now() - loadStart;
+    const firstImageMs = await describeOne(bytes[0]!);
+    const times: number[] = [];
+    for (const b of bytes) times.push(await describeOne(b));
+    return { threads, perImageMs: median(times)!, meanMs: times.reduce((a, t) => a + t, 0) / times.length, loadMs, firstImageMs };
+  } finally {
+    await engine.release();
+  }
+}
+
 function median(values: (number | undefined)[]): number | undefined {
   const xs = values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v)).sort((a, b) => a - b);
   if (xs.length === 0) return undefined;
@@ -350,15 +395,27 @@ async function main(): Promise<void> {
   const url = server.url(values.images ? `/dyn/bench-page?n=${Number(values.images)}` : values.page);
   console.log(`page benchmark: ${url}, ${runs} run(s), Chromium with .output/chrome-mv3 (fresh profile each run)`);
   const results: RunResult[] = [];
+  let cli: CliReference | undefined;
   try {
     for (let i = 0; i < runs; i++) results.push(await oneRun(url, i));
+    const urls = results[0]?.urls ?? [];
+    if (urls.length > 0) {
+      cli = await cliReference(urls, 1);
+      console.log(`CLI (onnxruntime-web WASM in Node, 1 thread) on the page's ${urls.length} distinct images: median ${cli.perImageMs.toFixed(0)} ms, mean ${cli.meanMs.toFixed(0)} ms per image; load ${cli.loadMs.toFixed(0)} ms, first image ${cli.firstImageMs.toFixed(0)} ms`);
+    }
   } finally {
     await server.close();
   }
+  const perImage = median(results.map((r) => (r.allSettledMs !== undefined && r.firstCaptionMs !== undefined ? (r.allSettledMs - r.firstCaptionMs) / Math.max(1, r.images - 1) : undefined)));
   const rows: [string, number | undefined, string][] = [
     ['time to first caption', median(results.map((r) => r.firstCaptionMs)), 'ms'],
     ['time until all settled', median(results.map((r) => r.allSettledMs)), 'ms'],
-    ['per image after the first', median(results.map((r) => (r.allSettledMs !== undefined && r.firstCaptionMs !== undefined ? (r.allSettledMs - r.firstCaptionMs) / Math.max(1, r.images - 1) : undefined))), 'ms'],
+    ['per image after the first', perImage, 'ms'],
+    ['engine threads (status)', median(results.map((r) => r.threads)), ''],
+    ['CLI per image, WASM 1 thread, mean', cli?.meanMs, 'ms'],
+    ['ratio: page per image / CLI 1-thread mean', perImage !== undefined && cli ? perImage / cli.meanMs : undefined, 'x'],
+    ['CLI cold start: load + first image', cli ? cli.loadMs + cli.firstImageMs : undefined, 'ms'],
+    ['ratio: first caption / CLI cold start', cli ? (median(results.map((r) => r.firstCaptionMs)) ?? NaN) / (cli.loadMs + cli.firstImageMs) : undefined, 'x'],
     ['engine load (status.loadMs)', median(results.map((r) => r.engineLoadMs)), 'ms'],
     ['long tasks, with extension', median(results.map((r) => r.longTasks.count)), ''],
     ['long-task time, with extension', median(results.map((r) => r.longTasks.totalMs)), 'ms'],
@@ -381,10 +438,10 @@ async function main(): Promise<void> {
     ['caption cache size', median(results.map((r) => (r.cache ? r.cache.bytes / 1024 : undefined))), 'kB'],
   ];
   console.log(`\nmedians over ${results.length} run(s):`);
-  for (const [label, value, unit] of rows) console.log(`  ${label.padEnd(40)} ${value === undefined ? 'n/a' : value.toFixed(unit === 'MiB' || unit === 's' ? 1 : 0).padStart(8)} ${unit}`);
+  for (const [label, value, unit] of rows) console.log(`  ${label.padEnd(40)} ${value === undefined ? 'n/a' : value.toFixed(unit === 'x' ? 2 : unit === 'MiB' || unit === 's' ? 1 : 0).padStart(8)} ${unit}`);
   if (values.json) {
     mkdirSync(dirname(values.json), { recursive: true });
-    writeFileSync(values.json, JSON.stringify({ date: new Date().toISOString(), url: values.page, runs: results, medians: Object.fromEntries(rows.map(([l, v]) => [l, v])) }, null, 2));
+    writeFileSync(values.json, JSON.stringify({ date: new Date().toISOString(), url: values.page, runs: results, cli, medians: Object.fromEntries(rows.map(([l, v]) => [l, v])) }, null, 2));
     console.log(`\nwrote ${values.json}`);
   }
   const incomplete = results.filter((r) => r.allSettledMs === undefined || r.pending > 0).length;

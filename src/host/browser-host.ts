@@ -2,6 +2,8 @@ import { browser } from 'wxt/browser';
 import { createEngine } from '../engine/engine';
 import type { Engine, EngineManifest } from '../engine/engine';
 import { createOrtRuntime, loadOrtFromUrl } from '../engine/runtime/ort';
+import type { InferenceRuntime } from '../engine/runtime/ort';
+import { chooseThreads, currentThreadEnvironment } from './threads';
 import type { ModelStore } from '../engine/models';
 import { readJson } from '../engine/models';
 import { EngineError, throwIfAborted } from '../engine/errors';
@@ -23,9 +25,6 @@ export function extensionUrl(path: string): string {
 /** Decoding alone: a decode still running after this is stuck (the whole caption has its own deadline). */
 const decodeDeadlineMs = 10_000;
 
-/** One thread by default: captioning runs while the user browses, and must not make the page janky. */
-export const defaultThreads = 1;
-
 /** Reads the models packaged with the extension (copied in by wxt.config.ts). */
 export function createPackagedModelStore(): ModelStore {
   const load = async (path: string, signal?: AbortSignal) => {
@@ -40,14 +39,19 @@ export function createPackagedModelStore(): ModelStore {
   };
 }
 
-/** The engine, created on first use: ort and the models load only when a caption is needed. */
-function createBrowserCaptioner(threads: number): Captioner {
+/**
+ * The engine, created on first use: ort and the models load only when a caption is needed.
+ * `onRuntime` receives the runtime once it exists, for the status (its threads in use).
+ */
+function createBrowserCaptioner(threads: number, onRuntime: (runtime: InferenceRuntime) => void): Captioner {
   let engine: Promise<Engine> | undefined;
   const getEngine = () =>
     (engine ??= (async () => {
       const ortFolder = extensionUrl('/ort/');
       const ort = await loadOrtFromUrl(`${ortFolder}ort.wasm.min.mjs`);
-      return createEngine({ runtime: createOrtRuntime(ort, 'wasm', { threads, wasmPaths: ortFolder }), store: createPackagedModelStore() });
+      const runtime = createOrtRuntime(ort, 'wasm', { threads, wasmPaths: ortFolder });
+      onRuntime(runtime);
+      return createEngine({ runtime, store: createPackagedModelStore() });
     })().catch((error: unknown) => {
       engine = undefined;
       throw error;
@@ -64,15 +68,16 @@ function createBrowserCaptioner(threads: number): Captioner {
   };
 }
 
-export function createBrowserEngineHost(networkAccess: NetworkAccess, threads = defaultThreads): EngineHost {
+export function createBrowserEngineHost(networkAccess: NetworkAccess, threads = chooseThreads(currentThreadEnvironment())): EngineHost {
   const store = createPackagedModelStore();
   let version: Promise<string> | undefined;
+  let runtime: InferenceRuntime | undefined;
   return createEngineHost({
-    captioner: createBrowserCaptioner(threads),
+    captioner: createBrowserCaptioner(threads, (created) => (runtime = created)),
     // A caption record is about 0.5 kB: 5,000 of them fit the byte bound with room to spare.
     cache: createIndexedDbCache({ bounds: { maxEntries: 5000, maxBytes: 8 * 1024 * 1024 } }),
     modelVersion: () => (version ??= readJson<EngineManifest>(store, 'manifest.json').then((m) => m.version)),
-    threads,
+    threads: () => runtime?.threads ?? threads,
     queue: { concurrency: 1, maxWaiting: 1000 },
     fetchLimits: defaultFetchLimits,
     networkAccess,

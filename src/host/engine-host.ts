@@ -36,7 +36,8 @@ export interface EngineHostOptions {
   cache: CaptionCache;
   /** Part of every cache key, so a new model never serves an old caption. */
   modelVersion: () => Promise<string>;
-  threads: number;
+  /** Threads the engine runs with, read for each status (the runtime may lower its request when it starts). */
+  threads: () => number;
   queue: JobQueueOptions;
   fetchLimits: FetchLimits;
   deadlines?: Partial<HostDeadlines>;
@@ -131,7 +132,7 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
       queued: queue.waiting() + queue.running(),
       cacheEntries: size.entries,
       cacheBytes: size.bytes,
-      threads: options.threads,
+      threads: options.threads(),
       speed,
       warmupMs,
     };

@@ -14,8 +14,10 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { devPhotosDir } from './server';
 import { useChromiumSuite } from './suite';
+import { chooseThreads } from '../../src/host/threads';
 import {
   accessibleName,
+  attachToTarget,
   defaultPrefix,
   describeViaHook,
   engineStatus,
@@ -84,6 +86,24 @@ describe('harness', () => {
     const offscreen = await suite.session.sw!.evaluate(() => chrome.runtime.getContexts({ contextTypes: ['OFFSCREEN_DOCUMENT'] }));
     expect(offscreen).toHaveLength(1);
   }, captionTimeout);
+
+  test('the engine host is cross-origin isolated and runs ort with the threads chosen for this machine', async () => {
+    // After the test above, the offscreen document exists and its engine has loaded.
+    const channel = await attachToTarget(suite.session, (t) => t.url.endsWith('/offscreen.html'));
+    expect(channel, 'the offscreen document').toBeDefined();
+    try {
+      const { result } = await channel!.call<{ result: { value: { isolated: boolean; sharedMemory: boolean; cores: number } } }>('Runtime.evaluate', {
+        expression: '({ isolated: self.crossOriginIsolated, sharedMemory: typeof SharedArrayBuffer === "function", cores: navigator.hardwareConcurrency })',
+        returnByValue: true,
+      });
+      expect(result.value.isolated).toBe(true);
+      expect(result.value.sharedMemory).toBe(true);
+      const status = await engineStatus(suite.session);
+      expect(status.threads).toBe(chooseThreads({ cores: result.value.cores, sharedMemory: true }));
+    } finally {
+      await channel!.detach();
+    }
+  });
 
   test.skipIf(!existsSync(join(devPhotosDir, devPhoto)))('a dev photo gets the LightCap caption, worded as the settings say', async () => {
     // 1053804096: a child playing in the surf. The settings are read for every request, so each change applies at once.

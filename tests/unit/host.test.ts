@@ -143,7 +143,7 @@ describe('engine host', () => {
       captioner,
       cache: createIndexedDbCache({ name: `host-${Math.random()}`, bounds: { maxEntries: 100, maxBytes: 1_000_000 }, indexedDB: new IDBFactory() }),
       modelVersion: async () => 'test',
-      threads: 1,
+      threads: () => 1,
       queue: { concurrency: 1, maxWaiting: 100 },
       fetchLimits: { timeoutMs: 1000, maxBytes: 1000 },
       fetch: network.fetch,

@@ -40,6 +40,7 @@ export interface ModelSession {
 export interface InferenceRuntime {
   /** 'wasm' for onnxruntime-web, 'native' for onnxruntime-node. */
   readonly kind: 'wasm' | 'native';
+  /** Threads in use: what was asked for, or 1 once ort found it cannot share memory with workers here. */
   readonly threads: number;
   createSession(name: string, model: Uint8Array, signal?: AbortSignal): Promise<ModelSession>;
 }
@@ -66,7 +67,10 @@ export function createOrtRuntime(ort: OrtModule, kind: 'wasm' | 'native', option
 
   return {
     kind,
-    threads: options.threads,
+    get threads() {
+      // ort lowers env.wasm.numThreads to 1 when it initialises where threads cannot work.
+      return kind === 'wasm' ? ort.env.wasm.numThreads ?? options.threads : options.threads;
+    },
     async createSession(name, model, signal) {
       throwIfAborted(signal);
       let session: OrtWeb.InferenceSession;

@@ -1,0 +1,32 @@
+/**
+ * How many WebAssembly threads the engine gets. ort's own default (half the
+ * cores, only when cross-origin isolated) is not what we want. Captioning runs
+ * while the user browses, so on four cores and more one core stays free for
+ * the page and the browser; more than four threads buy little for models this
+ * small. Two cores still get two threads: the engine runs in its own process,
+ * in bursts, and `npm run bench:page` finds no extra long tasks on the page
+ * with two (see README.md, Speed), while one thread leaves half the machine idle.
+ */
+export interface ThreadEnvironment {
+  /** navigator.hardwareConcurrency; undefined or 0 where the browser hides it. */
+  cores: number | undefined;
+  /** Whether this context can share wasm memory with workers (SharedArrayBuffer and, where required, cross-origin isolation). */
+  sharedMemory: boolean;
+}
+
+export const maxEngineThreads = 4;
+
+export function chooseThreads({ cores, sharedMemory }: ThreadEnvironment): number {
+  if (!sharedMemory || !cores || !Number.isFinite(cores)) return 1;
+  const available = Math.floor(cores);
+  return Math.max(1, Math.min(Math.max(available - 1, 2), available, maxEngineThreads));
+}
+
+/** This context's environment, read at call time (extension pages: the offscreen document, Firefox's background page). */
+export function currentThreadEnvironment(scope: { navigator?: { hardwareConcurrency?: number }; SharedArrayBuffer?: unknown } = globalThis): ThreadEnvironment {
+  return {
+    cores: scope.navigator?.hardwareConcurrency,
+    // ort starts its threads only where SharedArrayBuffer exists; browsers that gate it behind isolation leave it undefined otherwise.
+    sharedMemory: typeof scope.SharedArrayBuffer === 'function',
+  };
+}
