@@ -6,8 +6,15 @@ import { resolveModelPath } from './src/engine/node/model-store';
 import { listFiles, modelCardTerms, packageNotice, packagesOfModules, renderNotices, unattributed } from './scripts/build/notices';
 import type { FileSource } from './scripts/build/notices';
 
-/** ort's three runtime files, loaded by URL so its worker/thread code keeps its own module URL (see PLATFORM.md). */
-const ortFiles = ['ort.wasm.min.mjs', 'ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm'];
+/**
+ * ort's three runtime files, loaded by URL so its worker/thread code keeps its own module URL (see PLATFORM.md).
+ * Chrome gets the JSPI build, which has the WebGPU provider besides WASM (JSPI: Chrome 137); Firefox the WASM-only build.
+ * src/host/browser-host.ts loads the matching entry.
+ */
+const ortFiles = {
+  chrome: ['ort.jspi.min.mjs', 'ort-wasm-simd-threaded.jspi.mjs', 'ort-wasm-simd-threaded.jspi.wasm'],
+  firefox: ['ort.wasm.min.mjs', 'ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm'],
+};
 
 /** Every model file the default manifest needs, as models-root paths. */
 function shippedModelFiles(): string[] {
@@ -67,7 +74,7 @@ function shippedFileSources(): FileSource[] {
 
 /** Files the build makes from our own sources: pages, scripts (with the bundled packages listed separately), styles, the manifest, our texts. */
 function isOwnFile(file: string): boolean {
-  return /^(manifest\.json|[\w-]+\.html|background\.js|PRIVACY\.txt|THIRD_PARTY_NOTICES\.txt|(chunks|content-scripts|assets|icon)\/[\w.-]+)$/.test(file);
+  return /^(manifest\.json|[\w-]+\.html|background\.js|PRIVACY\.txt|THIRD_PARTY_NOTICES\.txt|_locales\/[\w-]+\/messages\.json|(chunks|content-scripts|assets|icon)\/[\w.-]+)$/.test(file);
 }
 
 export default defineConfig({
@@ -77,6 +84,8 @@ export default defineConfig({
   manifest: ({ browser, manifestVersion }) => ({
     name: 'LightCap Alt',
     description: 'Adds alt text to images that have none, generated on your own device. No image leaves your browser.',
+    // _locales holds the popup's and the toast's strings (English and German); the name and description stay English.
+    default_locale: 'en',
     // declarativeNetRequestWithHostAccess: session rules that keep our own image fetches to what the page could see (see src/background/network-rules.ts).
     permissions: ['storage', 'contextMenus', 'declarativeNetRequestWithHostAccess', ...(browser === 'chrome' ? ['offscreen'] : []), ...(manifestVersion === 2 ? ['<all_urls>'] : [])],
     ...(manifestVersion === 3 ? { host_permissions: ['<all_urls>'] } : {}),
@@ -84,8 +93,8 @@ export default defineConfig({
       manifestVersion === 3
         ? { extension_pages: "script-src 'self' 'wasm-unsafe-eval'; object-src 'self';" }
         : ("script-src 'self' 'wasm-unsafe-eval'; object-src 'self';" as unknown as { extension_pages: string }),
-    // runtime.getContexts (the offscreen-document guard) arrived in Chrome 116.
-    ...(browser === 'chrome' ? { minimum_chrome_version: '116' } : {}),
+    // JSPI, which ort's WebGPU-capable build needs, is on by default from Chrome 137.
+    ...(browser === 'chrome' ? { minimum_chrome_version: '137' } : {}),
     // Cross-origin isolation for our own pages (the offscreen engine host), so that ort may start
     // WebAssembly threads there now that Chrome is moving SharedArrayBuffer behind isolation. The host's
     // image fetches are extension fetches with host permission, which require-corp does not block.
@@ -102,10 +111,10 @@ export default defineConfig({
       : {}),
   }),
   hooks: {
-    'build:publicAssets': (_wxt, assets) => {
+    'build:publicAssets': (wxt, assets) => {
       const require = createRequire(import.meta.url);
       const ortDist = dirname(require.resolve('onnxruntime-web/ort-wasm-simd-threaded.wasm'));
-      for (const file of ortFiles) assets.push({ absoluteSrc: join(ortDist, file), relativeDest: `ort/${file}` });
+      for (const file of wxt.config.browser === 'firefox' ? ortFiles.firefox : ortFiles.chrome) assets.push({ absoluteSrc: join(ortDist, file), relativeDest: `ort/${file}` });
       for (const path of shippedModelFiles()) assets.push({ absoluteSrc: resolveModelPath(path), relativeDest: `models/${path}` });
       // Plain text, so the browser shows it in a tab (a .md file would be downloaded).
       assets.push({ absoluteSrc: join(import.meta.dirname, 'PRIVACY.md'), relativeDest: 'PRIVACY.txt' });

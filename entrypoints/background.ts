@@ -8,20 +8,34 @@ import { createNetworkRules } from '@/src/background/network-rules';
 import type { SessionRulesApi } from '@/src/background/network-rules';
 import { networkAccessThrough } from '@/src/host/network-access';
 import type { RuleSetter } from '@/src/host/network-access';
-import { describeFromMenu, describeMenuId, describeMenuTitle } from '@/src/background/context-menu';
+import { describeFromMenu, describeMenuId } from '@/src/background/context-menu';
 import type { MenuTarget } from '@/src/background/context-menu';
 import type { BackgroundRequests } from '@/src/messaging/protocol';
 import { messageType } from '@/src/messaging/validate';
-import { loadSettings } from '@/src/settings/storage';
+import { loadSettings, watchSettings } from '@/src/settings/storage';
 import { descriptionStyle } from '@/src/settings/schema';
+import { extensionLocaliser } from '@/src/shared/extension-i18n';
 
 export default defineBackground({
   // Firefox has no offscreen documents: its (persistent-capable) background page hosts the engine.
   type: import.meta.env.FIREFOX ? undefined : 'module',
   main() {
     const rules = createNetworkRules(browser.declarativeNetRequest as unknown as SessionRulesApi, new URL(browser.runtime.getURL('/')).host);
-    const host: HostClient = import.meta.env.FIREFOX ? createLazyInProcessClient(rules) : createOffscreenHostClient();
-    const router = createRouter(host, async () => descriptionStyle(await loadSettings()), rules);
+    const host: HostClient = import.meta.env.FIREFOX
+      ? createLazyInProcessClient(rules)
+      : createOffscreenHostClient({ allowGpu: async () => (await loadSettings()).useGpu });
+    if (!import.meta.env.FIREFOX) {
+      // The engine picks WASM or WebGPU when it loads: a changed GPU setting takes effect in a new engine document.
+      let useGpu: boolean | undefined;
+      void loadSettings().then((s) => (useGpu ??= s.useGpu));
+      watchSettings((next) => {
+        if (useGpu !== undefined && next.useGpu !== useGpu) void host.restart?.();
+        useGpu = next.useGpu;
+      });
+    }
+    // A language setting of 'auto' follows the browser's UI language.
+    const router = createRouter(host, async () => descriptionStyle(await loadSettings(), browser.i18n.getUILanguage()), rules);
+    const { translate } = extensionLocaliser();
     const offscreenUrl = browser.runtime.getURL('/offscreen.html');
 
     // Registered synchronously, so a message that wakes the worker is not missed.
@@ -59,7 +73,7 @@ export default defineBackground({
     // page's menu items across restarts, and Chrome would keep a duplicate.
     void browser.contextMenus
       .removeAll()
-      .then(() => browser.contextMenus.create({ id: describeMenuId, title: describeMenuTitle, contexts: ['image'] }));
+      .then(() => browser.contextMenus.create({ id: describeMenuId, title: translate('contextMenuDescribe'), contexts: ['image'] }));
 
     const onMenu = (target: MenuTarget) =>
       describeFromMenu(target, {

@@ -1,7 +1,12 @@
 import { browser } from 'wxt/browser';
 import { createPageCaptioner, createToastController } from '@/src/page';
 import type { CaptionClient } from '@/src/page';
+import { localisedToastLabels } from '@/src/page/toast';
 import { loadSettings, watchSettings } from '@/src/settings/storage';
+import type { Settings } from '@/src/settings/schema';
+import { resolveDescriptionLanguage } from '@/src/settings/language';
+import { settingsForPage } from '@/src/settings/prefix';
+import { extensionLocaliser } from '@/src/shared/extension-i18n';
 import type { CaptionOutput, ContentRequests, HandlerMap, Reply } from '@/src/messaging/protocol';
 import { isReply, messageType } from '@/src/messaging/validate';
 
@@ -25,13 +30,21 @@ export default defineContentScript({
       }
     };
 
+    // The page glues settings.prefix onto each description: give it the prefix in the language descriptions are written in.
+    const uiLanguage = browser.i18n.getUILanguage();
+    let settings: Settings = await loadSettings();
     const captioner = createPageCaptioner({
       document,
-      settings: await loadSettings(),
+      settings: settingsForPage(settings, uiLanguage),
       client,
       hostname: topLevelHostname(),
     });
-    const toasts = createToastController(document);
+    const localiser = extensionLocaliser();
+    const toasts = createToastController(document, {
+      labels: localisedToastLabels(localiser.translate),
+      lang: localiser.language,
+      descriptionLang: () => resolveDescriptionLanguage(settings.descriptionLanguage, uiLanguage),
+    });
 
     const handlers: HandlerMap<ContentRequests, undefined> = {
       'page-stats': async () => ({ output: captioner.stats() }),
@@ -50,7 +63,10 @@ export default defineContentScript({
     };
     browser.runtime.onMessage.addListener(onMessage);
 
-    const unwatch = watchSettings((settings) => captioner.updateSettings(settings));
+    const unwatch = watchSettings((next) => {
+      settings = next;
+      captioner.updateSettings(settingsForPage(next, uiLanguage));
+    });
     captioner.start();
     ctx.addEventListener(window, 'popstate', () => captioner.rescan());
 

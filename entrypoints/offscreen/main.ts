@@ -15,7 +15,8 @@ browser.runtime.onMessage.addListener((message: unknown, sender: Browser.runtime
   if ((message as { target?: unknown } | null)?.target !== 'engine-host') return undefined;
   // Only the background may drive the engine; content scripts go through it.
   if (sender.id !== browser.runtime.id || sender.tab !== undefined) return undefined;
-  host ??= createBrowserEngineHost(backgroundNetworkAccess());
+  // The background opens this document with ?gpu=off when the user turned the GPU off, and reopens it when that changes.
+  host ??= createBrowserEngineHost(backgroundNetworkAccess(), { allowGpu: new URLSearchParams(location.search).get('gpu') !== 'off' });
   const typed = messageType<EngineHostRequests>(message, host.handlers);
   if (!typed) return undefined;
   const handler = host.handlers[typed.type] as (request: unknown, context: unknown) => Promise<unknown>;

@@ -7,6 +7,8 @@ import type { EngineHost } from '../host/engine-host';
 /** How the background reaches the engine host, wherever it lives. */
 export interface HostClient {
   call<K extends keyof EngineHostRequests>(type: K, request: RequestOf<EngineHostRequests, K>): Promise<Reply<ResponseOf<EngineHostRequests, K>>>;
+  /** Closes the engine's document so the next call opens a new one (a setting the engine reads when it loads changed). */
+  restart?(): Promise<void>;
 }
 
 /** Firefox: the background page hosts the engine itself. */
@@ -29,8 +31,8 @@ const offscreenPath = '/offscreen.html';
  * the requests it held fail with 'timeout' instead: retrying the image that
  * stalled it would stall the next document too.
  */
-export function createOffscreenHostClient(options: { heartbeatMs?: number; unresponsiveMs?: number } = {}): HostClient {
-  const { heartbeatMs = 10_000, unresponsiveMs = 20_000 } = options;
+export function createOffscreenHostClient(options: { heartbeatMs?: number; unresponsiveMs?: number; allowGpu?: () => Promise<boolean> } = {}): HostClient {
+  const { heartbeatMs = 10_000, unresponsiveMs = 20_000, allowGpu = async () => true } = options;
   let creating: Promise<void> | undefined;
   let pending = 0;
   let heartbeat: ReturnType<typeof setInterval> | undefined;
@@ -40,9 +42,10 @@ export function createOffscreenHostClient(options: { heartbeatMs?: number; unres
   const ensureDocument = async () => {
     const contexts = await browser.runtime.getContexts({ contextTypes: ['OFFSCREEN_DOCUMENT' as Browser.runtime.ContextType] });
     if (contexts.length > 0) return;
+    const url = (await allowGpu()) ? offscreenPath : `${offscreenPath}?gpu=off`;
     creating ??= browser.offscreen
       .createDocument({
-        url: offscreenPath,
+        url,
         reasons: ['WORKERS' as Browser.offscreen.Reason],
         justification: 'Runs the local image-description model (WebAssembly) so no image leaves the device.',
       })
@@ -104,6 +107,10 @@ export function createOffscreenHostClient(options: { heartbeatMs?: number; unres
       } finally {
         pending--;
       }
+    },
+    async restart() {
+      // Requests in flight are retried once in the new document, as after a crash.
+      await browser.offscreen.closeDocument().catch(() => undefined);
     },
   };
 }

@@ -40,8 +40,9 @@ export function pageOf(sender: SenderInfo): PageContext {
 }
 
 /**
- * `style` reads the user's wording settings for each request, so a change in
- * the popup applies to the next image without restarting anything.
+ * `style` reads the user's wording settings, the language of descriptions
+ * included, for each request, so a change in the popup applies to the next
+ * image without restarting anything.
  */
 export function createRouter(host: HostClient, style: () => Promise<DescriptionStyle>, rules: RuleSetter): Router {
   const requestsByTab = new Map<number, Set<string>>();

@@ -4,6 +4,7 @@ import type { Engine, EngineManifest } from '../engine/engine';
 import { createOrtRuntime, loadOrtFromUrl } from '../engine/runtime/ort';
 import type { InferenceRuntime } from '../engine/runtime/ort';
 import { chooseThreads, currentThreadEnvironment } from './threads';
+import { currentAdapter, isHardwareAdapter, runsOnGpu } from './gpu';
 import type { ModelStore } from '../engine/models';
 import { readJson } from '../engine/models';
 import { EngineError, throwIfAborted } from '../engine/errors';
@@ -40,16 +41,29 @@ export function createPackagedModelStore(): ModelStore {
 }
 
 /**
- * The engine, created on first use: ort and the models load only when a caption is needed.
- * `onRuntime` receives the runtime once it exists, for the status (its threads in use).
+ * ort's build in this extension (wxt.config.ts copies it): Chrome's has the WebGPU
+ * provider besides WASM (the JSPI build); Firefox's is WASM only.
  */
-function createBrowserCaptioner(threads: number, onRuntime: (runtime: InferenceRuntime) => void): Captioner {
+const ortEntry = import.meta.env.FIREFOX ? 'ort.wasm.min.mjs' : 'ort.jspi.min.mjs';
+
+export interface BrowserHostOptions {
+  threads?: number;
+  /** The user's "Use the GPU when available" setting. */
+  allowGpu?: boolean;
+}
+
+/**
+ * The engine, created on first use: ort and the models load only when a caption is needed.
+ * `onRuntime` receives the runtime once it exists, for the status (threads and providers in use).
+ */
+function createBrowserCaptioner(threads: number, allowGpu: boolean, onRuntime: (runtime: InferenceRuntime) => void): Captioner {
   let engine: Promise<Engine> | undefined;
   const getEngine = () =>
     (engine ??= (async () => {
       const ortFolder = extensionUrl('/ort/');
-      const ort = await loadOrtFromUrl(`${ortFolder}ort.wasm.min.mjs`);
-      const runtime = createOrtRuntime(ort, 'wasm', { threads, wasmPaths: ortFolder });
+      const ort = await loadOrtFromUrl(`${ortFolder}${ortEntry}`);
+      const gpu = allowGpu && !import.meta.env.FIREFOX && isHardwareAdapter(await currentAdapter()) ? { useFor: runsOnGpu } : undefined;
+      const runtime = createOrtRuntime(ort, 'wasm', { threads, wasmPaths: ortFolder, gpu });
       onRuntime(runtime);
       return createEngine({ runtime, store: createPackagedModelStore() });
     })().catch((error: unknown) => {
@@ -68,16 +82,18 @@ function createBrowserCaptioner(threads: number, onRuntime: (runtime: InferenceR
   };
 }
 
-export function createBrowserEngineHost(networkAccess: NetworkAccess, threads = chooseThreads(currentThreadEnvironment())): EngineHost {
+export function createBrowserEngineHost(networkAccess: NetworkAccess, options: BrowserHostOptions = {}): EngineHost {
+  const { threads = chooseThreads(currentThreadEnvironment()), allowGpu = true } = options;
   const store = createPackagedModelStore();
   let version: Promise<string> | undefined;
   let runtime: InferenceRuntime | undefined;
   return createEngineHost({
-    captioner: createBrowserCaptioner(threads, (created) => (runtime = created)),
+    captioner: createBrowserCaptioner(threads, allowGpu, (created) => (runtime = created)),
     // A caption record is about 0.5 kB: 5,000 of them fit the byte bound with room to spare.
     cache: createIndexedDbCache({ bounds: { maxEntries: 5000, maxBytes: 8 * 1024 * 1024 } }),
     modelVersion: () => (version ??= readJson<EngineManifest>(store, 'manifest.json').then((m) => m.version)),
     threads: () => runtime?.threads ?? threads,
+    executionProviders: () => runtime?.executionProviders() ?? {},
     queue: { concurrency: 1, maxWaiting: 1000 },
     fetchLimits: defaultFetchLimits,
     networkAccess,

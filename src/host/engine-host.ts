@@ -1,4 +1,4 @@
-import type { CaptionOutput, DescriptionStyle, EngineHostRequests, EngineSpeed, EngineStatus, ErrorCode, HandlerMap, ImageSource, Reply } from '../messaging/protocol';
+import type { CaptionOutput, DescriptionStyle, ExecutionProviderName, EngineHostRequests, EngineSpeed, EngineStatus, ErrorCode, HandlerMap, ImageSource, Reply } from '../messaging/protocol';
 import { errorReply, parseDescriptionStyle, parseImageSource, parsePageContext, parsePriority, parseRequestId } from '../messaging/validate';
 import { isEngineError } from '../engine/errors';
 import type { EngineErrorCode } from '../engine/errors';
@@ -38,6 +38,8 @@ export interface EngineHostOptions {
   modelVersion: () => Promise<string>;
   /** Threads the engine runs with, read for each status (the runtime may lower its request when it starts). */
   threads: () => number;
+  /** Where each model runs (WASM or WebGPU), once loaded; empty before. */
+  executionProviders?: () => Record<string, ExecutionProviderName>;
   queue: JobQueueOptions;
   fetchLimits: FetchLimits;
   deadlines?: Partial<HostDeadlines>;
@@ -133,6 +135,7 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
       cacheEntries: size.entries,
       cacheBytes: size.bytes,
       threads: options.threads(),
+      executionProviders: options.executionProviders?.() ?? {},
       speed,
       warmupMs,
     };

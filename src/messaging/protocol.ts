@@ -68,6 +68,8 @@ export interface EngineStatus {
   /** Approximate size of the caption cache on disk. */
   cacheBytes: number;
   threads: number;
+  /** Where each model runs, by model, once loaded: WebAssembly, or WebGPU where the device has a GPU the user lets us use. */
+  executionProviders?: Record<string, ExecutionProviderName>;
   /**
    * How fast the engine runs here, from a warm-up pass when it loads:
    * 'too-slow' means images are refused at once instead of left pending.
@@ -76,6 +78,8 @@ export interface EngineStatus {
   /** The warm-up pass, in ms, once measured. */
   warmupMs?: number;
 }
+
+export type ExecutionProviderName = 'wasm' | 'webgpu' | 'native';
 
 export type EngineSpeed = 'unknown' | 'ok' | 'too-slow';
 

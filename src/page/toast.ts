@@ -1,9 +1,13 @@
 import type { ToastContent } from '../messaging/protocol';
+import { englishLocaliser } from '../shared/i18n';
+import type { Translate } from '../shared/i18n';
 
 /**
  * The in-page toast for "Describe image with LightCap". It lives in a closed
  * shadow root so page styles and scripts cannot restyle or read it, and every
- * piece of text goes in through textContent.
+ * piece of text goes in through textContent. Its words come in as labels:
+ * page code reaches no browser API, so entrypoints/content.ts reads them from
+ * browser.i18n (localisedToastLabels) and says which language they are in.
  */
 
 export const toastHostId = 'lightcap-toast-host';
@@ -16,22 +20,38 @@ export interface ToastLabels {
   copied: string;
   copyFailed: string;
   close: string;
-  errorPrefix: string;
+  /** The status line for a failed description, with its reason. */
+  error: (reason: string) => string;
+  /** The reason when none came. */
+  unknownError: string;
 }
 
-export const defaultToastLabels: ToastLabels = {
-  title: 'LightCap Alt',
-  working: 'Describing image…',
-  textHeading: 'Text in the image:',
-  copy: 'Copy',
-  copied: 'Copied',
-  copyFailed: 'Copy failed',
-  close: 'Close',
-  errorPrefix: 'Could not describe the image: ',
-};
+/** The toast's words in the localiser's language; the product name is never translated. */
+export function localisedToastLabels(translate: Translate): ToastLabels {
+  return {
+    title: 'LightCap Alt',
+    working: translate('toastWorking'),
+    textHeading: translate('toastTextHeading'),
+    copy: translate('toastCopy'),
+    copied: translate('toastCopied'),
+    copyFailed: translate('toastCopyFailed'),
+    close: translate('toastClose'),
+    error: (reason) => translate('toastError', { error: reason }),
+    unknownError: translate('toastUnknownError'),
+  };
+}
+
+export const defaultToastLabels: ToastLabels = localisedToastLabels(englishLocaliser.translate);
 
 export interface ToastOptions {
   labels?: Partial<ToastLabels>;
+  /**
+   * The language of the labels, set as the toast's `lang` so a screen reader
+   * reads them with the right voice whatever the page's language. Absent: English.
+   */
+  lang?: string;
+  /** The language descriptions are written in now (a setting, so read at each result). Absent: that of the labels. */
+  descriptionLang?: () => string;
   /** Defaults to navigator.clipboard.writeText, then a hidden textarea and execCommand('copy'). */
   writeClipboard?: (text: string) => Promise<void>;
   /**
@@ -100,6 +120,7 @@ button:focus-visible { outline: 3px solid #8ab4ff; outline-offset: 2px; }
 
 export function createToastController(document: Document, options: ToastOptions = {}): ToastController {
   const labels: ToastLabels = { ...defaultToastLabels, ...options.labels };
+  const language = options.lang ?? 'en';
   const announceDelayMs = options.announceDelayMs ?? 100;
   /** Ids the user closed: their late results must not bring the toast back. */
   const closedIds = new Set<string>();
@@ -162,6 +183,7 @@ export function createToastController(document: Document, options: ToastOptions 
     dialog.setAttribute('role', 'dialog');
     dialog.setAttribute('aria-modal', 'false');
     dialog.tabIndex = -1;
+    dialog.lang = language;
     const title = make('p', 'title');
     title.id = 'lightcap-toast-title';
     title.textContent = labels.title;
@@ -180,6 +202,8 @@ export function createToastController(document: Document, options: ToastOptions 
     textHeading.hidden = true;
     const textList = make('ul', 'text-list');
     textList.setAttribute('dir', 'auto');
+    // Text read in the image is as the page wrote it: the page's language is the best guess, as before the toast had its own.
+    textList.lang = document.documentElement.lang;
     textList.hidden = true;
     live.append(status, description, textHeading, textList);
 
@@ -276,9 +300,10 @@ export function createToastController(document: Document, options: ToastOptions 
       handle.status.hidden = true;
       handle.status.textContent = '';
       handle.description.textContent = content.description?.trim() ?? '';
+      handle.description.lang = options.descriptionLang?.() ?? language;
     } else {
       handle.status.hidden = false;
-      handle.status.textContent = labels.errorPrefix + (content.error?.trim() || 'unknown error');
+      handle.status.textContent = labels.error(content.error?.trim() || labels.unknownError);
     }
   };
 

@@ -1,4 +1,6 @@
 import type { DescriptionStyle } from '../messaging/protocol';
+import { isDescriptionLanguageSetting, resolveDescriptionLanguage } from './language';
+import type { DescriptionLanguageSetting } from './language';
 
 /** Everything the user can set. Stored as one versioned item; see storage.ts. */
 export interface Settings {
@@ -18,7 +20,16 @@ export interface Settings {
   captionModel: boolean;
   /** "person", "child" instead of the model's guess of gender from pixels. */
   neutralWording: boolean;
+  /** The language descriptions are written in; 'auto' follows the browser's (see language.ts). */
+  descriptionLanguage: DescriptionLanguageSetting;
+  /** Run the detector on the GPU (WebGPU) where the device has one; Chrome only. */
+  useGpu: boolean;
 }
+
+/** The stored shape before version 3 added the language of descriptions and the GPU switch. */
+export type SettingsV2 = Omit<Settings, 'descriptionLanguage' | 'useGpu'>;
+/** The stored shape before version 2 added the caption model. */
+export type SettingsV1 = Omit<SettingsV2, 'captionModel' | 'neutralWording'>;
 
 export const defaultSettings: Settings = {
   enabled: true,
@@ -28,6 +39,8 @@ export const defaultSettings: Settings = {
   minSize: 24,
   captionModel: true,
   neutralWording: true,
+  descriptionLanguage: 'auto',
+  useGpu: true,
 };
 
 export const prefixMaxLength = 60;
@@ -46,17 +59,30 @@ export function normaliseSettings(value: Partial<Settings> | null | undefined): 
     minSize: Number.isFinite(minSize) ? Math.min(minSizeRange.max, Math.max(minSizeRange.min, Math.round(minSize))) : defaultSettings.minSize,
     captionModel: typeof v.captionModel === 'boolean' ? v.captionModel : defaultSettings.captionModel,
     neutralWording: typeof v.neutralWording === 'boolean' ? v.neutralWording : defaultSettings.neutralWording,
+    descriptionLanguage: isDescriptionLanguageSetting(v.descriptionLanguage) ? v.descriptionLanguage : defaultSettings.descriptionLanguage,
+    useGpu: typeof v.useGpu === 'boolean' ? v.useGpu : defaultSettings.useGpu,
   };
 }
 
 /** Version 2 added the caption model; people who had version 1 get the same defaults as new users. */
-export function migrateSettingsV1ToV2(old: Omit<Settings, 'captionModel' | 'neutralWording'>): Settings {
+export function migrateSettingsV1ToV2(old: SettingsV1): SettingsV2 {
   return { ...old, captionModel: true, neutralWording: true };
 }
 
-/** What the engine needs to know of the settings to word a description. */
-export function descriptionStyle(settings: Settings): DescriptionStyle {
-  return { caption: settings.captionModel, neutral: settings.neutralWording, language: 'en' };
+/**
+ * Version 3 added the language of descriptions. 'auto' keeps what users of
+ * an English browser had, and gives users of a German one German at once.
+ */
+export function migrateSettingsV2ToV3(old: SettingsV2): Settings {
+  return { ...old, descriptionLanguage: 'auto', useGpu: true };
+}
+
+/**
+ * What the engine needs to know of the settings to word a description.
+ * `uiLanguage` is the browser's (`browser.i18n.getUILanguage()`), for 'auto'.
+ */
+export function descriptionStyle(settings: Settings, uiLanguage: string): DescriptionStyle {
+  return { caption: settings.captionModel, neutral: settings.neutralWording, language: resolveDescriptionLanguage(settings.descriptionLanguage, uiLanguage) };
 }
 
 export function normaliseSite(hostname: string): string {

@@ -1,18 +1,19 @@
 import { storage } from '#imports';
-import { defaultSettings, migrateSettingsV1ToV2, normaliseSettings } from './schema';
+import { defaultSettings, normaliseSettings } from './schema';
+import { settingsMigrations, settingsVersion } from './migrations';
 import type { Settings } from './schema';
 
 /**
  * Local, not sync: sync storage allows 8 KB per item, which a long list of
  * disabled sites would outgrow, and a failed save would lose the user's choice.
- * Versioned so that a later shape change ships a migration in `migrations`
+ * Versioned so that a later shape change ships a migration (migrations.ts)
  * instead of resetting what users chose. Values are normalised on every read,
  * so a hand-edited or corrupt entry can never break a page.
  */
 export const settingsItem = storage.defineItem<Settings>('local:settings', {
   fallback: defaultSettings,
-  version: 2,
-  migrations: { 2: migrateSettingsV1ToV2 },
+  version: settingsVersion,
+  migrations: settingsMigrations,
 });
 
 export async function loadSettings(): Promise<Settings> {

@@ -54,6 +54,8 @@ export interface LaunchOptions {
   extensionDir?: string;
   viewport?: { width: number; height: number } | null;
   args?: string[];
+  /** Offer WebGPU (SwiftShader's software adapter on a machine without a GPU) instead of turning the GPU off. */
+  webgpu?: boolean;
 }
 
 export function assertBuilt(dir = chromeExtensionDir): void {
@@ -69,7 +71,7 @@ export async function launchChromium(options: LaunchOptions = {}): Promise<Chrom
   const userDataDir = mkdtempSync(join(tmpdir(), 'lightcap-chromium-'));
   const args = [
     '--no-sandbox',
-    '--disable-gpu',
+    ...(options.webgpu ? ['--enable-unsafe-webgpu'] : ['--disable-gpu']),
     '--disable-quic',
     '--no-first-run',
     '--disable-background-networking',
@@ -254,7 +256,7 @@ export async function openExtensionPage(session: ChromiumSession): Promise<Page>
 }
 
 /** Asks the background for the engine status, as the popup would. */
-export async function engineStatus(session: ChromiumSession): Promise<{ state: string; queued: number; cacheEntries: number; cacheBytes?: number; loadMs?: number; speed?: string; warmupMs?: number; threads?: number }> {
+export async function engineStatus(session: ChromiumSession): Promise<{ state: string; queued: number; cacheEntries: number; cacheBytes?: number; loadMs?: number; speed?: string; warmupMs?: number; threads?: number; executionProviders?: Record<string, string> }> {
   const page = await openExtensionPage(session);
   try {
     const reply = (await page.evaluate(() => chrome.runtime.sendMessage({ type: 'engine-status' }))) as { output?: { state: string; queued: number; cacheEntries: number } };

@@ -4,6 +4,8 @@ import type { HostClient } from '../../src/background/host-client';
 import { describeFromMenu } from '../../src/background/context-menu';
 import type { RuleSetter } from '../../src/host/network-access';
 import type { BackgroundRequests, EngineHostRequests, PageContext, RequestOf } from '../../src/messaging/protocol';
+import { defaultSettings, descriptionStyle } from '../../src/settings/schema';
+import type { Settings } from '../../src/settings/schema';
 
 const wording = { caption: true, neutral: false, language: 'en' } as const;
 const noRules: RuleSetter = { add: async () => [], remove: async () => undefined };
@@ -31,6 +33,23 @@ describe('background router', () => {
     expect(calls[0]).toEqual({ type: 'host-caption', request: { requestId: 't7-f2-img-1', source: { kind: 'url', url: 'https://a.example/dog.jpg' }, priority: 0, page, style: wording } });
     await router.handlers['caption-cancel']({ requestId: 'img-1' }, { tabId: 7, frameId: 2 });
     expect(calls[1]).toEqual({ type: 'host-cancel', request: { requestIds: ['t7-f2-img-1'] } });
+  });
+
+  it('reads the style, language included, for every request, from pages and from the menu alike', async () => {
+    const { client, calls } = recordingHost();
+    const settings: Settings = { ...defaultSettings };
+    // What entrypoints/background.ts builds: the stored settings and the browser's UI language.
+    const router = createRouter(client, async () => descriptionStyle(settings, 'de-AT'), noRules);
+    const sender = { tabId: 3, frameId: 0, url: 'https://a.example/', tabUrl: 'https://a.example/', incognito: false };
+    const source = { kind: 'url', url: 'https://a.example/dog.jpg' } as const;
+    await router.handlers.caption({ requestId: 'a', source, priority: 0 }, sender);
+    settings.descriptionLanguage = 'en';
+    await router.caption(source, 0, 'menu3', { topLevelUrl: 'https://a.example/', incognito: false });
+    const styles = calls.map((call) => (call.request as { style: unknown }).style);
+    expect(styles).toEqual([
+      { caption: true, neutral: true, language: 'de' },
+      { caption: true, neutral: true, language: 'en' },
+    ]);
   });
 
   it('passes on the referrer policy the page read, and drops one that is not a policy', async () => {

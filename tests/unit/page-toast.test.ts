@@ -1,7 +1,9 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { clipboardText, createToastController, toastHostId } from '../../src/page/toast';
-import type { ToastHandle } from '../../src/page/toast';
+import { clipboardText, createToastController, defaultToastLabels, localisedToastLabels, toastHostId } from '../../src/page/toast';
+import type { ToastController, ToastHandle } from '../../src/page/toast';
+import { englishLocaliser } from '../../src/shared/i18n';
+import { germanLocaliser } from './i18n-helpers';
 
 const hosts = () => document.querySelectorAll(`#${toastHostId}`);
 const shadowOf = (handle: ToastHandle) => handle.dialog.getRootNode() as ShadowRoot;
@@ -188,5 +190,76 @@ describe('copy', () => {
     expect(clipboardText({ state: 'done', description: ' A sign. ', text: [' STOP '] })).toBe('A sign.\n\nSTOP');
     expect(clipboardText({ state: 'done', description: 'A sign.' })).toBe('A sign.');
     expect(clipboardText({ state: 'done', text: ['STOP'] })).toBe('STOP');
+  });
+});
+
+describe('language', () => {
+  const german = germanLocaliser('de-DE');
+  const germanToasts = (options: { writeClipboard?: (text: string) => Promise<void> } = {}) =>
+    createToastController(document, { announceDelayMs: 0, labels: localisedToastLabels(german.translate), lang: german.language, ...options });
+
+  /** Roles, ARIA attributes and focusability of every element in the toast, in document order. */
+  const semantics = (handle: ToastHandle) =>
+    [handle.dialog, ...handle.dialog.querySelectorAll('*')].map((element) => [
+      element.localName,
+      ...[...element.attributes].filter((a) => a.name === 'role' || a.name.startsWith('aria-') || a.name === 'tabindex' || a.name === 'type').map((a) => `${a.name}=${a.value}`),
+    ]);
+
+  async function doneToast(toasts: ToastController) {
+    toasts.show('t1', { state: 'working' });
+    await wait(5);
+    const working = must(toasts.current()).status.textContent;
+    return { working, handle: must(toasts.show('t1', { state: 'done', description: 'Ein Hund.', text: ['HUND'] })) };
+  }
+
+  it('says everything in German when the browser is German', async () => {
+    const { working, handle } = await doneToast(germanToasts());
+    expect(working).toBe('Bild wird beschrieben …');
+    expect(handle.textHeading.textContent).toBe('Text im Bild:');
+    expect(handle.copyButton.textContent).toBe('Kopieren');
+    expect(handle.closeButton.textContent).toBe('Schließen');
+    expect(shadowOf(handle).querySelector('.title')?.textContent).toBe('LightCap Alt');
+  });
+
+  it('says copy results and errors in German', async () => {
+    const toasts = germanToasts({ writeClipboard: () => Promise.reject(new Error('no')) });
+    const { handle } = await doneToast(toasts);
+    expect(await handle.copy()).toBe(false);
+    expect(handle.copyButton.textContent).toBe('Kopieren fehlgeschlagen');
+    toasts.show('t2', { state: 'working' });
+    const failed = must(toasts.show('t2', { state: 'error', error: 'Zeitüberschreitung.' }));
+    expect(failed.status.textContent).toBe('Das Bild konnte nicht beschrieben werden: Zeitüberschreitung.');
+    toasts.show('t3', { state: 'working' });
+    expect(must(toasts.show('t3', { state: 'error' })).status.textContent).toBe('Das Bild konnte nicht beschrieben werden: unbekannter Fehler');
+  });
+
+  it('marks its own words with their language, and keeps the page\'s for text read in the image', async () => {
+    document.documentElement.lang = 'fr';
+    const { handle } = await doneToast(germanToasts());
+    expect(handle.dialog.lang).toBe('de-DE');
+    expect(handle.description.lang).toBe('de-DE');
+    expect(handle.textList.lang).toBe('fr');
+    document.documentElement.removeAttribute('lang');
+  });
+
+  it('marks the description with the language descriptions are written in', async () => {
+    const toasts = createToastController(document, { labels: localisedToastLabels(german.translate), lang: 'de', descriptionLang: () => 'en' });
+    const { handle } = await doneToast(toasts);
+    expect(handle.dialog.lang).toBe('de');
+    expect(handle.description.lang).toBe('en');
+  });
+
+  it('has the same roles and ARIA in German as in English', async () => {
+    const english = semantics((await doneToast(createToastController(document, { announceDelayMs: 0 }))).handle);
+    document.documentElement.querySelector(`#${toastHostId}`)?.remove();
+    const inGerman = semantics((await doneToast(germanToasts())).handle);
+    expect(inGerman).toEqual(english);
+    expect(english.flat()).toEqual(expect.arrayContaining(['role=dialog', 'role=status', 'aria-live=polite']));
+  });
+
+  it('is English by default, from the same messages', () => {
+    expect(localisedToastLabels(englishLocaliser.translate)).toEqual({ ...defaultToastLabels, error: expect.any(Function) });
+    expect(defaultToastLabels.error('x')).toBe('Could not describe the image: x');
+    expect(createToastController(document).show('t9', { state: 'working' })?.dialog.lang).toBe('en');
   });
 });

@@ -1,6 +1,8 @@
 // @vitest-environment happy-dom
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createAltWriter } from '../../src/page/writer';
+import { defaultSettings } from '../../src/settings/schema';
+import { settingsForPage } from '../../src/settings/prefix';
 
 const prefix = 'Auto-generated: ';
 
@@ -24,6 +26,19 @@ describe('writing', () => {
     expect(element.getAttribute('data-lightcap')).toBe('generated');
     expect(writer.writtenAlt(element)).toBe('Auto-generated: A cat on a sofa');
     expect(writer.state(element)).toBe('generated');
+  });
+
+  it('writes the German disclosure before German descriptions, and the prefix follows a change of language', () => {
+    // What the content script hands the page: the settings with the prefix for the language descriptions are in.
+    // (The description already written keeps its words until it is described again: the scanner's business.)
+    const writer = createAltWriter();
+    const element = image();
+    writer.write(element, 'Ein Hund auf einer Wiese.', settingsForPage(defaultSettings, 'de-DE').prefix);
+    expect(element.getAttribute('alt')).toBe('Automatisch erstellt: Ein Hund auf einer Wiese.');
+    writer.setPrefix(element, settingsForPage({ ...defaultSettings, descriptionLanguage: 'en' }, 'de-DE').prefix);
+    expect(element.getAttribute('alt')).toBe('Auto-generated: Ein Hund auf einer Wiese.');
+    writer.setPrefix(element, settingsForPage({ ...defaultSettings, prefix: 'KI: ' }, 'de-DE').prefix);
+    expect(element.getAttribute('alt')).toBe('KI: Ein Hund auf einer Wiese.');
   });
 
   it('writes text as an attribute value, never as markup', () => {

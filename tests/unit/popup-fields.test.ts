@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { clipPrefix, parseMinSize } from '../../src/popup/fields';
+import { clipPrefix, createPopupFields } from '../../src/popup/fields';
 import { minSizeRange, prefixMaxLength } from '../../src/settings/schema';
+import { englishLocaliser } from '../../src/shared/i18n';
+import { germanLocaliser } from './i18n-helpers';
+
+const { parseMinSize } = createPopupFields(englishLocaliser);
 
 describe('parseMinSize', () => {
   it('accepts whole numbers in range, edges included', () => {
@@ -25,6 +29,21 @@ describe('parseMinSize', () => {
 
   it("trusts the browser's badInput even when the value reads as empty or valid", () => {
     expect(parseMinSize('24', true).valid).toBe(false);
+  });
+});
+
+describe('in German', () => {
+  const german = createPopupFields(germanLocaliser('de'));
+
+  it('gives hints and errors in German, with the range', () => {
+    expect(german.minSizeHint).toBe(`Kleinere Bilder werden übersprungen. Von ${minSizeRange.min} bis ${minSizeRange.max}.`);
+    expect(german.prefixHint).toMatch(/^Wird vor jeder Beschreibung vorgelesen/);
+    const outOfRange = german.parseMinSize('0');
+    expect(outOfRange).toEqual({ valid: false, message: `Geben Sie eine ganze Zahl von ${minSizeRange.min} bis ${minSizeRange.max} ein.` });
+    const fraction = german.parseMinSize('12.5');
+    expect(fraction.valid).toBe(false);
+    if (!fraction.valid) expect(fraction.message).toMatch(/^Nur ganze Pixel sind möglich\. Geben Sie/);
+    expect(german.parseMinSize('24')).toEqual({ valid: true, value: 24 });
   });
 });
 

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { clearedMessage, engineStateLabel, formatBytes, formatCacheSize, formatCount, formatMilliseconds, formatSeconds, slowEngineMessage } from '../../src/popup/format';
+import { createPopupFormat } from '../../src/popup/format';
+import { englishLocaliser } from '../../src/shared/i18n';
+import { germanLocaliser } from './i18n-helpers';
+
+const { clearedMessage, engineStateLabel, formatBytes, formatCacheSize, formatCount, formatMilliseconds, formatSeconds, slowEngineMessage } = createPopupFormat(englishLocaliser);
 
 describe('engineStateLabel', () => {
   it('names every state in words', () => {
@@ -99,5 +103,35 @@ describe('slowEngineMessage', () => {
       'The description model runs too slowly on this device (warm-up took 31 seconds), so images are not being described.',
     );
     expect(slowEngineMessage({ speed: 'too-slow' })).toBe('The description model runs too slowly on this device, so images are not being described.');
+  });
+});
+
+describe('in German', () => {
+  const german = createPopupFormat(germanLocaliser('de-DE'));
+
+  it('words states and numbers with German words and German number format', () => {
+    expect(german.engineStateLabel({ state: 'idle' })).toBe('Noch nicht geladen');
+    expect(german.engineStateLabel({ state: 'failed', error: 'out of memory' })).toBe('Fehlgeschlagen: out of memory');
+    expect(german.formatCount(12345)).toBe('12.345');
+    expect(german.formatMilliseconds(1)).toBe('1 Millisekunde');
+    expect(german.formatMilliseconds(1234.6)).toBe('1.235 Millisekunden');
+    expect(german.formatSeconds(2_540)).toBe('2,5 Sekunden');
+    expect(german.formatSeconds(1_000)).toBe('1 Sekunde');
+    expect(german.formatBytes(1)).toBe('1 Byte');
+    expect(german.formatBytes(2_100_000)).toBe('2,1 MB');
+  });
+
+  it('says how many descriptions are stored or were cleared', () => {
+    expect(german.formatCacheSize(1, 812)).toBe('1 Beschreibung, 812 Byte');
+    expect(german.formatCacheSize(1234, 0)).toBe('1.234 Beschreibungen');
+    expect(german.clearedMessage(1)).toBe('1 Beschreibung gelöscht');
+    expect(german.clearedMessage(2500)).toBe('2.500 Beschreibungen gelöscht');
+    expect(german.savedMessage()).toBe('Gespeichert');
+  });
+
+  it('says plainly that the engine is too slow', () => {
+    expect(german.slowEngineMessage({ speed: 'too-slow', warmupMs: 31_234 })).toBe(
+      'Das Beschreibungsmodell läuft auf diesem Gerät zu langsam (das Aufwärmen dauerte 31 Sekunden), deshalb werden keine Bilder beschrieben.',
+    );
   });
 });

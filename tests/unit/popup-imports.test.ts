@@ -24,7 +24,7 @@ describe('popup components', () => {
 
   it('import nothing from the engine, host, background or page', () => {
     const imports = files.map((file) => ({ file, paths: importsOf(readFileSync(join(popupDir, file), 'utf8')) }));
-    expect(imports.find((entry) => entry.file === 'App.svelte')?.paths).toContain('@/src/popup/format');
+    expect(imports.find((entry) => entry.file === 'App.svelte')?.paths).toContain('@/src/popup/i18n');
     for (const { file, paths } of imports) expect(paths.filter((path) => forbidden.test(path)), file).toEqual([]);
   });
 

@@ -1,11 +1,54 @@
 import { describe, expect, it } from 'vitest';
-import { defaultSettings, descriptionStyle, isEnabledFor, migrateSettingsV1ToV2, normaliseSettings, normaliseSite, withSite } from '../../src/settings/schema';
+import { defaultSettings, descriptionStyle, isEnabledFor, migrateSettingsV1ToV2, migrateSettingsV2ToV3, normaliseSettings, normaliseSite, withSite } from '../../src/settings/schema';
+import type { Settings, SettingsV1, SettingsV2 } from '../../src/settings/schema';
+import { settingsMigrations, settingsVersion } from '../../src/settings/migrations';
 
 describe('settings schema', () => {
-  const v1 = { enabled: false, disabledSites: ['example.com'], prefix: 'AI: ', replaceJunkAlt: false, minSize: 40 };
+  const v1: SettingsV1 = { enabled: false, disabledSites: ['example.com'], prefix: 'AI: ', replaceJunkAlt: false, minSize: 40 };
+  const v2: SettingsV2 = { ...v1, captionModel: false, neutralWording: false };
 
   it('migrates version 1 settings, keeping every choice and turning the caption model on with neutral words', () => {
     expect(migrateSettingsV1ToV2(v1)).toEqual({ ...v1, captionModel: true, neutralWording: true });
+  });
+
+  it('migrates version 2 settings, keeping every choice and following the browser\'s language, with the GPU allowed', () => {
+    expect(migrateSettingsV2ToV3(v2)).toEqual({ ...v2, descriptionLanguage: 'auto', useGpu: true });
+  });
+
+  it('has a migration for every version up to the current one, and runs them in order as WXT does', () => {
+    expect(settingsVersion).toBe(3);
+    expect(Object.keys(settingsMigrations).map(Number)).toEqual([2, 3]);
+    // WXT runs migrations[from + 1] … migrations[version] on the stored value.
+    const runFrom = (from: number, value: unknown): unknown => {
+      let migrated = value;
+      for (let version = from + 1; version <= settingsVersion; version++) {
+        const migrate = (settingsMigrations as Record<number, (old: never) => unknown>)[version];
+        migrated = migrate ? migrate(migrated as never) : migrated;
+      }
+      return migrated;
+    };
+    const fromV1: Settings = { ...v1, captionModel: true, neutralWording: true, descriptionLanguage: 'auto', useGpu: true };
+    expect(runFrom(1, v1)).toEqual(fromV1);
+    expect(normaliseSettings(runFrom(1, v1) as Settings)).toEqual(fromV1);
+    expect(runFrom(2, v2)).toEqual({ ...v2, descriptionLanguage: 'auto', useGpu: true });
+    const current: Settings = { ...v2, descriptionLanguage: 'de', useGpu: false };
+    expect(runFrom(3, current)).toBe(current);
+  });
+
+  it('fills a missing or unknown language of descriptions with auto, and keeps a valid one', () => {
+    expect(defaultSettings.descriptionLanguage).toBe('auto');
+    expect(normaliseSettings(v2).descriptionLanguage).toBe('auto');
+    for (const bad of ['fr', 'DE', 'german', '', 3, null, true, ['de'], { language: 'de' }]) {
+      const corrupt = { ...defaultSettings, descriptionLanguage: bad } as unknown as Settings;
+      expect(normaliseSettings(corrupt).descriptionLanguage, JSON.stringify(bad)).toBe('auto');
+    }
+    for (const good of ['auto', 'en', 'de'] as const) expect(normaliseSettings({ ...defaultSettings, descriptionLanguage: good }).descriptionLanguage).toBe(good);
+  });
+
+  it('normalises nothing at all, or garbage, to the defaults', () => {
+    expect(normaliseSettings(undefined)).toEqual(defaultSettings);
+    expect(normaliseSettings(null)).toEqual(defaultSettings);
+    expect(normaliseSettings({ prefix: 42, minSize: 'big', enabled: 'no' } as unknown as Settings)).toEqual(defaultSettings);
   });
 
   it('fills missing or corrupt wording settings with the defaults, and keeps valid ones', () => {
@@ -16,8 +59,15 @@ describe('settings schema', () => {
   });
 
   it('tells the engine how to word a description', () => {
-    expect(descriptionStyle(defaultSettings)).toEqual({ caption: true, neutral: true, language: 'en' });
-    expect(descriptionStyle({ ...defaultSettings, captionModel: false, neutralWording: false })).toEqual({ caption: false, neutral: false, language: 'en' });
+    expect(descriptionStyle(defaultSettings, 'en-US')).toEqual({ caption: true, neutral: true, language: 'en' });
+    expect(descriptionStyle({ ...defaultSettings, captionModel: false, neutralWording: false }, 'en')).toEqual({ caption: false, neutral: false, language: 'en' });
+  });
+
+  it('tells the engine the language: the browser\'s for auto, else the one chosen', () => {
+    expect(descriptionStyle(defaultSettings, 'de-AT').language).toBe('de');
+    expect(descriptionStyle(defaultSettings, 'fr').language).toBe('en');
+    expect(descriptionStyle({ ...defaultSettings, descriptionLanguage: 'en' }, 'de').language).toBe('en');
+    expect(descriptionStyle({ ...defaultSettings, descriptionLanguage: 'de' }, 'en-GB').language).toBe('de');
   });
 });
 

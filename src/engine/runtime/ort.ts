@@ -29,8 +29,12 @@ export function floatTensor(data: Float32Array, dims: readonly number[]): FloatT
   return { type: 'float32', data, dims };
 }
 
+/** Where a session's model runs: onnxruntime-web's WASM or WebGPU provider, or onnxruntime-node. */
+export type ExecutionProvider = 'wasm' | 'webgpu' | 'native';
+
 export interface ModelSession {
   readonly name: string;
+  readonly executionProvider: ExecutionProvider;
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
   run(feeds: Record<string, PlainTensor>, signal?: AbortSignal): Promise<Record<string, PlainTensor>>;
@@ -43,6 +47,8 @@ export interface InferenceRuntime {
   /** Threads in use: what was asked for, or 1 once ort found it cannot share memory with workers here. */
   readonly threads: number;
   createSession(name: string, model: Uint8Array, signal?: AbortSignal): Promise<ModelSession>;
+  /** The provider each session created so far runs on, by session name. */
+  executionProviders(): Record<string, ExecutionProvider>;
 }
 
 export interface RuntimeOptions {
@@ -50,6 +56,12 @@ export interface RuntimeOptions {
   threads: number;
   /** Browser only: URL of the folder holding ort's .mjs/.wasm files. */
   wasmPaths?: string;
+  /**
+   * Browser only, and only with an ort build that has the WebGPU provider: the
+   * sessions to try on the GPU first. A model the GPU session cannot be made
+   * for (an operator WebGPU lacks, a lost device) runs on WASM instead.
+   */
+  gpu?: { useFor(sessionName: string): boolean };
 }
 
 export function createOrtRuntime(ort: OrtModule, kind: 'wasm' | 'native', options: RuntimeOptions): InferenceRuntime {
@@ -64,6 +76,19 @@ export function createOrtRuntime(ort: OrtModule, kind: 'wasm' | 'native', option
     kind === 'wasm'
       ? { executionProviders: ['wasm'], graphOptimizationLevel: 'all' }
       : { intraOpNumThreads: options.threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' };
+  const providers: Record<string, ExecutionProvider> = {};
+
+  const create = async (name: string, model: Uint8Array): Promise<{ session: OrtWeb.InferenceSession; provider: ExecutionProvider }> => {
+    if (kind === 'wasm' && options.gpu?.useFor(name)) {
+      try {
+        // Only 'webgpu': with 'wasm' listed too, ort would split the graph and copy tensors between them per operator.
+        return { session: await ort.InferenceSession.create(model, { ...sessionOptions, executionProviders: ['webgpu'] }), provider: 'webgpu' };
+      } catch {
+        // Falls through to WASM for this model; the status shows which provider each model got.
+      }
+    }
+    return { session: await ort.InferenceSession.create(model, sessionOptions), provider: kind };
+  };
 
   return {
     kind,
@@ -73,23 +98,26 @@ export function createOrtRuntime(ort: OrtModule, kind: 'wasm' | 'native', option
     },
     async createSession(name, model, signal) {
       throwIfAborted(signal);
-      let session: OrtWeb.InferenceSession;
+      let created: Awaited<ReturnType<typeof create>>;
       try {
-        session = await ort.InferenceSession.create(model, sessionOptions);
+        created = await create(name, model);
       } catch (cause) {
         throw new EngineError('model-load', `could not load model "${name}": ${describeCause(cause)}`, { cause });
       }
-      return wrapSession(ort, name, session);
+      providers[name] = created.provider;
+      return wrapSession(ort, name, created.session, created.provider);
     },
+    executionProviders: () => ({ ...providers }),
   };
 }
 
-function wrapSession(ort: OrtModule, name: string, session: OrtWeb.InferenceSession): ModelSession {
+function wrapSession(ort: OrtModule, name: string, session: OrtWeb.InferenceSession, executionProvider: ExecutionProvider): ModelSession {
   // ort's wasm backend is not re-entrant per session; serialise calls so that
   // concurrent describe() calls queue instead of failing.
   let tail: Promise<unknown> = Promise.resolve();
   return {
     name,
+    executionProvider,
     inputNames: session.inputNames,
     outputNames: session.outputNames,
     run(feeds, signal) {
@@ -107,7 +135,9 @@ function wrapSession(ort: OrtModule, name: string, session: OrtWeb.InferenceSess
         }
         const plain: Record<string, PlainTensor> = {};
         for (const [key, t] of Object.entries(out)) {
-          plain[key] = { type: t.type as TensorType, data: t.data as PlainTensor['data'], dims: [...t.dims] };
+          // getData() reads a GPU output back; a CPU tensor returns its data as is.
+          const data = executionProvider === 'webgpu' ? await t.getData(true) : t.data;
+          plain[key] = { type: t.type as TensorType, data: data as PlainTensor['data'], dims: [...t.dims] };
           t.dispose?.();
         }
         throwIfAborted(signal);

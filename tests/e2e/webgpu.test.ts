@@ -1,0 +1,101 @@
+/**
+ * WebGPU, in Debian Chromium with the built extension. This machine has no
+ * GPU; Chromium's --enable-unsafe-webgpu offers SwiftShader's software adapter,
+ * which computes on the CPU through the real WebGPU stack. So:
+ *   - parity: the shipped ort build runs the shipped detector on the WebGPU
+ *     provider, inside an extension page, and agrees with its WASM provider;
+ *   - choice: the extension itself does not use a software adapter (some 100x
+ *     slower than WASM here): its engine reports WASM for every model.
+ *
+ *   npx vitest run --config vitest.e2e.config.ts tests/e2e/webgpu.test.ts
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describeViaHook, engineStatus, launchChromium, openExtensionPage } from './extension';
+import type { ChromiumSession } from './extension';
+import { startFixtureServer } from './server';
+import type { FixtureServer } from './server';
+
+/** Both providers on the same deterministic picture (a gradient with a bright square, 0..255 as the engine feeds it). */
+const parityScript = `(async () => {
+  const url = (path) => chrome.runtime.getURL(path);
+  const adapter = await navigator.gpu?.requestAdapter();
+  const ort = await import(url('/ort/ort.jspi.min.mjs'));
+  ort.env.wasm.numThreads = 1;
+  ort.env.wasm.wasmPaths = url('/ort/');
+  const config = await (await fetch(url('/models/detector/centernet.json'))).json();
+  const model = new Uint8Array(await (await fetch(url('/models/detector/' + config.file))).arrayBuffer());
+  const { width, height } = config.input;
+  const pixels = new Float32Array(3 * width * height);
+  for (let c = 0; c < 3; c++) for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) {
+    const inSquare = x > width / 4 && x < width / 2 && y > height / 3 && y < (2 * height) / 3;
+    pixels[c * width * height + y * width + x] = inSquare ? 230 - 40 * c : (x + y * (c + 1)) % 256;
+  }
+  const out = [];
+  for (const provider of ['webgpu', 'wasm']) {
+    const session = await ort.InferenceSession.create(model, { executionProviders: [provider], graphOptimizationLevel: 'all' });
+    const result = await session.run({ [session.inputNames[0]]: new ort.Tensor('float32', pixels, [1, 3, height, width]) });
+    const run = { provider, dims: {}, data: {}, adapter: adapter?.info?.architecture };
+    for (const [name, tensor] of Object.entries(result)) {
+      run.dims[name] = [...tensor.dims];
+      run.data[name] = Array.from(await tensor.getData());
+    }
+    await session.release();
+    out.push(run);
+  }
+  return out;
+})()`;
+
+let session: ChromiumSession;
+let server: FixtureServer;
+
+beforeAll(async () => {
+  server = await startFixtureServer();
+  session = await launchChromium({ webgpu: true });
+}, 120_000);
+
+afterAll(async () => {
+  await session?.close();
+  await server?.close();
+});
+
+interface ProviderRun {
+  provider: string;
+  dims: Record<string, number[]>;
+  data: Record<string, number[]>;
+  adapter?: string;
+}
+
+describe('WebGPU', () => {
+  test('the shipped detector on the WebGPU provider matches WASM (SwiftShader adapter)', async () => {
+    const page = await openExtensionPage(session);
+    // A string, so that vitest leaves the dynamic import() alone: it runs in the page, against the extension's own files.
+    const runs = (await page.evaluate(parityScript)) as ProviderRun[];
+    await page.close();
+    const [gpu, wasm] = runs as [ProviderRun, ProviderRun];
+    expect(gpu.adapter, 'the software WebGPU adapter').toBe('swiftshader');
+    expect(Object.keys(gpu.data).sort()).toEqual(Object.keys(wasm.data).sort());
+    for (const name of Object.keys(wasm.data)) {
+      expect(gpu.dims[name]).toEqual(wasm.dims[name]);
+      const a = gpu.data[name]!;
+      const b = wasm.data[name]!;
+      let maxDiff = 0;
+      let maxAbs = 0;
+      for (let i = 0; i < b.length; i++) {
+        maxDiff = Math.max(maxDiff, Math.abs(a[i]! - b[i]!));
+        maxAbs = Math.max(maxAbs, Math.abs(b[i]!));
+      }
+      console.log(`[webgpu] ${name}: ${b.length} values, max |webgpu - wasm| ${maxDiff.toExponential(2)} (max |wasm| ${maxAbs.toFixed(2)})`);
+      // Float32 on two backends with different summation orders: agree to 1e-3 of the output's scale.
+      expect(maxDiff, name).toBeLessThanOrEqual(1e-3 * Math.max(1, maxAbs));
+    }
+  }, 300_000);
+
+  test('the extension does not run on a software adapter: every model reports WASM', async () => {
+    const result = await describeViaHook(session.sw!, { srcUrl: server.url('/images/open-24-hours.png', 'B') });
+    expect(result.state).toBe('done');
+    const status = await engineStatus(session);
+    const providers = Object.values(status.executionProviders ?? {});
+    expect(providers.length).toBeGreaterThan(0);
+    expect(new Set(providers)).toEqual(new Set(['wasm']));
+  }, 120_000);
+});
