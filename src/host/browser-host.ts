@@ -94,7 +94,8 @@ export function createBrowserEngineHost(networkAccess: NetworkAccess, options: B
     modelVersion: () => (version ??= readJson<EngineManifest>(store, 'manifest.json').then((m) => m.version)),
     threads: () => runtime?.threads ?? threads,
     executionProviders: () => runtime?.executionProviders() ?? {},
-    queue: { concurrency: 1, maxWaiting: 1000 },
+    // Three: the next two images are fetched and hashed while the engine describes one (each at most fetchLimits.maxBytes).
+    queue: { concurrency: 3, maxWaiting: 1000 },
     fetchLimits: defaultFetchLimits,
     networkAccess,
   });

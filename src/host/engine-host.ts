@@ -9,6 +9,7 @@ import { cacheKey, sha256Hex } from './cache';
 import { createJobQueue, JobCancelledError, QueueOverloadedError } from './job-queue';
 import type { JobQueueOptions } from './job-queue';
 import { withDeadline } from './deadline';
+import { createExclusive } from './exclusive';
 import { cachePartition, credentialsFor, refererFor } from '../shared/fetch-policy';
 import type { PageContext } from '../messaging/protocol';
 import { fetchPageImage } from './image-fetch';
@@ -105,6 +106,7 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
     }
   };
 
+  const engineTurn = createExclusive();
   const queue = createJobQueue<CaptionOutput, Job>(async (_key, job, signal) => {
     const started = performance.now();
     // Known too slow: refuse before fetching anything.
@@ -120,7 +122,10 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
     if (hit) return { ...hit, cached: true, ms: performance.now() - started };
     await ensureLoaded();
     refuseIfTooSlow();
-    const caption = await withDeadline('describing the image', deadlines.captionMs, signal, (stageSignal) => captioner.caption(bytes, stageSignal, job.style));
+    // Jobs run a few at once so that fetching and hashing the next images overlap with this one's inference; the engine itself takes one at a time.
+    const caption = await engineTurn.run(signal, () =>
+      withDeadline('describing the image', deadlines.captionMs, signal, (stageSignal) => captioner.caption(bytes, stageSignal, job.style)),
+    );
     if (useCache) await cache.put(key, caption).catch(() => undefined);
     return { ...caption, cached: false, ms: performance.now() - started };
   }, options.queue);

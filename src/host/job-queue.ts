@@ -15,7 +15,7 @@ export class JobCancelledError extends Error {
 }
 
 export interface JobQueueOptions {
-  /** Jobs running at once. The engine is single-threaded; more only adds memory. */
+  /** Jobs running at once: their fetches overlap, while the engine host runs one inference at a time. */
   concurrency: number;
   /** Waiting jobs beyond this are refused, lowest priority first, so memory stays bounded. */
   maxWaiting: number;

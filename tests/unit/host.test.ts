@@ -6,6 +6,7 @@ import { createEngineHost } from '../../src/host/engine-host';
 import type { EngineHostOptions } from '../../src/host/engine-host';
 import type { PageContext } from '../../src/messaging/protocol';
 import { createFakeCaptioner } from '../helpers/fake-captioner';
+import type { Captioner } from '../../src/host/captioner';
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
 
@@ -164,6 +165,36 @@ describe('engine host', () => {
     expect(captioner.calls).toBe(1);
     expect(await engineHost.status()).toMatchObject({ state: 'ready', speed: 'ok', cacheEntries: 1 });
     expect((await engineHost.status()).cacheBytes).toBeGreaterThan(0);
+  });
+
+  it('fetches the next images while the engine describes one, and never runs two descriptions at once', async () => {
+    const events: string[] = [];
+    let describing = 0;
+    let mostAtOnce = 0;
+    const slowCaptioner: Captioner = {
+      kind: 'engine',
+      load: async () => ({ loadMs: 1, warmupMs: 1 }),
+      async caption(bytes) {
+        describing++;
+        mostAtOnce = Math.max(mostAtOnce, describing);
+        events.push(`describe ${bytes.length}`);
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        describing--;
+        return { alt: `${bytes.length} bytes`, confident: true, objects: [], text: [] };
+      },
+    };
+    const network = fakeNetwork({});
+    const fetchLogged = async (url: string, init: RequestInit) => {
+      events.push(`fetch ${url.length}`);
+      return network.fetch(url, init);
+    };
+    const { engineHost } = host({ captioner: slowCaptioner, queue: { concurrency: 3, maxWaiting: 100 }, fetch: fetchLogged });
+    const urls = ['https://example.com/a.png', 'https://example.com/bb.png', 'https://example.com/ccc.png'];
+    const replies = await Promise.all(urls.map((url, i) => caption(engineHost, `r${i}`, url)));
+    expect(replies.map((r) => (r as { output?: { alt: string } }).output?.alt)).toEqual(urls.map((u) => `${u.length} bytes`));
+    expect(mostAtOnce).toBe(1);
+    // All three fetches happen before the second description starts.
+    expect(events.indexOf(`fetch ${urls[2]!.length}`)).toBeLessThan(events.indexOf(`describe ${urls[1]!.length}`));
   });
 
   it('never answers one site from what another site showed (no cross-site cache timing)', async () => {
