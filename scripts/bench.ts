@@ -4,7 +4,11 @@
  * Per-stage p50/p95 of the engine over dev photos, session creation time and
  * peak memory, for onnxruntime-web (WASM) with 1 and 2 threads and for
  * onnxruntime-node as the native reference. Each configuration runs in its own
- * process so that its memory peak is its own; ratios compare rows of this run.
+ * process so that its memory peak is its own. Ratios compare each
+ * configuration with the 1-thread WASM one of the same run (what the extension
+ * ran before it used threads). Cold start is session creation plus the first
+ * real image, with nothing warmed up. (WebGPU needs a browser: its parity is
+ * checked in tests/e2e/webgpu.test.ts.)
  *
  * Each photo is described twice: once as the product does (beam-3 caption,
  * guard, OCR), once with a greedy caption, which gives the caption's own
@@ -60,7 +64,12 @@ interface Sample {
 
 interface ChildReport {
   config: string;
+  /** Threads and provider as the runtime reports them (ort may lower the threads it was asked for). */
+  threads: number;
+  executionProvider: string;
   loadMs: number;
+  /** The first real image after session creation: compiling, allocating, first runs. */
+  firstImageMs: number;
   samples: Sample[];
   peakRssMb: number;
 }
@@ -97,10 +106,15 @@ if (values.child) {
     ['photo', pick(photoDir)],
     ['text', pick(textDir).slice(0, Math.ceil(count / 2))],
   ];
-  const engine = createEngine({ runtime: await createNodeRuntime(backend, Number(threads)), store: createNodeModelStore() });
+  const runtime = await createNodeRuntime(backend, Number(threads));
+  const engine = createEngine({ runtime, store: createNodeModelStore() });
   const loadStart = performance.now();
   await engine.load();
   const loadMs = performance.now() - loadStart;
+  const firstStart = performance.now();
+  const firstFile = sets[0]![1][0];
+  if (firstFile) await engine.describe(await decodeImageNode(new Uint8Array(await readFile(firstFile))));
+  const firstImageMs = performance.now() - firstStart;
   await engine.ready();
   const samples: Sample[] = [];
   for (let r = 0; r < Number(values.repeat); r++) {
@@ -127,7 +141,7 @@ if (values.child) {
     }
   }
   await engine.release();
-  const report: ChildReport = { config: values.child, loadMs, samples, peakRssMb: process.resourceUsage().maxRSS / 1024 };
+  const report: ChildReport = { config: values.child, threads: runtime.threads, executionProvider: backend, loadMs, firstImageMs, samples, peakRssMb: process.resourceUsage().maxRSS / 1024 };
   console.log(JSON.stringify(report));
   process.exit(0);
 }
@@ -172,23 +186,31 @@ const rows: Row[] = [
   { name: 'total, scene-text photos', pick: (s) => (s.set === 'text' ? s.total : undefined) },
 ];
 const native = reports.find((r) => r.config.startsWith('native'));
+/** The reference row: 1-thread WASM, as the extension ran before it used threads. */
+const base = reports.find((r) => r.config === 'wasm:1');
 const pad = (text: string, width: number) => text.padEnd(width);
 const num = (v: number) => (Number.isFinite(v) ? v.toFixed(1) : '-');
 
 console.log(`\nLightCap Alt engine benchmark, ${reports[0]?.samples.length ?? 0} images per configuration (ms)\n`);
-console.log(pad('stage', 32) + reports.map((r) => pad(`${r.config} p50`, 14) + pad('p95', 9) + (r === native ? '' : pad('×native', 9))).join(''));
+const ratio = (value: number, reference: number | undefined) => (reference !== undefined && Number.isFinite(value) && reference > 0 ? `${(value / reference).toFixed(2)}` : '-');
+console.log(reports.map((r) => `${r.config}: ${r.executionProvider === 'native' ? 'onnxruntime-node' : 'onnxruntime-web WASM'}, ${r.threads} thread(s) in use`).join('; '));
+console.log(pad('stage', 32) + reports.map((r) => pad(`${r.config} p50`, 14) + pad('p95', 9) + pad('×wasm:1', 9)).join(''));
 for (const row of rows) {
-  const nativeP50 = native ? quantile(native.samples.flatMap((s) => row.pick(s) ?? []), 0.5) : NaN;
+  const baseP50 = base ? quantile(base.samples.flatMap((s) => row.pick(s) ?? []), 0.5) : undefined;
   let line = pad(row.name, 32);
   for (const r of reports) {
     const vals = r.samples.flatMap((s) => row.pick(s) ?? []);
     const p50 = quantile(vals, 0.5);
-    line += pad(num(p50), 14) + pad(num(quantile(vals, 0.95)), 9) + (r === native ? '' : pad(native ? `${(p50 / nativeP50).toFixed(2)}` : '-', 9));
+    line += pad(num(p50), 14) + pad(num(quantile(vals, 0.95)), 9) + pad(ratio(p50, baseP50), 9);
   }
   console.log(line);
 }
-console.log(pad('session creation', 32) + reports.map((r) => pad(num(r.loadMs), 23) + (r === native ? '' : pad(native ? (r.loadMs / native.loadMs).toFixed(2) : '-', 9))).join(''));
-console.log(pad('peak RSS (MB)', 32) + reports.map((r) => pad(num(r.peakRssMb), 23) + (r === native ? '' : pad(native ? (r.peakRssMb / native.peakRssMb).toFixed(2) : '-', 9))).join(''));
+const single = (name: string, pick: (r: ChildReport) => number) => console.log(pad(name, 32) + reports.map((r) => pad(num(pick(r)), 23) + pad(ratio(pick(r), base ? pick(base) : undefined), 9)).join(''));
+single('session creation', (r) => r.loadMs);
+single('first image (cold)', (r) => r.firstImageMs);
+single('cold start (creation + first)', (r) => r.loadMs + r.firstImageMs);
+single('peak RSS (MB)', (r) => r.peakRssMb);
+if (native) console.log(`(onnxruntime-node is the native reference: the extension cannot use it.)`);
 const lines = reports[0]?.samples.filter((s) => s.ocrLines > 0).length ?? 0;
 const photos = reports[0]?.samples.filter((s) => s.set === 'photo') ?? [];
 console.log(`\nThe product's description of a photo ("total") is decode, detector, caption encoder, beam-3 decoding (+ a guard retry), and OCR; the caption led ${photos.filter((s) => s.captionUsed).length}/${photos.length} of them.`);
