@@ -484,6 +484,10 @@ export function createPageCaptioner(options: PageCaptionerOptions): PageCaptione
   // -------------------------------------------------------------------------
   // Public API
 
+  /** Settings that change the words of a description (the background words each request with them). */
+  const wordingChanged = (previous: Settings, next: Settings): boolean =>
+    previous.captionModel !== next.captionModel || previous.neutralWording !== next.neutralWording || previous.descriptionLanguage !== next.descriptionLanguage;
+
   /** Would this captioned image still be captioned under these settings? */
   const stillWanted = (element: CaptionTarget, next: Settings): boolean => {
     const original = writer.originalAlt(element);
@@ -523,7 +527,17 @@ export function createPageCaptioner(options: PageCaptionerOptions): PageCaptione
       if (next.prefix !== previous.prefix) {
         for (const entry of entries.values()) if (entry.status === 'captioned') writer.setPrefix(entry.element, next.prefix);
       }
-      if (next.replaceJunkAlt !== previous.replaceJunkAlt || next.minSize !== previous.minSize) {
+      if (wordingChanged(previous, next)) {
+        // Describe again in the new wording (a language, neutral words, the caption on or off): the old alts would say the old one.
+        scheduler.forgetResults();
+        for (const entry of entries.values()) {
+          if (entry.status === 'captioned') {
+            writer.restore(entry.element);
+            entry.status = 'skipped';
+          }
+          markDirty(entry.element);
+        }
+      } else if (next.replaceJunkAlt !== previous.replaceJunkAlt || next.minSize !== previous.minSize) {
         for (const entry of entries.values()) {
           if (entry.status === 'captioned' && !stillWanted(entry.element, next)) {
             writer.restore(entry.element);

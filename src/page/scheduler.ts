@@ -97,6 +97,8 @@ export interface Scheduler<Member, Source> {
   pump(): void;
   /** Cancels every job without telling members; results cached so far stay. */
   cancelAll(): void;
+  /** Drops the results remembered so far (their wording is out of date); jobs in flight are left alone. */
+  forgetResults(): void;
   snapshot(): SchedulerSnapshot;
 }
 
@@ -370,6 +372,10 @@ export function createScheduler<Member, Source>(options: SchedulerOptions<Member
       for (const job of [...jobs.values()]) stopJob(job);
       jobs.clear();
       memberships.clear();
+    },
+
+    forgetResults() {
+      results.clear();
     },
 
     snapshot() {

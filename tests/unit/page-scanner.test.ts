@@ -537,6 +537,26 @@ describe('settings and restoring', () => {
     expect(byId('a').getAttribute('data-lightcap')).toBe('generated');
   });
 
+  it('describes our images again when the wording changes (language, neutral words, caption), not from the page cache', async () => {
+    const { captioner, settings, fake } = setup(`<img id="a" src="${url('a.jpg')}"><img id="b" alt="A real alt" src="${url('b.jpg')}">`);
+    captioner.start();
+    await settle();
+    expect(fake.calls).toHaveLength(1);
+    captioner.updateSettings({ ...settings, descriptionLanguage: 'de', prefix: 'Automatisch erstellt: ' });
+    await settle();
+    expect(fake.calls).toHaveLength(2);
+    expect(byId('a').getAttribute('alt')).toBe('Automatisch erstellt: Description of a.jpg');
+    expect(byId('b').getAttribute('alt')).toBe('A real alt');
+    captioner.updateSettings({ ...settings, descriptionLanguage: 'de', prefix: 'Automatisch erstellt: ', neutralWording: false });
+    await settle();
+    expect(fake.calls).toHaveLength(3);
+    // Other settings changes keep what the page already has.
+    captioner.updateSettings({ ...settings, descriptionLanguage: 'de', prefix: 'X: ', neutralWording: false });
+    await settle();
+    expect(fake.calls).toHaveLength(3);
+    expect(byId('a').getAttribute('alt')).toBe('X: Description of a.jpg');
+  });
+
   it('gives junk alts back when replaceJunkAlt is turned off', async () => {
     const { captioner, settings } = setup(`<img id="junk" alt="DSC0042" src="${url('a.jpg')}"><img id="none" src="${url('b.jpg')}">`);
     captioner.start();
