@@ -79,6 +79,7 @@ export default defineBackground({
       describeFromMenu(target, {
         caption: router.caption,
         sendToTab: (tabId, frameId, message) => browser.tabs.sendMessage(tabId, message, { frameId }),
+        texts: { nothingConfident: translate('menuNothingConfident'), unreadable: translate('menuUnreadable'), cancelled: translate('menuCancelled') },
       });
 
     browser.contextMenus.onClicked.addListener((info, tab) => {

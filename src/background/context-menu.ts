@@ -3,7 +3,19 @@ import { priorities } from '../messaging/protocol';
 import { parseImageSource } from '../messaging/validate';
 
 export const describeMenuId = 'lightcap-describe-image';
-export const describeMenuTitle = 'Describe image with LightCap';
+
+/** What the toast says when there is no description, in the user's language (the background's messages). */
+export interface MenuTexts {
+  nothingConfident: string;
+  unreadable: string;
+  cancelled: string;
+}
+
+export const englishMenuTexts: MenuTexts = {
+  nothingConfident: 'Nothing in this image was recognised with confidence.',
+  unreadable: 'LightCap cannot read this image (it is not a web or data URL).',
+  cancelled: 'The description was cancelled.',
+};
 
 export interface MenuTarget {
   srcUrl: string;
@@ -19,6 +31,7 @@ export interface MenuTarget {
 export interface MenuDeps {
   caption(source: ImageSource, priority: 0, owner: string, page: PageContext): Promise<Reply<CaptionOutput>>;
   sendToTab(tabId: number, frameId: number, message: Message<ContentRequests>): Promise<unknown>;
+  texts?: MenuTexts;
 }
 
 /**
@@ -28,22 +41,23 @@ export interface MenuDeps {
  */
 export async function describeFromMenu(target: MenuTarget, deps: MenuDeps): Promise<ToastContent> {
   const toastId = `menu-${Date.now().toString(36)}`;
+  const texts = deps.texts ?? englishMenuTexts;
   const show = (content: ToastContent) => deps.sendToTab(target.tabId, target.frameId, { type: 'toast', toastId, content }).catch(() => undefined);
   await show({ state: 'working' });
   let content: ToastContent;
   const source = parseImageSource({ kind: 'url', url: target.srcUrl });
   if (!source) {
-    content = { state: 'error', error: 'LightCap cannot read this image (it is not a web or data URL).' };
+    content = { state: 'error', error: texts.unreadable };
   } else {
     const reply = await deps.caption(source, priorities.visible, `menu${target.tabId}`, { frameUrl: target.frameUrl, topLevelUrl: target.pageUrl ?? target.frameUrl, incognito: target.incognito === true });
     if ('output' in reply) {
       content = reply.output.confident
         ? { state: 'done', description: reply.output.alt, text: reply.output.text }
-        : { state: 'done', description: 'Nothing in this image was recognised with confidence.', text: reply.output.text };
+        : { state: 'done', description: texts.nothingConfident, text: reply.output.text };
     } else if ('error' in reply) {
       content = { state: 'error', error: reply.error.message };
     } else {
-      content = { state: 'error', error: 'The description was cancelled.' };
+      content = { state: 'error', error: texts.cancelled };
     }
   }
   await show(content);

@@ -270,6 +270,18 @@ export const englishMessages = {
     message: 'Describe image with LightCap',
     description: 'Context menu item on images.',
   },
+  menuNothingConfident: {
+    message: 'Nothing in this image was recognised with confidence.',
+    description: 'Toast: the description of an image where nothing was recognised with confidence.',
+  },
+  menuUnreadable: {
+    message: 'LightCap cannot read this image (it is not a web or data URL).',
+    description: 'Toast: error for an image LightCap cannot fetch (blob: and similar URLs).',
+  },
+  menuCancelled: {
+    message: 'The description was cancelled.',
+    description: 'Toast: error when the description was cancelled.',
+  },
   toastWorking: {
     message: 'Describing image…',
     description: 'Toast on the page: while the image is being described.',

@@ -143,6 +143,17 @@ describe('context menu flow', () => {
     expect(asked).toBe(0);
   });
 
+  it('says "nothing confident" in the texts it is given (the user\'s language)', async () => {
+    const texts = { nothingConfident: 'Nichts in diesem Bild wurde sicher erkannt.', unreadable: 'nicht lesbar', cancelled: 'abgebrochen' };
+    const content = await describeFromMenu(
+      { srcUrl: 'https://a.example/fog.jpg', tabId: 4, frameId: 0 },
+      { caption: async () => ({ output: { alt: '', confident: false, text: [], objects: [], cached: false, ms: 1 } }), sendToTab: async () => undefined, texts },
+    );
+    expect(content).toEqual({ state: 'done', description: texts.nothingConfident, text: [] });
+    const unreadable = await describeFromMenu({ srcUrl: 'blob:https://a.example/1', tabId: 4, frameId: 0 }, { caption: async () => ({ cancel: true }), sendToTab: async () => undefined, texts });
+    expect(unreadable).toEqual({ state: 'error', error: 'nicht lesbar' });
+  });
+
   it('answers status and cache requests only from extension pages', async () => {
     const { client, calls } = recordingHost();
     const router = createRouter(client, async () => wording, noRules);
