@@ -29,6 +29,8 @@ export interface PopupFormat {
   slowEngineMessage(status: Pick<EngineStatus, 'speed' | 'warmupMs'>): string | undefined;
   clearedMessage(cleared: number): string;
   savedMessage(): string;
+  /** Where the loaded engine runs: "the processor, 2 threads", or the graphics processor as well; undefined before it loads. */
+  runsOn(status: Pick<EngineStatus, 'threads' | 'executionProviders'>): string | undefined;
 }
 
 const stateKeys: Record<EngineState, MessageKey> = {
@@ -46,7 +48,10 @@ function roughly(value: number): number {
 }
 
 /** Counted words with one form for 1 and another for the rest, as English and German have. */
-type CountedKeys = readonly [one: 'millisecondsOne' | 'secondsOne' | 'bytesOne' | 'descriptionsOne', other: 'millisecondsOther' | 'secondsOther' | 'bytesOther' | 'descriptionsOther'];
+type CountedKeys = readonly [
+  one: 'millisecondsOne' | 'secondsOne' | 'bytesOne' | 'descriptionsOne' | 'threadsOne',
+  other: 'millisecondsOther' | 'secondsOther' | 'bytesOther' | 'descriptionsOther' | 'threadsOther',
+];
 
 export function createPopupFormat({ language, translate }: Localiser): PopupFormat {
   const wholeNumber = new Intl.NumberFormat(language, { maximumFractionDigits: 0 });
@@ -96,5 +101,11 @@ export function createPopupFormat({ language, translate }: Localiser): PopupForm
     },
     clearedMessage: (cleared) => translate('cacheCleared', { descriptions: descriptions(cleared) }),
     savedMessage: () => translate('saved'),
+    runsOn(status) {
+      const providers = Object.values(status.executionProviders ?? {});
+      if (status.threads < 1 || providers.length === 0) return undefined;
+      const threads = counted(['threadsOne', 'threadsOther'], status.threads, formatCount(status.threads));
+      return translate(providers.includes('webgpu') ? 'runsOnGpu' : 'runsOnProcessor', { threads });
+    },
   };
 }

@@ -1,4 +1,4 @@
-import type { EngineSpeed, EngineState, EngineStatus } from '../messaging/protocol';
+import type { EngineSpeed, EngineState, EngineStatus, ExecutionProviderName } from '../messaging/protocol';
 import { isRecord, isReply } from '../messaging/validate';
 
 /** Reading `Reply<T>` answers, so every caller handles error and cancel the same way. */
@@ -37,9 +37,23 @@ export function parseEngineStatus(value: unknown): EngineStatus | undefined {
     ...(isCount(value.loadMs) ? { loadMs: value.loadMs } : {}),
     ...(isCount(value.warmupMs) ? { warmupMs: value.warmupMs } : {}),
     ...(typeof value.error === 'string' ? { error: value.error } : {}),
+    ...(isRecord(value.executionProviders) ? { executionProviders: parseProviders(value.executionProviders) } : {}),
   };
 }
 
 export function parseCleared(value: unknown): number | undefined {
   return isRecord(value) && isCount(value.cleared) ? value.cleared : undefined;
+}
+
+const providerNames: readonly ExecutionProviderName[] = ['wasm', 'webgpu', 'native'];
+
+/** Model name -> provider; anything else is dropped. */
+function parseProviders(value: unknown): Record<string, ExecutionProviderName> {
+  if (!isRecord(value)) return {};
+  const out: Record<string, ExecutionProviderName> = {};
+  for (const [model, provider] of Object.entries(value)) {
+    const known = providerNames.find((p) => p === provider);
+    if (known) out[model] = known;
+  }
+  return out;
 }

@@ -180,6 +180,30 @@ export const englishMessages = {
   modelState: { message: 'State', description: 'Popup: term for the state of the model.' },
   modelLoadTime: { message: 'Load time', description: 'Popup: term for how long the model took to load.' },
   modelQueued: { message: 'Queued', description: 'Popup: term for the number of images waiting.' },
+  modelRunsOn: {
+    message: 'Runs on',
+    description: 'Popup: term for where the model runs (processor, graphics processor).',
+  },
+  runsOnProcessor: {
+    message: 'the processor, $THREADS$',
+    description: 'Popup: the model runs on the CPU with this many threads.',
+    placeholders: { threads: { content: '$1', example: '2 threads' } },
+  },
+  runsOnGpu: {
+    message: 'the graphics processor (WebGPU) and the processor, $THREADS$',
+    description: 'Popup: part of the model runs on the GPU, the rest on the CPU with this many threads.',
+    placeholders: { threads: { content: '$1', example: '2 threads' } },
+  },
+  threadsOne: {
+    message: '$COUNT$ thread',
+    description: 'Popup: exactly one processor thread.',
+    placeholders: { count: { content: '$1', example: '1' } },
+  },
+  threadsOther: {
+    message: '$COUNT$ threads',
+    description: 'Popup: a number of processor threads.',
+    placeholders: { count: { content: '$1', example: '2' } },
+  },
   modelCache: { message: 'Cache', description: 'Popup: term for the stored descriptions.' },
   clearCache: {
     message: 'Clear cache',

@@ -135,3 +135,18 @@ describe('in German', () => {
     );
   });
 });
+
+describe('where the engine runs', () => {
+  const { runsOn } = createPopupFormat(englishLocaliser);
+  it('names the processor and its threads, and the graphics processor when a model runs there', () => {
+    expect(runsOn({ threads: 2, executionProviders: { 'detector:centernet.onnx': 'wasm', 'caption decoder': 'wasm' } })).toBe('the processor, 2 threads');
+    expect(runsOn({ threads: 1, executionProviders: { 'detector:centernet.onnx': 'wasm' } })).toBe('the processor, 1 thread');
+    expect(runsOn({ threads: 3, executionProviders: { 'detector:centernet.onnx': 'webgpu', 'caption decoder': 'wasm' } })).toBe('the graphics processor (WebGPU) and the processor, 3 threads');
+    expect(createPopupFormat(germanLocaliser('de-DE')).runsOn({ threads: 2, executionProviders: { 'ocr-detection': 'webgpu' } })).toBe('dem Grafikprozessor (WebGPU) und dem Prozessor, 2 Threads');
+  });
+
+  it('says nothing before the models load', () => {
+    expect(runsOn({ threads: 2, executionProviders: {} })).toBeUndefined();
+    expect(runsOn({ threads: 0, executionProviders: undefined })).toBeUndefined();
+  });
+});

@@ -34,6 +34,11 @@ describe('parseEngineStatus', () => {
     });
   });
 
+  it('reads where each model runs, dropping unknown providers', () => {
+    const status = parseEngineStatus({ state: 'ready', queued: 0, cacheEntries: 0, threads: 2, executionProviders: { detector: 'webgpu', decoder: 'wasm', odd: 'quantum', bad: 3 } });
+    expect(status?.executionProviders).toEqual({ detector: 'webgpu', decoder: 'wasm' });
+  });
+
   it('reads a too-slow engine and its warm-up time', () => {
     expect(parseEngineStatus({ state: 'ready', queued: 0, cacheEntries: 0, cacheBytes: 0, threads: 4, speed: 'too-slow', warmupMs: 31_000 })).toMatchObject({
       speed: 'too-slow',
