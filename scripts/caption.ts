@@ -1,7 +1,8 @@
 /**
- * npm run caption -- [--json] [--threads N] [--gendered] [--no-caption] <file-or-url>...
+ * npm run caption -- [--json] [--threads N] [--language en|de] [--gendered] [--no-caption] <file-or-url>...
  * Describes each image with the same engine the extension runs: the LightCap
- * caption (when the model is sure of it) plus any text read in the image.
+ * caption (when the model is sure of it) plus any text read in the image, in
+ * English or German (text read in the image is never translated).
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
@@ -9,22 +10,28 @@ import { decodeImageNode } from '../src/engine/node/decode';
 import { createNodeEngine } from '../src/engine/node/node-engine';
 import { fetchImageBytes } from '../src/engine/image/fetch';
 import { EngineError } from '../src/engine/errors';
+import { isLanguage, languages } from '../src/engine/describe/languages';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     json: { type: 'boolean', default: false },
     threads: { type: 'string', default: '1' },
+    language: { type: 'string', default: 'en' },
     gendered: { type: 'boolean', default: false },
     'no-caption': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 
-if (values.help || positionals.length === 0) {
+const language = values.language;
+if (values.help || positionals.length === 0 || !isLanguage(language)) {
+  if (!isLanguage(language)) console.error(`unknown --language "${language}"; known: ${languages.join(', ')}`);
   console.log(
     [
-      'usage: npm run caption -- [--json] [--threads N] [--gendered] [--no-caption] <file-or-url>...',
+      'usage: npm run caption -- [--json] [--threads N] [--language en|de] [--gendered] [--no-caption] <file-or-url>...',
+      '  --language    the language of the description (default en); without a caption model for it in models/manifest.json,',
+      '                the objects and text in that language',
       '  --gendered    keep the caption model\'s man/woman/boy/girl (default: person, child)',
       '  --no-caption  only the detected objects and text, without the caption model',
     ].join('\n'),
@@ -41,7 +48,7 @@ for (const input of positionals) {
     const fetchedAt = performance.now();
     const image = await decodeImageNode(bytes);
     const decodeMs = performance.now() - fetchedAt;
-    const result = await engine.describe(image, { caption: { enabled: !values['no-caption'], neutralWording: !values.gendered } });
+    const result = await engine.describe(image, { language, caption: { enabled: !values['no-caption'], neutralWording: !values.gendered } });
     const total = performance.now() - started;
     if (values.json) {
       console.log(

@@ -1,12 +1,17 @@
 /**
- * npm run eval -- --set <dir> [--set <dir>...] [--limit N] [--threads N] [--out reports/] [--features DIR] [--beam N]
+ * npm run eval -- --set <dir-or-json> [--set ...] [--language en|de] [--limit N] [--threads N] [--out reports/] [--features DIR] [--beam N]
  *
- * A COCO-caption folder (captions.json + images/) gets CIDEr-D, BLEU-4 and
+ * A COCO-caption set (a folder with captions.json + images/, or a caption
+ * JSON file whose info.images_dir names its images folder, relative to the
+ * file) gets CIDEr-D, BLEU-4 and
  * object precision/recall against the COCO objects its references mention,
  * for the default description and its baselines side by side: the
  * objects-and-text template, nearest-neighbour caption retrieval (when the
  * trunk features of models/lightcap/README.md are in --features) and the raw
- * LightCap caption.
+ * LightCap caption. With --language de the engine describes in German and
+ * everything is scored against the set's German references: the objects a
+ * caption names are read with the German name → class map of the
+ * hallucination guard (src/eval/objects-de.ts).
  * An OCR folder (labels.json [+ labels_words.json] + images/) gets
  * case-insensitive bag-of-words word recall and precision; words read inside
  * the labels' "do not care" regions count neither way (ICDAR protocol).
@@ -14,13 +19,15 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createNodeEngine } from '../src/engine/node/node-engine';
+import { captionSettingsFor } from '../src/engine/engine';
 import type { DescribeOptions, Engine, EngineManifest, EngineResult } from '../src/engine/engine';
 import { defaultDescriptionOptions, describe, phraseForObjects } from '../src/engine/describe/describe';
-import { tidyCaption } from '../src/engine/caption/tidy';
-import { findColourPhrases } from '../src/engine/caption/colours';
+import { isLanguage, languages, wordingFor } from '../src/engine/describe/languages';
+import type { Language } from '../src/engine/describe/languages';
+import { captionLanguageFor } from '../src/engine/caption/language';
 import { parseCaptionGate } from '../src/engine/caption/gate';
 import { repoModelsRoot } from '../src/engine/node/model-store';
 import { describeFolder } from '../src/eval/describe-folder';
@@ -28,8 +35,10 @@ import type { ImageOutcome } from '../src/eval/describe-folder';
 import { corpusBleu } from '../src/eval/bleu';
 import { corpusCiderD } from '../src/eval/cider';
 import { referencesByImage } from '../src/eval/coco-captions';
-import type { CocoCaptions } from '../src/eval/coco-captions';
-import { mentionedCocoClasses, objectPrecisionRecall } from '../src/eval/objects';
+import { readCaptionSet } from '../src/eval/caption-set';
+import type { CaptionSet } from '../src/eval/caption-set';
+import { evalLanguageFor } from '../src/eval/eval-language';
+import { objectPrecisionRecall } from '../src/eval/objects';
 import { ocrWordScores } from '../src/eval/ocr-metrics';
 import { pointInQuad } from '../src/engine/ocr/geometry';
 import type { Point } from '../src/engine/ocr/geometry';
@@ -42,10 +51,24 @@ const { values } = parseArgs({
     out: { type: 'string', default: 'reports' },
     features: { type: 'string', default: '/tmp/lightcap-features' },
     beam: { type: 'string' },
+    language: { type: 'string', default: 'en' },
   },
 });
 
-const sets = values.set.length > 0 ? values.set : ['../shared/data/captions-dev', '../shared/data/captions-dev-vizwiz', '../shared/data/ocr-dev'];
+if (!isLanguage(values.language)) {
+  console.error(`unknown --language "${values.language}"; known: ${languages.join(', ')}`);
+  process.exit(2);
+}
+const language: Language = values.language;
+const wording = wordingFor(language);
+const captionLanguage = captionLanguageFor(language);
+const evalLanguage = evalLanguageFor(language);
+
+const defaultSets: Record<Language, string[]> = {
+  en: ['../shared/data/captions-dev', '../shared/data/captions-dev-vizwiz', '../shared/data/ocr-dev'],
+  de: ['../shared/data/flickr30k-text/captions-dev-de.json'],
+};
+const sets = values.set.length > 0 ? values.set : defaultSets[language];
 const limit = values.limit ? Number(values.limit) : Infinity;
 const beamOverride = values.beam ? { beamSize: Number(values.beam) } : {};
 /**
@@ -55,31 +78,35 @@ const beamOverride = values.beam ? { beamSize: Number(values.beam) } : {};
  * wording is scored separately), and the guard's rejected attempts.
  */
 const captionRunOptions: DescribeOptions = {
+  language,
   reportObjectsFrom: 0.2,
   caption: { minConfidence: 0, neutralWording: false, ...beamOverride },
 };
 
 const manifest = JSON.parse(readFileSync(join(repoModelsRoot, 'manifest.json'), 'utf8')) as EngineManifest;
+const captionSettings = captionSettingsFor(manifest, language);
+if (!captionSettings) console.log(`no ${language} caption model in models/manifest.json: the caption systems are the objects-and-text template`);
 const engine = await createNodeEngine({ threads: Number(values.threads) });
 await engine.ready();
 await mkdir(values.out, { recursive: true });
 
 for (const setDir of sets) {
   const dir = resolve(setDir);
-  if (!existsSync(dir)) {
+  const captionSet = readCaptionSet(dir);
+  if (!captionSet && !existsSync(join(dir, 'labels.json'))) {
     console.log(`${setDir}: not found, skipped`);
     continue;
   }
-  const report = existsSync(join(dir, 'captions.json')) ? await evalCaptions(engine, dir) : await evalOcr(engine, dir);
-  const file = join(values.out, `eval-${basename(dir)}.json`);
+  const report = captionSet ? await evalCaptions(engine, captionSet) : await evalOcr(engine, dir);
+  const file = join(values.out, `eval-${captionSet?.name ?? basename(dir)}.json`);
   await writeFile(file, JSON.stringify(report, null, 1));
   console.log(`report: ${file}\n`);
 }
 await engine.release();
 
-/** The engine over the first `--limit` files of a folder. */
-function runAll(engine: Engine, dir: string, files: string[], options: DescribeOptions): Promise<ImageOutcome[]> {
-  return describeFolder(engine, dir, files.slice(0, limit), options);
+/** The engine over the first `--limit` files of an images folder. */
+function runAll(engine: Engine, imagesDir: string, files: string[], options: DescribeOptions): Promise<ImageOutcome[]> {
+  return describeFolder(engine, imagesDir, files.slice(0, limit), options);
 }
 
 interface Scored {
@@ -90,9 +117,19 @@ interface Scored {
 
 /** The default description for a gate threshold, rebuilt from one run (the engine's own rule). */
 function defaultAlt(item: Scored, minConfidence: number, neutral: boolean): string {
+  return describe(saidObjects(item.result), item.result.text, manifest.description, saidCaption(item, minConfidence, neutral), wording).alt;
+}
+
+/**
+ * The caption sentence the engine would say at this gate threshold, or
+ * undefined: the guard passed it, the gate trusts it enough, and with
+ * neutral wording it says no gender it cannot reword (German "Spielerin").
+ */
+function saidCaption(item: Scored, minConfidence: number, neutral: boolean): string | undefined {
   const caption = item.result.caption;
-  const lead = caption && captionSaid(item, minConfidence) ? tidyCaption(caption.checkedWords, { neutral }) : undefined;
-  return describe(saidObjects(item.result), item.result.text, manifest.description, lead).alt;
+  if (!caption || !captionSaid(item, minConfidence)) return undefined;
+  const text = captionLanguage.tidy(caption.checkedWords, { neutral });
+  return neutral && captionLanguage.genderedWords(text).length > 0 ? undefined : text;
 }
 
 /** Whether the engine would say the caption at this gate threshold: the guard passed it and the gate trusts it enough. */
@@ -102,7 +139,7 @@ function captionSaid(item: Scored, minConfidence: number): boolean {
 }
 
 function templateAlt(item: Scored): string {
-  return describe(saidObjects(item.result), item.result.text, manifest.description).alt;
+  return describe(saidObjects(item.result), item.result.text, manifest.description, undefined, wording).alt;
 }
 
 function saidObjects(result: EngineResult) {
@@ -112,7 +149,7 @@ function saidObjects(result: EngineResult) {
 /** The caption as the model first said it, before the guard and the confidence gate. */
 function rawCaption(item: Scored): string {
   const caption = item.result.caption;
-  return caption ? tidyCaption(caption.rejected[0]?.words ?? caption.words, { neutral: false }) : '';
+  return caption ? captionLanguage.tidy(caption.rejected[0]?.words ?? caption.words, { neutral: false }) : '';
 }
 
 /**
@@ -122,15 +159,11 @@ function rawCaption(item: Scored): string {
  * scored without and with the check.
  */
 function colourCheckSummary(scored: readonly Scored[]): string {
-  const inNoReference = (word: string, references: readonly string[]) => {
-    const forms = word === 'grey' || word === 'gray' ? ['grey', 'gray'] : [word];
-    return !references.some((r) => r.toLowerCase().split(/[^a-z]+/).some((w) => forms.includes(w)));
-  };
-  const colourWordsOf = (words: readonly string[]) => findColourPhrases(words).flatMap((p) => p.colours.map((i) => words[i]!));
-  const kept = scored.flatMap((s) => colourWordsOf(s.result.caption!.checkedWords).map((w) => inNoReference(w, s.references)));
+  const inNoReference = (colour: string, references: readonly string[]) => !references.some((r) => evalLanguage.mentionsColour(r, colour));
+  const kept = scored.flatMap((s) => evalLanguage.coloursOf(s.result.caption!.checkedWords).map((w) => inNoReference(w, s.references)));
   const dropped = scored.flatMap((s) => s.result.caption!.coloursDropped.map((w) => inNoReference(w, s.references)));
-  const unchecked = scoreSystem('', scored, scored.map((s) => tidyCaption(s.result.caption!.words, { neutral: false })));
-  const checked = scoreSystem('', scored, scored.map((s) => tidyCaption(s.result.caption!.checkedWords, { neutral: false })));
+  const unchecked = scoreSystem('', scored, scored.map((s) => captionLanguage.tidy(s.result.caption!.words, { neutral: false })));
+  const checked = scoreSystem('', scored, scored.map((s) => captionLanguage.tidy(s.result.caption!.checkedWords, { neutral: false })));
   return (
     `${kept.length} colour words kept (${kept.filter(Boolean).length} in no reference), ${dropped.length} dropped (${dropped.filter(Boolean).length} in no reference); ` +
     `final caption alone, no gate: CIDEr-D ${unchecked.ciderD.toFixed(3)} → ${checked.ciderD.toFixed(3)}, BLEU-4 ${unchecked.bleu4.toFixed(3)} → ${checked.bleu4.toFixed(3)}`
@@ -142,7 +175,10 @@ function scoreSystem(name: string, scored: readonly Scored[], alts: readonly str
   const items = scored.map((s, i) => ({ candidate: alts[i]!, references: s.references }));
   const cider = corpusCiderD(items);
   const bleu = corpusBleu(items);
-  const objects = objectPrecisionRecall(scored.map((s, i) => ({ predicted: [alts[i]!], references: s.references })));
+  const objects = objectPrecisionRecall(
+    scored.map((s, i) => ({ predicted: [alts[i]!], references: s.references })),
+    evalLanguage.mentioned,
+  );
   return {
     name,
     ciderD: cider.score,
@@ -156,25 +192,32 @@ function scoreSystem(name: string, scored: readonly Scored[], alts: readonly str
   };
 }
 
-async function evalCaptions(engine: Engine, dir: string) {
-  const coco = JSON.parse(await readFile(join(dir, 'captions.json'), 'utf8')) as CocoCaptions;
+async function evalCaptions(engine: Engine, set: CaptionSet) {
+  const { coco, imagesDir } = set;
   const refs = referencesByImage(coco);
   const images = coco.images.filter((i) => (refs.get(i.id)?.length ?? 0) > 0);
-  const outcomes = await runAll(engine, dir, images.map((i) => i.file_name), captionRunOptions);
+  const outcomes = await runAll(engine, imagesDir, images.map((i) => i.file_name), captionRunOptions);
   const scored: Scored[] = outcomes.flatMap((o, index) => (o.result ? [{ file: o.file, result: o.result, references: refs.get(images[index]!.id)! }] : []));
-  const gate = parseCaptionGate(JSON.parse(readFileSync(join(repoModelsRoot, manifest.caption?.gate ?? 'lightcap/gate.json'), 'utf8')));
+  // Without a caption model for the language no caption is said, whatever the threshold.
+  const gate = parseCaptionGate(JSON.parse(readFileSync(join(repoModelsRoot, captionSettings?.gate ?? manifest.caption?.gate ?? 'lightcap/gate.json'), 'utf8')));
   const threshold = gate.threshold;
   const said = scored.filter((s) => captionSaid(s, threshold)).length;
-  const nn = nearestNeighbourCaptions(dir);
+  // The retrieval baseline's captions are English.
+  const nn = language === 'en' ? nearestNeighbourCaptions(set.name, dirname(imagesDir)) : undefined;
 
   const systems = [
     scoreSystem('objects + text template (before LightCap)', scored, scored.map(templateAlt)),
     ...(nn ? [scoreSystem(`nearest-neighbour retrieval (${nn.name})`, scored, scored.map((s) => nn.captions[s.file] ?? ''))] : []),
-    scoreSystem('LightCap caption alone, no guard, no gate', scored, scored.map(rawCaption), scored.length),
+    scoreSystem('LightCap caption alone, no guard, no gate', scored, scored.map(rawCaption), scored.filter((s) => s.result.caption).length),
     scoreSystem(`default: LightCap (guard, gate ≥ ${threshold}) or template, + text`, scored, scored.map((s) => defaultAlt(s, threshold, false)), said),
-    scoreSystem('default with neutral wording (the shipped setting)', scored, scored.map((s) => defaultAlt(s, threshold, true)), said),
+    scoreSystem(
+      'default with neutral wording (the shipped setting)',
+      scored,
+      scored.map((s) => defaultAlt(s, threshold, true)),
+      scored.filter((s) => saidCaption(s, threshold, true) !== undefined).length,
+    ),
   ];
-  console.log(`${basename(dir)}: ${scored.length} images (${outcomes.length - scored.length} errors)${nn ? '' : ' (nearest-neighbour baseline skipped: no trunk features, see models/lightcap/README.md)'}`);
+  console.log(`${set.name}${language === 'en' ? '' : ` (${language})`}: ${scored.length} images (${outcomes.length - scored.length} errors)${nn || language !== 'en' ? '' : ' (nearest-neighbour baseline skipped: no trunk features, see models/lightcap/README.md)'}`);
   console.log('  system                                                        CIDEr-D  BLEU-4  obj-P   obj-R   wrong-obj  captions said  no alt');
   for (const system of systems) {
     console.log(
@@ -188,7 +231,7 @@ async function evalCaptions(engine: Engine, dir: string) {
   const withCaption = scored.filter((s) => s.result.caption);
   const fired = withCaption.filter((s) => s.result.caption!.guardFired.length > 0);
   // The guard was right when no reference mentions the object it refused.
-  const firings = fired.flatMap((s) => s.result.caption!.guardFired.map((g) => ({ label: g.label, right: !s.references.some((r) => mentionedCocoClasses(r).has(g.label)) })));
+  const firings = fired.flatMap((s) => s.result.caption!.guardFired.map((g) => ({ label: g.label, right: !s.references.some((r) => evalLanguage.mentioned(r).has(g.label)) })));
   const gaveUp = withCaption.filter((s) => s.result.caption!.outcome === 'unsupported-object').length;
   console.log(
     `  hallucination guard: fired on ${fired.length}/${withCaption.length} images (${firings.length} objects; ${firings.filter((f) => f.right).length} of them absent from every reference), ` +
@@ -218,9 +261,10 @@ async function evalCaptions(engine: Engine, dir: string) {
   const detectorSweep = minScores.map((minScore) => {
     const pr = objectPrecisionRecall(
       scored.map(({ result, references }) => ({
-        predicted: [phraseForObjects(result.objects.filter((d) => d.score >= minScore), defaultDescriptionOptions) ?? ''],
+        predicted: [phraseForObjects(result.objects.filter((d) => d.score >= minScore), defaultDescriptionOptions, wording) ?? ''],
         references,
       })),
+      evalLanguage.mentioned,
     );
     return { minScore, precision: pr.precision, recall: pr.recall, tp: pr.tp, fp: pr.fp, fn: pr.fn, perClass: pr.perClass };
   });
@@ -229,7 +273,7 @@ async function evalCaptions(engine: Engine, dir: string) {
 
   let qualityIssues: { total: number; nothingConfident: number; captioned: number; examples: string[]; highestCaptionConfidence: number } | undefined;
   if (coco.quality_issue_images?.length) {
-    const q = await runAll(engine, dir, coco.quality_issue_images.map((i) => i.file_name), { caption: { neutralWording: true, ...beamOverride } });
+    const q = await runAll(engine, imagesDir, coco.quality_issue_images.map((i) => i.file_name), { language, caption: { neutralWording: true, ...beamOverride } });
     const results = q.flatMap((o) => (o.result ? [o.result] : []));
     qualityIssues = {
       total: q.length,
@@ -246,8 +290,9 @@ async function evalCaptions(engine: Engine, dir: string) {
     );
   }
   return {
-    set: basename(dir),
+    set: set.name,
     kind: 'captions',
+    language,
     images: outcomes.length,
     errors: outcomes.filter((o) => o.error).map((o) => ({ file: o.file, error: o.error })),
     systems: systems.map(({ perImage: _perImage, ...rest }) => rest),
@@ -270,8 +315,8 @@ async function evalCaptions(engine: Engine, dir: string) {
  * The nearest-neighbour baseline's captions, computed by
  * models/lightcap/nn_baseline.py from the same trunk features, when they exist.
  */
-function nearestNeighbourCaptions(dir: string): { name: string; captions: Record<string, string> } | undefined {
-  const split = { 'captions-dev': 'dev', 'captions-dev-vizwiz': 'vizwiz' }[basename(dir)];
+function nearestNeighbourCaptions(setName: string, dir: string): { name: string; captions: Record<string, string> } | undefined {
+  const split = { 'captions-dev': 'dev', 'captions-dev-vizwiz': 'vizwiz' }[setName];
   if (!split || !existsSync(join(values.features, 'train.grid.npy')) || !existsSync(join(values.features, `${split}.grid.npy`))) return undefined;
   const out = join(values.features, `nn-${split}.json`);
   const args = ['--features', values.features, '--dev-data', dir, '--out', values.features, '--splits', split, '--ks', '10', '--captions-out', out];
@@ -297,7 +342,7 @@ async function evalOcr(engine: Engine, dir: string) {
   const words = existsSync(wordsFile) ? (JSON.parse(await readFile(wordsFile, 'utf8')) as Record<string, WordLabel[]>) : undefined;
   const files = Object.keys(labels);
   // Text is read the same with or without the caption model; skip it here.
-  const outcomes = await runAll(engine, dir, files, { caption: { enabled: false } });
+  const outcomes = await runAll(engine, join(dir, 'images'), files, { language, caption: { enabled: false } });
   const items = outcomes.map((o) => {
     const regions = words?.[o.file] ?? [];
     const dontCare = regions.filter((w) => w.illegible).map((w) => toQuad(w.quad));

@@ -1,5 +1,6 @@
 /**
- * npm run gate:fit -- [--set <dir>...] [--folds 5] [--old-floor -1.15] [--min-cider 0.1] [--signals a,b,...] [--captions FILE] [--write]
+ * npm run gate:fit -- [--language en|de] [--set <dir-or-json>...] [--quality-from <dir>...] [--caption-model PATH] [--folds 5]
+ *                      [--old-floor -1.15] [--min-cider 0.1] [--signals a,b,...] [--captions FILE] [--write]
  *
  * Fits the caption confidence gate (src/engine/caption/gate.ts) for the
  * shipped caption model: runs the engine on the dev sets with every caption
@@ -18,20 +19,36 @@
  * the description names the fewest wrong objects near this point.) --write stores the gate in models/lightcap/gate.json. The engine's
  * captions are kept in reports/gate-captions.json; --captions <that file>
  * refits from them without running the engine again.
+ *
+ * Each language's caption model has its own gate. With --language de the
+ * German model is fitted on the German references of captions-dev
+ * (flickr30k-text/captions-dev-de.json), objects read with the German name →
+ * class map, and held above the VizWiz quality-issue photos (--quality-from:
+ * they need no references); --write stores the gate next to the model
+ * (models/lightcap-de/gate.json). Before the manifest names the German model
+ * (it needs this gate first), --caption-model lightcap-de/manifest.json fits
+ * it from there: the engine then runs with the English gate in its place,
+ * which changes nothing here, since every caption the guard passes is
+ * collected whatever its confidence.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createNodeEngine } from '../src/engine/node/node-engine';
 import { repoModelsRoot } from '../src/engine/node/model-store';
+import { captionSettingsFor } from '../src/engine/engine';
+import type { EngineManifest } from '../src/engine/engine';
+import { folderOf } from '../src/engine/models';
+import { isLanguage, languages } from '../src/engine/describe/languages';
+import type { Language } from '../src/engine/describe/languages';
+import { captionLanguageFor } from '../src/engine/caption/language';
 import { gateSignalNames } from '../src/engine/caption/gate';
 import type { GateSignals } from '../src/engine/caption/gate';
-import { tidyCaption } from '../src/engine/caption/tidy';
 import { referencesByImage } from '../src/eval/coco-captions';
 import { describeFolder } from '../src/eval/describe-folder';
-import type { CocoCaptions } from '../src/eval/coco-captions';
-import { mentionedCocoClasses } from '../src/eval/objects';
+import { readCaptionSet } from '../src/eval/caption-set';
+import { evalLanguageFor } from '../src/eval/eval-language';
 import { corpusCiderD } from '../src/eval/cider';
 import { fitLogistic, gateCurve, mostSaidWithin, outOfFold, pointAtSaid, predictLogistic, toCaptionGate } from '../src/eval/gate-fit';
 import type { CurvePoint, GateExample } from '../src/eval/gate-fit';
@@ -47,10 +64,42 @@ const { values } = parseArgs({
     write: { type: 'boolean', default: false },
     captions: { type: 'string' },
     signals: { type: 'string', default: gateSignalNames.join(',') },
+    language: { type: 'string', default: 'en' },
+    'quality-from': { type: 'string', multiple: true, default: [] },
+    'caption-model': { type: 'string' },
   },
 });
 
-const sets = values.set.length > 0 ? values.set : ['../shared/data/captions-dev', '../shared/data/captions-dev-vizwiz'];
+if (!isLanguage(values.language)) {
+  console.error(`unknown --language "${values.language}"; known: ${languages.join(', ')}`);
+  process.exit(2);
+}
+const language: Language = values.language;
+const captionLanguage = captionLanguageFor(language);
+const evalLanguage = evalLanguageFor(language);
+/**
+ * Labelled sets in the model's language, and sets whose quality-issue photos
+ * (no references needed) hold the threshold up. English: the VizWiz set is
+ * both, as it always was.
+ */
+const defaults: Record<Language, { sets: string[]; qualityFrom: string[] }> = {
+  en: { sets: ['../shared/data/captions-dev', '../shared/data/captions-dev-vizwiz'], qualityFrom: [] },
+  de: { sets: ['../shared/data/flickr30k-text/captions-dev-de.json'], qualityFrom: ['../shared/data/captions-dev-vizwiz'] },
+};
+const sets = values.set.length > 0 ? values.set : defaults[language].sets;
+const qualityFrom = values['quality-from'].length > 0 ? values['quality-from'] : defaults[language].qualityFrom;
+const manifest = JSON.parse(await readFile(join(repoModelsRoot, 'manifest.json'), 'utf8')) as EngineManifest;
+const captionModel = values['caption-model'] ?? captionSettingsFor(manifest, language)?.model;
+if (!captionModel) {
+  console.error(`models/manifest.json has no ${language} caption model; name it with --caption-model (e.g. lightcap-${language}/manifest.json)`);
+  process.exit(2);
+}
+if (!values.captions && !existsSync(join(repoModelsRoot, captionModel))) {
+  console.error(`models/${captionModel} does not exist: export the ${language} caption model first`);
+  process.exit(2);
+}
+const gatePath = `${folderOf(captionModel)}gate.json`;
+const reportSuffix = language === 'en' ? '' : `-${language}`;
 const folds = Number(values.folds);
 const oldFloor = Number(values['old-floor']);
 const signals = values.signals.split(',').map((name) => {
@@ -69,31 +118,44 @@ interface CollectedCaption {
 }
 
 /** Every caption the guard lets through on the dev sets, and those of the quality-issue photos. */
+/**
+ * The engine's manifest with `captionModel` as the language's caption model,
+ * when the manifest does not name it yet (see --caption-model).
+ */
+function manifestWithCaptionModel(): EngineManifest | undefined {
+  if (captionSettingsFor(manifest, language)?.model === captionModel) return undefined;
+  if (language === 'en') return { ...manifest, caption: { ...manifest.caption!, model: captionModel! } };
+  const placeholderGate = manifest.caption?.gate ?? 'lightcap/gate.json';
+  return { ...manifest, captionByLanguage: { ...manifest.captionByLanguage, [language]: { model: captionModel!, gate: placeholderGate } } };
+}
+
 async function collect(): Promise<{ sets: CollectedCaption[][]; qualityIssues: CollectedCaption[] }> {
-  const engine = await createNodeEngine({ threads: Number(values.threads) });
+  const engine = await createNodeEngine({ threads: Number(values.threads), manifest: manifestWithCaptionModel() });
   await engine.ready();
-  const options = { caption: { minConfidence: 0, neutralWording: false } };
+  const options = { language, caption: { minConfidence: 0, neutralWording: false } };
   // Only captions the guard let through are the gate's to judge.
-  const collected = async (dir: string, files: string[], references: (file: string) => string[]): Promise<CollectedCaption[]> =>
-    (await describeFolder(engine, dir, files, options)).flatMap(({ file, result, error }) => {
+  const collected = async (name: string, imagesDir: string, files: string[], references: (file: string) => string[]): Promise<CollectedCaption[]> =>
+    (await describeFolder(engine, imagesDir, files, options)).flatMap(({ file, result, error }) => {
       if (error) console.log(`  ${file}: ${error}`);
       const caption = result?.caption;
       if (!caption || caption.outcome !== 'used') return [];
-      return [{ file: `${basename(dir)}/${file}`, signals: caption.signals, meanLogProb: caption.meanLogProb, text: tidyCaption(caption.checkedWords, { neutral: false }), references: references(file) }];
+      return [{ file: `${name}/${file}`, signals: caption.signals, meanLogProb: caption.meanLogProb, text: captionLanguage.tidy(caption.checkedWords, { neutral: false }), references: references(file) }];
     });
   const out: { sets: CollectedCaption[][]; qualityIssues: CollectedCaption[] } = { sets: [], qualityIssues: [] };
-  for (const setDir of sets) {
-    const dir = resolve(setDir);
-    if (!existsSync(join(dir, 'captions.json'))) {
-      console.log(`${setDir}: not found, skipped`);
+  for (const path of [...sets, ...qualityFrom]) {
+    const set = readCaptionSet(path);
+    if (!set) {
+      console.log(`${path}: not found, skipped`);
       continue;
     }
-    const coco = JSON.parse(await readFile(join(dir, 'captions.json'), 'utf8')) as CocoCaptions;
-    const references = referencesByImage(coco);
-    const referenced = coco.images.filter((image) => (references.get(image.id)?.length ?? 0) > 0);
-    const referencesOf = new Map(referenced.map((image) => [image.file_name, references.get(image.id)!]));
-    out.sets.push(await collected(dir, [...referencesOf.keys()], (file) => referencesOf.get(file)!));
-    out.qualityIssues.push(...(await collected(dir, (coco.quality_issue_images ?? []).map((i) => i.file_name), () => [])));
+    const { coco, imagesDir, name } = set;
+    if (sets.includes(path)) {
+      const references = referencesByImage(coco);
+      const referenced = coco.images.filter((image) => (references.get(image.id)?.length ?? 0) > 0);
+      const referencesOf = new Map(referenced.map((image) => [image.file_name, references.get(image.id)!]));
+      out.sets.push(await collected(name, imagesDir, [...referencesOf.keys()], (file) => referencesOf.get(file)!));
+    }
+    out.qualityIssues.push(...(await collected(name, imagesDir, (coco.quality_issue_images ?? []).map((i) => i.file_name), () => [])));
   }
   await engine.release();
   return out;
@@ -101,7 +163,7 @@ async function collect(): Promise<{ sets: CollectedCaption[][]; qualityIssues: C
 
 await mkdir('reports', { recursive: true });
 const data = values.captions ? (JSON.parse(await readFile(values.captions, 'utf8')) as Awaited<ReturnType<typeof collect>>) : await collect();
-if (!values.captions) await writeFile('reports/gate-captions.json', JSON.stringify(data));
+if (!values.captions) await writeFile(`reports/gate-captions${reportSuffix}.json`, JSON.stringify(data));
 
 const minCider = Number(values['min-cider']);
 const examples: (GateExample & { file: string; meanLogProb: number; text: string; ciderD: number })[] = [];
@@ -109,8 +171,8 @@ for (const items of data.sets) {
   // Per-image CIDEr-D against the set's own references (document frequencies from the set, as in npm run eval).
   const cider = corpusCiderD(items.map((item) => ({ candidate: item.text, references: item.references })));
   items.forEach((item, i) => {
-    const present = new Set(item.references.flatMap((r) => [...mentionedCocoClasses(r)]));
-    const named = [...mentionedCocoClasses(item.text)];
+    const present = new Set(item.references.flatMap((r) => [...evalLanguage.mentioned(r)]));
+    const named = [...evalLanguage.mentioned(item.text)];
     const wrong = named.filter((c) => !present.has(c)).length;
     const ciderD = cider.perImage[i] ?? 0;
     examples.push({ file: item.file, x: signals.map((s) => item.signals[s]), y: wrong === 0 && ciderD >= minCider ? 1 : 0, named: named.length, wrong, meanLogProb: item.meanLogProb, text: item.text, ciderD });
@@ -158,9 +220,9 @@ const report = {
   examples: examples.length, folds, l2, minCider, oldFloor, oldPoint, matched, qualityMax, gate, oldCurve, newCurve,
   perCaption: examples.map(({ x: _x, ...e }) => ({ ...e, outOfFold: outOfFoldScore.get(e.file) })),
 };
-await writeFile('reports/gate-fit.json', JSON.stringify(report, null, 1));
-console.log('report: reports/gate-fit.json');
+await writeFile(`reports/gate-fit${reportSuffix}.json`, JSON.stringify(report, null, 1));
+console.log(`report: reports/gate-fit${reportSuffix}.json`);
 if (values.write) {
-  await writeFile(join(repoModelsRoot, 'lightcap', 'gate.json'), JSON.stringify(gate, null, 2) + '\n');
-  console.log(`wrote ${join(repoModelsRoot, 'lightcap', 'gate.json')}`);
+  await writeFile(join(repoModelsRoot, gatePath), JSON.stringify(gate, null, 2) + '\n');
+  console.log(`wrote ${join(repoModelsRoot, gatePath)}`);
 }

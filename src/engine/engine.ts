@@ -10,16 +10,25 @@ import { createTextReader } from './ocr/ocr';
 import type { OcrConfig, TextLine, TextReader } from './ocr/ocr';
 import { composeDescription } from './describe/describe';
 import type { DescriptionOptions } from './describe/describe';
+import { isLanguage, languages, wordingFor } from './describe/languages';
+import type { Language } from './describe/languages';
 import { EngineError, throwIfAborted } from './errors';
 import { raceAbort } from '../shared/abort';
-import { loadCaptionModel } from './caption/model';
-import type { CaptionModel, Concept } from './caption/model';
-import { unsupportedObjects, wordsOfClasses } from './caption/guard';
-import type { GuardOptions } from './caption/guard';
-import { tidyCaption } from './caption/tidy';
-import { checkCaptionColours, defaultColourCheck } from './caption/colours';
-import { gateProbability, gateSignals, parseCaptionGate } from './caption/gate';
-import type { CaptionGate, GateSignals } from './caption/gate';
+import { createExclusive } from '../shared/exclusive';
+import type { Concept } from './caption/model';
+import { unsupportedObjects } from './caption/guard';
+import { defaultColourCheck } from './caption/colours';
+import { gateProbability, gateSignals } from './caption/gate';
+import type { GateSignals } from './caption/gate';
+import { captionLanguageFor } from './caption/language';
+import type { CaptionLanguage } from './caption/language';
+import { createCaptioners } from './caption/captioners';
+import type { Captioners, LoadedCaptioner } from './caption/captioners';
+import type { CaptionSettings, LanguageCaptionSettings } from './caption/settings';
+
+export type { Language } from './describe/languages';
+export type { CaptionSettings, LanguageCaptionSettings } from './caption/settings';
+export { captionSettingsFor } from './caption/settings';
 
 /** models/manifest.json */
 export interface EngineManifest {
@@ -29,26 +38,14 @@ export interface EngineManifest {
   ocr: string;
   objects: { minScore: number };
   description: DescriptionOptions;
-  /** The LightCap caption model; without it the description is the objects-and-text sentence. */
-  caption?: CaptionSettings;
-}
-
-export interface CaptionSettings {
-  /** models/lightcap/manifest.json, relative to models/. */
-  model: string;
-  beamSize: number;
   /**
-   * The confidence gate (src/engine/caption/gate.ts), relative to models/: a
-   * caption it does not trust is not said, and the objects-and-text sentence
-   * is used instead. Faithfulness over fluency.
+   * The English LightCap caption model, and the caption settings other
+   * languages share; without it the description is the objects-and-text
+   * sentence.
    */
-  gate: string;
-  guard: GuardOptions & {
-    /** Re-decodes with the unsupported objects' words forbidden, this many times, before giving up on the caption. */
-    retries: number;
-  };
-  /** "person"/"child" instead of gendered words, unless a call says otherwise. */
-  neutralWording: boolean;
+  caption?: CaptionSettings;
+  /** Other languages' caption models (src/engine/caption/settings.ts); a language without one gets no caption. */
+  captionByLanguage?: Partial<Record<Language, LanguageCaptionSettings>>;
 }
 
 export type CaptionOutcome =
@@ -58,11 +55,13 @@ export type CaptionOutcome =
   | 'low-confidence'
   /** It kept naming an object the detector did not see. */
   | 'unsupported-object'
+  /** Neutral wording is on, and the caption says a gender it cannot reword ("Spielerin", "Bruder"): the objects sentence is said instead. */
+  | 'gendered-word'
   /** It would have been said, but the image is a picture of text (a banner, a sign): only the text is said. */
   | 'text-is-the-picture';
 
 export interface CaptionReport {
-  /** The tidied caption sentence, said or not. */
+  /** The tidied caption sentence, said or not, in the language asked for. */
   text: string;
   /** The model's words, before the colour check, tidying and neutral wording. */
   words: string[];
@@ -115,6 +114,12 @@ export interface EngineResult {
 export interface DescribeOptions {
   signal?: AbortSignal;
   /**
+   * The language of the description; 'en' by default. Text read in the image
+   * is never translated. A language without its own caption model gets the
+   * objects-and-text sentence in that language, never another language's caption.
+   */
+  language?: Language;
+  /**
    * Return detected objects down to this score, below the manifest's
    * threshold, so an evaluation can sweep it. The alt text is unaffected.
    */
@@ -134,9 +139,14 @@ export interface DescribeOptions {
 }
 
 export interface Engine {
-  /** Creates the model sessions, once; later calls share the same promise. */
+  /**
+   * Creates the model sessions, once; later calls share the same promise.
+   * The English caption model loads here, with the detector and the reader
+   * (the host's warm-up measures them together); another language's caption
+   * model loads on the first description asked for in that language.
+   */
   load(signal?: AbortSignal): Promise<void>;
-  /** load(), then one run of each model so the first real call is not slow. */
+  /** load(), then one run of each loaded model so the first real call is not slow. */
   ready(signal?: AbortSignal): Promise<void>;
   describe(image: RgbaImage, options?: DescribeOptions): Promise<EngineResult>;
   release(): Promise<void>;
@@ -153,12 +163,13 @@ interface LoadedModels {
   manifest: EngineManifest;
   detector: Detector;
   reader: TextReader;
-  captioner?: { model: CaptionModel; gate: CaptionGate };
+  captioners: Captioners;
 }
 
 export function createEngine(options: EngineOptions): Engine {
   const { runtime, store, manifestPath = 'manifest.json' } = options;
   let loading: Promise<LoadedModels> | undefined;
+  const exclusive = oneImageAtATime();
 
   const load = (signal?: AbortSignal): Promise<LoadedModels> => {
     // Loading is shared by every caller, so one caller's abort must not cancel it.
@@ -179,46 +190,53 @@ export function createEngine(options: EngineOptions): Engine {
       const models = await load(signal);
       // Warm-up: the first run of a wasm session allocates its arenas.
       const blank = { width: 64, height: 64, data: new Uint8Array(64 * 64 * 4).fill(255) };
-      const found = await models.detector.detect(blank, { signal });
-      await models.reader.read(blank, signal);
-      if (models.captioner && found.features) {
-        const memory = await models.captioner.model.encode({ features: found.features, classPresence: found.classPresence }, signal);
-        await models.captioner.model.decode(memory, { beamSize: models.manifest.caption?.beamSize, signal });
-      }
+      await exclusive(signal, async () => {
+        const found = await models.detector.detect(blank, { signal });
+        await models.reader.read(blank, signal);
+        for (const captioner of await models.captioners.loaded()) {
+          if (!found.features) break;
+          const memory = await captioner.model.encode({ features: found.features, classPresence: found.classPresence }, signal);
+          await captioner.model.decode(memory, { beamSize: captioner.settings.beamSize, signal });
+        }
+      });
     },
     async describe(image, describeOptions = {}) {
       const { signal } = describeOptions;
       const started = performance.now();
       throwIfAborted(signal);
+      const language = describeOptions.language ?? 'en';
+      if (!isLanguage(language)) throw new EngineError('invalid-option', `unknown description language "${String(language)}"; known: ${languages.join(', ')}`);
       assertValidImage(image);
       checkMinSide(image.width, image.height, defaultDecodeLimits);
-      const { manifest, detector, reader, captioner } = await load(signal);
+      const { manifest, detector, reader, captioners } = await load(signal);
 
-      let mark = performance.now();
       const minScore = manifest.objects.minScore;
       const reportFrom = Math.min(minScore, describeOptions.reportObjectsFrom ?? minScore);
-      // Fainter boxes too, for the caption's colour check only: they locate an object the guard accepted.
-      const found = await detector.detect(image, { minScore: Math.min(reportFrom, defaultColourCheck.minBoxScore), signal });
-      const detectorMs = performance.now() - mark;
-
-      const read = await reader.read(image, signal);
-
       const call = describeOptions.caption ?? {};
-      const caption =
-        captioner && manifest.caption && call.enabled !== false && found.features
-          ? await captionImage(
-              captioner.model,
-              captioner.gate,
-              manifest.caption,
-              { features: found.features, classPresence: found.classPresence },
-              { image, objects: found.detections },
-              detector.config.labels,
-              call,
-              signal,
-            )
-          : undefined;
+      const { found, detectorMs, read, caption } = await exclusive(signal, async () => {
+        const detectStarted = performance.now();
+        // Fainter boxes too, for the caption's colour check only: they locate an object the guard accepted.
+        const found = await detector.detect(image, { minScore: Math.min(reportFrom, defaultColourCheck.minBoxScore), signal });
+        const detectorMs = performance.now() - detectStarted;
+        const read = await reader.read(image, signal);
+        // Only now, and only for a caption in this language: the model loads on first use.
+        const captioner = call.enabled !== false && found.features ? await captioners.get(language, signal) : undefined;
+        const caption =
+          captioner && found.features
+            ? await captionImage(
+                captioner,
+                captionLanguageFor(language),
+                { features: found.features, classPresence: found.classPresence },
+                { image, objects: found.detections },
+                detector.config.labels,
+                call,
+                signal,
+              )
+            : undefined;
+        return { found, detectorMs, read, caption };
+      });
 
-      mark = performance.now();
+      const mark = performance.now();
       const { description, textIsThePicture } = composeDescription(
         {
           image,
@@ -227,6 +245,7 @@ export function createEngine(options: EngineOptions): Engine {
           caption: caption?.report.outcome === 'used' ? caption.report.text : undefined,
         },
         { ...manifest.description, ...describeOptions.description },
+        wordingFor(language),
       );
       // The report says why a caption good enough to say was not said.
       const captionReport = caption && textIsThePicture && caption.report.outcome === 'used' ? { ...caption.report, outcome: 'text-is-the-picture' as const } : caption?.report;
@@ -255,9 +274,22 @@ export function createEngine(options: EngineOptions): Engine {
       loading = undefined;
       if (!pending) return;
       const models = await pending.catch(() => undefined);
-      await Promise.all([models?.detector.release(), models?.reader.release(), models?.captioner?.model.release()]);
+      await Promise.all([models?.detector.release(), models?.reader.release(), models?.captioners.release()]);
     },
   };
+}
+
+/**
+ * Runs one image's models at a time (src/shared/exclusive.ts says why). A call
+ * aborted while it waits gives up at once, as an engine 'aborted' error.
+ */
+function oneImageAtATime(): <T>(signal: AbortSignal | undefined, work: () => Promise<T>) => Promise<T> {
+  const line = createExclusive();
+  return (signal, work) =>
+    line.run(signal, work).catch((error: unknown) => {
+      if (signal?.aborted && !(error instanceof EngineError)) throw new EngineError('aborted', 'the request was cancelled', { cause: signal.reason });
+      throw error;
+    });
 }
 
 async function loadModels(runtime: InferenceRuntime, store: ModelStore, manifestPath: string): Promise<LoadedModels> {
@@ -278,10 +310,10 @@ async function loadModels(runtime: InferenceRuntime, store: ModelStore, manifest
     },
     ocrConfig,
   );
-  const captioner = manifest.caption
-    ? { model: await loadCaptionModel(runtime, store, manifest.caption.model), gate: parseCaptionGate(await readJson<unknown>(store, manifest.caption.gate)) }
-    : undefined;
-  return { manifest, detector, reader, captioner };
+  const captioners = createCaptioners(runtime, store, manifest);
+  // English, the default language, loads with the rest (see Engine.load).
+  await captioners.get('en');
+  return { manifest, detector, reader, captioners };
 }
 
 /**
@@ -292,9 +324,8 @@ async function loadModels(runtime: InferenceRuntime, store: ModelStore, manifest
  * agree with the pixels of what they describe, or go.
  */
 async function captionImage(
-  model: CaptionModel,
-  gate: CaptionGate,
-  settings: CaptionSettings,
+  { model, gate, settings }: LoadedCaptioner,
+  language: CaptionLanguage,
   input: { features: NonNullable<DetectorOutput['features']>; classPresence: Float32Array },
   seen: { image: RgbaImage; objects: readonly Detection[] },
   labels: readonly string[],
@@ -309,15 +340,16 @@ async function captionImage(
   for (;;) {
     const raw = await model.decode(memory, { beamSize: call.beamSize ?? settings.beamSize, bannedWords: banned, signal });
     decoderMs += raw.decoderMs;
-    const unsupported = call.guard === false ? [] : unsupportedObjects(raw.words, input.classPresence, labels, settings.guard);
+    const unsupported = call.guard === false ? [] : unsupportedObjects(raw.words, input.classPresence, labels, settings.guard, language.names);
     guardFired.push(...unsupported);
     if (unsupported.length > 0 && rejected.length < settings.guard.retries) {
       rejected.push({ words: raw.words, unsupported: unsupported.map((u) => u.label) });
-      banned.push(...wordsOfClasses(unsupported.map((u) => u.label)));
+      banned.push(...language.names.wordsOfClasses(unsupported.map((u) => u.label), model.vocabulary));
       continue;
     }
-    const colours = checkCaptionColours(raw.words, seen.image, seen.objects);
-    const text = tidyCaption(colours.words, { neutral: call.neutralWording ?? settings.neutralWording });
+    const colours = language.checkColours(raw.words, seen.image, seen.objects);
+    const neutral = call.neutralWording ?? settings.neutralWording;
+    const text = language.tidy(colours.words, { neutral });
     const signals = gateSignals({
       words: raw.words,
       tokenLogProbs: raw.tokenLogProbs,
@@ -326,10 +358,13 @@ async function captionImage(
       classPresence: input.classPresence,
       labels,
       conceptWords: memory.concepts.map((c) => c.word),
+      names: language.names,
     });
     const confidence = gateProbability(gate, signals);
     const confident = confidence >= (call.minConfidence ?? gate.threshold);
-    const outcome: CaptionOutcome = unsupported.length > 0 ? 'unsupported-object' : !confident || !text ? 'low-confidence' : 'used';
+    const gendered = neutral ? language.genderedWords(text) : [];
+    const outcome: CaptionOutcome =
+      unsupported.length > 0 ? 'unsupported-object' : !confident || !text ? 'low-confidence' : gendered.length > 0 ? 'gendered-word' : 'used';
     if (unsupported.length > 0) rejected.push({ words: raw.words, unsupported: unsupported.map((u) => u.label) });
     return {
       report: {

@@ -2,6 +2,8 @@
 export interface CocoCaptions {
   images: { id: number; file_name: string }[];
   annotations: { image_id: number; caption: string }[];
+  /** Where the images are, relative to the JSON file, when not in `images/` next to it (captions-dev-de.json). */
+  info?: { images_dir?: string };
   /** VizWiz: photos whose annotators all said the picture could not be described. */
   quality_issue_images?: { file_name: string }[];
 }

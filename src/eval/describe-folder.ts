@@ -1,4 +1,4 @@
-/** Running the engine over a data folder's images (`<dir>/images/<file>`), for the evaluation scripts. */
+/** Running the engine over a data set's images (`<imagesDir>/<file>`), for the evaluation scripts. */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { decodeImageNode } from '../engine/node/decode';
@@ -13,11 +13,11 @@ export interface ImageOutcome {
 }
 
 /** Each file described in turn; a failure is recorded, never thrown. Progress goes to stderr every 25 images. */
-export async function describeFolder(engine: Engine, dir: string, files: readonly string[], options: DescribeOptions): Promise<ImageOutcome[]> {
+export async function describeFolder(engine: Engine, imagesDir: string, files: readonly string[], options: DescribeOptions): Promise<ImageOutcome[]> {
   const outcomes: ImageOutcome[] = [];
   for (const file of files) {
     try {
-      const image = await decodeImageNode(new Uint8Array(await readFile(join(dir, 'images', file))));
+      const image = await decodeImageNode(new Uint8Array(await readFile(join(imagesDir, file))));
       outcomes.push({ file, result: await engine.describe(image, options) });
     } catch (error) {
       outcomes.push({ file, error: error instanceof EngineError ? `${error.code}: ${error.message}` : String(error) });

@@ -448,26 +448,30 @@ export interface ObjectPrecisionRecall {
   perClass: Record<string, ClassCounts>;
 }
 
-function mentionedByAny(captions: readonly string[]): Set<string> {
+/** The COCO classes one caption mentions, in the language of the captions scored. */
+export type MentionedClasses = (caption: string) => Set<string>;
+
+function mentionedByAny(captions: readonly string[], mentionedIn: MentionedClasses): Set<string> {
   const mentioned = new Set<string>();
-  for (const caption of captions) for (const className of mentionedCocoClasses(caption)) mentioned.add(className);
+  for (const caption of captions) for (const className of mentionedIn(caption)) mentioned.add(className);
   return mentioned;
 }
 
 /**
  * Object mention precision/recall: per image, the classes mentioned by the
  * prediction(s) are compared with those mentioned by any reference, and the
- * counts are summed over images (micro average).
+ * counts are summed over images (micro average). English by default;
+ * objects-de.ts reads German captions.
  */
-export function objectPrecisionRecall(items: readonly ObjectEvalItem[]): ObjectPrecisionRecall {
+export function objectPrecisionRecall(items: readonly ObjectEvalItem[], mentionedIn: MentionedClasses = mentionedCocoClasses): ObjectPrecisionRecall {
   const perClass: Record<string, ClassCounts> = {};
   for (const className of cocoClassNames) perClass[className] = { tp: 0, fp: 0, fn: 0 };
   let tp = 0;
   let fp = 0;
   let fn = 0;
   for (const item of items) {
-    const predicted = mentionedByAny(item.predicted);
-    const present = mentionedByAny(item.references);
+    const predicted = mentionedByAny(item.predicted, mentionedIn);
+    const present = mentionedByAny(item.references, mentionedIn);
     for (const className of cocoClassNames) {
       const counts = perClass[className];
       if (counts === undefined) continue;

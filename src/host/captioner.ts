@@ -38,7 +38,7 @@ export function createEngineCaptioner(engine: Engine, decode: (bytes: Uint8Array
     },
     async caption(bytes, signal, style) {
       const image = await decode(bytes, signal);
-      const result = await engine.describe(image, { signal, caption: { enabled: style.caption, neutralWording: style.neutral } });
+      const result = await engine.describe(image, { signal, language: style.language, caption: { enabled: style.caption, neutralWording: style.neutral } });
       return {
         alt: result.alt,
         confident: result.confident,

@@ -9,7 +9,7 @@ import { cacheKey, sha256Hex } from './cache';
 import { createJobQueue, JobCancelledError, QueueOverloadedError } from './job-queue';
 import type { JobQueueOptions } from './job-queue';
 import { withDeadline } from './deadline';
-import { createExclusive } from './exclusive';
+import { createExclusive } from '../shared/exclusive';
 import { cachePartition, credentialsFor, refererFor } from '../shared/fetch-policy';
 import type { PageContext } from '../messaging/protocol';
 import { fetchPageImage } from './image-fetch';

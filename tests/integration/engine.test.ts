@@ -1,8 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createNodeEngine } from '../../src/engine/node/node-engine';
+import { join } from 'node:path';
+import { createNodeEngine, createNodeRuntime } from '../../src/engine/node/node-engine';
+import { createEngine } from '../../src/engine/engine';
 import type { Engine, EngineManifest } from '../../src/engine/engine';
+import { createNodeModelStore, repoModelsRoot, withManifest } from '../../src/engine/node/model-store';
+import type { ModelStore } from '../../src/engine/models';
+import { goldenInput, loadExportedCaptionModel } from '../../models/tools/lightcap_fixture';
 import { decodeImageNode } from '../../src/engine/node/decode';
 import { EngineError } from '../../src/engine/errors';
 import { parseCaptionGate } from '../../src/engine/caption/gate';
@@ -119,5 +124,161 @@ describe('engine with the real models (onnxruntime-web, 1 thread)', () => {
       expect(caption.outcome).toBe('unsupported-object');
       expect(result.alt).toBe('A person.');
     }
+  });
+});
+
+const germanModel = 'models/lightcap-de/manifest.json';
+const germanGate = 'models/lightcap-de/gate.json';
+const shippedManifest = JSON.parse(readFileSync('models/manifest.json', 'utf8')) as EngineManifest;
+/** Gendered German words for people that neutral wording must never leave in an alt. */
+const gendered = /\b(Mann|Mannes|Männer|Männern|Frau|Frauen|Junge|Jungen|Jungs|Mädchen|Herr|Herren|Dame|Damen)\b/;
+
+describe('German descriptions with the shipped models (no German caption model in the manifest)', () => {
+  let engine: Engine;
+  beforeAll(async () => {
+    engine = await createNodeEngine({ threads: 1 });
+  });
+  afterAll(async () => engine.release());
+
+  it('says German objects and the text as read, and no caption in another language', async () => {
+    const text = await engine.describe(await decodeImageNode(await textImagePng('OPEN 24 HOURS')), { language: 'de' });
+    expect(text.alt).toBe('Text: "OPEN 24 HOURS"');
+    const astronaut = await engine.describe(await decodeImageNode(new Uint8Array(await readFile('tests/fixtures/images/astronaut.jpg'))), { language: 'de' });
+    expect(astronaut.caption).toBeUndefined();
+    expect(astronaut.alt).toBe('Eine Person.');
+  });
+
+  it.skipIf(!existsSync(devPhoto))('says the objects sentence of a dev photo in German, in neutral words', async () => {
+    const result = await engine.describe(await decodeImageNode(new Uint8Array(await readFile(devPhoto))), { language: 'de' });
+    expect(result.caption).toBeUndefined();
+    expect(result.alt).toMatch(/^(Eine Person|(Zwei|Drei|Vier|Viele) Personen)/);
+  });
+
+  it('rejects a language it does not know with a typed error', async () => {
+    await expect(engine.describe(solidImage(64, 64, [0, 0, 0, 255]), { language: 'fr' as 'de' })).rejects.toMatchObject({ code: 'invalid-option' });
+  });
+});
+
+describe('a German caption model named in the manifest', () => {
+  const manifest: EngineManifest = {
+    ...shippedManifest,
+    captionByLanguage: {
+      // Without its own gate (fitted by `npm run gate:fit -- --language de`), the English one stands in; the tests below say every caption (minConfidence 0) or check outcomes only.
+      de: { model: 'lightcap-de/manifest.json', gate: existsSync(germanGate) ? 'lightcap-de/gate.json' : shippedManifest.caption!.gate },
+    },
+  };
+  const reads: string[] = [];
+  let engine: Engine;
+  beforeAll(async () => {
+    const base = withManifest(createNodeModelStore(), 'manifest.json', manifest);
+    const store: ModelStore = {
+      bytes: (path, signal) => (reads.push(path), base.bytes(path, signal)),
+      text: (path, signal) => (reads.push(path), base.text(path, signal)),
+    };
+    engine = createEngine({ runtime: await createNodeRuntime('wasm', 1), store });
+    await engine.ready();
+  });
+  afterAll(async () => engine.release());
+
+  it('is not loaded for English descriptions', async () => {
+    const result = await engine.describe(await decodeImageNode(new Uint8Array(await readFile('tests/fixtures/images/astronaut-smile.jpg'))));
+    expect(result.alt).toBe('A person in a shirt is smiling.');
+    expect(reads.filter((path) => path.startsWith('lightcap-de/'))).toEqual([]);
+  });
+
+  it.skipIf(existsSync(germanModel))('fails German descriptions with a model-load error while its files are missing', async () => {
+    await expect(engine.describe(solidImage(64, 64, [90, 90, 90, 255]), { language: 'de' })).rejects.toMatchObject({ code: 'model-load' });
+  });
+
+  describe.skipIf(!existsSync(germanModel))('with models/lightcap-de exported', () => {
+    it('has a vocabulary in written German: nouns capitalised', () => {
+      const model = JSON.parse(readFileSync(germanModel, 'utf8')) as { vocabulary: string; vocabSize: number };
+      const vocabulary = JSON.parse(readFileSync(`models/lightcap-de/${model.vocabulary}`, 'utf8')) as string[];
+      expect(vocabulary).toHaveLength(model.vocabSize);
+      expect(vocabulary.slice(0, 4)).toEqual(['<pad>', '<bos>', '<eos>', '<unk>']);
+      expect(vocabulary).toContain('Hund');
+      expect(vocabulary.filter((word) => /^[A-ZÄÖÜ]/.test(word)).length).toBeGreaterThan(100);
+    });
+
+    it.skipIf(!existsSync('models/lightcap-de/golden.json'))('decodes PyTorch\'s golden tokens with the engine\'s decoding', async () => {
+      const golden = JSON.parse(readFileSync('models/lightcap-de/golden.json', 'utf8')) as { greedy: number[] };
+      const model = await loadExportedCaptionModel(join(repoModelsRoot, 'lightcap-de'));
+      try {
+        const caption = await model.decode(await model.encode(goldenInput()), { beamSize: 1 });
+        expect(caption.tokens).toEqual(golden.greedy);
+      } finally {
+        await model.release();
+      }
+    });
+
+    it.skipIf(!existsSync(devPhoto))('captions a dev photo in German, loading the model on first use, in neutral words', async () => {
+      const image = await decodeImageNode(new Uint8Array(await readFile(devPhoto)));
+      const result = await engine.describe(image, { language: 'de', caption: { minConfidence: 0 } });
+      expect(reads.some((path) => path.startsWith('lightcap-de/'))).toBe(true);
+      const caption = result.caption!;
+      expect(caption.text).toMatch(/^[A-ZÄÖÜ].*\.$/);
+      expect(caption.text).not.toMatch(gendered);
+      expect(caption.text).not.toMatch(/\b(the|a|is|and|with)\b/);
+      if (caption.outcome === 'used') expect(result.alt.startsWith(caption.text)).toBe(true);
+      // Whatever the guard refused was refused in German words.
+      for (const fired of caption.guardFired) for (const word of fired.words) expect(caption.rejected.flatMap((r) => r.words)).toContain(word);
+    });
+
+    it.skipIf(!existsSync(devPhoto))('says the German caption only when its own gate trusts it', async () => {
+      const image = await decodeImageNode(new Uint8Array(await readFile(devPhoto)));
+      const result = await engine.describe(image, { language: 'de' });
+      expect(result.alt).not.toMatch(gendered);
+      if (result.caption?.outcome === 'used') expect(result.alt).toBe(result.caption.text);
+      else expect(result.alt).toMatch(/^(Eine Person|(Zwei|Drei|Vier|Viele) Personen)/);
+    });
+  });
+});
+
+/**
+ * The German caption path end to end before the German model exists: the
+ * English weights under a vocabulary whose words are German, loaded from a
+ * folder of their own. The sentences are no German a model would write, but
+ * they show that the language's own model is loaded on first use and that its
+ * words go through the German guard, colour check and wording.
+ */
+describe('a second language\'s caption model, plumbed with the English weights under German words', () => {
+  const folder = 'lightcap-relabelled/';
+  const german: Record<string, string> = { a: 'ein', man: 'Mann', in: 'in', shirt: 'Hemd', and: 'und', is: 'ist', smiling: 'lächelt', red: 'roten', black: 'schwarzen' };
+  const englishVocabulary = JSON.parse(readFileSync('models/lightcap/vocab.json', 'utf8')) as string[];
+  const manifest: EngineManifest = { ...shippedManifest, captionByLanguage: { de: { model: `${folder}manifest.json`, gate: shippedManifest.caption!.gate } } };
+  const reads: string[] = [];
+  let engine: Engine;
+  beforeAll(async () => {
+    const base = withManifest(createNodeModelStore(), 'manifest.json', manifest);
+    const fromEnglish = (path: string) => path.replace(folder, 'lightcap/');
+    const store: ModelStore = {
+      bytes: (path, signal) => (reads.push(path), base.bytes(fromEnglish(path), signal)),
+      text: (path, signal) => {
+        reads.push(path);
+        if (path === `${folder}vocab.json`) return Promise.resolve(JSON.stringify(englishVocabulary.map((word) => german[word] ?? word)));
+        return base.text(fromEnglish(path), signal);
+      },
+    };
+    engine = createEngine({ runtime: await createNodeRuntime('wasm', 1), store });
+    await engine.ready();
+  });
+  afterAll(async () => engine.release());
+
+  it('loads the second model on the first description in its language only, and words its caption in German', async () => {
+    const image = await decodeImageNode(new Uint8Array(await readFile('tests/fixtures/images/astronaut-smile.jpg')));
+    expect((await engine.describe(image)).alt).toBe('A person in a shirt is smiling.');
+    expect(reads.filter((path) => path.startsWith(folder))).toEqual([]);
+
+    const result = await engine.describe(image, { language: 'de' });
+    expect(reads.filter((path) => path.startsWith(folder)).sort()).toEqual([`${folder}decoder.onnx`, `${folder}encoder.onnx`, `${folder}manifest.json`, `${folder}vocab.json`]);
+    // The model's words, "a man in a red shirt and a black shirt is smiling", under the German vocabulary.
+    expect(result.caption?.words).toEqual(['ein', 'Mann', 'in', 'ein', 'roten', 'Hemd', 'und', 'ein', 'schwarzen', 'Hemd', 'ist', 'lächelt']);
+    expect(result.caption?.outcome).toBe('used');
+    // The German colour check drops what the English one drops: the shirt is neither red nor black.
+    expect((await engine.describe(image)).caption?.coloursDropped).toEqual(['red', 'black']);
+    expect(result.caption?.coloursDropped).toEqual(['rot', 'schwarz']);
+    // The repeated garment dropped and the person neutral, by the German rules.
+    expect(result.alt).toBe('Eine Person in ein Hemd ist lächelt.');
+    expect((await engine.describe(image, { language: 'de', caption: { neutralWording: false } })).alt).toBe('Ein Mann in ein Hemd ist lächelt.');
   });
 });

@@ -1,22 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { capitalise, countPhrase, joinList } from '../../src/engine/describe/wording';
-import {
-  countPhraseDe,
-  genderDe,
-  germanDisclosurePrefix,
-  germanNouns,
-  germanWording,
-  indefiniteArticleDe,
-  joinListDe,
-  neutralGermanNoun,
-  neutralGermanWords,
-  pluralNameDe,
-  quoteTextDe,
-  sentenceDe,
-  spokenNameDe,
-  type Wording,
-} from '../../src/engine/describe/wording-de';
+import type { Wording } from '../../src/engine/describe/wording';
+import { genderDe, germanNouns, indefiniteArticleDe, pluralNameDe, spokenNameDe } from '../../src/engine/describe/german-nouns';
+import { countPhraseDe, germanDisclosurePrefix, germanWording, joinListDe, quoteTextDe, sentenceDe } from '../../src/engine/describe/wording-de';
+import { neutralGermanNoun } from '../../src/engine/caption/de/people-nouns';
+import { neutralGermanWords } from '../../src/engine/caption/de/neutral';
 
 const labels = (JSON.parse(readFileSync('models/detector/centernet.json', 'utf8')) as { labels: string[] }).labels;
 

@@ -253,6 +253,14 @@ export function cocoLabelOf(word: string): string | undefined {
   return cocoLabelByWord.get(word);
 }
 
+/** What a caption's noun is, in one language: a garment (and where it is worn) or a COCO object. */
+export interface NounKinds {
+  bodyPartOf(word: string): BodyPart | undefined;
+  cocoLabelOf(word: string): string | undefined;
+}
+
+const englishNounKinds: NounKinds = { bodyPartOf, cocoLabelOf };
+
 /** A detected object, as the colour check needs it. */
 export interface LabelledBox {
   label: string;
@@ -271,15 +279,20 @@ export type ColourRegion =
  * detected person; the whole image when no box fits (the object was not
  * detected, or is not a COCO class: "a red slide", "the green grass").
  */
-export function regionFor(noun: string | undefined, detections: readonly LabelledBox[], image: { width: number; height: number }): ColourRegion {
+export function regionFor(
+  noun: string | undefined,
+  detections: readonly LabelledBox[],
+  image: { width: number; height: number },
+  nouns: NounKinds = englishNounKinds,
+): ColourRegion {
   const whole: ColourRegion = { kind: 'image', box: { x: 0, y: 0, width: image.width, height: image.height } };
   if (noun === undefined) return whole;
-  const part = bodyPartOf(noun);
+  const part = nouns.bodyPartOf(noun);
   if (part) {
     const person = bestBox(detections, 'person');
     return person ? { kind: 'clothing', part, box: bandOf(person, part) } : whole;
   }
-  const label = cocoLabelOf(noun);
+  const label = nouns.cocoLabelOf(noun);
   const box = label === undefined ? undefined : bestBox(detections, label);
   return label !== undefined && box ? { kind: 'object', label, box } : whole;
 }

@@ -7,7 +7,8 @@
  * shipped as models/lightcap/gate.json next to the weights it was fitted for.
  */
 import { EngineError } from '../errors';
-import { namedClasses } from './guard';
+import { englishObjectNames } from './guard';
+import type { ObjectNames } from './object-names';
 
 export const gateSignalNames = [
   /** Mean log-probability of the caption's tokens (the old floor's measure). */
@@ -51,10 +52,12 @@ export interface GateInput {
   classPresence: Float32Array;
   labels: readonly string[];
   conceptWords: readonly string[];
+  /** How the caption's language names COCO classes; English by default. */
+  names?: ObjectNames;
 }
 
 export function gateSignals(input: GateInput): GateSignals {
-  const named = namedClasses(input.words, input.labels).map(({ classIndex }) => input.classPresence[classIndex] ?? 0);
+  const named = (input.names ?? englishObjectNames).namedClasses(input.words, input.labels).map(({ classIndex }) => input.classPresence[classIndex] ?? 0);
   const concepts = new Set(input.conceptWords);
   let topPresence = 0;
   for (const p of input.classPresence) if (p > topPresence) topPresence = p;

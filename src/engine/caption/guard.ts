@@ -4,7 +4,9 @@
  * to a dog") even when it is not there. The detector knows the 80 COCO
  * classes; when the caption names one of them and the detector saw nothing
  * of it anywhere in the image, the caption is not trusted as it stands.
+ * The caption's words are read through `ObjectNames`, one per language.
  */
+import type { NamedClass, ObjectNames } from './object-names';
 
 /**
  * Caption words that name each COCO class (Flickr8k vocabulary, singular and
@@ -110,8 +112,9 @@ export function unsupportedObjects(
   classPresence: Float32Array,
   labels: readonly string[],
   options: GuardOptions,
+  names: ObjectNames = englishObjectNames,
 ): UnsupportedObject[] {
-  const named = namedClasses(words, labels);
+  const named = names.namedClasses(words, labels);
   const namedLabels = new Set(named.map((c) => c.label));
   const found: UnsupportedObject[] = [];
   for (const { label, classIndex, words: names } of named) {
@@ -123,8 +126,8 @@ export function unsupportedObjects(
   return found;
 }
 
-/** The COCO classes a caption names, in the detector's class order, each with the caption's words that name it. */
-export function namedClasses(words: readonly string[], labels: readonly string[]): { label: string; classIndex: number; words: string[] }[] {
+/** The COCO classes an English caption names, in the detector's class order, each with the caption's words that name it. */
+export function namedClasses(words: readonly string[], labels: readonly string[]): NamedClass[] {
   const used = new Set(words.map((w) => w.toLowerCase()));
   return labels.flatMap((label, classIndex) => {
     const named = (cocoCaptionWords[label] ?? []).filter((w) => used.has(w));
@@ -169,7 +172,13 @@ export function groupSupports(
   });
 }
 
-/** Every caption word of the given classes, to forbid them on a second try. */
+/** Every English caption word of the given classes, to forbid them on a second try. */
 export function wordsOfClasses(labels: readonly string[]): string[] {
   return labels.flatMap((label) => cocoCaptionWords[label] ?? []);
 }
+
+/** English: the words of `cocoCaptionWords`, which are the lower-case words of the English vocabulary. */
+export const englishObjectNames: ObjectNames = {
+  namedClasses,
+  wordsOfClasses: (labels) => wordsOfClasses(labels),
+};

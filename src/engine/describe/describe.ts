@@ -1,7 +1,8 @@
 import type { Box } from '../image/types';
 import type { Point } from '../ocr/geometry';
 import { textIsThePicture } from './text-picture';
-import { capitalise, countPhrase, joinList, truncateAtWord } from './wording';
+import type { Wording } from './wording';
+import { englishWording, truncateAtWord } from './wording';
 
 export interface DescribedObject {
   label: string;
@@ -45,10 +46,15 @@ export interface Findings {
 /**
  * The description of an image: the caption (or the objects) and the text,
  * except for a picture of text (a banner, a sign), which is only its text.
+ * The rule is the same in every language.
  */
-export function composeDescription(findings: Findings, options: DescriptionOptions = defaultDescriptionOptions): { description: Description; textIsThePicture: boolean } {
-  if (textIsThePicture(findings)) return { description: describe([], findings.text, options), textIsThePicture: true };
-  return { description: describe(findings.objects, findings.text, options, findings.caption), textIsThePicture: false };
+export function composeDescription(
+  findings: Findings,
+  options: DescriptionOptions = defaultDescriptionOptions,
+  wording: Wording = englishWording,
+): { description: Description; textIsThePicture: boolean } {
+  if (textIsThePicture(findings)) return { description: describe([], findings.text, options, undefined, wording), textIsThePicture: true };
+  return { description: describe(findings.objects, findings.text, options, findings.caption, wording), textIsThePicture: false };
 }
 
 /**
@@ -59,30 +65,32 @@ export function describe(
   objects: readonly DescribedObject[],
   text: readonly DescribedText[],
   options: DescriptionOptions = defaultDescriptionOptions,
-  /** A finished sentence (the caption) said instead of the objects. */
+  /** A finished sentence (the caption) said instead of the objects, already in `wording`'s language. */
   lead?: string,
+  wording: Wording = englishWording,
 ): Description {
-  const objectPhrase = lead ? undefined : phraseForObjects(objects, options);
+  const objectPhrase = lead ? undefined : phraseForObjects(objects, options, wording);
   const readText = joinRows(text);
   if (!lead && !objectPhrase && !readText) return { kind: 'nothing-confident', alt: '' };
 
-  const sentence = lead ?? (objectPhrase ? `${capitalise(objectPhrase)}.` : '');
+  const sentence = lead ?? (objectPhrase ? wording.sentence(objectPhrase) : '');
   if (!readText) return { kind: 'described', alt: truncateAtWord(sentence, options.maxLength), objectPhrase, quotedText: undefined };
 
   const separator = sentence ? ' ' : '';
-  // Room for the text once the object sentence, 'Text: ' and the two quotes are placed.
-  const room = options.maxLength - sentence.length - separator.length - 'Text: ""'.length;
+  // Room for the text once the object sentence, the lead-in ('Text: ') and the two quotes are placed.
+  const quoting = wording.quoteText('').length;
+  const room = options.maxLength - sentence.length - separator.length - quoting;
   if (room < 12) {
     // Text inside images matters most to our users: keep it, drop objects.
-    const quoted = truncateAtWord(readText, options.maxLength - 'Text: ""'.length);
-    return { kind: 'described', alt: `Text: "${quoted}"`, objectPhrase: undefined, quotedText: quoted };
+    const quoted = truncateAtWord(readText, options.maxLength - quoting);
+    return { kind: 'described', alt: wording.quoteText(quoted), objectPhrase: undefined, quotedText: quoted };
   }
   const quoted = truncateAtWord(readText, room);
-  return { kind: 'described', alt: `${sentence}${separator}Text: "${quoted}"`, objectPhrase, quotedText: quoted };
+  return { kind: 'described', alt: `${sentence}${separator}${wording.quoteText(quoted)}`, objectPhrase, quotedText: quoted };
 }
 
-/** "two people and a dog", kinds ordered by the image area they cover. */
-export function phraseForObjects(objects: readonly DescribedObject[], options: DescriptionOptions): string | undefined {
+/** "two people and a dog" / "zwei Personen und ein Hund", kinds ordered by the image area they cover. */
+export function phraseForObjects(objects: readonly DescribedObject[], options: DescriptionOptions, wording: Wording = englishWording): string | undefined {
   const byLabel = new Map<string, { count: number; salience: number }>();
   for (const object of objects) {
     const entry = byLabel.get(object.label) ?? { count: 0, salience: 0 };
@@ -94,7 +102,7 @@ export function phraseForObjects(objects: readonly DescribedObject[], options: D
   const kinds = [...byLabel.entries()]
     .sort((a, b) => b[1].salience - a[1].salience || a[0].localeCompare(b[0]))
     .slice(0, options.maxObjectKinds);
-  return joinList(kinds.map(([label, { count }]) => countPhrase(label, count, options.exactCountUpTo)));
+  return wording.joinList(kinds.map(([label, { count }]) => wording.countPhrase(label, count, options.exactCountUpTo)));
 }
 
 /** The text of each row, top to bottom, boxes on a row joined left to right. */

@@ -1,4 +1,26 @@
 /**
+ * What describe.ts needs from a language, so that English and German (and
+ * later languages) share one composition. Only what differs by language is
+ * here: `truncateAtWord` works on any language written with spaces and stays
+ * shared.
+ */
+export interface Wording {
+  /** BCP 47 tag, e.g. for a `lang` attribute next to the alt text. */
+  readonly language: string;
+  /** One kind of object, counted: "a dog", "two people" / "ein Hund", "zwei Personen". Counts above `exactUpTo` are "many" / "viele". */
+  countPhrase(label: string, count: number, exactUpTo: number): string;
+  /** "a, b and c" / "a, b und c". */
+  joinList(items: readonly string[]): string;
+  /** A phrase as a sentence: capital first letter, full stop. */
+  sentence(phrase: string): string;
+  /**
+   * The read text with its lead-in and quotes. `quoteText('').length` is the
+   * overhead describe.ts reserves before cutting the text to fit.
+   */
+  quoteText(text: string): string;
+}
+
+/**
  * English wording for COCO labels: the words people use ("table", not
  * "dining table") and their plurals.
  */
@@ -88,3 +110,11 @@ export function truncateAtWord(text: string, maxLength: number): string {
   const cut = boundary > 0 ? room.slice(0, boundary) : room;
   return `${cut.replace(/[\s,.;:–-]+$/, '')}…`;
 }
+
+export const englishWording: Wording = {
+  language: 'en',
+  countPhrase,
+  joinList,
+  sentence: (phrase) => `${capitalise(phrase)}.`,
+  quoteText: (text) => `Text: "${text}"`,
+};

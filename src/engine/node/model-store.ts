@@ -50,3 +50,12 @@ export function createNodeModelStore(root = repoModelsRoot): ModelStore {
     },
   };
 }
+
+/** A store that answers `path` with the given manifest and everything else from `store`. */
+export function withManifest(store: ModelStore, path: string, manifest: unknown): ModelStore {
+  const text = JSON.stringify(manifest);
+  return {
+    bytes: (file, signal) => (file === path ? Promise.resolve(new TextEncoder().encode(text)) : store.bytes(file, signal)),
+    text: (file, signal) => (file === path ? Promise.resolve(text) : store.text(file, signal)),
+  };
+}

@@ -2,7 +2,8 @@ import { createEngine } from '../engine';
 import type { Engine } from '../engine';
 import { createOrtRuntime, loadOrtForNode } from '../runtime/ort';
 import type { InferenceRuntime, OrtModule } from '../runtime/ort';
-import { createNodeModelStore } from './model-store';
+import { createNodeModelStore, withManifest } from './model-store';
+import type { EngineManifest } from '../engine';
 
 export type NodeBackend = 'wasm' | 'native';
 
@@ -19,7 +20,19 @@ export async function createNodeRuntime(backend: NodeBackend, threads: number): 
   return createOrtRuntime(await loadOrtForNode(), 'wasm', { threads });
 }
 
-export async function createNodeEngine(options: { backend?: NodeBackend; threads?: number } = {}): Promise<Engine> {
+export interface NodeEngineOptions {
+  backend?: NodeBackend;
+  threads?: number;
+  /**
+   * The engine manifest to use instead of models/manifest.json (the model
+   * files still come from models/): fitting a new caption model's gate needs
+   * the model in a manifest before the manifest may name it.
+   */
+  manifest?: EngineManifest;
+}
+
+export async function createNodeEngine(options: NodeEngineOptions = {}): Promise<Engine> {
   const runtime = await createNodeRuntime(options.backend ?? 'wasm', options.threads ?? 1);
-  return createEngine({ runtime, store: createNodeModelStore() });
+  const store = createNodeModelStore();
+  return createEngine({ runtime, store: options.manifest ? withManifest(store, 'manifest.json', options.manifest) : store });
 }

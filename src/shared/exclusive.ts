@@ -1,11 +1,14 @@
 /**
- * One at a time, in arrival order: the engine runs one image at once (its
- * sessions are not re-entrant, and its threads are already busy), while the
- * steps around it (fetching, hashing, the cache) of the next images overlap
- * with it. A waiter whose signal aborts leaves the line at once.
+ * One at a time, in arrival order. The engine runs one image at once: its
+ * onnxruntime-web sessions share one WebAssembly memory, which a run in
+ * flight must not see grow, and its threads are busy anyway. The engine host
+ * uses it too, so that the steps around an inference (fetching, hashing, the
+ * cache) of the next images overlap with it without queueing inside the
+ * engine's deadline. A waiter whose signal aborts leaves the line at once; a
+ * task that has started runs to its end (it has the signal itself).
  */
 export interface Exclusive {
-  run<T>(signal: AbortSignal, task: () => Promise<T>): Promise<T>;
+  run<T>(signal: AbortSignal | undefined, task: () => Promise<T>): Promise<T>;
   /** Tasks waiting for their turn (not counting the running one). */
   waiting(): number;
 }
@@ -23,24 +26,25 @@ export function createExclusive(): Exclusive {
     if (wake) wake();
     else busy = false;
   };
-  const turn = (signal: AbortSignal): Promise<void> => {
-    if (signal.aborted) return Promise.reject(abortError(signal));
+  const turn = (signal: AbortSignal | undefined): Promise<void> => {
+    if (signal?.aborted) return Promise.reject(abortError(signal));
     if (!busy) {
       busy = true;
       return Promise.resolve();
     }
     return new Promise<void>((resolve, reject) => {
       const wake = () => {
-        signal.removeEventListener('abort', leave);
+        signal?.removeEventListener('abort', leave);
         resolve();
       };
       const leave = () => {
+        // Only registered when there is a signal.
         const index = line.indexOf(wake);
         if (index >= 0) line.splice(index, 1);
-        reject(abortError(signal));
+        reject(abortError(signal!));
       };
       line.push(wake);
-      signal.addEventListener('abort', leave, { once: true });
+      signal?.addEventListener('abort', leave, { once: true });
     });
   };
   return {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createExclusive } from '../../src/host/exclusive';
+import { createExclusive } from '../../src/shared/exclusive';
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
 

@@ -1,0 +1,74 @@
+/**
+ * The caption models of the engine, one per language, each loaded once and
+ * only when a description in its language is first asked for: an English
+ * user never pays for the German model. Loading is shared by every caller,
+ * so one caller's abort does not cancel it; a failed load is forgotten, so
+ * the next call tries again.
+ */
+import type { Language } from '../describe/languages';
+import { EngineError } from '../errors';
+import type { ModelStore } from '../models';
+import { readJson } from '../models';
+import type { InferenceRuntime } from '../runtime/ort';
+import { raceAbort } from '../../shared/abort';
+import { parseCaptionGate } from './gate';
+import type { CaptionGate } from './gate';
+import { loadCaptionModel } from './model';
+import type { CaptionModel } from './model';
+import { captionSettingsFor } from './settings';
+import type { CaptionManifest, CaptionSettings } from './settings';
+
+export interface LoadedCaptioner {
+  settings: CaptionSettings;
+  model: CaptionModel;
+  gate: CaptionGate;
+}
+
+export interface Captioners {
+  /** The language's caption model, loading it on first use; undefined when the manifest has none for it. */
+  get(language: Language, signal?: AbortSignal): Promise<LoadedCaptioner | undefined>;
+  /** The models loaded so far. */
+  loaded(): Promise<LoadedCaptioner[]>;
+  release(): Promise<void>;
+}
+
+export function createCaptioners(runtime: InferenceRuntime, store: ModelStore, manifest: CaptionManifest): Captioners {
+  const loading = new Map<Language, Promise<LoadedCaptioner | undefined>>();
+
+  const load = async (language: Language): Promise<LoadedCaptioner | undefined> => {
+    const settings = captionSettingsFor(manifest, language);
+    if (!settings) return undefined;
+    const model = await loadCaptionModel(runtime, store, settings.model);
+    try {
+      return { settings, model, gate: parseCaptionGate(await readJson<unknown>(store, settings.gate)) };
+    } catch (error) {
+      await model.release();
+      throw error;
+    }
+  };
+
+  return {
+    get(language, signal) {
+      let pending = loading.get(language);
+      if (!pending) {
+        pending = load(language).catch((error: unknown) => {
+          loading.delete(language);
+          throw error;
+        });
+        loading.set(language, pending);
+      }
+      return raceAbort(pending, signal, () => {
+        throw new EngineError('aborted', 'the request was cancelled', { cause: signal?.reason });
+      });
+    },
+    async loaded() {
+      const settled = await Promise.all([...loading.values()].map((p) => p.catch(() => undefined)));
+      return settled.filter((c): c is LoadedCaptioner => c !== undefined);
+    },
+    async release() {
+      const all = await this.loaded();
+      loading.clear();
+      await Promise.all(all.map((c) => c.model.release()));
+    },
+  };
+}

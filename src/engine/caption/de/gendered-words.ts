@@ -1,0 +1,30 @@
+/**
+ * Gendered German words that neutral wording does not rewrite: family and
+ * wedding words without a neutral noun that reads naturally ("Bruder",
+ * "Braut"), feminine forms of words for people ("Spielerin", "Polizistin")
+ * and compounds of Mann/Frau ("Feuerwehrmann", "Geschäftsfrau"). With
+ * neutral wording on, a caption that still has one is not said: the
+ * objects sentence is, which says "eine Person". Never a gender guessed from
+ * pixels, even at the cost of a caption.
+ */
+import { germanClassOf } from './object-names';
+
+const alwaysGendered = new Set([
+  'bruder', 'bruders', 'brüder', 'brüdern', 'schwester', 'schwestern', 'braut', 'bräute', 'bräutigam', 'bräutigams', 'ehemann', 'ehemänner',
+  'ehefrau', 'ehefrauen', 'freundin', 'freundinnen', 'oma', 'opa', 'großmutter', 'großvater', 'onkel', 'tante', 'tanten', 'nonne', 'nonnen',
+  'mönch', 'mönche', 'könig', 'königin', 'prinz', 'prinzessin', 'cowboy', 'cowboys', 'cowgirl', 'cowgirls',
+]);
+
+/** The words of a German sentence that still say a person's gender. */
+export function genderedWordsDe(sentence: string): string[] {
+  return (sentence.match(/[\p{L}-]+/gu) ?? []).filter((word) => {
+    const lower = word.toLowerCase();
+    if (alwaysGendered.has(lower)) return true;
+    if (germanClassOf(lower) !== 'person') return false;
+    // "Spielerin", "Polizistinnen": a word for people with the feminine ending.
+    const feminine = /^(.{3,}?)(in|innen)$/.exec(lower);
+    if (feminine && germanClassOf(feminine[1]!) === 'person') return true;
+    // "Feuerwehrmann", "Geschäftsfrauen": neutral wording rewrites only the plain nouns.
+    return /.(mann|mannes|männer|männern|frau|frauen)$/.test(lower);
+  });
+}
