@@ -78,6 +78,23 @@ MIRRORED_WORDS = {
 }
 
 
+def written_forms(captions: List[str], vocab: List[str]) -> List[str]:
+    """Each vocabulary word as the captions usually write it ("mann" -> "Mann"), for languages that capitalise nouns.
+
+    Counts only words after the first, where capitals carry meaning; a word seen only
+    sentence-initially keeps its lower-case form (the caption's first letter is capitalised anyway).
+    """
+    index = {w: i for i, w in enumerate(vocab)}
+    counts: List[Counter] = [Counter() for _ in vocab]
+    for caption in captions:
+        cased = tokenize_caption(caption, keep_case=True)
+        for token in cased[1:]:
+            i = index.get(token.lower())
+            if i is not None:
+                counts[i][token] += 1
+    return [w if w in SPECIALS or not c else c.most_common(1)[0][0] for w, c in zip(vocab, counts)]
+
+
 def build_vocab(tokenized: List[List[List[str]]], min_count: int) -> List[str]:
     counts = Counter(t for caps in tokenized for cap in caps for t in cap)
     words = sorted((w for w, n in counts.items() if n >= min_count), key=lambda w: (-counts[w], w))

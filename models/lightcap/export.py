@@ -35,7 +35,7 @@ import torch.nn.functional as F
 from onnx import helper, numpy_helper, TensorProto
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from data import BOS, EOS, PAD, UNK, load_captions, load_features  # noqa: E402
+from data import BOS, EOS, PAD, UNK, load_caption_file, load_captions, load_features, load_language_captions, written_forms  # noqa: E402
 from metrics import corpus_bleu, corpus_cider_d, detokenize  # noqa: E402
 from model import LightCap, beam_search, count_parameters, from_checkpoint, greedy  # noqa: E402
 
@@ -139,12 +139,24 @@ def synthetic_inputs():
     return torch.from_numpy(features), torch.from_numpy(presence)
 
 
+def training_captions(train_args: dict) -> list:
+    """The raw training captions of a checkpoint's run (its train.py arguments), in its language."""
+    language = train_args.get("language", "en")
+    folders = [train_args["train_data"]] + [s.split(":", 1)[1] for s in (train_args.get("extra_train") or "").split(",") if s]
+    out = []
+    for folder in folders:
+        for captions in load_language_captions(folder, language, train_args.get("text_captions", "")).values():
+            out.extend(captions)
+    return out
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--ckpt", default="/tmp/lightcap-run/best.pt")
     p.add_argument("--out", default=os.path.dirname(os.path.abspath(__file__)))
     p.add_argument("--features", default="/tmp/lightcap-features")
     p.add_argument("--dev-data", default=os.path.join(SHARED_DATA, "captions-dev"))
+    p.add_argument("--dev-captions", default="", help="COCO-caption JSON of dev references in the model's language (default: DEV_DATA/captions.json)")
     p.add_argument("--fixture", default="/tmp/lightcap-run/parity.json")
     p.add_argument("--fixture-images", type=int, default=8)
     p.add_argument("--fp32", action="store_true")
@@ -198,8 +210,11 @@ def main():
     sizes = {os.path.basename(pth): os.path.getsize(pth) for pth in (enc_path, dec_path)}
     print("sizes", sizes)
 
+    language = cfg.get("language", "en")
     with open(os.path.join(args.out, "vocab.json"), "w", encoding="utf-8") as f:
-        json.dump(vocab, f, ensure_ascii=False, indent=0)
+        # German writes nouns with a capital: the vocabulary carries each word's usual written form, so the
+        # engine's captions need no guessing. English keeps the lower-case tokens the model was trained on.
+        json.dump(vocab if language == "en" else written_forms(training_captions(ck["args"]), vocab), f, ensure_ascii=False, indent=0)
     manifest = {
         "name": "lightcap-centernet",
         "version": args.model_version,
@@ -230,7 +245,9 @@ def main():
         "weights": "fp32" if args.fp32 else "int8 per-column, expanded in-graph (Cast+Mul)",
         "parameters": count_parameters(model),
         "sizes": sizes,
-        "trainedOn": "Flickr8k train split minus captions-dev (research-only data, see MODEL_CARD.md)",
+        "trainedOn": "Flickr8k train split minus captions-dev (research-only data, see MODEL_CARD.md)" if language == "en"
+        else "German Multi30k captions of the Flickr8k train photos (minus captions-dev) and of flickr30k-extra (research-only data, see MODEL_CARD.md)",
+        "language": language,
     }
     with open(os.path.join(args.out, "manifest.json"), "w", encoding="utf-8") as f:
         json.dump(manifest, f, indent=1)
@@ -251,7 +268,9 @@ def main():
 
     # ---- PyTorch reference (with the same int8-rounded weights) and fixture ----
     grid, presence, files = load_features(args.features, "dev")
-    _, caps = load_captions(args.dev_data)
+    _, caps = load_caption_file(args.dev_captions) if args.dev_captions else load_captions(args.dev_data)
+    keep = [i for i, f in enumerate(files) if caps.get(f)]
+    grid, presence, files = np.asarray(grid)[keep], presence[keep], [files[i] for i in keep]
     g = torch.from_numpy(np.asarray(grid, dtype=np.float32))
     pr = torch.from_numpy(presence)
     fixture = {"files": [], "grid": [], "presence": [], "greedy": [], "beam3": [], "captions": []}

@@ -67,9 +67,11 @@ def _tokenize_chunk(chunk: str, out: List[str]) -> None:
             out.append(token)
 
 
-def tokenize_caption(caption: str) -> List[str]:
-    """Port of tokenizeCaption (src/eval/tokenize.ts)."""
-    text = unicodedata.normalize("NFKC", caption).lower()
+def tokenize_caption(caption: str, keep_case: bool = False) -> List[str]:
+    """Port of tokenizeCaption (src/eval/tokenize.ts). keep_case: the same tokens, written as in the caption."""
+    text = unicodedata.normalize("NFKC", caption)
+    if not keep_case:
+        text = text.lower()
     text = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in text)
     text = re.sub("[\u2018\u2019\u201B\u2032]", "'", text)
     text = re.sub("[\u201C\u201D\u201E\u201F\u00AB\u00BB]", '"', text)
