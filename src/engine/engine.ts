@@ -13,8 +13,8 @@ import type { DescriptionOptions } from './describe/describe';
 import { isLanguage, languages, wordingFor } from './describe/languages';
 import type { Language } from './describe/languages';
 import { EngineError, throwIfAborted } from './errors';
-import { raceAbort } from '../shared/abort';
 import { createExclusive } from '../shared/exclusive';
+import { loadOnce } from './load-once';
 import type { Concept } from './caption/model';
 import { unsupportedObjects } from './caption/guard';
 import { defaultColourCheck } from './caption/colours';
@@ -168,19 +168,10 @@ interface LoadedModels {
 
 export function createEngine(options: EngineOptions): Engine {
   const { runtime, store, manifestPath = 'manifest.json' } = options;
-  let loading: Promise<LoadedModels> | undefined;
+  // Loading is shared by every caller, so one caller's abort must not cancel it.
+  const models = loadOnce(() => loadModels(runtime, store, manifestPath));
+  const load = (signal?: AbortSignal): Promise<LoadedModels> => models.get(signal);
   const exclusive = oneImageAtATime();
-
-  const load = (signal?: AbortSignal): Promise<LoadedModels> => {
-    // Loading is shared by every caller, so one caller's abort must not cancel it.
-    loading ??= loadModels(runtime, store, manifestPath).catch((error: unknown) => {
-      loading = undefined;
-      throw error;
-    });
-    return raceAbort(loading, signal, () => {
-      throw new EngineError('aborted', 'the request was cancelled', { cause: signal?.reason });
-    });
-  };
 
   return {
     async load(signal) {
@@ -270,11 +261,8 @@ export function createEngine(options: EngineOptions): Engine {
       };
     },
     async release() {
-      const pending = loading;
-      loading = undefined;
-      if (!pending) return;
-      const models = await pending.catch(() => undefined);
-      await Promise.all([models?.detector.release(), models?.reader.release(), models?.captioners.release()]);
+      const loaded = await models.take();
+      await Promise.all([loaded?.detector.release(), loaded?.reader.release(), loaded?.captioners.release()]);
     },
   };
 }

@@ -15,6 +15,25 @@ import { solidImage, textImagePng } from '../helpers/images';
 
 const devPhoto = '../shared/data/captions-dev/images/1053804096_ad278b25f1.jpg';
 
+describe('what the first caption waits for', () => {
+  it('loads the text recogniser and direction classifier only once an image has text', async () => {
+    const runtime = await createNodeRuntime('wasm', 1);
+    const engine = createEngine({ runtime, store: createNodeModelStore() });
+    try {
+      await engine.ready();
+      const photo = await decodeImageNode(new Uint8Array(readFileSync('tests/fixtures/images/astronaut-smile.jpg')));
+      await engine.describe(photo);
+      expect(Object.keys(runtime.executionProviders())).not.toContain('ocr-recognition');
+      expect(Object.keys(runtime.executionProviders())).not.toContain('ocr-direction');
+      const sign = await engine.describe(await decodeImageNode(await textImagePng('OPEN 24 HOURS')));
+      expect(sign.alt).toBe('Text: "OPEN 24 HOURS"');
+      expect(Object.keys(runtime.executionProviders())).toEqual(expect.arrayContaining(['ocr-recognition', 'ocr-direction']));
+    } finally {
+      await engine.release();
+    }
+  });
+});
+
 describe('engine with the real models (onnxruntime-web, 1 thread)', () => {
   let engine: Engine;
   beforeAll(async () => {

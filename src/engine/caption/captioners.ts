@@ -6,11 +6,11 @@
  * the next call tries again.
  */
 import type { Language } from '../describe/languages';
-import { EngineError } from '../errors';
 import type { ModelStore } from '../models';
 import { readJson } from '../models';
 import type { InferenceRuntime } from '../runtime/ort';
-import { raceAbort } from '../../shared/abort';
+import { loadOnce } from '../load-once';
+import type { LoadOnce } from '../load-once';
 import { parseCaptionGate } from './gate';
 import type { CaptionGate } from './gate';
 import { loadCaptionModel } from './model';
@@ -33,7 +33,7 @@ export interface Captioners {
 }
 
 export function createCaptioners(runtime: InferenceRuntime, store: ModelStore, manifest: CaptionManifest): Captioners {
-  const loading = new Map<Language, Promise<LoadedCaptioner | undefined>>();
+  const loading = new Map<Language, LoadOnce<LoadedCaptioner | undefined>>();
 
   const load = async (language: Language): Promise<LoadedCaptioner | undefined> => {
     const settings = captionSettingsFor(manifest, language);
@@ -49,20 +49,15 @@ export function createCaptioners(runtime: InferenceRuntime, store: ModelStore, m
 
   return {
     get(language, signal) {
-      let pending = loading.get(language);
-      if (!pending) {
-        pending = load(language).catch((error: unknown) => {
-          loading.delete(language);
-          throw error;
-        });
-        loading.set(language, pending);
+      let once = loading.get(language);
+      if (!once) {
+        once = loadOnce(() => load(language));
+        loading.set(language, once);
       }
-      return raceAbort(pending, signal, () => {
-        throw new EngineError('aborted', 'the request was cancelled', { cause: signal?.reason });
-      });
+      return once.get(signal);
     },
     async loaded() {
-      const settled = await Promise.all([...loading.values()].map((p) => p.catch(() => undefined)));
+      const settled = await Promise.all([...loading.values()].map((once) => once.current()?.catch(() => undefined)));
       return settled.filter((c): c is LoadedCaptioner => c !== undefined);
     },
     async release() {

@@ -4,6 +4,7 @@ import { imageToTensor } from '../image/tensor';
 import { floatTensor } from '../runtime/ort';
 import type { InferenceRuntime, ModelSession } from '../runtime/ort';
 import { EngineError, throwIfAborted } from '../errors';
+import { loadOnce } from '../load-once';
 import { dbPostprocess } from './db-postprocess';
 import type { DbPostprocessOptions } from './db-postprocess';
 import type { Quad } from './geometry';
@@ -142,8 +143,10 @@ export async function createTextReader(
   signal?: AbortSignal,
 ): Promise<TextReader> {
   const detection = await runtime.createSession('ocr-detection', files.detection, signal);
-  const classifier = await runtime.createSession('ocr-direction', files.classifier, signal);
-  const recognition = await runtime.createSession('ocr-recognition', files.recognition, signal);
+  // Most photos have no text: the direction classifier and the recogniser (10 MB) are made on the
+  // first image that has some, which keeps them off the path to the first caption.
+  const classifier = loadOnce(() => runtime.createSession('ocr-direction', files.classifier));
+  const recognition = loadOnce(() => runtime.createSession('ocr-recognition', files.recognition));
   const characters = files.dictionary.split(/\r?\n/).filter((line, i, all) => line.length > 0 || i < all.length - 1);
   if (config.recognition.appendSpace) characters.push(' ');
   const { lexicon: _lexiconPath, ...segmenterOverrides } = config.segmentation ?? { lexicon: '' };
@@ -165,11 +168,11 @@ export async function createTextReader(
       const margins = freeMargins(boxes, config.recognition.padding);
       const crops = boxes.map((quad, i) => lineCrop(quad, margins[i]));
       start = now();
-      const upsideDown = await classifyDirection(classifier, image, crops, config, signal);
+      const upsideDown = await classifyDirection(await classifier.get(signal), image, crops, config, signal);
       timings.classification = now() - start;
 
       start = now();
-      const read = await recognise(recognition, image, boxes, crops, upsideDown, characters, config, signal);
+      const read = await recognise(await recognition.get(signal), image, boxes, crops, upsideDown, characters, config, signal);
       timings.recognition = now() - start;
       timings.lines = crops.length;
 
@@ -179,7 +182,8 @@ export async function createTextReader(
       return { lines, timings };
     },
     async release() {
-      await Promise.all([detection.release(), classifier.release(), recognition.release()]);
+      const [direction, recogniser] = await Promise.all([classifier.take(), recognition.take()]);
+      await Promise.all([detection.release(), direction?.release(), recogniser?.release()]);
     },
   };
 }
