@@ -19,7 +19,7 @@ const ortFiles = {
 /** Every model file the default manifest needs, as models-root paths. */
 function shippedModelFiles(): string[] {
   const read = <T,>(path: string) => JSON.parse(readFileSync(resolveModelPath(path), 'utf8')) as T;
-  const manifest = read<{ detector: string; ocr: string; caption?: { model: string; gate: string } }>('manifest.json');
+  const manifest = read<{ detector: string; ocr: string; caption?: CaptionEntry; captionByLanguage?: Record<string, CaptionEntry> }>('manifest.json');
   const folder = (path: string) => path.slice(0, path.lastIndexOf('/') + 1);
   const detector = read<{ file: string }>(manifest.detector);
   const ocr = read<{
@@ -35,8 +35,16 @@ function shippedModelFiles(): string[] {
     manifest.ocr,
     ...[ocr.detection.file, ocr.classifier.file, ocr.recognition.file, ocr.recognition.dictionary].map((f) => folder(manifest.ocr) + f),
     ...(ocr.segmentation ? [ocr.segmentation.lexicon] : []),
-    ...(manifest.caption ? [...captionModelFiles(manifest.caption.model, read<CaptionModelFiles>(manifest.caption.model)), manifest.caption.gate] : []),
+    ...[manifest.caption, ...Object.values(manifest.captionByLanguage ?? {})].flatMap((entry) =>
+      entry ? [...captionModelFiles(entry.model, read<CaptionModelFiles>(entry.model)), entry.gate] : [],
+    ),
   ];
+}
+
+/** A caption model in models/manifest.json: English's `caption`, or one of `captionByLanguage`. */
+interface CaptionEntry {
+  model: string;
+  gate: string;
 }
 
 interface CaptionModelFiles {
@@ -64,6 +72,12 @@ function shippedFileSources(): FileSource[] {
     {
       prefix: 'models/lightcap/',
       what: "LightCap caption model: LightCap Alt's own weights (models/lightcap/MODEL_CARD.md)",
+      license: 'weights: MIT like the rest of LightCap Alt, derived from research-only training data (below)',
+      details: modelCardTerms(readFileSync('models/lightcap/MODEL_CARD.md', 'utf8')),
+    },
+    {
+      prefix: 'models/lightcap-de/',
+      what: "LightCap German caption model: LightCap Alt's own weights (models/lightcap/MODEL_CARD.md, German model)",
       license: 'weights: MIT like the rest of LightCap Alt, derived from research-only training data (below)',
       details: modelCardTerms(readFileSync('models/lightcap/MODEL_CARD.md', 'utf8')),
     },
