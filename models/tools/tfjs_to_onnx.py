@@ -17,7 +17,15 @@ What it does:
     each one remembers its physical axis order: NHWC activations are stored
     NCHW, so convolutions need no transposes, and a transpose is emitted only
     where an op needs another order (Reshape of an NCHW-stored tensor, ...);
-  * turns TF SAME padding into explicit pads from statically known shapes.
+  * turns TF SAME padding into explicit pads from statically known shapes;
+  * with --input-size N, exports the graph for an N x N input instead of the
+    placeholder's own size: every constant Resize target is scaled by
+    N / original (the upsampling path of a feature pyramid), and everything
+    else (SAME pads, pooling) follows from the shapes. N should be a multiple
+    of the graph's total stride (32 for CenterNet) so that every upsampling
+    keeps its own factor: otherwise a warning names the Resize that does not
+    (CenterNet at 400: 13 -> 25), a target that is not whole stops the
+    conversion, and so does a Concat of maps that do not line up.
 
 Only static shapes are supported (batch 1, fixed input size), which is what
 the Human models declare.
@@ -31,6 +39,7 @@ import json
 import os
 import sys
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
@@ -352,6 +361,10 @@ class Converter:
         dims = [1 if d < 0 and i == 0 else d for i, d in enumerate(dims)]
         if any(d < 0 for d in dims):
             raise SystemExit(f'input {node["name"]} has a dynamic shape {dims}; only static shapes are supported')
+        # --input-size: only the image placeholder (the first), whose spatial axes main() found.
+        if getattr(self.options, 'spatial_axes', None) is not None and node['name'] == self.options.image_placeholder:
+            for axis in self.options.spatial_axes:
+                dims[axis] = self.options.input_size
         perm = tuple(range(len(dims)))
         if len(dims) == 4 and self.options.nhwc_graph and self.options.input_layout == 'nchw':
             perm = NCHW_OF_NHWC
@@ -657,6 +670,11 @@ def concat(c: Converter, node: dict, inputs: List[str]) -> None:
     shapes = [c.tf_shape(r) for r in parts]
     shape = None
     if all(shapes):
+        # An --input-size that breaks the graph's strides shows up here first:
+        # an upsampled map no longer matches its skip connection.
+        for other in shapes[1:]:
+            if len(other) != len(shapes[0]) or any(a != b for i, (a, b) in enumerate(zip(shapes[0], other)) if i != axis):
+                raise SystemExit(f'{node["name"]}: cannot concatenate shapes {[list(s) for s in shapes]} on axis {axis}')
         shape = list(shapes[0])
         shape[axis] = sum(s[axis] for s in shapes)
     c.set_value(node['name'], out, shape, perm)
@@ -664,8 +682,12 @@ def concat(c: Converter, node: dict, inputs: List[str]) -> None:
 
 def resize(c: Converter, node: dict, inputs: List[str]) -> None:
     name = node['name']
-    size = [int(s) for s in c.const(inputs[1])]
+    size = [scaled_spatial(c, int(s), name) for s in c.const(inputs[1])]
     x_shape = c.tf_shape(inputs[0])
+    if getattr(c.options, 'spatial_scale', None) is not None and any(not whole_ratio(out, x_shape[axis]) for out, axis in zip(size, (1, 2))):
+        # e.g. CenterNet at 400: its stride-32 map is 13 wide and the 2x upsampling becomes 13 -> 25.
+        print(f'warning: {name} resizes {list(x_shape[1:3])} to {size}, not a whole factor; '
+              f'the graph was made for an input size that its strides divide', file=sys.stderr)
     align = attr_bool(node, 'align_corners')
     half = attr_bool(node, 'half_pixel_centers')
     bilinear = node['op'] == 'ResizeBilinear'
@@ -682,6 +704,23 @@ def resize(c: Converter, node: dict, inputs: List[str]) -> None:
     sizes = c.initializer(np.array([x_shape[0], x_shape[3], size[0], size[1]], np.int64), f'{name}/sizes')
     out = c.emit('Resize', [c.get(inputs[0], NCHW_OF_NHWC), '', '', sizes], name, **attrs)[0]
     c.set_value(name, out, (x_shape[0], size[0], size[1], x_shape[3]), NCHW_OF_NHWC)
+
+
+def whole_ratio(a: int, b: int) -> bool:
+    """a is b times or b divided by a whole number."""
+    return max(a, b) % min(a, b) == 0
+
+
+def scaled_spatial(c: Converter, size: int, node_name: str) -> int:
+    """A constant spatial size of the graph at the placeholder's own input size,
+    for the --input-size one (the same for height and width: --input-size is square)."""
+    scale = getattr(c.options, 'spatial_scale', None)
+    if scale is None:
+        return size
+    scaled = size * scale
+    if scaled.denominator != 1:
+        raise SystemExit(f'{node_name}: size {size} x {scale} is not a whole number; pick an --input-size that keeps it whole')
+    return int(scaled)
 
 
 def reshape(c: Converter, node: dict, inputs: List[str]) -> None:
@@ -878,8 +917,30 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
                         help='nchw: rank-4 NHWC outputs are exposed as NCHW (default); tf: keep the TF layout')
     parser.add_argument('--fp16-weights', action='store_true',
                         help='store float weights that are exactly representable in fp16 as fp16 + Cast (halves the file)')
+    parser.add_argument('--input-size', type=int, default=None, metavar='N',
+                        help='export for an N x N input (default: the placeholder\'s own size); constant Resize targets are '
+                             'scaled by N / original, so N must keep the graph\'s strides exact (CenterNet: a multiple of 32)')
     parser.add_argument('--doc', default='', help='doc string stored in the ONNX model')
     return parser.parse_args(argv)
+
+
+def input_resize(input_size: Optional[int], dims: List[int], nhwc_graph: bool) -> Tuple[Optional[Tuple[int, int]], Optional[Fraction]]:
+    """The placeholder's spatial axes and the factor its constant spatial sizes
+    scale by, or (None, None) when the graph keeps its own size (then the output
+    is exactly what the converter wrote before --input-size existed)."""
+    if input_size is None:
+        return None, None
+    if input_size <= 0:
+        raise SystemExit(f'--input-size must be positive, got {input_size}')
+    if len(dims) != 4:
+        raise SystemExit(f'--input-size needs a rank-4 image placeholder, got shape {dims}')
+    axes = (1, 2) if nhwc_graph else (2, 3)
+    height, width = dims[axes[0]], dims[axes[1]]
+    if height != width or height <= 0:
+        raise SystemExit(f'--input-size needs a square placeholder with a static size, got {height}x{width}')
+    if input_size == height:
+        return None, None
+    return axes, Fraction(input_size, height)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> None:
@@ -909,11 +970,15 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     placeholders = [n for n in model_json['modelTopology']['node'] if n['op'] == 'Placeholder']
     dims = [int(d.get('size', -1)) for d in placeholders[0]['attr']['shape']['shape'].get('dim', [])] if placeholders else []
     options.nhwc_graph = len(dims) == 4 and dims[3] in (1, 3, 4) and dims[1] not in (1, 3, 4)
+    options.spatial_axes, options.spatial_scale = input_resize(options.input_size, dims, options.nhwc_graph)
+    options.image_placeholder = placeholders[0]['name'] if placeholders else None
 
     converter = Converter(model_json, weights, options)
     model = converter.convert(outputs)
     model.doc_string = options.doc or f'Converted from {os.path.basename(options.model_json)} by tfjs_to_onnx.py'
-    onnx.checker.check_model(model)
+    # full_check adds strict shape inference: a layer whose shapes do not line up
+    # (an --input-size the graph's strides do not divide) fails here, not in the runtime.
+    onnx.checker.check_model(model, full_check=True)
     onnx.save(model, options.out_onnx)
     ops: Dict[str, int] = {}
     for n in model.graph.node:

@@ -11,6 +11,8 @@ import { floatTensor } from '../runtime/ort';
 import type { FloatTensor, InferenceRuntime, ModelSession, PlainTensor } from '../runtime/ort';
 import { EngineError, throwIfAborted } from '../errors';
 import { isRecord } from '../../shared/records';
+import { resampleFeatures } from './resample';
+import type { GridSize } from './resample';
 
 // ---------------------------------------------------------------------------
 // Configuration (models/detector/<model>.json)
@@ -56,6 +58,13 @@ export interface CenterNetOutputs {
   sizes: string;
   /** Optional [1, C, h, w] backbone features passed through for the captioner. */
   features?: string;
+  /**
+   * The grid the captioner reads the features on, when the model's own grid
+   * differs: a detector exported at a smaller input (384 gives 12 x 12) is
+   * resampled bilinearly to the caption model's trained grid (16 x 16).
+   * Absent: the features are passed on as the model gives them.
+   */
+  featuresGrid?: GridSize;
 }
 
 export interface NanoDetLevel {
@@ -126,6 +135,13 @@ export function parseDetectorConfig(json: unknown): DetectorConfig {
   if (postprocess.kind === 'centernet') {
     if (typeof outputs.heatmap !== 'string' || typeof outputs.sizes !== 'string') fail('centernet "outputs" need heatmap and sizes');
     if (outputs.features !== undefined && typeof outputs.features !== 'string') fail('"outputs.features" must be a string');
+    if (outputs.featuresGrid !== undefined) {
+      const grid = outputs.featuresGrid;
+      if (outputs.features === undefined) fail('"outputs.featuresGrid" needs "outputs.features"');
+      if (!isRecord(grid) || !isPositiveInteger(grid.width) || !isPositiveInteger(grid.height)) {
+        fail('"outputs.featuresGrid" must have positive integer width and height');
+      }
+    }
     if (!isPositiveInteger(postprocess.stride)) fail('"postprocess.stride" must be a positive integer');
     if (!isPositiveInteger(postprocess.peakWindow) || postprocess.peakWindow % 2 === 0) fail('"postprocess.peakWindow" must be odd');
   } else if (postprocess.kind === 'nanodet') {
@@ -165,7 +181,10 @@ export interface Detection {
 
 export interface DetectorOutput {
   detections: Detection[];
-  /** Backbone features when the config names them (CenterNet: [1, 480, 16, 16]). */
+  /**
+   * Backbone features when the config names them (CenterNet: [1, 480, 16, 16]
+   * at a 512 input), on the config's featuresGrid when it has one.
+   */
   features?: FloatTensor;
   /** Per-class maximum score anywhere in the image (heatmap or score maps). */
   classPresence: Float32Array;
@@ -513,7 +532,9 @@ export async function createDetector(
       const outputs = await session.run({ [config.input.name]: input }, detectSignal);
       const result: DetectorOutput = postprocess(config, outputs, image, minScore);
       if (isCenterNetConfig(config) && config.outputs.features) {
-        result.features = requireFloat(outputs, config.outputs.features);
+        const features = requireFloat(outputs, config.outputs.features);
+        const grid = config.outputs.featuresGrid;
+        result.features = grid ? resampleFeatures(features, grid) : features;
       }
       return result;
     },
