@@ -157,6 +157,40 @@ describe('page captions', () => {
     expect((await accessibleName(cdp, 'document.getElementById("button")')).role).toBe('button');
   }, captionTimeout + 30_000);
 
+  test('with descriptions set to German, images get a German alt and the German prefix; back to English, English again', async () => {
+    needsContentScript();
+    const sw = suite.session.sw!;
+    // With the version mark WXT's storage keeps (settings$): a page's content script would otherwise migrate the value from version 1.
+    const setLanguage = (language: string) =>
+      sw.evaluate(async (descriptionLanguage) => {
+        const { settings } = await chrome.storage.local.get('settings');
+        await chrome.storage.local.set({ settings: { ...(settings as object), descriptionLanguage }, settings$: { v: 3 } });
+      }, language);
+    const ids = ['astronaut', 'banner', 'coffee'];
+    const alts = async (page: Page) => Object.fromEntries((await waitForSettled(page, ids, captionTimeout)).filter((s) => ids.includes(s.id)).map((s) => [s.id, s.alt ?? '']));
+    try {
+      await setLanguage('de');
+      const page = await open('/pages/basic.html');
+      const german = await waitFor(async () => {
+        const now = await alts(page);
+        return ids.every((id) => now[id]?.startsWith('Automatisch erstellt: ')) ? now : undefined;
+      }, { timeoutMs: captionTimeout, what: 'German alts' });
+      console.log(`[german] ${JSON.stringify(german)}`);
+      // The text read in the image is never translated; the rest is German.
+      expect(german.banner).toContain('"OPEN 24 HOURS"');
+      for (const id of ['astronaut', 'coffee']) expect(german[id]!.replace('Automatisch erstellt: ', '')).toMatch(/^(Ein|Eine|Einen|Zwei|Drei|Vier|Viele|Mehrere)\b/);
+      // Switching back re-describes what the page already has, in English.
+      await setLanguage('en');
+      const english = await waitFor(async () => {
+        const now = await alts(page);
+        return ids.every((id) => now[id]?.startsWith(`${defaultPrefix}`)) ? now : undefined;
+      }, { timeoutMs: captionTimeout, what: 'English alts again' });
+      for (const id of ['astronaut', 'coffee']) expect(english[id]!.replace(defaultPrefix, '')).toMatch(/^(A|An|Two|Three|Four|Many)\b/);
+    } finally {
+      await setLanguage('auto');
+    }
+  }, 3 * captionTimeout);
+
   test('axe image-alt: violations without the extension, none with it', async () => {
     needsContentScript();
     const plain = await launchChromium({ extension: false });
