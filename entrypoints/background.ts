@@ -8,7 +8,7 @@ import { createNetworkRules } from '@/src/background/network-rules';
 import type { SessionRulesApi } from '@/src/background/network-rules';
 import { networkAccessThrough } from '@/src/host/network-access';
 import type { RuleSetter } from '@/src/host/network-access';
-import { describeFromMenu, describeMenuId } from '@/src/background/context-menu';
+import { describeFromMenu, describeMenuId, menuTexts } from '@/src/background/context-menu';
 import type { MenuTarget } from '@/src/background/context-menu';
 import type { BackgroundRequests } from '@/src/messaging/protocol';
 import { messageType } from '@/src/messaging/validate';
@@ -26,11 +26,8 @@ export default defineBackground({
       : createOffscreenHostClient({ allowGpu: async () => (await loadSettings()).useGpu });
     if (!import.meta.env.FIREFOX) {
       // The engine picks WASM or WebGPU when it loads: a changed GPU setting takes effect in a new engine document.
-      let useGpu: boolean | undefined;
-      void loadSettings().then((s) => (useGpu ??= s.useGpu));
-      watchSettings((next) => {
-        if (useGpu !== undefined && next.useGpu !== useGpu) void host.restart?.();
-        useGpu = next.useGpu;
+      watchSettings((next, previous) => {
+        if (next.useGpu !== previous.useGpu) void host.restart?.();
       });
     }
     // A language setting of 'auto' follows the browser's UI language.
@@ -79,7 +76,7 @@ export default defineBackground({
       describeFromMenu(target, {
         caption: router.caption,
         sendToTab: (tabId, frameId, message) => browser.tabs.sendMessage(tabId, message, { frameId }),
-        texts: { nothingConfident: translate('menuNothingConfident'), unreadable: translate('menuUnreadable'), cancelled: translate('menuCancelled') },
+        texts: menuTexts({ translate }),
       });
 
     browser.contextMenus.onClicked.addListener((info, tab) => {

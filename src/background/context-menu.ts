@@ -1,6 +1,8 @@
 import type { ContentRequests, ImageSource, Message, PageContext, Reply, CaptionOutput, ToastContent } from '../messaging/protocol';
 import { priorities } from '../messaging/protocol';
 import { parseImageSource } from '../messaging/validate';
+import { englishLocaliser } from '../shared/i18n';
+import type { Localiser } from '../shared/i18n';
 
 export const describeMenuId = 'lightcap-describe-image';
 
@@ -11,11 +13,10 @@ export interface MenuTexts {
   cancelled: string;
 }
 
-export const englishMenuTexts: MenuTexts = {
-  nothingConfident: 'Nothing in this image was recognised with confidence.',
-  unreadable: 'LightCap cannot read this image (it is not a web or data URL).',
-  cancelled: 'The description was cancelled.',
-};
+/** The texts in the given language's messages (English where a message is missing). */
+export function menuTexts({ translate }: Pick<Localiser, 'translate'> = englishLocaliser): MenuTexts {
+  return { nothingConfident: translate('menuNothingConfident'), unreadable: translate('menuUnreadable'), cancelled: translate('menuCancelled') };
+}
 
 export interface MenuTarget {
   srcUrl: string;
@@ -41,7 +42,7 @@ export interface MenuDeps {
  */
 export async function describeFromMenu(target: MenuTarget, deps: MenuDeps): Promise<ToastContent> {
   const toastId = `menu-${Date.now().toString(36)}`;
-  const texts = deps.texts ?? englishMenuTexts;
+  const texts = deps.texts ?? menuTexts();
   const show = (content: ToastContent) => deps.sendToTab(target.tabId, target.frameId, { type: 'toast', toastId, content }).catch(() => undefined);
   await show({ state: 'working' });
   let content: ToastContent;

@@ -211,7 +211,8 @@ export function createEngine(options: EngineOptions): Engine {
         const detectorMs = performance.now() - detectStarted;
         const read = await reader.read(image, signal);
         // Only now, and only for a caption in this language: the model loads on first use.
-        const captioner = call.enabled !== false && found.features ? await captioners.get(language, signal) : undefined;
+        // Not abortable: a model still being made after this call gave up would share the wasm memory with the next call's runs.
+        const captioner = call.enabled !== false && found.features ? await captioners.get(language) : undefined;
         const caption =
           captioner && found.features
             ? await captionImage(

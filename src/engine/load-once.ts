@@ -19,10 +19,14 @@ export function loadOnce<T>(make: () => Promise<T>): LoadOnce<T> {
   let made: Promise<T> | undefined;
   return {
     get(signal) {
-      made ??= make().catch((error: unknown) => {
-        made = undefined;
-        throw error;
-      });
+      if (!made) {
+        const attempt: Promise<T> = make().catch((error: unknown) => {
+          // Only this attempt: after take(), a newer one may be under way.
+          if (made === attempt) made = undefined;
+          throw error;
+        });
+        made = attempt;
+      }
       return raceAbort(made, signal, () => {
         throw new EngineError('aborted', 'the request was cancelled', { cause: signal?.reason });
       });

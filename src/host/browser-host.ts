@@ -4,7 +4,7 @@ import type { Engine, EngineManifest } from '../engine/engine';
 import { createOrtRuntime, loadOrtFromUrl } from '../engine/runtime/ort';
 import type { InferenceRuntime } from '../engine/runtime/ort';
 import { chooseThreads, currentThreadEnvironment } from './threads';
-import { currentAdapter, isHardwareAdapter, runsOnGpu } from './gpu';
+import { currentAdapter, gpuPowerPreference, isHardwareAdapter, runsOnGpu } from './gpu';
 import type { ModelStore } from '../engine/models';
 import { readJson } from '../engine/models';
 import { EngineError, throwIfAborted } from '../engine/errors';
@@ -62,7 +62,7 @@ function createBrowserCaptioner(threads: number, allowGpu: boolean, onRuntime: (
     (engine ??= (async () => {
       const ortFolder = extensionUrl('/ort/');
       const ort = await loadOrtFromUrl(`${ortFolder}${ortEntry}`);
-      const gpu = allowGpu && !import.meta.env.FIREFOX && isHardwareAdapter(await currentAdapter()) ? { useFor: runsOnGpu } : undefined;
+      const gpu = allowGpu && !import.meta.env.FIREFOX && isHardwareAdapter(await currentAdapter()) ? { useFor: runsOnGpu, powerPreference: gpuPowerPreference } : undefined;
       const runtime = createOrtRuntime(ort, 'wasm', { threads, wasmPaths: ortFolder, gpu });
       onRuntime(runtime);
       return createEngine({ runtime, store: createPackagedModelStore() });

@@ -20,6 +20,9 @@ export function runsOnGpu(sessionName: string): boolean {
   return sessionName.startsWith('detector:') || sessionName === 'ocr-detection';
 }
 
+/** An integrated GPU is enough for these models and spares the battery; ort is told the same (runtime/ort.ts). */
+export const gpuPowerPreference = 'low-power' as const;
+
 interface GpuAdapterLike {
   readonly isFallbackAdapter?: boolean;
   readonly info?: { isFallbackAdapter?: boolean; architecture?: string; vendor?: string };
@@ -34,7 +37,7 @@ export async function currentAdapter(scope: { navigator?: unknown } = globalThis
   const gpu = (scope.navigator as NavigatorWithGpu | undefined)?.gpu;
   if (!gpu) return null;
   try {
-    const adapter = await gpu.requestAdapter({ powerPreference: 'low-power' });
+    const adapter = await gpu.requestAdapter({ powerPreference: gpuPowerPreference });
     if (!adapter) return null;
     return {
       // Chrome moved the flag into adapter.info (136); older versions keep it on the adapter.

@@ -531,10 +531,10 @@ export function createPageCaptioner(options: PageCaptionerOptions): PageCaptione
         // Describe again in the new wording (a language, neutral words, the caption on or off): the old alts would say the old one.
         scheduler.forgetResults();
         for (const entry of entries.values()) {
-          if (entry.status === 'captioned') {
-            writer.restore(entry.element);
-            entry.status = 'skipped';
-          }
+          if (entry.status === 'captioned') writer.restore(entry.element);
+          // A request in flight was worded the old way; an unsure or failed answer may differ in the new one.
+          if (entry.status === 'pending') detachFromJob(entry);
+          if (entry.status === 'captioned' || entry.status === 'unsure' || entry.status === 'failed') entry.status = 'skipped';
           markDirty(entry.element);
         }
       } else if (next.replaceJunkAlt !== previous.replaceJunkAlt || next.minSize !== previous.minSize) {

@@ -26,6 +26,7 @@ export async function saveSettings(update: (current: Settings) => Settings): Pro
   return next;
 }
 
-export function watchSettings(callback: (settings: Settings) => void): () => void {
-  return settingsItem.watch((value) => callback(normaliseSettings(value)));
+/** Calls back on every change, with the settings before it too (from the change event itself, so a restarted service worker still knows them). */
+export function watchSettings(callback: (settings: Settings, previous: Settings) => void): () => void {
+  return settingsItem.watch((value, previous) => callback(normaliseSettings(value), normaliseSettings(previous)));
 }

@@ -20,6 +20,15 @@ describe('German words for COCO classes', () => {
     expect(germanClassOf('Bildschirm')).toBe('tv');
   });
 
+  it('takes "junge", "erwachsene" before a noun as adjectives, not as people', () => {
+    const labels = ['person', 'cat'];
+    const named = (caption: string) => namedClassesDe(caption.split(' '), labels).map((n) => n.label);
+    expect(named('zwei junge Katzen spielen')).toEqual(['cat']);
+    expect(named('zwei erwachsene Katzen')).toEqual(['cat']);
+    expect(named('ein Junge spielt mit einer Katze')).toEqual(['person', 'cat']);
+    expect(named('zwei Jungen spielen')).toEqual(['person']);
+  });
+
   it('reads compounds by their last noun', () => {
     expect(germanClassOf('Schäferhund')).toBe('dog');
     expect(germanClassOf('Schlittenhunde')).toBe('dog');

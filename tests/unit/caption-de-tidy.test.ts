@@ -46,6 +46,12 @@ describe('German captions, neutral wording (the default)', () => {
     expect(neutral('eine Frau hält einen kleinen Jungen')).toBe('Eine Person hält ein kleines Kind.');
   });
 
+  it('gives adjectives without an article the strong endings of the neutral noun', () => {
+    expect(neutral('junger Mann läuft')).toBe('Junge Person läuft.');
+    expect(neutral('kleiner Junge spielt im Sand')).toBe('Kleines Kind spielt im Sand.');
+    expect(neutral('ältere Frauen sitzen auf einer Bank')).toBe('Ältere Personen sitzen auf einer Bank.');
+  });
+
   it('never says "eine Person und eine Person"', () => {
     const people = ['ein Mann', 'eine Frau', 'ein Junge', 'ein Mädchen', 'eine Person', 'ein junger Mann', 'eine junge Frau'];
     const after = ['', ' in einem roten Kleid', ' mit einem Hut', ' sitzen auf einer Bank'];

@@ -39,3 +39,22 @@ describe('loadOnce', () => {
     expect(await once.take()).toBeUndefined();
   });
 });
+
+describe('loadOnce after take()', () => {
+  it('a failure of the taken attempt does not forget the newer one', async () => {
+    let fail!: (error: Error) => void;
+    let made = 0;
+    const once = loadOnce(() => {
+      made++;
+      return made === 1 ? new Promise<string>((_, reject) => (fail = reject)) : Promise.resolve('second');
+    });
+    const first = once.get();
+    void once.take();
+    const second = once.get();
+    fail(new Error('first failed'));
+    await expect(first).rejects.toThrow('first failed');
+    expect(await second).toBe('second');
+    expect(once.current()).toBeDefined();
+    expect(made).toBe(2);
+  });
+});

@@ -555,6 +555,19 @@ describe('settings and restoring', () => {
     await settle();
     expect(fake.calls).toHaveLength(3);
     expect(byId('a').getAttribute('alt')).toBe('X: Description of a.jpg');
+    // A request in flight when the wording changes is asked again, not written in the old wording.
+    captioner.stop();
+    const slow = setup(`<img id="c" src="${url('c.jpg')}">`, { client: fakeClient() });
+    slow.captioner.start();
+    await settle();
+    expect(slow.fake.calls).toHaveLength(1);
+    slow.captioner.updateSettings({ ...slow.settings, descriptionLanguage: 'de', prefix: 'Automatisch erstellt: ' });
+    await settle();
+    expect(slow.fake.calls[0]!.signal.aborted).toBe(true);
+    expect(slow.fake.open()).toHaveLength(1);
+    slow.fake.open()[0]!.resolve(output('Eine Kamera.'));
+    await settle();
+    expect(byId('c').getAttribute('alt')).toBe('Automatisch erstellt: Eine Kamera.');
   });
 
   it('gives junk alts back when replaceJunkAlt is turned off', async () => {

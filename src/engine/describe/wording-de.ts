@@ -48,12 +48,6 @@ export function quoteTextDe(text: string): string {
   return `${germanTextLeadIn}"${text}"`;
 }
 
-/**
- * The German default for the disclosure prefix (English: "Auto-generated: ",
- * src/settings/schema.ts).
- */
-export const germanDisclosurePrefix = 'Automatisch erstellt: ';
-
 export const germanWording: Wording = {
   language: 'de',
   countPhrase: countPhraseDe,

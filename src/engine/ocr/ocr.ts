@@ -5,6 +5,7 @@ import { floatTensor } from '../runtime/ort';
 import type { InferenceRuntime, ModelSession } from '../runtime/ort';
 import { EngineError, throwIfAborted } from '../errors';
 import { loadOnce } from '../load-once';
+import type { LoadOnce } from '../load-once';
 import { dbPostprocess } from './db-postprocess';
 import type { DbPostprocessOptions } from './db-postprocess';
 import type { Quad } from './geometry';
@@ -145,8 +146,8 @@ export async function createTextReader(
   const detection = await runtime.createSession('ocr-detection', files.detection, signal);
   // Most photos have no text: the direction classifier and the recogniser (10 MB) are made on the
   // first image that has some, which keeps them off the path to the first caption.
-  const classifier = loadOnce(() => runtime.createSession('ocr-direction', files.classifier));
-  const recognition = loadOnce(() => runtime.createSession('ocr-recognition', files.recognition));
+  const classifier = loadOnceFrom(files.classifier, (bytes) => runtime.createSession('ocr-direction', bytes));
+  const recognition = loadOnceFrom(files.recognition, (bytes) => runtime.createSession('ocr-recognition', bytes));
   const characters = files.dictionary.split(/\r?\n/).filter((line, i, all) => line.length > 0 || i < all.length - 1);
   if (config.recognition.appendSpace) characters.push(' ');
   const { lexicon: _lexiconPath, ...segmenterOverrides } = config.segmentation ?? { lexicon: '' };
@@ -168,11 +169,13 @@ export async function createTextReader(
       const margins = freeMargins(boxes, config.recognition.padding);
       const crops = boxes.map((quad, i) => lineCrop(quad, margins[i]));
       start = now();
-      const upsideDown = await classifyDirection(await classifier.get(signal), image, crops, config, signal);
+      // Made without the signal: the engine runs one image at a time, and a session still being made after
+      // this call gave up would share the wasm memory with the next image's runs.
+      const upsideDown = await classifyDirection(await classifier.get(), image, crops, config, signal);
       timings.classification = now() - start;
 
       start = now();
-      const read = await recognise(await recognition.get(signal), image, boxes, crops, upsideDown, characters, config, signal);
+      const read = await recognise(await recognition.get(), image, boxes, crops, upsideDown, characters, config, signal);
       timings.recognition = now() - start;
       timings.lines = crops.length;
 
@@ -186,6 +189,17 @@ export async function createTextReader(
       await Promise.all([detection.release(), direction?.release(), recogniser?.release()]);
     },
   };
+}
+
+/** A session made once from these bytes, which are let go once it exists (the recogniser's are 10 MB). */
+function loadOnceFrom(model: Uint8Array, create: (bytes: Uint8Array) => Promise<ModelSession>): LoadOnce<ModelSession> {
+  let bytes: Uint8Array | undefined = model;
+  return loadOnce(async () => {
+    if (!bytes) throw new EngineError('internal', 'the text reader was released');
+    const session = await create(bytes);
+    bytes = undefined;
+    return session;
+  });
 }
 
 /** Detector input size: longer side capped, both sides rounded to the stride. */

@@ -58,10 +58,12 @@ export interface RuntimeOptions {
   wasmPaths?: string;
   /**
    * Browser only, and only with an ort build that has the WebGPU provider: the
-   * sessions to try on the GPU first. A model the GPU session cannot be made
-   * for (an operator WebGPU lacks, a lost device) runs on WASM instead.
+   * sessions to try on the GPU first, and the adapter preference the caller
+   * checked (so ort asks for the same adapter). A model whose GPU session
+   * cannot be made (an operator WebGPU lacks, no device) runs on WASM instead.
+   * A device lost later fails that model's runs until the engine is recreated.
    */
-  gpu?: { useFor(sessionName: string): boolean };
+  gpu?: { useFor(sessionName: string): boolean; powerPreference: 'low-power' | 'high-performance' };
 }
 
 export function createOrtRuntime(ort: OrtModule, kind: 'wasm' | 'native', options: RuntimeOptions): InferenceRuntime {
@@ -71,6 +73,7 @@ export function createOrtRuntime(ort: OrtModule, kind: 'wasm' | 'native', option
   if (kind === 'wasm') {
     ort.env.wasm.numThreads = options.threads;
     if (options.wasmPaths) ort.env.wasm.wasmPaths = options.wasmPaths;
+    if (options.gpu) ort.env.webgpu.powerPreference = options.gpu.powerPreference;
   }
   const sessionOptions: OrtWeb.InferenceSession.SessionOptions =
     kind === 'wasm'

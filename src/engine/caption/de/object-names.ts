@@ -12,6 +12,7 @@
  * ("Seehund" is a seal, "Anzug" a suit, "Fallschirm" a parachute).
  */
 import type { NamedClass, ObjectNames } from '../object-names';
+import { restoreGermanCase } from './letter-case';
 
 interface ClassWords {
   /** Whole words, every inflected form. */
@@ -241,10 +242,16 @@ export function germanClassOf(word: string): string | undefined {
   return undefined;
 }
 
+/** People nouns whose letters are also adjectives ("junge", "erwachsene"): they name people only as nouns. */
+const adjectivalPeopleForms = new Set(['junge', 'jungen', 'jugendliche', 'jugendlicher', 'jugendlichen', 'erwachsene', 'erwachsener', 'erwachsenen']);
+
 /** The COCO classes a German caption names, in the detector's class order, each with the caption's words that name it (in caption order). */
 export function namedClassesDe(words: readonly string[], labels: readonly string[]): NamedClass[] {
   const wordsByLabel = new Map<string, string[]>();
-  for (const word of words) {
+  const cased = restoreGermanCase(words);
+  for (const [i, word] of words.entries()) {
+    // "zwei junge Katzen": the letters of a people noun, written small before a noun, are an adjective.
+    if (adjectivalPeopleForms.has(word.toLowerCase()) && cased[i] === cased[i]!.toLowerCase()) continue;
     const label = germanClassOf(word);
     if (label === undefined) continue;
     const named = wordsByLabel.get(label) ?? [];

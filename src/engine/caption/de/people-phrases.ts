@@ -92,7 +92,7 @@ export interface PeoplePhrase {
   /** Index of the noun, the phrase's last token. */
   end: number;
   determiner: Determiner | undefined;
-  /** The words between determiner and noun; only read when there is a determiner. */
+  /** The words between the determiner (or the phrase's start) and the noun. */
   modifiers: Modifier[];
   neutral: NeutralNounDe;
   /** The grammatical gender of the noun as written ("Mann" m, "Mädchen" n), before neutral wording. */
@@ -124,17 +124,18 @@ export function findPeoplePhrases(tokens: readonly string[]): PeoplePhrase[] {
     while (start > 0 && end - start < 4 && (isAdjective(tokens[start - 1]!) || intensifiers.has(tokens[start - 1]!))) start--;
     let determiner = start > 0 ? parseDeterminer(tokens[start - 1]!) : undefined;
     let candidates = entry.readings.filter((r) => !determiner || determinerForm(determiner, r.number === 'pl' ? 'pl' : entry.gender, r.case) === determiner.word);
+    const adjectivesFrom = start;
     if (determiner && candidates.length > 0) {
       start--;
     } else {
-      // No article, or one that does not agree (a verb before bare "Männer", a typo): the noun alone.
+      // No article, or one that does not agree (a verb before bare "Männer", a typo): the adjectives and the
+      // noun, whose adjectives take the strong endings ("junger Mann" → "junge Person").
       determiner = undefined;
-      start = end;
       candidates = [...entry.readings];
     }
-    const modifiers = determiner
-      ? tokens.slice(start + 1, end).map((word): Modifier => (intensifiers.has(word) ? { word, inflects: false } : { word: adjectiveStem(word), inflects: true }))
-      : [];
+    const modifiers = tokens
+      .slice(adjectivesFrom, end)
+      .map((word): Modifier => (intensifiers.has(word) ? { word, inflects: false } : { word: adjectiveStem(word), inflects: true }));
     const previous = phrases[phrases.length - 1];
     const coordinatedWith = previous && previous.end + 2 === start && tokens[previous.end + 1] === 'und' ? previous : undefined;
     candidates = preferred(candidates, {
