@@ -7,7 +7,7 @@ import { listFiles, modelCardTerms, packageNotice, packagesOfModules, renderNoti
 import type { FileSource } from './scripts/build/notices';
 
 /**
- * ort's three runtime files, loaded by URL so its worker/thread code keeps its own module URL (see PLATFORM.md).
+ * ort's three runtime files, loaded by URL so its worker/thread code keeps its own module URL (see ../shared/notes/PLATFORM.md).
  * Chrome gets the JSPI build, which has the WebGPU provider besides WASM (JSPI: Chrome 137); Firefox the WASM-only build.
  * src/host/browser-host.ts loads the matching entry.
  */
