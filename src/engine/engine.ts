@@ -287,18 +287,17 @@ async function loadModels(runtime: InferenceRuntime, store: ModelStore, manifest
   const detectorFolder = folderOf(manifest.detector);
   const ocrConfig = await readJson<OcrConfig>(store, manifest.ocr);
   const ocrFolder = folderOf(manifest.ocr);
-  const detector = await createDetector(runtime, await store.bytes(detectorFolder + detectorConfig.file), detectorConfig);
-  const reader = await createTextReader(
-    runtime,
-    {
-      detection: await store.bytes(ocrFolder + ocrConfig.detection.file),
-      classifier: await store.bytes(ocrFolder + ocrConfig.classifier.file),
-      recognition: await store.bytes(ocrFolder + ocrConfig.recognition.file),
-      dictionary: await store.text(ocrFolder + ocrConfig.recognition.dictionary),
-      lexicon: ocrConfig.segmentation ? await readJson<string[]>(store, ocrConfig.segmentation.lexicon) : undefined,
-    },
-    ocrConfig,
-  );
+  // Every file is read at once; the sessions are then made one after another (they share one wasm memory).
+  const [detectorBytes, detection, classifier, recognition, dictionary, lexicon] = await Promise.all([
+    store.bytes(detectorFolder + detectorConfig.file),
+    store.bytes(ocrFolder + ocrConfig.detection.file),
+    store.bytes(ocrFolder + ocrConfig.classifier.file),
+    store.bytes(ocrFolder + ocrConfig.recognition.file),
+    store.text(ocrFolder + ocrConfig.recognition.dictionary),
+    ocrConfig.segmentation ? readJson<string[]>(store, ocrConfig.segmentation.lexicon) : undefined,
+  ]);
+  const detector = await createDetector(runtime, detectorBytes, detectorConfig);
+  const reader = await createTextReader(runtime, { detection, classifier, recognition, dictionary, lexicon }, ocrConfig);
   const captioners = createCaptioners(runtime, store, manifest);
   // English, the default language, loads with the rest (see Engine.load).
   await captioners.get('en');
