@@ -39,10 +39,10 @@ describe('caption settings per language', () => {
     expect(() => captionSettingsFor(manifest, 'de')).toThrow(/lacks beamSize, guard, neutralWording/);
   });
 
-  it('ships no German model yet, and the English one as before', () => {
+  it('ships the German model with its own gate, and the English one as before', () => {
     const shipped = JSON.parse(readFileSync('models/manifest.json', 'utf8')) as CaptionManifest;
     expect(captionSettingsFor(shipped, 'en')?.model).toBe('lightcap/manifest.json');
-    expect(captionSettingsFor(shipped, 'de')).toBeUndefined();
+    expect(captionSettingsFor(shipped, 'de')).toMatchObject({ model: 'lightcap-de/manifest.json', gate: 'lightcap-de/gate.json' });
   });
 
   it('reads each language\'s captions with its own words', () => {
