@@ -1,6 +1,9 @@
 /**
  * npm run bench -- [--images N] [--configs wasm:1,wasm:2,native:1] [--distilvit DIR]
  *
+ * A configuration is backend:threads[:language], e.g. wasm:1:de for German
+ * descriptions (the German caption model; same detector and OCR).
+ *
  * Per-stage p50/p95 of the engine over dev photos, session creation time and
  * peak memory, for onnxruntime-web (WASM) with 1 and 2 threads and for
  * onnxruntime-node as the native reference. Each configuration runs in its own
@@ -99,7 +102,8 @@ if (values.child === 'distilvit') {
 }
 
 if (values.child) {
-  const [backend, threads] = values.child.split(':') as [NodeBackend, string];
+  const [backend, threads, languageName = 'en'] = values.child.split(':') as [NodeBackend, string, string?];
+  const language = languageName === 'de' ? 'de' : 'en';
   const count = Number(values.images);
   const pick = (dir: string) => (existsSync(dir) ? readdirSync(dir).sort().slice(0, count).map((f) => join(dir, f)) : []);
   const sets: [Sample['set'], string[]][] = [
@@ -113,7 +117,7 @@ if (values.child) {
   const loadMs = performance.now() - loadStart;
   const firstStart = performance.now();
   const firstFile = sets[0]![1][0];
-  if (firstFile) await engine.describe(await decodeImageNode(new Uint8Array(await readFile(firstFile))));
+  if (firstFile) await engine.describe(await decodeImageNode(new Uint8Array(await readFile(firstFile))), { language });
   const firstImageMs = performance.now() - firstStart;
   await engine.ready();
   const samples: Sample[] = [];
@@ -124,7 +128,7 @@ if (values.child) {
         const start = performance.now();
         const image = await decodeImageNode(bytes);
         const decode = performance.now() - start;
-        const result = await engine.describe(image);
+        const result = await engine.describe(image, { language });
         const total = performance.now() - start;
         const { detector, ocrDetection, ocrRecognition, ocrLines, captionEncoder, captionDecoder } = result.ms;
         const sample: Sample = {
@@ -132,7 +136,7 @@ if (values.child) {
           captionEncoder, captionDecoder, captionUsed: result.caption?.outcome === 'used',
         };
         if (set === 'photo') {
-          const greedy = await engine.describe(image, { caption: { beamSize: 1, guard: false } });
+          const greedy = await engine.describe(image, { language, caption: { beamSize: 1, guard: false } });
           sample.greedyCaption = decode + greedy.ms.detector + greedy.ms.captionEncoder + greedy.ms.captionDecoder;
           sample.greedyDecoder = greedy.ms.captionDecoder;
         }
