@@ -245,6 +245,8 @@ interface RunResult {
   images: number;
   cache?: { entries: number; bytes: number };
   engineLoadMs?: number;
+  /** The engine's warm-up pass (one run of each model on a blank image), part of the time to the first caption. */
+  engineWarmupMs?: number;
   /** Threads the engine ran with, as its status reports them. */
   threads?: number;
   longTasks: LongTaskSummary;
@@ -320,6 +322,7 @@ async function oneRun(url: string, index: number): Promise<RunResult> {
       images: probe.images,
       cache: status ? { entries: status.cacheEntries, bytes: status.cacheBytes ?? 0 } : undefined,
       engineLoadMs: status?.loadMs,
+      engineWarmupMs: status?.warmupMs,
       threads: status?.threads,
       longTasks: summariseLongTasks(probe.longtasks, window),
       longTasksWithout: { count: 0, totalMs: 0, blockingMs: 0, maxMs: 0 },
@@ -417,6 +420,7 @@ async function main(): Promise<void> {
     ['CLI cold start: load + first image', cli ? cli.loadMs + cli.firstImageMs : undefined, 'ms'],
     ['ratio: first caption / CLI cold start', cli ? (median(results.map((r) => r.firstCaptionMs)) ?? NaN) / (cli.loadMs + cli.firstImageMs) : undefined, 'x'],
     ['engine load (status.loadMs)', median(results.map((r) => r.engineLoadMs)), 'ms'],
+    ['engine warm-up (status.warmupMs)', median(results.map((r) => r.engineWarmupMs)), 'ms'],
     ['long tasks, with extension', median(results.map((r) => r.longTasks.count)), ''],
     ['long-task time, with extension', median(results.map((r) => r.longTasks.totalMs)), 'ms'],
     ['long-task blocking time, with extension', median(results.map((r) => r.longTasks.blockingMs)), 'ms'],

@@ -4,8 +4,9 @@
  * while the user browses, so on four cores and more one core stays free for
  * the page and the browser; more than four threads buy little for models this
  * small. Two cores still get two threads: the engine runs in its own process,
- * in bursts, and `npm run bench:page` finds no extra long tasks on the page
- * with two (see README.md, Speed), while one thread leaves half the machine idle.
+ * and on this project's 2-core VM `npm run bench:page` measured the page's
+ * own main thread at one long task of about 70 ms in two of three runs (none
+ * in our scripts), against 0.73x the 1-thread time per image (README.md, Speed).
  */
 export interface ThreadEnvironment {
   /** navigator.hardwareConcurrency; undefined or 0 where the browser hides it. */
