@@ -52,6 +52,15 @@ describe('German captions, neutral wording (the default)', () => {
     expect(neutral('ältere Frauen sitzen auf einer Bank')).toBe('Ältere Personen sitzen auf einer Bank.');
   });
 
+  it('puts a comma before a relative clause, its pronoun agreeing with a neutral noun', () => {
+    expect(neutral('zwei Personen die sich unterhalten')).toBe('Zwei Personen, die sich unterhalten.');
+    expect(neutral('ein Mann der auf einer Bank sitzt')).toBe('Eine Person, die auf einer Bank sitzt.');
+    expect(neutral('ein Junge der in einen Pool springt')).toBe('Ein Kind, das in einen Pool springt.');
+    expect(gendered('ein Mann der auf einer Bank sitzt')).toBe('Ein Mann, der auf einer Bank sitzt.');
+    expect(neutral('ein Mann auf der Straße')).toBe('Eine Person auf der Straße.');
+    expect(neutral('ein Hund läuft über die Wiese')).toBe('Ein Hund läuft über die Wiese.');
+  });
+
   it('never says "eine Person und eine Person"', () => {
     const people = ['ein Mann', 'eine Frau', 'ein Junge', 'ein Mädchen', 'eine Person', 'ein junger Mann', 'eine junge Frau'];
     const after = ['', ' in einem roten Kleid', ' mit einem Hut', ' sitzen auf einer Bank'];

@@ -11,10 +11,43 @@ import { agreePronounsDe } from './pronouns';
 
 export function tidyGermanCaption(words: readonly string[], options: { neutral: boolean }): string {
   const kept = dropRepeatedGarment(restoreGermanCase(words.filter((w) => w !== '.' && w.trim() !== '')));
-  const out = options.neutral ? neutralGermanWords(agreePronounsDe(kept)) : kept;
+  const out = commaBeforeRelativeClause(options.neutral ? neutralGermanWords(agreePronounsDe(kept)) : kept);
   const sentence = out.join(' ').replace(/\s+([,.!?;:])/g, '$1').replace(/\s+/g, ' ').trim();
   if (!sentence) return '';
   return `${sentence.charAt(0).toUpperCase()}${sentence.slice(1)}.`;
+}
+
+/** The nominative relative pronoun of the nouns neutral wording writes. */
+const relativePronounOfNeutralNoun: Readonly<Record<string, string>> = { Person: 'die', Personen: 'die', Kind: 'das', Kinder: 'die', Elternteil: 'der', Elternteile: 'die' };
+
+/** What follows a relative pronoun, never an article: "die sich", "der auf", "das gerade". */
+const afterRelativePronoun = new Set([
+  'sich', 'auf', 'in', 'an', 'mit', 'im', 'am', 'vor', 'über', 'unter', 'neben', 'hinter', 'zu', 'zum', 'zur', 'durch', 'nach', 'von', 'vom', 'bei', 'beim',
+  'ein', 'eine', 'einen', 'einem', 'einer', 'etwas', 'gerade', 'gemeinsam', 'zusammen', 'nicht', 'sehr', 'draußen',
+]);
+
+/**
+ * The training captions' commas were tokenised away, so the model writes
+ * "Zwei Personen die sich unterhalten". German marks a relative clause with a
+ * comma, and a screen reader pauses there: add it after a noun, before
+ * der/die/das when the next word cannot follow an article. After a people noun
+ * that neutral wording put in ("Person, die", "Kind, das"), the pronoun takes
+ * that noun's gender.
+ */
+export function commaBeforeRelativeClause(words: readonly string[]): string[] {
+  const out: string[] = [];
+  words.forEach((word, i) => {
+    const previous = out[out.length - 1];
+    const next = words[i + 1];
+    const relative = /^(der|die|das)$/.test(word) && next !== undefined && afterRelativePronoun.has(next);
+    if (relative && previous !== undefined && i > 1 && /^\p{Lu}/u.test(previous) && !/[,.;:]$/.test(previous)) {
+      out[out.length - 1] = `${previous},`;
+      out.push(relativePronounOfNeutralNoun[previous] ?? word);
+      return;
+    }
+    out.push(word);
+  });
+  return out;
 }
 
 /**
