@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkBuild, documentedPermissions } from '../../scripts/build/release-checks';
+import { checkBuild, codeFindings, documentedPermissions } from '../../scripts/build/release-checks';
 
 const listing = readFileSync('store/listing.md', 'utf8');
 
@@ -51,6 +51,21 @@ describe('release checks', () => {
         'network-origin chunks/popup.js https://telemetry.example.net',
       ]),
     );
+  });
+
+  it('let the one known new Function( of ort\'s JSPI glue through, and no second one nor one elsewhere', () => {
+    const glue = 'ort/ort-wasm-simd-threaded.jspi.mjs';
+    const once = build((r) => {
+      mkdirSync(join(r, 'ort'), { recursive: true });
+      writeFileSync(join(r, glue), 'c=(new Function(Object.keys(k),h))(...Object.values(k));');
+    });
+    expect(codeFindings(once, [glue])).toEqual([]);
+    const twice = build((r) => {
+      mkdirSync(join(r, 'ort'), { recursive: true });
+      writeFileSync(join(r, glue), 'new Function("a"); new Function("b");');
+      writeFileSync(join(r, 'ort', 'ort.jspi.min.mjs'), 'new Function("c");');
+    });
+    expect(codeFindings(twice, [glue, 'ort/ort.jspi.min.mjs']).map((f) => `${f.file} ${f.detail}`)).toEqual([`${glue} new Function(`, 'ort/ort.jspi.min.mjs new Function(']);
   });
 
   it('fail on a permission the listing does not justify, and on a CSP that lets remote code in', () => {
