@@ -36,6 +36,9 @@ const parentDe: NeutralNounDe = {
   pl: samePerCase('Eltern'),
 };
 
+/** The nouns neutral wording writes, so that later steps can agree with them. */
+export const neutralNounsDe: readonly NeutralNounDe[] = [personDe, childDe, parentDe];
+
 const readings = (number: GrammaticalNumber, ...cases: GrammaticalCase[]): Reading[] => cases.map((c) => ({ number, case: c }));
 const form = (neutral: NeutralNounDe, gender: GermanGender, ...r: Reading[][]): PeopleNounForm => ({ neutral, gender, readings: r.flat() });
 

@@ -5,6 +5,8 @@
  * letter and a full stop. The German counterpart of ../tidy.ts.
  */
 import { germanGarmentPart } from './garments';
+import { definiteArticles } from './grammar';
+import { neutralNounsDe } from './people-nouns';
 import { restoreGermanCase } from './letter-case';
 import { neutralGermanWords } from './neutral';
 import { agreePronounsDe } from './pronouns';
@@ -17,8 +19,14 @@ export function tidyGermanCaption(words: readonly string[], options: { neutral: 
   return `${sentence.charAt(0).toUpperCase()}${sentence.slice(1)}.`;
 }
 
-/** The nominative relative pronoun of the nouns neutral wording writes. */
-const relativePronounOfNeutralNoun: Readonly<Record<string, string>> = { Person: 'die', Personen: 'die', Kind: 'das', Kinder: 'die', Elternteil: 'der', Elternteile: 'die' };
+/** The nominative relative pronoun after a noun neutral wording writes ("Person, die", "Kinder, die"), from its gender and number. */
+function relativePronounAfterNeutralNoun(noun: string): string | undefined {
+  for (const neutral of neutralNounsDe) {
+    if (neutral.sg.nom === noun) return definiteArticles[neutral.gender].nom;
+    if (neutral.pl.nom === noun) return definiteArticles.pl.nom;
+  }
+  return undefined;
+}
 
 /** What follows a relative pronoun, never an article: "die sich", "der auf", "das gerade". */
 const afterRelativePronoun = new Set([
@@ -42,7 +50,7 @@ export function commaBeforeRelativeClause(words: readonly string[]): string[] {
     const relative = /^(der|die|das)$/.test(word) && next !== undefined && afterRelativePronoun.has(next);
     if (relative && previous !== undefined && i > 1 && /^\p{Lu}/u.test(previous) && !/[,.;:]$/.test(previous)) {
       out[out.length - 1] = `${previous},`;
-      out.push(relativePronounOfNeutralNoun[previous] ?? word);
+      out.push(relativePronounAfterNeutralNoun(previous) ?? word);
       return;
     }
     out.push(word);
