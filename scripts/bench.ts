@@ -30,6 +30,7 @@ import { decodeImageNode } from '../src/engine/node/decode';
 import { createNodeRuntime } from '../src/engine/node/node-engine';
 import type { NodeBackend } from '../src/engine/node/node-engine';
 import { createEngine } from '../src/engine/engine';
+import { isLanguage, languages } from '../src/engine/describe/languages';
 import { createNodeModelStore } from '../src/engine/node/model-store';
 import { timeDistilvitShape } from '../models/tools/distilvit_reference';
 
@@ -102,8 +103,8 @@ if (values.child === 'distilvit') {
 }
 
 if (values.child) {
-  const [backend, threads, languageName = 'en'] = values.child.split(':') as [NodeBackend, string, string?];
-  const language = languageName === 'de' ? 'de' : 'en';
+  const [backend, threads, language = 'en'] = values.child.split(':') as [NodeBackend, string, string?];
+  if (!isLanguage(language)) throw new Error(`unknown language "${language}" in --configs ${values.child}; known: ${languages.join(', ')}`);
   const count = Number(values.images);
   const pick = (dir: string) => (existsSync(dir) ? readdirSync(dir).sort().slice(0, count).map((f) => join(dir, f)) : []);
   const sets: [Sample['set'], string[]][] = [
