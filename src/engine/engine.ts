@@ -22,7 +22,8 @@ import { gateProbability, gateSignals } from './caption/gate';
 import type { GateSignals } from './caption/gate';
 import { captionLanguageFor } from './caption/language';
 import type { CaptionLanguage } from './caption/language';
-import { createCaptioners } from './caption/captioners';
+import { captionFiles, createCaptioners } from './caption/captioners';
+import { readAhead } from './read-ahead';
 import type { Captioners, LoadedCaptioner } from './caption/captioners';
 import type { CaptionSettings, LanguageCaptionSettings } from './caption/settings';
 
@@ -287,19 +288,29 @@ async function loadModels(runtime: InferenceRuntime, store: ModelStore, manifest
   const detectorFolder = folderOf(manifest.detector);
   const ocrConfig = await readJson<OcrConfig>(store, manifest.ocr);
   const ocrFolder = folderOf(manifest.ocr);
-  // Every file is read at once; the sessions are then made one after another (they share one wasm memory).
-  const [detectorBytes, detection, classifier, recognition, dictionary, lexicon] = await Promise.all([
-    store.bytes(detectorFolder + detectorConfig.file),
-    store.bytes(ocrFolder + ocrConfig.detection.file),
-    store.bytes(ocrFolder + ocrConfig.classifier.file),
-    store.bytes(ocrFolder + ocrConfig.recognition.file),
-    store.text(ocrFolder + ocrConfig.recognition.dictionary),
-    ocrConfig.segmentation ? readJson<string[]>(store, ocrConfig.segmentation.lexicon) : undefined,
-  ]);
-  const detector = await createDetector(runtime, detectorBytes, detectorConfig);
-  const reader = await createTextReader(runtime, { detection, classifier, recognition, dictionary, lexicon }, ocrConfig);
-  const captioners = createCaptioners(runtime, store, manifest);
+  // Every file is read at once, and the first session (which compiles ort's wasm) is made while the rest arrive.
+  // The sessions are made one after another: they share one wasm memory.
+  const files = readAhead(store);
+  const ocrFile = (file: string) => ocrFolder + file;
+  files.start([detectorFolder + detectorConfig.file, ...[ocrConfig.detection, ocrConfig.classifier, ocrConfig.recognition].map((model) => ocrFile(model.file))]);
   // English, the default language, loads with the rest (see Engine.load).
+  const englishFiles = captionFiles(store, manifest, 'en').then((paths) => files.start(paths));
+  const detection = files.bytes(ocrFile(ocrConfig.detection.file));
+  const classifier = files.bytes(ocrFile(ocrConfig.classifier.file));
+  const recognition = files.bytes(ocrFile(ocrConfig.recognition.file));
+  const dictionary = store.text(ocrFile(ocrConfig.recognition.dictionary));
+  const lexicon = ocrConfig.segmentation ? readJson<string[]>(store, ocrConfig.segmentation.lexicon) : undefined;
+  // Whatever fails first is what the caller hears; the others are not left unhandled.
+  for (const read of [detection, classifier, recognition, dictionary, lexicon, englishFiles]) read?.catch(() => undefined);
+
+  const detector = await createDetector(runtime, await files.bytes(detectorFolder + detectorConfig.file), detectorConfig);
+  const reader = await createTextReader(
+    runtime,
+    { detection: await detection, classifier: await classifier, recognition: await recognition, dictionary: await dictionary, lexicon: await lexicon },
+    ocrConfig,
+  );
+  await englishFiles;
+  const captioners = createCaptioners(runtime, files, manifest);
   await captioners.get('en');
   return { manifest, detector, reader, captioners };
 }

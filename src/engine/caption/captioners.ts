@@ -13,7 +13,7 @@ import { loadOnce } from '../load-once';
 import type { LoadOnce } from '../load-once';
 import { parseCaptionGate } from './gate';
 import type { CaptionGate } from './gate';
-import { loadCaptionModel } from './model';
+import { captionModelFiles, loadCaptionModel } from './model';
 import type { CaptionModel } from './model';
 import { captionSettingsFor } from './settings';
 import type { CaptionManifest, CaptionSettings } from './settings';
@@ -30,6 +30,12 @@ export interface Captioners {
   /** The models loaded so far. */
   loaded(): Promise<LoadedCaptioner[]>;
   release(): Promise<void>;
+}
+
+/** Every file a language's caption model loads from, besides its manifest (none when there is no model for it). */
+export async function captionFiles(store: ModelStore, manifest: CaptionManifest, language: Language): Promise<string[]> {
+  const settings = captionSettingsFor(manifest, language);
+  return settings ? [settings.gate, ...(await captionModelFiles(store, settings.model))] : [];
 }
 
 export function createCaptioners(runtime: InferenceRuntime, store: ModelStore, manifest: CaptionManifest): Captioners {

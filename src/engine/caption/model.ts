@@ -55,6 +55,13 @@ export interface CaptionMemory {
   readonly encoderMs: number;
 }
 
+/** The files loadCaptionModel reads after the model's manifest, as models-root paths. */
+export async function captionModelFiles(store: ModelStore, manifestPath: string, signal?: AbortSignal): Promise<string[]> {
+  const manifest = await readJson<CaptionModelManifest>(store, manifestPath, signal);
+  const folder = folderOf(manifestPath);
+  return [manifest.vocabulary, manifest.encoder, manifest.decoder].map((file) => folder + file);
+}
+
 export async function loadCaptionModel(runtime: InferenceRuntime, store: ModelStore, manifestPath: string, signal?: AbortSignal): Promise<CaptionModel> {
   const manifest = await readJson<CaptionModelManifest>(store, manifestPath, signal);
   const folder = folderOf(manifestPath);
