@@ -12,6 +12,7 @@ import { describeFromMenu, describeMenuId, menuTexts } from '@/src/background/co
 import type { MenuTarget } from '@/src/background/context-menu';
 import type { BackgroundRequests } from '@/src/messaging/protocol';
 import { messageType } from '@/src/messaging/validate';
+import { pageMayNeedEngine } from '@/src/background/prepare';
 import { loadSettings, watchSettings } from '@/src/settings/storage';
 import { descriptionStyle } from '@/src/settings/schema';
 import { extensionLocaliser } from '@/src/shared/extension-i18n';
@@ -62,8 +63,13 @@ export default defineBackground({
 
     browser.tabs.onRemoved.addListener((tabId) => void router.forgetTab(tabId));
     // A tab that loads a new document drops the old page's work; its images are gone.
-    browser.tabs.onUpdated.addListener((tabId, change) => {
-      if (change.status === 'loading') void router.forgetTab(tabId);
+    // The new page may need the engine: it starts loading now rather than when the first image arrives.
+    browser.tabs.onUpdated.addListener((tabId, change, tab) => {
+      if (change.status !== 'loading') return;
+      void router.forgetTab(tabId);
+      void loadSettings()
+        .then((settings) => (pageMayNeedEngine(settings, tab.url) ? host.call('host-prepare', {}) : undefined))
+        .catch(() => undefined);
     });
 
     // Created on every start: Firefox does not keep a persistent background

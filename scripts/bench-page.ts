@@ -29,6 +29,7 @@ import type { Page } from 'playwright-core';
 import { startFixtureServer } from '../tests/e2e/server';
 import { attachToTarget, engineStatus, launchChromium } from '../tests/e2e/extension';
 import type { ChromiumSession } from '../tests/e2e/extension';
+import type { ColdStartTimeline } from '../src/messaging/protocol';
 import { createNodeEngine } from '../src/engine/node/node-engine';
 import { decodeImageNode } from '../src/engine/node/decode';
 
@@ -108,6 +109,10 @@ interface PageProbe {
   images: number;
   /** The distinct image URLs of the page. */
   urls: string[];
+  /** The page's performance.timeOrigin (navigation start, ms since the epoch). */
+  timeOrigin: number;
+  /** When the page's first image finished loading (ms after navigation start). */
+  firstImageLoaded: number;
   /** CDP Performance.getMetrics of the page's renderer main thread: script and task time (ms). */
   main?: { scriptMs: number; taskMs: number };
 }
@@ -148,6 +153,13 @@ const readProbe = (page: Page) =>
       pending: marks.filter((m) => m === 'pending').length,
       images: marks.length,
       urls: [...new Set([...document.images].map((i) => i.currentSrc || i.src))],
+      timeOrigin: performance.timeOrigin,
+      firstImageLoaded: Math.min(
+        ...performance
+          .getEntriesByType('resource')
+          .filter((e) => (e as PerformanceResourceTiming).initiatorType === 'img')
+          .map((e) => (e as PerformanceResourceTiming).responseEnd),
+      ),
     } as PageProbe;
   });
 
@@ -249,6 +261,8 @@ interface RunResult {
   engineWarmupMs?: number;
   /** Threads the engine ran with, as its status reports them. */
   threads?: number;
+  /** The path to the first caption, in ms after navigation start: the page's first image, then the engine host's steps. */
+  coldStart?: Partial<Record<ColdStep, number>>;
   longTasks: LongTaskSummary;
   longTasksWithout: LongTaskSummary;
   /** Page main thread, whole window (metrics are cumulative since the renderer started). */
@@ -258,6 +272,22 @@ interface RunResult {
   offscreenHeap?: { usedMiB: number; totalMiB: number; backingStoreMiB?: number };
   extensionProcess?: { rssMiB: number; cpuS: number };
   urls: string[];
+}
+
+const coldSteps = ['first image loaded', 'engine document started', 'first request', 'model load started', 'models loaded and warmed up', 'first caption done'] as const;
+type ColdStep = (typeof coldSteps)[number];
+
+function coldStartSteps(probe: PageProbe, host: ColdStartTimeline | undefined): RunResult['coldStart'] {
+  const since = (at: number | undefined) => (at === undefined ? undefined : at - probe.timeOrigin);
+  const steps: Partial<Record<ColdStep, number | undefined>> = {
+    'first image loaded': Number.isFinite(probe.firstImageLoaded) ? probe.firstImageLoaded : undefined,
+    'engine document started': since(host?.hostStartedAt),
+    'first request': since(host?.firstRequestAt),
+    'model load started': since(host?.loadStartedAt),
+    'models loaded and warmed up': since(host?.loadedAt),
+    'first caption done': since(host?.firstCaptionAt),
+  };
+  return Object.fromEntries(Object.entries(steps).filter(([, v]) => v !== undefined)) as RunResult['coldStart'];
 }
 
 async function withExtension(url: string, session: ChromiumSession): Promise<{ probe: PageProbe; window: number }> {
@@ -324,6 +354,7 @@ async function oneRun(url: string, index: number): Promise<RunResult> {
       engineLoadMs: status?.loadMs,
       engineWarmupMs: status?.warmupMs,
       threads: status?.threads,
+      coldStart: coldStartSteps(probe, status?.coldStart),
       longTasks: summariseLongTasks(probe.longtasks, window),
       longTasksWithout: { count: 0, totalMs: 0, blockingMs: 0, maxMs: 0 },
       mainThread: probe.main,
@@ -419,6 +450,7 @@ async function main(): Promise<void> {
     ['ratio: page per image / CLI 1-thread mean', perImage !== undefined && cli ? perImage / cli.meanMs : undefined, 'x'],
     ['CLI cold start: load + first image', cli ? cli.loadMs + cli.firstImageMs : undefined, 'ms'],
     ['ratio: first caption / CLI cold start', cli ? (median(results.map((r) => r.firstCaptionMs)) ?? NaN) / (cli.loadMs + cli.firstImageMs) : undefined, 'x'],
+    ...coldSteps.map((step): [string, number | undefined, string] => [`cold start: ${step}`, median(results.map((r) => r.coldStart?.[step])), 'ms']),
     ['engine load (status.loadMs)', median(results.map((r) => r.engineLoadMs)), 'ms'],
     ['engine warm-up (status.warmupMs)', median(results.map((r) => r.engineWarmupMs)), 'ms'],
     ['long tasks, with extension', median(results.map((r) => r.longTasks.count)), ''],

@@ -1,4 +1,4 @@
-import type { CaptionOutput, DescriptionStyle, ExecutionProviderName, EngineHostRequests, EngineSpeed, EngineStatus, ErrorCode, HandlerMap, ImageSource, Reply } from '../messaging/protocol';
+import type { CaptionOutput, ColdStartTimeline, DescriptionStyle, ExecutionProviderName, EngineHostRequests, EngineSpeed, EngineStatus, ErrorCode, HandlerMap, ImageSource, Reply } from '../messaging/protocol';
 import { errorReply, parseDescriptionStyle, parseImageSource, parsePageContext, parsePriority, parseRequestId } from '../messaging/validate';
 import { isEngineError } from '../engine/errors';
 import type { EngineErrorCode } from '../engine/errors';
@@ -48,6 +48,8 @@ export interface EngineHostOptions {
   fetch?: FetchFunction;
   /** The background's network rules around each fetch (browsers); none in Node. */
   networkAccess?: NetworkAccess;
+  /** Wall-clock ms for the cold-start timeline; tests pass their own. */
+  clock?: () => number;
 }
 
 export interface EngineHost {
@@ -76,6 +78,9 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
   let loadError: string | undefined;
   let loading: Promise<void> | undefined;
   let version: Promise<string> | undefined;
+  const clock = options.clock ?? (() => performance.timeOrigin + performance.now());
+  const coldStart: ColdStartTimeline = { hostStartedAt: clock() };
+  const stamp = (step: Exclude<keyof ColdStartTimeline, 'hostStartedAt'>) => (coldStart[step] ??= clock());
   const modelVersion = () =>
     (version ??= options.modelVersion().catch((error: unknown) => {
       version = undefined;
@@ -85,6 +90,7 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
   const ensureLoaded = () =>
     (loading ??= (async () => {
       state = 'loading';
+      stamp('loadStartedAt');
       try {
         // Not the job's signal: loading is shared by every job, and one cancel must not undo it.
         const timings = await withDeadline('loading the models', deadlines.loadMs, new AbortController().signal, (signal) => captioner.load(signal));
@@ -92,6 +98,7 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
         warmupMs = timings.warmupMs;
         speed = timings.warmupMs > deadlines.tooSlowWarmupMs ? 'too-slow' : 'ok';
         state = 'ready';
+        stamp('loadedAt');
       } catch (error) {
         state = 'failed';
         loadError = error instanceof Error ? error.message : String(error);
@@ -126,6 +133,7 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
     const caption = await engineTurn.run(signal, () =>
       withDeadline('describing the image', deadlines.captionMs, signal, (stageSignal) => captioner.caption(bytes, stageSignal, job.style)),
     );
+    stamp('firstCaptionAt');
     if (useCache) await cache.put(key, caption).catch(() => undefined);
     return { ...caption, cached: false, ms: performance.now() - started };
   }, options.queue);
@@ -143,6 +151,7 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
       executionProviders: options.executionProviders?.() ?? {},
       speed,
       warmupMs,
+      coldStart: { ...coldStart },
     };
   };
 
@@ -151,6 +160,7 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
       const requestId = parseRequestId(request.requestId);
       const source = parseImageSource(request.source);
       if (!requestId || !source) return errorReply('bad-request', 'a caption request needs a requestId and an http(s), data: or bytes source');
+      stamp('firstRequestAt');
       const job: Job = { source, page: parsePageContext(request.page), style: parseDescriptionStyle(request.style) };
       // Requests that would be fetched differently (cookies, Referer, partition) never share a job.
       const sourceKey =
@@ -170,6 +180,11 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
         const requestId = parseRequestId(id);
         if (requestId) queue.cancel(requestId);
       }
+      return { output: null };
+    },
+    async 'host-prepare'() {
+      // Not awaited: the caller only says a page is coming; its images will wait for the same load.
+      if (state === 'idle') ensureLoaded().catch(() => undefined);
       return { output: null };
     },
     async 'host-status'() {

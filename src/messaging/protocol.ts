@@ -77,6 +77,21 @@ export interface EngineStatus {
   speed: EngineSpeed;
   /** The warm-up pass, in ms, once measured. */
   warmupMs?: number;
+  /** When each step towards the first caption happened, for benchmarks. */
+  coldStart?: ColdStartTimeline;
+}
+
+/**
+ * Wall-clock times (ms since the epoch, so they compare with a page's
+ * performance.timeOrigin) of the steps from the engine host's start to its
+ * first caption; each is set once, when the step first happens.
+ */
+export interface ColdStartTimeline {
+  hostStartedAt: number;
+  firstRequestAt?: number;
+  loadStartedAt?: number;
+  loadedAt?: number;
+  firstCaptionAt?: number;
 }
 
 export type ExecutionProviderName = 'wasm' | 'webgpu' | 'native';
@@ -170,6 +185,8 @@ export interface EngineHostRequests {
     response: CaptionOutput;
   };
   'host-cancel': { request: { requestIds: string[] }; response: null };
+  /** Start loading the models now, if they are not loading yet: a page that may need them has started to load. */
+  'host-prepare': { request: NoPayload; response: null };
   'host-status': { request: NoPayload; response: EngineStatus };
   'host-cache-clear': { request: NoPayload; response: { cleared: number } };
 }

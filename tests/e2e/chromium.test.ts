@@ -87,6 +87,23 @@ describe('harness', () => {
     expect(offscreen).toHaveLength(1);
   }, captionTimeout);
 
+  test('a page that starts loading starts the engine loading, before any image is asked for', async () => {
+    // A fresh browser, so the engine has not loaded yet; index.html has no images at all.
+    const fresh = await launchChromium();
+    try {
+      const page = await fresh.context.newPage();
+      await page.goto(suite.server.url('/pages/index.html'), { waitUntil: 'load' });
+      const status = await waitFor(async () => {
+        const current = await engineStatus(fresh);
+        return current.state === 'ready' ? current : undefined;
+      }, { timeoutMs: captionTimeout, intervalMs: 250, what: 'the engine to load' });
+      expect(status.coldStart?.loadStartedAt).toBeGreaterThan(0);
+      expect(status.coldStart?.firstRequestAt, 'no image was asked for').toBeUndefined();
+    } finally {
+      await fresh.close();
+    }
+  }, captionTimeout * 2);
+
   test('the engine host is cross-origin isolated and runs ort with the threads chosen for this machine', async () => {
     // After the test above, the offscreen document exists and its engine has loaded.
     const channel = await attachToTarget(suite.session, (t) => t.url.endsWith('/offscreen.html'));

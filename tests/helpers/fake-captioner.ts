@@ -4,11 +4,13 @@ import type { DescriptionStyle } from '../../src/messaging/protocol';
 import { EngineError, throwIfAborted } from '../../src/engine/errors';
 
 /** Test-only captioner: describes bytes by their length (and the wording asked for), and can be slowed or made to fail. */
-export function createFakeCaptioner(options: { delayMs?: number; failLoad?: boolean; warmupMs?: number; hang?: boolean } = {}): Captioner & { calls: number } {
+export function createFakeCaptioner(options: { delayMs?: number; failLoad?: boolean; warmupMs?: number; hang?: boolean } = {}): Captioner & { calls: number; loads: number } {
   const state = {
     calls: 0,
+    loads: 0,
     kind: 'engine' as const,
     async load() {
+      state.loads++;
       if (options.failLoad) throw new EngineError('model-load', 'fake model missing');
       return { loadMs: 5, warmupMs: options.warmupMs ?? 1 };
     },

@@ -341,6 +341,38 @@ describe('engine host', () => {
     expect(fetched()).toEqual([]);
   });
 
+  it('starts loading the models when told a page is coming, once, and stamps the way to the first caption', async () => {
+    let now = 1000;
+    const { engineHost, captioner } = host({ clock: () => (now += 10) });
+    expect(await engineHost.handlers['host-prepare']({}, undefined)).toEqual({ output: null });
+    // Loading began before any image was asked for.
+    expect(captioner.loads).toBe(1);
+    await engineHost.handlers['host-prepare']({}, undefined);
+    expect(await caption(engineHost, 'a', 'https://example.com/a.png')).toMatchObject({ output: { cached: false } });
+    await engineHost.handlers['host-prepare']({}, undefined);
+    expect(captioner.loads).toBe(1);
+    const { coldStart } = await engineHost.status();
+    expect(coldStart).toEqual({ hostStartedAt: 1010, loadStartedAt: 1020, firstRequestAt: expect.any(Number), loadedAt: expect.any(Number), firstCaptionAt: expect.any(Number) });
+    expect(coldStart!.firstRequestAt!).toBeGreaterThan(coldStart!.loadStartedAt!);
+    expect(coldStart!.firstCaptionAt!).toBeGreaterThan(coldStart!.loadedAt!);
+    // Set once: a later caption does not move the first one's time.
+    const first = coldStart!.firstCaptionAt;
+    await caption(engineHost, 'b', 'https://example.com/b.png');
+    expect((await engineHost.status()).coldStart?.firstCaptionAt).toBe(first);
+  });
+
+  it('does not retry a failed load when a page is coming (a caption request does)', async () => {
+    const captioner = createFakeCaptioner({ failLoad: true });
+    const { engineHost } = host({ captioner });
+    await engineHost.handlers['host-prepare']({}, undefined);
+    await tick();
+    expect(await engineHost.status()).toMatchObject({ state: 'failed' });
+    await engineHost.handlers['host-prepare']({}, undefined);
+    expect(captioner.loads).toBe(1);
+    expect(await caption(engineHost, 'a', 'https://example.com/a.png')).toMatchObject({ error: { code: 'model-load' } });
+    expect(captioner.loads).toBe(2);
+  });
+
   it('reports a model that fails to load, and keeps answering', async () => {
     const { engineHost } = host({ captioner: createFakeCaptioner({ failLoad: true }) });
     expect(await caption(engineHost, 'a', 'https://example.com/a.png')).toEqual({ error: { code: 'model-load', message: 'fake model missing' } });
