@@ -211,8 +211,15 @@ function procTree(): Map<number, { ppid: number; cmdline: string }> {
   return out;
 }
 
-/** RSS (MiB) and CPU seconds of our browser's extension renderer processes. */
-function extensionProcessUsage(userDataDir: string): { rssMiB: number; cpuS: number; pids: number[] } | undefined {
+/**
+ * Memory (MiB) and CPU seconds of our browser's extension renderer processes:
+ * the service worker's and the engine document's (cross-origin isolated, so a
+ * process of its own). RSS counts every page a process maps, Chromium's own
+ * code (about 100 MiB, shared with every other Chromium process) included, so
+ * a sum of RSS counts that code once per process. PSS splits each shared page
+ * among the processes that map it; USS is what only these processes hold.
+ */
+function extensionProcessUsage(userDataDir: string): { rssMiB: number; pssMiB: number; ussMiB: number; cpuS: number; pids: number[] } | undefined {
   try {
     const tree = procTree();
     const root = [...tree.entries()].find(([, p]) => p.cmdline.includes(`--user-data-dir=${userDataDir}`) && !p.cmdline.includes('--type='))?.[0];
@@ -231,18 +238,29 @@ function extensionProcessUsage(userDataDir: string): { rssMiB: number; cpuS: num
     const pids = [...descendants].filter((pid) => tree.get(pid)!.cmdline.includes('--extension-process'));
     const ticks = 100;
     let rssKiB = 0;
+    let pssKiB = 0;
+    let ussKiB = 0;
     let cpu = 0;
     for (const pid of pids) {
       const status = readFileSync(`/proc/${pid}/status`, 'utf8');
       rssKiB += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+      const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(rollup)?.[1] ?? 0);
+      pssKiB += kib('Pss');
+      ussKiB += kib('Private_Clean') + kib('Private_Dirty');
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       cpu += (Number(fields[11]) + Number(fields[12])) / ticks;
     }
-    return { rssMiB: rssKiB / 1024, cpuS: cpu, pids };
+    return { rssMiB: rssKiB / 1024, pssMiB: pssKiB / 1024, ussMiB: ussKiB / 1024, cpuS: cpu, pids };
   } catch {
     return undefined;
   }
+}
+
+function extensionUsage(userDataDir: string): RunResult['extensionProcess'] {
+  const usage = extensionProcessUsage(userDataDir);
+  return usage && { rssMiB: usage.rssMiB, pssMiB: usage.pssMiB, ussMiB: usage.ussMiB, cpuS: usage.cpuS, processes: usage.pids.length };
 }
 
 // --- One run --------------------------------------------------------------------
@@ -257,8 +275,8 @@ interface RunResult {
   images: number;
   cache?: { entries: number; bytes: number };
   engineLoadMs?: number;
-  /** The engine's warm-up pass (one run of each model on a blank image), part of the time to the first caption. */
-  engineWarmupMs?: number;
+  /** The engine's speed check: the detector and caption model time of the first image it described. */
+  engineSpeedCheckMs?: number;
   /** Threads the engine ran with, as its status reports them. */
   threads?: number;
   /** The path to the first caption, in ms after navigation start: the page's first image, then the engine host's steps. */
@@ -270,11 +288,11 @@ interface RunResult {
   mainThreadWithout?: { scriptMs: number; taskMs: number };
   extensionLoaf: { frames: number; scriptMs: number };
   offscreenHeap?: { usedMiB: number; totalMiB: number; backingStoreMiB?: number };
-  extensionProcess?: { rssMiB: number; cpuS: number };
+  extensionProcess?: { rssMiB: number; pssMiB: number; ussMiB: number; cpuS: number; processes: number };
   urls: string[];
 }
 
-const coldSteps = ['first image loaded', 'engine document started', 'first request', 'model load started', 'models loaded and warmed up', 'first caption done'] as const;
+const coldSteps = ['first image loaded', 'engine document started', 'first request', 'model load started', 'models loaded', 'first caption done'] as const;
 type ColdStep = (typeof coldSteps)[number];
 
 function coldStartSteps(probe: PageProbe, host: ColdStartTimeline | undefined): RunResult['coldStart'] {
@@ -284,7 +302,7 @@ function coldStartSteps(probe: PageProbe, host: ColdStartTimeline | undefined): 
     'engine document started': since(host?.hostStartedAt),
     'first request': since(host?.firstRequestAt),
     'model load started': since(host?.loadStartedAt),
-    'models loaded and warmed up': since(host?.loadedAt),
+    'models loaded': since(host?.loadedAt),
     'first caption done': since(host?.firstCaptionAt),
   };
   return Object.fromEntries(Object.entries(steps).filter(([, v]) => v !== undefined)) as RunResult['coldStart'];
@@ -352,7 +370,7 @@ async function oneRun(url: string, index: number): Promise<RunResult> {
       images: probe.images,
       cache: status ? { entries: status.cacheEntries, bytes: status.cacheBytes ?? 0 } : undefined,
       engineLoadMs: status?.loadMs,
-      engineWarmupMs: status?.warmupMs,
+      engineSpeedCheckMs: status?.speedCheckMs,
       threads: status?.threads,
       coldStart: coldStartSteps(probe, status?.coldStart),
       longTasks: summariseLongTasks(probe.longtasks, window),
@@ -360,7 +378,7 @@ async function oneRun(url: string, index: number): Promise<RunResult> {
       mainThread: probe.main,
       extensionLoaf: extensionScriptMs(probe, window),
       offscreenHeap: await offscreenHeap(session).catch(() => undefined),
-      extensionProcess: extensionProcessUsage(session.userDataDir),
+      extensionProcess: extensionUsage(session.userDataDir),
       urls: probe.urls,
     };
     await session.close();
@@ -377,7 +395,7 @@ async function oneRun(url: string, index: number): Promise<RunResult> {
       `long tasks ${result.longTasks.count} / ${f(result.longTasks.totalMs)} ms (without extension ${result.longTasksWithout.count} / ${f(result.longTasksWithout.totalMs)} ms); ` +
       `page main thread: script ${f(result.mainThread?.scriptMs)} ms, tasks ${f(result.mainThread?.taskMs)} ms (without ${f(result.mainThreadWithout?.scriptMs)} / ${f(result.mainThreadWithout?.taskMs)} ms); ` +
       `extension script in LoAFs ${f(result.extensionLoaf.scriptMs)} ms; offscreen heap ${result.offscreenHeap?.usedMiB.toFixed(1) ?? 'n/a'} MiB; ` +
-      `extension process RSS ${result.extensionProcess?.rssMiB.toFixed(0) ?? 'n/a'} MiB, CPU ${result.extensionProcess?.cpuS.toFixed(1) ?? 'n/a'} s`,
+      `extension processes RSS ${result.extensionProcess?.rssMiB.toFixed(0) ?? 'n/a'} MiB (PSS ${result.extensionProcess?.pssMiB.toFixed(0) ?? 'n/a'}, USS ${result.extensionProcess?.ussMiB.toFixed(0) ?? 'n/a'}), CPU ${result.extensionProcess?.cpuS.toFixed(1) ?? 'n/a'} s`,
   );
   return result;
 }
@@ -452,7 +470,7 @@ async function main(): Promise<void> {
     ['ratio: first caption / CLI cold start', cli ? (median(results.map((r) => r.firstCaptionMs)) ?? NaN) / (cli.loadMs + cli.firstImageMs) : undefined, 'x'],
     ...coldSteps.map((step): [string, number | undefined, string] => [`cold start: ${step}`, median(results.map((r) => r.coldStart?.[step])), 'ms']),
     ['engine load (status.loadMs)', median(results.map((r) => r.engineLoadMs)), 'ms'],
-    ['engine warm-up (status.warmupMs)', median(results.map((r) => r.engineWarmupMs)), 'ms'],
+    ['engine speed check: first image model time', median(results.map((r) => r.engineSpeedCheckMs)), 'ms'],
     ['long tasks, with extension', median(results.map((r) => r.longTasks.count)), ''],
     ['long-task time, with extension', median(results.map((r) => r.longTasks.totalMs)), 'ms'],
     ['long-task blocking time, with extension', median(results.map((r) => r.longTasks.blockingMs)), 'ms'],
@@ -467,7 +485,10 @@ async function main(): Promise<void> {
     ['LoAFs with extension script', median(results.map((r) => r.extensionLoaf.frames)), ''],
     ['offscreen JS heap used', median(results.map((r) => r.offscreenHeap?.usedMiB)), 'MiB'],
     ['offscreen ArrayBuffer backing stores', median(results.map((r) => r.offscreenHeap?.backingStoreMiB)), 'MiB'],
-    ['extension process RSS', median(results.map((r) => r.extensionProcess?.rssMiB)), 'MiB'],
+    ['extension processes', median(results.map((r) => r.extensionProcess?.processes)), ''],
+    ['extension processes RSS (sum)', median(results.map((r) => r.extensionProcess?.rssMiB)), 'MiB'],
+    ['extension processes PSS', median(results.map((r) => r.extensionProcess?.pssMiB)), 'MiB'],
+    ['extension processes USS', median(results.map((r) => r.extensionProcess?.ussMiB)), 'MiB'],
     ['extension process CPU', median(results.map((r) => r.extensionProcess?.cpuS)), 's'],
     ['images still pending at the end', median(results.map((r) => r.pending)), ''],
     ['caption cache entries', median(results.map((r) => r.cache?.entries)), ''],

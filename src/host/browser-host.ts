@@ -76,6 +76,9 @@ function createBrowserCaptioner(threads: number, allowGpu: boolean, onRuntime: (
     async load(signal) {
       return createEngineCaptioner(await getEngine(), decode).load(signal);
     },
+    async warmUp(signal) {
+      return createEngineCaptioner(await getEngine(), decode).warmUp(signal);
+    },
     async caption(bytes, signal, style) {
       return createEngineCaptioner(await getEngine(), decode).caption(bytes, signal, style);
     },

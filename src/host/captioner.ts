@@ -12,18 +12,24 @@ import { textRows } from '../engine/describe/describe';
  */
 export interface Captioner {
   readonly kind: 'engine' | 'disabled';
+  /** Creates the model sessions; resolves with the time it took. */
+  load(signal?: AbortSignal): Promise<{ loadMs: number }>;
   /**
-   * Creates the model sessions and runs them once on a blank image; resolves
-   * with both times. The warm-up tells whether this device runs the engine
-   * at a usable speed.
+   * Runs the models once on a blank image of our own and resolves with the
+   * time it took: a speed check no page can slow down.
    */
-  load(signal?: AbortSignal): Promise<LoadTimings>;
-  caption(bytes: Uint8Array, signal: AbortSignal, style: DescriptionStyle): Promise<CachedCaption>;
+  warmUp(signal?: AbortSignal): Promise<number>;
+  caption(bytes: Uint8Array, signal: AbortSignal, style: DescriptionStyle): Promise<Described>;
 }
 
-export interface LoadTimings {
-  loadMs: number;
-  warmupMs: number;
+export interface Described {
+  caption: CachedCaption;
+  /**
+   * Time in the models whose work does not depend on the image (the object
+   * detector and the caption model, which see fixed-size inputs): how fast
+   * this device runs the engine, which an image's size or text cannot sway.
+   */
+  modelMs: number;
 }
 
 export function createEngineCaptioner(engine: Engine, decode: (bytes: Uint8Array, signal: AbortSignal) => Promise<RgbaImage>): Captioner {
@@ -32,18 +38,24 @@ export function createEngineCaptioner(engine: Engine, decode: (bytes: Uint8Array
     async load(signal) {
       const started = performance.now();
       await engine.load(signal);
-      const loaded = performance.now();
+      return { loadMs: performance.now() - started };
+    },
+    async warmUp(signal) {
+      const started = performance.now();
       await engine.ready(signal);
-      return { loadMs: loaded - started, warmupMs: performance.now() - loaded };
+      return performance.now() - started;
     },
     async caption(bytes, signal, style) {
       const image = await decode(bytes, signal);
       const result = await engine.describe(image, { signal, language: style.language, caption: { enabled: style.caption, neutralWording: style.neutral } });
       return {
-        alt: result.alt,
-        confident: result.confident,
-        text: textRows(result.text),
-        objects: result.objects.map((o) => ({ label: o.label, score: Math.round(o.score * 1000) / 1000 })),
+        caption: {
+          alt: result.alt,
+          confident: result.confident,
+          text: textRows(result.text),
+          objects: result.objects.map((o) => ({ label: o.label, score: Math.round(o.score * 1000) / 1000 })),
+        },
+        modelMs: result.ms.detector + result.ms.captionEncoder + result.ms.captionDecoder,
       };
     },
   };
@@ -53,6 +65,7 @@ export function createDisabledCaptioner(reason: string): Captioner {
   return {
     kind: 'disabled',
     load: () => Promise.reject(new EngineError('model-load', reason)),
+    warmUp: () => Promise.reject(new EngineError('model-load', reason)),
     caption: () => Promise.reject(new EngineError('model-load', reason)),
   };
 }

@@ -20,17 +20,18 @@ import { HostRefusal } from './host-errors';
 export interface HostDeadlines {
   /** Decoding and every model stage of one image together. */
   captionMs: number;
-  /** Loading the models and the warm-up pass. */
+  /** Loading the models. */
   loadMs: number;
-  /** A warm-up slower than this marks the engine too slow for this device. */
-  tooSlowWarmupMs: number;
+  /** The speed check: model time above this marks the engine too slow for this device. */
+  tooSlowMs: number;
 }
 
 /**
- * A healthy warm-up takes about 0.3 s on a 2-core VM; a Firefox that hits
- * the VM's AVX penalty takes 30 s and more. 5 s leaves room for slow laptops.
+ * The detector and caption passes of one image take about 0.2 s on a 2-core
+ * VM; a Firefox that hits the VM's AVX penalty takes 30 s and more. 5 s
+ * leaves room for slow laptops.
  */
-export const defaultHostDeadlines: HostDeadlines = { captionMs: 30_000, loadMs: 90_000, tooSlowWarmupMs: 5_000 };
+export const defaultHostDeadlines: HostDeadlines = { captionMs: 30_000, loadMs: 90_000, tooSlowMs: 5_000 };
 
 export interface EngineHostOptions {
   captioner: Captioner;
@@ -74,7 +75,7 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
   let state: EngineStatus['state'] = 'idle';
   let speed: EngineSpeed = 'unknown';
   let loadMs: number | undefined;
-  let warmupMs: number | undefined;
+  let speedCheckMs: number | undefined;
   let loadError: string | undefined;
   let loading: Promise<void> | undefined;
   let version: Promise<string> | undefined;
@@ -95,8 +96,6 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
         // Not the job's signal: loading is shared by every job, and one cancel must not undo it.
         const timings = await withDeadline('loading the models', deadlines.loadMs, new AbortController().signal, (signal) => captioner.load(signal));
         loadMs = timings.loadMs;
-        warmupMs = timings.warmupMs;
-        speed = timings.warmupMs > deadlines.tooSlowWarmupMs ? 'too-slow' : 'ok';
         state = 'ready';
         stamp('loadedAt');
       } catch (error) {
@@ -109,7 +108,23 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
 
   const refuseIfTooSlow = () => {
     if (speed === 'too-slow') {
-      throw new HostRefusal('too-slow', `the engine is too slow on this device (warm-up took ${Math.round(warmupMs ?? 0)} ms)`);
+      throw new HostRefusal('too-slow', `the engine is too slow on this device (its speed check took ${Math.round(speedCheckMs ?? 0)} ms)`);
+    }
+  };
+  const judgeSpeed = (ms: number) => {
+    speedCheckMs = ms;
+    speed = ms > deadlines.tooSlowMs ? 'too-slow' : 'ok';
+  };
+  /**
+   * A first image that timed out may be the page's doing (a decode that never
+   * ends) or a slow engine: a blank image of our own tells which. It runs once
+   * the engine is free, so an engine still busy with that image counts as slow.
+   */
+  const checkSpeedOnBlank = async () => {
+    try {
+      judgeSpeed(await withDeadline('the speed check', deadlines.tooSlowMs, new AbortController().signal, (signal) => captioner.warmUp(signal)));
+    } catch (error) {
+      if (isEngineError(error) && error.code === 'timeout') judgeSpeed(deadlines.tooSlowMs + 1);
     }
   };
 
@@ -130,9 +145,20 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
     await ensureLoaded();
     refuseIfTooSlow();
     // Jobs run a few at once so that fetching and hashing the next images overlap with this one's inference; the engine itself takes one at a time.
-    const caption = await engineTurn.run(signal, () =>
-      withDeadline('describing the image', deadlines.captionMs, signal, (stageSignal) => captioner.caption(bytes, stageSignal, job.style)),
-    );
+    const caption = await engineTurn.run(signal, async () => {
+      // Decided while this job waited its turn.
+      refuseIfTooSlow();
+      // There is no warm-up before the first image (it would delay the first caption): the first image's model time is the speed check.
+      const judging = speed === 'unknown';
+      try {
+        const described = await withDeadline('describing the image', deadlines.captionMs, signal, (stageSignal) => captioner.caption(bytes, stageSignal, job.style));
+        if (judging) judgeSpeed(described.modelMs);
+        return described.caption;
+      } catch (error) {
+        if (judging && isEngineError(error) && error.code === 'timeout') await checkSpeedOnBlank();
+        throw error;
+      }
+    });
     stamp('firstCaptionAt');
     if (useCache) await cache.put(key, caption).catch(() => undefined);
     return { ...caption, cached: false, ms: performance.now() - started };
@@ -150,7 +176,7 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
       threads: options.threads(),
       executionProviders: options.executionProviders?.() ?? {},
       speed,
-      warmupMs,
+      speedCheckMs,
       coldStart: { ...coldStart },
     };
   };

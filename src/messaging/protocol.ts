@@ -71,12 +71,12 @@ export interface EngineStatus {
   /** Where each model runs, by model, once loaded: WebAssembly, or WebGPU where the device has a GPU the user lets us use. */
   executionProviders?: Record<string, ExecutionProviderName>;
   /**
-   * How fast the engine runs here, from a warm-up pass when it loads:
-   * 'too-slow' means images are refused at once instead of left pending.
+   * How fast the engine runs here, from the model time of the first image it
+   * describes: 'too-slow' means images are refused at once instead of left pending.
    */
   speed: EngineSpeed;
-  /** The warm-up pass, in ms, once measured. */
-  warmupMs?: number;
+  /** The speed check's model time, in ms, once measured. */
+  speedCheckMs?: number;
   /** When each step towards the first caption happened, for benchmarks. */
   coldStart?: ColdStartTimeline;
 }

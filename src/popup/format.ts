@@ -22,11 +22,11 @@ export interface PopupFormat {
    */
   formatCacheSize(entries: number, bytes: number): string;
   /**
-   * What the popup says when the warm-up found the engine too slow to use on
+   * What the popup says when the speed check found the engine too slow to use on
    * this device; undefined otherwise. Plain words: this is why a page's
    * images stay without descriptions.
    */
-  slowEngineMessage(status: Pick<EngineStatus, 'speed' | 'warmupMs'>): string | undefined;
+  slowEngineMessage(status: Pick<EngineStatus, 'speed' | 'speedCheckMs'>): string | undefined;
   clearedMessage(cleared: number): string;
   savedMessage(): string;
   /** Where the loaded engine runs: "the processor, 2 threads", or the graphics processor as well; undefined before it loads. */
@@ -96,8 +96,8 @@ export function createPopupFormat({ language, translate }: Localiser): PopupForm
     },
     slowEngineMessage(status) {
       if (status.speed !== 'too-slow') return undefined;
-      if (status.warmupMs === undefined || !Number.isFinite(status.warmupMs)) return translate('engineTooSlow');
-      return translate('engineTooSlowWarmup', { duration: formatSeconds(status.warmupMs) });
+      if (status.speedCheckMs === undefined || !Number.isFinite(status.speedCheckMs)) return translate('engineTooSlow');
+      return translate('engineTooSlowCheck', { duration: formatSeconds(status.speedCheckMs) });
     },
     clearedMessage: (cleared) => translate('cacheCleared', { descriptions: descriptions(cleared) }),
     savedMessage: () => translate('saved'),

@@ -20,7 +20,7 @@ const isCount = (value: unknown): value is number => typeof value === 'number' &
 /**
  * State, queue and cache entries are required; everything else has a safe
  * reading when missing or malformed, so a background from an older version
- * (no `cacheBytes`, `speed` or `warmupMs`) still gives a usable status:
+ * (no `cacheBytes`, `speed` or `speedCheckMs`) still gives a usable status:
  * no bytes counted, speed not measured.
  */
 export function parseEngineStatus(value: unknown): EngineStatus | undefined {
@@ -35,7 +35,7 @@ export function parseEngineStatus(value: unknown): EngineStatus | undefined {
     threads: isCount(value.threads) ? value.threads : 0,
     speed: engineSpeeds.find((s) => s === value.speed) ?? 'unknown',
     ...(isCount(value.loadMs) ? { loadMs: value.loadMs } : {}),
-    ...(isCount(value.warmupMs) ? { warmupMs: value.warmupMs } : {}),
+    ...(isCount(value.speedCheckMs) ? { speedCheckMs: value.speedCheckMs } : {}),
     ...(typeof value.error === 'string' ? { error: value.error } : {}),
     ...(isRecord(value.executionProviders) ? { executionProviders: parseProviders(value.executionProviders) } : {}),
   };

@@ -276,9 +276,9 @@ export const englishMessages = {
     message: 'The description model runs too slowly on this device, so images are not being described.',
     description: 'Popup: warning at the top when the model is too slow to use.',
   },
-  engineTooSlowWarmup: {
-    message: 'The description model runs too slowly on this device (warm-up took $DURATION$), so images are not being described.',
-    description: 'Popup: the same warning, with how long the warm-up took.',
+  engineTooSlowCheck: {
+    message: 'The description model runs too slowly on this device (one image took $DURATION$), so images are not being described.',
+    description: 'Popup: the same warning, with how long the models took on the image that showed it.',
     placeholders: { duration: { content: '$1', example: '31 seconds' } },
   },
   cacheCleared: {

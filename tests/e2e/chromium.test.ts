@@ -91,6 +91,9 @@ describe('harness', () => {
     // A fresh browser, so the engine has not loaded yet; index.html has no images at all.
     const fresh = await launchChromium();
     try {
+      // Once the worker's script has run, its tabs.onUpdated listener exists (a navigation before that would be missed,
+      // and the engine would load with the first image instead, as it did before).
+      await fresh.sw!.evaluate(() => true);
       const page = await fresh.context.newPage();
       await page.goto(suite.server.url('/pages/index.html'), { waitUntil: 'load' });
       const status = await waitFor(async () => {

@@ -257,7 +257,7 @@ export async function openExtensionPage(session: ChromiumSession): Promise<Page>
 }
 
 /** Asks the background for the engine status, as the popup would. */
-export async function engineStatus(session: ChromiumSession): Promise<{ state: string; queued: number; cacheEntries: number; cacheBytes?: number; loadMs?: number; speed?: string; warmupMs?: number; threads?: number; executionProviders?: Record<string, string>; coldStart?: ColdStartTimeline }> {
+export async function engineStatus(session: ChromiumSession): Promise<{ state: string; queued: number; cacheEntries: number; cacheBytes?: number; loadMs?: number; speed?: string; speedCheckMs?: number; threads?: number; executionProviders?: Record<string, string>; coldStart?: ColdStartTimeline }> {
   const page = await openExtensionPage(session);
   try {
     const reply = (await page.evaluate(() => chrome.runtime.sendMessage({ type: 'engine-status' }))) as { output?: { state: string; queued: number; cacheEntries: number } };

@@ -1,23 +1,38 @@
-import type { Captioner } from '../../src/host/captioner';
-import type { CachedCaption } from '../../src/host/cache';
+import type { Captioner, Described } from '../../src/host/captioner';
 import type { DescriptionStyle } from '../../src/messaging/protocol';
 import { EngineError, throwIfAborted } from '../../src/engine/errors';
 
+interface FakeCaptionerOptions {
+  delayMs?: number;
+  failLoad?: boolean;
+  /** The model time each description reports (the speed check reads the first). */
+  modelMs?: number;
+  /** What the blank speed check reports; 'hang' never settles. */
+  warmUpMs?: number | 'hang';
+  /** Descriptions never settle and ignore their signal, like a stuck decode. */
+  hang?: boolean;
+}
+
 /** Test-only captioner: describes bytes by their length (and the wording asked for), and can be slowed or made to fail. */
-export function createFakeCaptioner(options: { delayMs?: number; failLoad?: boolean; warmupMs?: number; hang?: boolean } = {}): Captioner & { calls: number; loads: number } {
+export function createFakeCaptioner(options: FakeCaptionerOptions = {}): Captioner & { calls: number; loads: number; warmUps: number } {
   const state = {
     calls: 0,
     loads: 0,
+    warmUps: 0,
     kind: 'engine' as const,
     async load() {
       state.loads++;
       if (options.failLoad) throw new EngineError('model-load', 'fake model missing');
-      return { loadMs: 5, warmupMs: options.warmupMs ?? 1 };
+      return { loadMs: 5 };
     },
-    async caption(bytes: Uint8Array, signal: AbortSignal, style: DescriptionStyle): Promise<CachedCaption> {
+    async warmUp() {
+      state.warmUps++;
+      if (options.warmUpMs === 'hang') return new Promise<number>(() => undefined);
+      return options.warmUpMs ?? 1;
+    },
+    async caption(bytes: Uint8Array, signal: AbortSignal, style: DescriptionStyle): Promise<Described> {
       state.calls++;
-      // A stage that never settles and ignores its signal, like a stuck decode.
-      if (options.hang) return new Promise<CachedCaption>(() => undefined);
+      if (options.hang) return new Promise<Described>(() => undefined);
       await new Promise<void>((resolve, reject) => {
         const timer = setTimeout(resolve, options.delayMs ?? 0);
         signal.addEventListener('abort', () => {
@@ -27,7 +42,7 @@ export function createFakeCaptioner(options: { delayMs?: number; failLoad?: bool
       });
       throwIfAborted(signal);
       const wording = style.caption && style.neutral ? '' : ` (${style.caption ? 'caption' : 'objects'}, ${style.neutral ? 'neutral' : 'gendered'})`;
-      return { alt: `${bytes.length} bytes${wording}`, confident: true, text: [], objects: [] };
+      return { caption: { alt: `${bytes.length} bytes${wording}`, confident: true, text: [], objects: [] }, modelMs: options.modelMs ?? 1 };
     },
   };
   return state;

@@ -25,7 +25,7 @@ describe('the engine captioner', () => {
     const captioner = createEngineCaptioner(engine, () => Promise.resolve(solidImage(8, 8, [0, 0, 0, 255])));
     const signal = new AbortController().signal;
     const caption = await captioner.caption(new Uint8Array(1), signal, { caption: true, neutral: true, language: 'de' });
-    expect(caption.alt).toBe('Eine Person.');
+    expect(caption.caption.alt).toBe('Eine Person.');
     await captioner.caption(new Uint8Array(1), signal, { caption: false, neutral: false, language: 'en' });
     expect(calls).toEqual([
       { signal, language: 'de', caption: { enabled: true, neutralWording: true } },

@@ -173,14 +173,15 @@ describe('engine host', () => {
     let mostAtOnce = 0;
     const slowCaptioner: Captioner = {
       kind: 'engine',
-      load: async () => ({ loadMs: 1, warmupMs: 1 }),
+      load: async () => ({ loadMs: 1 }),
+      warmUp: async () => 1,
       async caption(bytes) {
         describing++;
         mostAtOnce = Math.max(mostAtOnce, describing);
         events.push(`describe ${bytes.length}`);
         await new Promise((resolve) => setTimeout(resolve, 30));
         describing--;
-        return { alt: `${bytes.length} bytes`, confident: true, objects: [], text: [] };
+        return { caption: { alt: `${bytes.length} bytes`, confident: true, objects: [], text: [] }, modelMs: 1 };
       },
     };
     const network = fakeNetwork({});
@@ -387,13 +388,38 @@ describe('engine host', () => {
     expect(await first).toMatchObject({ error: { code: 'timeout' } });
     expect(await second).toMatchObject({ error: { code: 'timeout' } });
     expect((await engineHost.status()).queued).toBe(0);
+    // A page's stuck image says nothing about the engine: the blank check found it fast.
+    expect(stuck.warmUps).toBe(1);
+    expect(await engineHost.status()).toMatchObject({ speed: 'ok', speedCheckMs: 1 });
   });
 
-  it('refuses at once, without fetching, when the warm-up shows the engine is too slow here', async () => {
-    const { engineHost, fetched } = host({ captioner: createFakeCaptioner({ warmupMs: 9000 }), deadlines: { tooSlowWarmupMs: 5000 } });
-    expect(await caption(engineHost, 'a', 'https://example.com/a.png')).toMatchObject({ error: { code: 'too-slow' } });
-    expect(await engineHost.status()).toMatchObject({ speed: 'too-slow', warmupMs: 9000 });
+  it('judges its speed on the first image, with no warm-up before it', async () => {
+    const fast = createFakeCaptioner({ modelMs: 180 });
+    const { engineHost } = host({ captioner: fast });
+    expect(await engineHost.status()).toMatchObject({ speed: 'unknown' });
+    expect(await caption(engineHost, 'a', 'https://example.com/a.png')).toMatchObject({ output: { cached: false } });
+    expect(await engineHost.status()).toMatchObject({ speed: 'ok', speedCheckMs: 180 });
+    expect(fast.warmUps).toBe(0);
+  });
+
+  it('answers the first image of a too-slow engine, then refuses the rest at once, without fetching', async () => {
+    const { engineHost, fetched } = host({ captioner: createFakeCaptioner({ modelMs: 9000 }), deadlines: { tooSlowMs: 5000 } });
+    expect(await caption(engineHost, 'a', 'https://example.com/a.png')).toMatchObject({ output: { alt: expect.any(String) } });
+    expect(await engineHost.status()).toMatchObject({ speed: 'too-slow', speedCheckMs: 9000 });
     expect(await caption(engineHost, 'b', 'https://example.com/b.png')).toMatchObject({ error: { code: 'too-slow' } });
     expect(fetched()).toEqual(['https://example.com/a.png']);
+  });
+
+  it('calls the engine too slow when its first image times out and the blank check does too, and refuses the images waiting', async () => {
+    const slow = createFakeCaptioner({ hang: true, warmUpMs: 'hang' });
+    const { engineHost, fetched } = host({ captioner: slow, deadlines: { captionMs: 50, tooSlowMs: 50 }, queue: { concurrency: 2, maxWaiting: 10 } });
+    const first = caption(engineHost, 'a', 'https://example.com/a.png');
+    const waiting = caption(engineHost, 'b', 'https://example.com/b.png');
+    expect(await first).toMatchObject({ error: { code: 'timeout' } });
+    expect(await waiting).toMatchObject({ error: { code: 'too-slow' } });
+    expect(await engineHost.status()).toMatchObject({ speed: 'too-slow' });
+    expect(slow.calls).toBe(1);
+    expect(await caption(engineHost, 'c', 'https://example.com/c.png')).toMatchObject({ error: { code: 'too-slow' } });
+    expect(fetched()).toEqual(['https://example.com/a.png', 'https://example.com/b.png']);
   });
 });

@@ -94,13 +94,13 @@ describe('formatSeconds', () => {
 
 describe('slowEngineMessage', () => {
   it('says nothing unless the engine is too slow', () => {
-    expect(slowEngineMessage({ speed: 'ok', warmupMs: 900 })).toBeUndefined();
+    expect(slowEngineMessage({ speed: 'ok', speedCheckMs: 900 })).toBeUndefined();
     expect(slowEngineMessage({ speed: 'unknown' })).toBeUndefined();
   });
 
-  it('says plainly that images are not described, with the warm-up time when known', () => {
-    expect(slowEngineMessage({ speed: 'too-slow', warmupMs: 31_234 })).toBe(
-      'The description model runs too slowly on this device (warm-up took 31 seconds), so images are not being described.',
+  it('says plainly that images are not described, with the speed check time when known', () => {
+    expect(slowEngineMessage({ speed: 'too-slow', speedCheckMs: 31_234 })).toBe(
+      'The description model runs too slowly on this device (one image took 31 seconds), so images are not being described.',
     );
     expect(slowEngineMessage({ speed: 'too-slow' })).toBe('The description model runs too slowly on this device, so images are not being described.');
   });
@@ -130,8 +130,8 @@ describe('in German', () => {
   });
 
   it('says plainly that the engine is too slow', () => {
-    expect(german.slowEngineMessage({ speed: 'too-slow', warmupMs: 31_234 })).toBe(
-      'Das Beschreibungsmodell läuft auf diesem Gerät zu langsam (das Aufwärmen dauerte 31 Sekunden), deshalb werden keine Bilder beschrieben.',
+    expect(german.slowEngineMessage({ speed: 'too-slow', speedCheckMs: 31_234 })).toBe(
+      'Das Beschreibungsmodell läuft auf diesem Gerät zu langsam (ein Bild dauerte 31 Sekunden), deshalb werden keine Bilder beschrieben.',
     );
   });
 });

@@ -13,7 +13,7 @@ describe('unwrapReply', () => {
 
 describe('parseEngineStatus', () => {
   it('keeps known fields and drops bad optional ones', () => {
-    expect(parseEngineStatus({ state: 'ready', loadMs: 812, queued: 0, cacheEntries: 4, cacheBytes: 2048, threads: 2, speed: 'ok', warmupMs: 640 })).toEqual({
+    expect(parseEngineStatus({ state: 'ready', loadMs: 812, queued: 0, cacheEntries: 4, cacheBytes: 2048, threads: 2, speed: 'ok', speedCheckMs: 640 })).toEqual({
       state: 'ready',
       loadMs: 812,
       queued: 0,
@@ -21,7 +21,7 @@ describe('parseEngineStatus', () => {
       cacheBytes: 2048,
       threads: 2,
       speed: 'ok',
-      warmupMs: 640,
+      speedCheckMs: 640,
     });
     expect(parseEngineStatus({ state: 'failed', error: 'no wasm', queued: 0, cacheEntries: 0, cacheBytes: 0, speed: 'unknown', loadMs: 'x' })).toEqual({
       state: 'failed',
@@ -39,10 +39,10 @@ describe('parseEngineStatus', () => {
     expect(status?.executionProviders).toEqual({ detector: 'webgpu', decoder: 'wasm' });
   });
 
-  it('reads a too-slow engine and its warm-up time', () => {
-    expect(parseEngineStatus({ state: 'ready', queued: 0, cacheEntries: 0, cacheBytes: 0, threads: 4, speed: 'too-slow', warmupMs: 31_000 })).toMatchObject({
+  it('reads a too-slow engine and the time of its speed check', () => {
+    expect(parseEngineStatus({ state: 'ready', queued: 0, cacheEntries: 0, cacheBytes: 0, threads: 4, speed: 'too-slow', speedCheckMs: 31_000 })).toMatchObject({
       speed: 'too-slow',
-      warmupMs: 31_000,
+      speedCheckMs: 31_000,
     });
   });
 
@@ -59,9 +59,9 @@ describe('parseEngineStatus', () => {
   });
 
   it('falls back to the safe reading for malformed size, speed and warm-up', () => {
-    const status = parseEngineStatus({ state: 'ready', queued: 0, cacheEntries: 3, cacheBytes: -5, speed: 'fast', warmupMs: Number.NaN });
+    const status = parseEngineStatus({ state: 'ready', queued: 0, cacheEntries: 3, cacheBytes: -5, speed: 'fast', speedCheckMs: Number.NaN });
     expect(status).toEqual({ state: 'ready', queued: 0, cacheEntries: 3, cacheBytes: 0, threads: 0, speed: 'unknown' });
-    expect(parseEngineStatus({ state: 'ready', queued: 0, cacheEntries: 3, cacheBytes: '12 MB', speed: 3, warmupMs: -1 })).toEqual(status);
+    expect(parseEngineStatus({ state: 'ready', queued: 0, cacheEntries: 3, cacheBytes: '12 MB', speed: 3, speedCheckMs: -1 })).toEqual(status);
     expect(parseEngineStatus({ state: 'ready', queued: 0, cacheEntries: 3, cacheBytes: Number.POSITIVE_INFINITY })?.cacheBytes).toBe(0);
   });
 
