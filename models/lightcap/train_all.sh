@@ -5,7 +5,9 @@
 #   1. CenterNet trunk features, once (onnxruntime-node), into $LIGHTCAP_FEATURES;
 #   2. cross-entropy training from scratch, early-stopped on captions-dev greedy CIDEr-D;
 #   3. int8 ONNX export with a parity fixture, then the parity check in onnxruntime-web;
-#   4. the confidence gate refitted for the new weights (npm run gate:fit, about 5 minutes).
+#   4. the run-time weight format (int8_matmul.py: MatMul weights stay int8, which is not exact, so
+#      it comes after the parity check and before the gate);
+#   5. the confidence gate refitted for the new weights (npm run gate:fit, about 5 minutes).
 # The flickr30k-extra photos, flips and language pretraining (train.py --extra-train, --flip,
 # --lm-text) are not in it: none beat this recipe's beam-3 score (see models/lightcap/README.md).
 # Self-critical fine-tuning (scst.py) is not part of it: it gave no reliable gain here
@@ -34,4 +36,5 @@ nice -n 10 "$python" models/lightcap/train.py --features "$features" --out "$run
 "$python" models/lightcap/export.py --ckpt "$run/xe/best.pt" --out models/lightcap --features "$features" \
   --dev-data "$data/captions-dev" --fixture "$run/parity.json"
 npx tsx models/tools/lightcap_parity.ts --fixture "$run/parity.json" --runtime web --data "$data/captions-dev"
+"$python" models/lightcap/int8_matmul.py models/lightcap
 npx tsx scripts/fit-gate.ts --set "$data/captions-dev" --set "$data/captions-dev-vizwiz" --write

@@ -7,7 +7,8 @@
 #   2. cross-entropy training from scratch on the German Multi30k captions of the 5,344 Flickr8k train
 #      photos that have them (flickr30k-text) and of the 2,536 flickr30k-extra photos, with left-right
 #      flips (links/rechts swapped), early-stopped on the German captions-dev references;
-#   3. int8 ONNX export (the vocabulary in written German: nouns capitalised), parity in onnxruntime-web;
+#   3. int8 ONNX export (the vocabulary in written German: nouns capitalised), parity in onnxruntime-web,
+#      then the run-time weight format (int8_matmul.py, as for English);
 #   4. the German confidence gate, fitted on the German captions-dev references and the VizWiz
 #      quality-issue photos.
 # Needs Debian's /usr/bin/python3 with python3-torch, python3-onnx and libopenblas0-pthread.
@@ -36,5 +37,6 @@ nice -n 10 "$python" models/lightcap/train.py --language de --features "$feature
 "$python" models/lightcap/export.py --ckpt "$run/xe/best.pt" --out models/lightcap-de --features "$features" \
   --dev-data "$data/captions-dev" --dev-captions "$data/flickr30k-text/captions-dev-de.json" --fixture "$run/parity.json"
 npx tsx models/tools/lightcap_parity.ts --fixture "$run/parity.json" --runtime web --model models/lightcap-de
+"$python" models/lightcap/int8_matmul.py models/lightcap-de
 npx tsx scripts/fit-gate.ts --language de --caption-model lightcap-de/manifest.json \
   --set "$data/flickr30k-text/captions-dev-de.json" --quality-from "$data/captions-dev-vizwiz" --write

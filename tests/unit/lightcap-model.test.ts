@@ -35,7 +35,8 @@ describe('LightCap ONNX export', () => {
     const { layers, heads, headDim, prefixLength } = manifest;
     expect(memory.keys.dims).toEqual([layers, 1, heads, prefixLength, headDim]);
     const keySum = memory.keys.data.reduce((sum, v) => sum + v, 0);
-    expect(Math.abs(keySum - golden.memoryKeysSum)).toBeLessThan(1e-3 * Math.max(1, Math.abs(golden.memoryKeysSum)) + 0.05);
+    // 2 %: golden.json is PyTorch's, and the shipped encoder quantises its activations (models/lightcap/int8_matmul.py).
+    expect(Math.abs(keySum - golden.memoryKeysSum)).toBeLessThan(2e-2 * Math.max(1, Math.abs(golden.memoryKeysSum)) + 0.05);
     const caption = await model.decode(memory, { beamSize: 1 });
     expect(caption.tokens).toEqual(golden.greedy);
     expect(caption.words).toEqual(golden.greedy.map((t) => vocab[t]));
