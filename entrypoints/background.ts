@@ -26,6 +26,11 @@ export default defineBackground({
       ? createLazyInProcessClient(rules)
       : createOffscreenHostClient({ allowGpu: async () => (await loadSettings()).useGpu });
     if (!import.meta.env.FIREFOX) {
+      // The engine's document (a process of its own, for isolation) is opened when the worker starts, so the first
+      // page that needs it only waits for the models; they load when such a page starts loading (below).
+      void loadSettings()
+        .then((settings) => (settings.enabled ? host.open?.() : undefined))
+        .catch(() => undefined);
       // The engine picks WASM or WebGPU when it loads: a changed GPU setting takes effect in a new engine document.
       watchSettings((next, previous) => {
         if (next.useGpu !== previous.useGpu) void host.restart?.();

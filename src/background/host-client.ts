@@ -9,6 +9,12 @@ export interface HostClient {
   call<K extends keyof EngineHostRequests>(type: K, request: RequestOf<EngineHostRequests, K>): Promise<Reply<ResponseOf<EngineHostRequests, K>>>;
   /** Closes the engine's document so the next call opens a new one (a setting the engine reads when it loads changed). */
   restart?(): Promise<void>;
+  /**
+   * Opens the engine's document, if there is one and it is not open, without
+   * loading any model: a few hundred milliseconds the first page then does
+   * not wait for. Never fails; a call that needs the document opens it anyway.
+   */
+  open?(): Promise<void>;
 }
 
 /** Firefox: the background page hosts the engine itself. */
@@ -40,6 +46,8 @@ export function createOffscreenHostClient(options: { heartbeatMs?: number; unres
   let stalls = 0;
 
   const ensureDocument = async () => {
+    // A document still being made is already listed as a context, but cannot take messages until it has loaded.
+    if (creating) return creating;
     const contexts = await browser.runtime.getContexts({ contextTypes: ['OFFSCREEN_DOCUMENT' as Browser.runtime.ContextType] });
     if (contexts.length > 0) return;
     const url = (await allowGpu()) ? offscreenPath : `${offscreenPath}?gpu=off`;
@@ -107,6 +115,9 @@ export function createOffscreenHostClient(options: { heartbeatMs?: number; unres
       } finally {
         pending--;
       }
+    },
+    async open() {
+      await ensureDocument().catch(() => undefined);
     },
     async restart() {
       // Requests in flight are retried once in the new document, as after a crash.
