@@ -292,14 +292,14 @@ interface RunResult {
   urls: string[];
 }
 
-const coldSteps = ['first image loaded', 'engine document started', 'first request', 'model load started', 'models loaded', 'first caption done'] as const;
+const coldSteps = ['first image loaded', 'engine host started (its first message)', 'first request', 'model load started', 'models loaded', 'first caption done'] as const;
 type ColdStep = (typeof coldSteps)[number];
 
 function coldStartSteps(probe: PageProbe, host: ColdStartTimeline | undefined): RunResult['coldStart'] {
   const since = (at: number | undefined) => (at === undefined ? undefined : at - probe.timeOrigin);
   const steps: Partial<Record<ColdStep, number | undefined>> = {
     'first image loaded': Number.isFinite(probe.firstImageLoaded) ? probe.firstImageLoaded : undefined,
-    'engine document started': since(host?.hostStartedAt),
+    'engine host started (its first message)': since(host?.hostStartedAt),
     'first request': since(host?.firstRequestAt),
     'model load started': since(host?.loadStartedAt),
     'models loaded': since(host?.loadedAt),

@@ -53,7 +53,9 @@ def rewrite(model: onnx.ModelProto) -> int:
             continue
         weight = initializers[cast.input[0]]
         scale = numpy_helper.to_array(initializers[scale_name])
-        if weight.data_type != onnx.TensorProto.INT8 or len(weight.dims) != 2 or scale.size != weight.dims[1]:
+        # One scale per output column: [N] or [1, N], never a per-row [K, 1] (square weights would not tell).
+        per_column = scale.ndim <= 2 and scale.shape[-1] == weight.dims[1] and scale.size == weight.dims[1]
+        if weight.data_type != onnx.TensorProto.INT8 or len(weight.dims) != 2 or not per_column:
             new_nodes.append(node)
             continue
         # A weight whose fp32 expansion another node reads anyway (the decoder's output projection shares the

@@ -29,7 +29,7 @@ export function createInProcessHostClient(host: EngineHost): HostClient {
 const offscreenPath = '/offscreen.html';
 
 /**
- * Chrome: the engine lives in the offscreen document, created on first need.
+ * Chrome: the engine lives in the offscreen document, opened when the service worker starts (open()) or on first need.
  * Only one may exist, so creation is guarded by a context check and one
  * in-flight promise. If the document dies mid-request, the request is
  * retried once in a new document, then reported as 'host-unavailable'. If we
@@ -49,6 +49,8 @@ export function createOffscreenHostClient(options: { heartbeatMs?: number; unres
     // A document still being made is already listed as a context, but cannot take messages until it has loaded.
     if (creating) return creating;
     const contexts = await browser.runtime.getContexts({ contextTypes: ['OFFSCREEN_DOCUMENT' as Browser.runtime.ContextType] });
+    // Another caller may have started making it while we asked.
+    if (creating) return creating;
     if (contexts.length > 0) return;
     const url = (await allowGpu()) ? offscreenPath : `${offscreenPath}?gpu=off`;
     creating ??= browser.offscreen

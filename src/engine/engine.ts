@@ -143,11 +143,11 @@ export interface Engine {
   /**
    * Creates the model sessions, once; later calls share the same promise.
    * The English caption model loads here, with the detector and the reader
-   * (the host's warm-up measures them together); another language's caption
+   * (the first image needs all three); another language's caption
    * model loads on the first description asked for in that language.
    */
   load(signal?: AbortSignal): Promise<void>;
-  /** load(), then one run of each loaded model so the first real call is not slow. */
+  /** load(), then one run of each loaded model on a blank image: the CLI's warm-up, and the host's speed check of last resort. */
   ready(signal?: AbortSignal): Promise<void>;
   describe(image: RgbaImage, options?: DescribeOptions): Promise<EngineResult>;
   release(): Promise<void>;
@@ -300,7 +300,7 @@ async function loadModels(runtime: InferenceRuntime, store: ModelStore, manifest
   const recognition = files.bytes(ocrFile(ocrConfig.recognition.file));
   const dictionary = store.text(ocrFile(ocrConfig.recognition.dictionary));
   const lexicon = ocrConfig.segmentation ? readJson<string[]>(store, ocrConfig.segmentation.lexicon) : undefined;
-  // Whatever fails first is what the caller hears; the others are not left unhandled.
+  // A failed read reaches the caller when its turn comes (after the detector session); the others are not left unhandled.
   for (const read of [detection, classifier, recognition, dictionary, lexicon, englishFiles]) read?.catch(() => undefined);
 
   const detector = await createDetector(runtime, await files.bytes(detectorFolder + detectorConfig.file), detectorConfig);

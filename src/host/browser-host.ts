@@ -53,7 +53,7 @@ export interface BrowserHostOptions {
 }
 
 /**
- * The engine, created on first use: ort and the models load only when a caption is needed.
+ * The engine, created on first use: ort and the models load when the host is told a page is coming, or with the first caption.
  * `onRuntime` receives the runtime once it exists, for the status (threads and providers in use).
  */
 function createBrowserCaptioner(threads: number, allowGpu: boolean, onRuntime: (runtime: InferenceRuntime) => void): Captioner {

@@ -25,11 +25,13 @@ export interface Captioner {
 export interface Described {
   caption: CachedCaption;
   /**
-   * Time in the models whose work does not depend on the image (the object
-   * detector and the caption model, which see fixed-size inputs): how fast
-   * this device runs the engine, which an image's size or text cannot sway.
+   * Time in the object detector and the caption model, whose work an image's
+   * size or text cannot enlarge (fixed-size inputs; at most 20 words and two
+   * guard retries): how fast this device runs the engine. Undefined when no
+   * caption was made (captions off, or no model for the language), so that
+   * the speed is never judged on part of the models.
    */
-  modelMs: number;
+  modelMs?: number;
 }
 
 export function createEngineCaptioner(engine: Engine, decode: (bytes: Uint8Array, signal: AbortSignal) => Promise<RgbaImage>): Captioner {
@@ -55,7 +57,7 @@ export function createEngineCaptioner(engine: Engine, decode: (bytes: Uint8Array
           text: textRows(result.text),
           objects: result.objects.map((o) => ({ label: o.label, score: Math.round(o.score * 1000) / 1000 })),
         },
-        modelMs: result.ms.detector + result.ms.captionEncoder + result.ms.captionDecoder,
+        ...(result.ms.captionEncoder > 0 ? { modelMs: result.ms.detector + result.ms.captionEncoder + result.ms.captionDecoder } : {}),
       };
     },
   };

@@ -65,7 +65,7 @@ interface Job {
 }
 
 /**
- * Hosts the one engine of the extension: loads it on first need, queues
+ * Hosts the one engine of the extension: loads it when a page is coming or on first need, queues
  * requests by priority, fetches pixels itself, and caches results.
  * Runs in Chrome's offscreen document and in Firefox's background page.
  */
@@ -108,12 +108,14 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
 
   const refuseIfTooSlow = () => {
     if (speed === 'too-slow') {
-      throw new HostRefusal('too-slow', `the engine is too slow on this device (its speed check took ${Math.round(speedCheckMs ?? 0)} ms)`);
+      const took = speedCheckMs === undefined ? `did not finish in ${deadlines.tooSlowMs} ms` : `took ${Math.round(speedCheckMs)} ms`;
+      throw new HostRefusal('too-slow', `the engine is too slow on this device (its speed check ${took})`);
     }
   };
-  const judgeSpeed = (ms: number) => {
+  /** `undefined`: the check did not finish in time (the popup then gives no duration rather than a wrong one). */
+  const judgeSpeed = (ms: number | undefined) => {
     speedCheckMs = ms;
-    speed = ms > deadlines.tooSlowMs ? 'too-slow' : 'ok';
+    speed = ms === undefined || ms > deadlines.tooSlowMs ? 'too-slow' : 'ok';
   };
   /**
    * A first image that timed out may be the page's doing (a decode that never
@@ -124,7 +126,7 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
     try {
       judgeSpeed(await withDeadline('the speed check', deadlines.tooSlowMs, new AbortController().signal, (signal) => captioner.warmUp(signal)));
     } catch (error) {
-      if (isEngineError(error) && error.code === 'timeout') judgeSpeed(deadlines.tooSlowMs + 1);
+      if (isEngineError(error) && error.code === 'timeout') judgeSpeed(undefined);
     }
   };
 
@@ -152,7 +154,7 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
       const judging = speed === 'unknown';
       try {
         const described = await withDeadline('describing the image', deadlines.captionMs, signal, (stageSignal) => captioner.caption(bytes, stageSignal, job.style));
-        if (judging) judgeSpeed(described.modelMs);
+        if (judging && described.modelMs !== undefined) judgeSpeed(described.modelMs);
         return described.caption;
       } catch (error) {
         if (judging && isEngineError(error) && error.code === 'timeout') await checkSpeedOnBlank();

@@ -25,7 +25,7 @@ export type ErrorCode =
   | 'overloaded'
   | 'host-unavailable'
   | 'disabled'
-  /** The engine is abnormally slow on this device (measured at warm-up); nothing is captioned. */
+  /** The engine is abnormally slow on this device (its speed check, on the first image); nothing is captioned. */
   | 'too-slow'
   | 'internal';
 

@@ -5,8 +5,8 @@ import { EngineError, throwIfAborted } from '../../src/engine/errors';
 interface FakeCaptionerOptions {
   delayMs?: number;
   failLoad?: boolean;
-  /** The model time each description reports (the speed check reads the first). */
-  modelMs?: number;
+  /** The model time each description reports (the speed check reads the first); null: no caption was made. */
+  modelMs?: number | null;
   /** What the blank speed check reports; 'hang' never settles. */
   warmUpMs?: number | 'hang';
   /** Descriptions never settle and ignore their signal, like a stuck decode. */
@@ -42,7 +42,8 @@ export function createFakeCaptioner(options: FakeCaptionerOptions = {}): Caption
       });
       throwIfAborted(signal);
       const wording = style.caption && style.neutral ? '' : ` (${style.caption ? 'caption' : 'objects'}, ${style.neutral ? 'neutral' : 'gendered'})`;
-      return { caption: { alt: `${bytes.length} bytes${wording}`, confident: true, text: [], objects: [] }, modelMs: options.modelMs ?? 1 };
+      const caption = { alt: `${bytes.length} bytes${wording}`, confident: true, text: [], objects: [] };
+      return options.modelMs === null ? { caption } : { caption, modelMs: options.modelMs ?? 1 };
     },
   };
   return state;
