@@ -21,13 +21,7 @@ data=${LIGHTCAP_DATA:-../shared/data}
 python=/usr/bin/python3
 mkdir -p "$run"
 
-for split in train:flickr8k-train extra:flickr30k-extra dev:captions-dev; do
-  name=${split%%:*}
-  folder=${split#*:}
-  if [ ! -f "$features/$name.grid.npy" ]; then
-    npx tsx models/tools/lightcap_features.ts --data "$data/$folder" --split "$name" --out "$features"
-  fi
-done
+models/lightcap/features.sh "$features" "$data" train:flickr8k-train extra:flickr30k-extra dev:captions-dev
 
 nice -n 10 "$python" models/lightcap/train.py --language de --features "$features" --out "$run/xe" \
   --train-data "$data/flickr8k-train" --text-captions "$data/flickr30k-text/captions_de.jsonl" \
