@@ -10,7 +10,8 @@ import { decodeImageNode } from '../src/engine/node/decode';
 import { createNodeEngine } from '../src/engine/node/node-engine';
 import { fetchImageBytes } from '../src/engine/image/fetch';
 import { EngineError } from '../src/engine/errors';
-import { isLanguage, languages } from '../src/engine/describe/languages';
+import { isLanguage } from '../src/engine/describe/languages';
+import { unknownLanguageMessage } from './language-option';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -26,7 +27,7 @@ const { values, positionals } = parseArgs({
 
 const language = values.language;
 if (values.help || positionals.length === 0 || !isLanguage(language)) {
-  if (!isLanguage(language)) console.error(`unknown --language "${language}"; known: ${languages.join(', ')}`);
+  if (!isLanguage(language)) console.error(unknownLanguageMessage(language));
   console.log(
     [
       'usage: npm run caption -- [--json] [--threads N] [--language en|de] [--gendered] [--no-caption] <file-or-url>...',

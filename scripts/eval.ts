@@ -25,7 +25,8 @@ import { createNodeEngine } from '../src/engine/node/node-engine';
 import { captionSettingsFor } from '../src/engine/engine';
 import type { DescribeOptions, Engine, EngineManifest, EngineResult } from '../src/engine/engine';
 import { defaultDescriptionOptions, describe, phraseForObjects } from '../src/engine/describe/describe';
-import { isLanguage, languages, wordingFor } from '../src/engine/describe/languages';
+import { wordingFor } from '../src/engine/describe/languages';
+import { languageOption } from './language-option';
 import type { Language } from '../src/engine/describe/languages';
 import { captionLanguageFor } from '../src/engine/caption/language';
 import { parseCaptionGate } from '../src/engine/caption/gate';
@@ -55,11 +56,7 @@ const { values } = parseArgs({
   },
 });
 
-if (!isLanguage(values.language)) {
-  console.error(`unknown --language "${values.language}"; known: ${languages.join(', ')}`);
-  process.exit(2);
-}
-const language: Language = values.language;
+const language: Language = languageOption(values.language);
 const wording = wordingFor(language);
 const captionLanguage = captionLanguageFor(language);
 const evalLanguage = evalLanguageFor(language);

@@ -40,7 +40,7 @@ import { repoModelsRoot } from '../src/engine/node/model-store';
 import { captionSettingsFor } from '../src/engine/engine';
 import type { EngineManifest } from '../src/engine/engine';
 import { folderOf } from '../src/engine/models';
-import { isLanguage, languages } from '../src/engine/describe/languages';
+import { languageOption } from './language-option';
 import type { Language } from '../src/engine/describe/languages';
 import { captionLanguageFor } from '../src/engine/caption/language';
 import { gateSignalNames } from '../src/engine/caption/gate';
@@ -70,11 +70,7 @@ const { values } = parseArgs({
   },
 });
 
-if (!isLanguage(values.language)) {
-  console.error(`unknown --language "${values.language}"; known: ${languages.join(', ')}`);
-  process.exit(2);
-}
-const language: Language = values.language;
+const language: Language = languageOption(values.language);
 const captionLanguage = captionLanguageFor(language);
 const evalLanguage = evalLanguageFor(language);
 /**
