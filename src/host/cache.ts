@@ -132,9 +132,14 @@ export function createIndexedDbCache(options: { name?: string; bounds: CacheBoun
     async put(key, value) {
       const bytes = entryBytes(key, value);
       if (bytes > bounds.maxBytes) return;
+      const before = known;
       known = undefined;
       await transaction('readwrite', (store) => store.put({ key, value, lastUsed: now(), bytes } satisfies Entry));
-      known = await walk(true);
+      // Walking every record after every write is O(entries) work per caption; once the size is
+      // known, a new entry only adds to it, and the walk (which evicts) runs when a bound is passed.
+      // A put that replaced a key over-counts, which at worst starts an early walk that corrects it.
+      const after = before && { entries: before.entries + 1, bytes: before.bytes + bytes };
+      known = after && after.entries <= bounds.maxEntries && after.bytes <= bounds.maxBytes ? after : await walk(true);
     },
     async clear() {
       const count = (await transaction<number>('readonly', (store) => store.count())) ?? 0;

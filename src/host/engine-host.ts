@@ -4,7 +4,7 @@ import { isEngineError } from '../engine/errors';
 import type { EngineErrorCode } from '../engine/errors';
 import type { FetchLimits } from '../engine/image/fetch';
 import type { Captioner } from './captioner';
-import type { CaptionCache } from './cache';
+import type { CachedCaption, CaptionCache } from './cache';
 import { cacheKey, sha256Hex } from './cache';
 import { createJobQueue, JobCancelledError, QueueOverloadedError } from './job-queue';
 import type { JobQueueOptions } from './job-queue';
@@ -130,6 +130,18 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
     }
   };
 
+  /**
+   * Cache writes run behind the reply: an IndexedDB commit (and the first one
+   * creates the database files) must not delay the caption the page waits
+   * for. Reads and clears wait for the writes before them, so a later request
+   * still finds an earlier caption and a clear is not undone by a late write.
+   */
+  let writes: Promise<void> = Promise.resolve();
+  const remember = (key: string, caption: CachedCaption) => {
+    writes = writes.then(() => cache.put(key, caption)).catch(() => undefined);
+  };
+  const afterWrites = () => writes;
+
   const engineTurn = createExclusive();
   const queue = createJobQueue<CaptionOutput, Job>(async (_key, job, signal) => {
     const started = performance.now();
@@ -142,7 +154,7 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
     // Private browsing neither reads nor writes the disk cache: no trace of it, and no lastUsed touched.
     const useCache = !job.page.incognito;
     const key = await cacheKey(bytes, cachePartition(job.page), `${await modelVersion()}|${styleKey(job.style)}`);
-    const hit = useCache ? await cache.get(key).catch(() => undefined) : undefined;
+    const hit = useCache ? await afterWrites().then(() => cache.get(key)).catch(() => undefined) : undefined;
     if (hit) return { ...hit, cached: true, ms: performance.now() - started };
     await ensureLoaded();
     refuseIfTooSlow();
@@ -162,12 +174,12 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
       }
     });
     stamp('firstCaptionAt');
-    if (useCache) await cache.put(key, caption).catch(() => undefined);
+    if (useCache) remember(key, caption);
     return { ...caption, cached: false, ms: performance.now() - started };
   }, options.queue);
 
   const status = async (): Promise<EngineStatus> => {
-    const size = await cache.size().catch(() => ({ entries: 0, bytes: 0 }));
+    const size = await afterWrites().then(() => cache.size()).catch(() => ({ entries: 0, bytes: 0 }));
     return {
       state,
       loadMs,
@@ -219,6 +231,7 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
       return { output: await status() };
     },
     async 'host-cache-clear'() {
+      await afterWrites();
       return { output: { cleared: await cache.clear() } };
     },
   };

@@ -109,6 +109,21 @@ describe('IndexedDB caption cache', () => {
     expect(await cache.get('huge')).toBeUndefined();
   });
 
+  it('keeps its size right across many writes without walking the store each time, and evicts when a bound is passed', async () => {
+    let clock = 0;
+    const factory = new IDBFactory();
+    const bounds = { maxEntries: 5, maxBytes: 1_000_000 };
+    const cache = createIndexedDbCache({ name: 'test-count', bounds, indexedDB: factory, now: () => ++clock });
+    for (let i = 0; i < 12; i++) await cache.put(`k${i}`, value(`v${i}`));
+    const counted = await cache.size();
+    expect(counted.entries).toBe(5);
+    expect(await cache.get('k6')).toBeUndefined();
+    expect(await cache.get('k7')).toEqual(value('v7'));
+    // Another cache over the same store measures it by walking every record: the same figure.
+    const walked = await createIndexedDbCache({ name: 'test-count', bounds, indexedDB: factory }).size();
+    expect(walked).toEqual(counted);
+  });
+
   it('keys by site partition, model version and content hash, never by URL', async () => {
     const bytes = new Uint8Array([1, 2, 3]);
     const key = await cacheKey(bytes, 'https://a.example', 'v1');
@@ -165,6 +180,20 @@ describe('engine host', () => {
     expect(captioner.calls).toBe(1);
     expect(await engineHost.status()).toMatchObject({ state: 'ready', speed: 'ok', cacheEntries: 1 });
     expect((await engineHost.status()).cacheBytes).toBeGreaterThan(0);
+  });
+
+  it('answers without waiting for the cache write, and a later request still finds the caption', async () => {
+    const stored = createIndexedDbCache({ name: `slow-${Math.random()}`, bounds: { maxEntries: 100, maxBytes: 1_000_000 }, indexedDB: new IDBFactory() });
+    let finishWrite: () => void = () => undefined;
+    const writeHeld = new Promise<void>((resolve) => (finishWrite = resolve));
+    const slowWrites = { ...stored, put: async (key: string, value: Parameters<typeof stored.put>[1]) => { await writeHeld; await stored.put(key, value); } };
+    const { engineHost, captioner } = host({ cache: slowWrites });
+    expect(await caption(engineHost, 'a', 'https://example.com/cat.png')).toMatchObject({ output: { alt: '27 bytes', cached: false } });
+    const second = caption(engineHost, 'b', 'https://example.com/cat.png');
+    await tick();
+    finishWrite();
+    expect(await second).toMatchObject({ output: { alt: '27 bytes', cached: true } });
+    expect(captioner.calls).toBe(1);
   });
 
   it('fetches the next images while the engine describes one, and never runs two descriptions at once', async () => {
