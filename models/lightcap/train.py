@@ -4,7 +4,9 @@
 
 Features come from models/tools/lightcap_features.ts (splits `train`, `dev`, and
 optionally `dev224`). Early stopping and every reported figure use captions-dev
-only. Writes to OUT: best.pt (weights + config + vocabulary), log.jsonl,
+only (`--select beam3` picks the epoch by beam-3 score, as the product decodes).
+`--teacher A.pt,B.pt` distils: the word loss is partly the cross-entropy against
+the teachers' averaged distribution (LightCap's ensemble distillation). Writes to OUT: best.pt (weights + config + vocabulary), log.jsonl,
 results.json, dev_captions.json.
 """
 from __future__ import annotations
@@ -34,7 +36,7 @@ from data import (  # noqa: E402
 )
 from metrics import corpus_bleu, corpus_cider_d, detokenize, tokenize_caption  # noqa: E402
 from lm import load_text_captions, pretrain_language  # noqa: E402
-from model import LightCap, beam_search, count_parameters, greedy  # noqa: E402
+from model import LightCap, beam_search, count_parameters, from_checkpoint, greedy  # noqa: E402
 
 # Data defaults: <repo>/../shared/data, found from this file (models/lightcap/ -> repository root -> its parent).
 SHARED_DATA = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "shared", "data"))
@@ -81,6 +83,10 @@ def parse_args():
     p.add_argument("--max-words", type=int, default=20)
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--teacher", default="", help="comma list of checkpoints with the same vocabulary: the model also learns their averaged word distribution (ensemble distillation)")
+    p.add_argument("--kd-weight", type=float, default=0.5, help="share of the word loss taken from the teachers instead of the references")
+    p.add_argument("--kd-temperature", type=float, default=1.0)
+    p.add_argument("--select", choices=["greedy", "beam3"], default="greedy", help="dev score that picks the best epoch (beam3: what the product decodes with; slower)")
     p.add_argument("--init", default="", help="start from this checkpoint's weights (fine-tuning; same vocabulary required)")
     p.add_argument("--bench", type=int, default=0, help="time N steps and exit")
     p.add_argument("--eval-beam-every", type=int, default=0, help="also run beam-3 every N epochs (0: only at the end)")
@@ -173,6 +179,17 @@ def main():
         model.load_state_dict(init["state"])
         print(f"initialised from {args.init} (epoch {init['epoch']}, dev greedy {init.get('dev_greedy')})", flush=True)
     print(f"parameters {count_parameters(model):,}", flush=True)
+    teachers = []
+    for path in [t for t in args.teacher.split(",") if t]:
+        ck = torch.load(path)
+        if ck["vocab"] != vocab:
+            raise SystemExit(f"--teacher {path} has a different vocabulary")
+        teacher = from_checkpoint(ck)
+        teacher.eval()
+        for q in teacher.parameters():
+            q.requires_grad_(False)
+        teachers.append(teacher)
+        print(f"teacher {path} (epoch {ck['epoch']}, dev greedy {ck.get('dev_greedy')})", flush=True)
     log = open(os.path.join(args.out, "log.jsonl"), "a", encoding="utf-8")
     lm_summary = None
     if args.lm_text and not args.init:
@@ -237,6 +254,16 @@ def main():
             logits = model.forward_captions(mk, mv, x_in, m)
             ce = F.cross_entropy(logits, y, label_smoothing=args.label_smoothing)
             loss = ce
+            if teachers:
+                # The teachers see the same (possibly mirrored) picture and words; their averaged distribution is the soft target.
+                temp = args.kd_temperature
+                with torch.no_grad():
+                    soft = torch.stack([
+                        F.softmax(t.forward_captions(*t.encode(g, pr)[:2], x_in, m) / temp, dim=-1) for t in teachers
+                    ]).mean(0)
+                kd = -(soft * F.log_softmax(logits / temp, dim=-1)).sum(-1).mean() * temp * temp
+                loss = (1 - args.kd_weight) * ce + args.kd_weight * kd
+                sums["kd"] = sums.get("kd", 0.0) + float(kd)
             if clog is not None:
                 bce = F.binary_cross_entropy_with_logits(clog, ctargets[idx])
                 loss = loss + args.concept_weight * bce
@@ -264,16 +291,19 @@ def main():
         sc = score(caps_dev, dev.refs)
         entry = {"epoch": epoch, "step": step, "ce": sums["ce"] / max(1, sums["k"]), "bce": sums["bce"] / max(1, sums["k"]),
                  "train_minutes": round(train_seconds / 60, 2), "greedy": sc, "examples": caps_dev[:3]}
-        if args.eval_beam_every and (epoch + 1) % args.eval_beam_every == 0:
+        if teachers:
+            entry["kd"] = sums.get("kd", 0.0) / max(1, sums["k"])
+        if args.select == "beam3" or (args.eval_beam_every and (epoch + 1) % args.eval_beam_every == 0):
             entry["beam3"] = score(decode_all(model, dev, vocab, beam=3), dev.refs)
+        selected = entry["beam3"] if args.select == "beam3" else sc
         print(json.dumps(entry), flush=True)
         log.write(json.dumps(entry) + "\n")
         log.flush()
-        if sc["cider_d"] > best["cider_d"]:
-            best = dict(sc, epoch=epoch)
+        if selected["cider_d"] > best["cider_d"]:
+            best = dict(selected, epoch=epoch)
             bad_epochs = 0
             torch.save({"state": model.state_dict(), "config": config, "vocab": vocab, "concepts": concepts, "epoch": epoch,
-                        "dev_greedy": sc, "args": vars(args)}, os.path.join(args.out, "best.pt"))
+                        "dev_greedy": sc, "dev_selected": {args.select: selected}, "args": vars(args)}, os.path.join(args.out, "best.pt"))
         else:
             bad_epochs += 1
             if bad_epochs >= args.patience:

@@ -2,7 +2,8 @@
  * LightCap training smoke test: the real scripts end to end on synthetic data,
  * in seconds. models/lightcap/smoke_data.py writes a tiny fake training and dev
  * set (captions from a small grammar that the fake features predict),
- * train.py trains a small config for a few epochs, scst.py fine-tunes it on
+ * train.py trains a small config for a few epochs (and a student distilled from
+ * it, picked by beam-3 score), scst.py fine-tunes it on
  * CIDEr-D for a few steps, export.py exports the result, and onnxruntime-web must reproduce PyTorch's greedy tokens (the
  * golden input and the dev fixture) from the exported encoder and decoder.
  *
@@ -87,6 +88,7 @@ describe.skipIf(skipReason !== null)(`LightCap training smoke test (synthetic da
   let work = '';
   let run = '';
   let scst = '';
+  let student = '';
   let exported = '';
   const readJson = <T>(file: string): T => JSON.parse(readFileSync(file, 'utf8')) as T;
 
@@ -94,6 +96,7 @@ describe.skipIf(skipReason !== null)(`LightCap training smoke test (synthetic da
     work = mkdtempSync(join(tmpdir(), 'lightcap-smoke-'));
     run = join(work, 'run');
     scst = join(work, 'scst');
+    student = join(work, 'student');
     exported = join(work, 'export');
     const data = join(work, 'data');
     python('smoke_data.py', ['--out', data, '--train', '60', '--dev', '12', '--seed', '0']);
@@ -101,6 +104,13 @@ describe.skipIf(skipReason !== null)(`LightCap training smoke test (synthetic da
       '--features', join(data, 'features'), '--train-data', join(data, 'train'), '--dev-data', join(data, 'dev'), '--out', run,
       '--extra-dev-splits', '', '--hidden', '64', '--layers', '1', '--ffn', '128', '--concepts', '20', '--min-count', '1',
       '--epochs', String(EPOCHS), '--patience', String(EPOCHS), '--batch', '8', '--warmup', '5', '--lr', '3e-3', '--seed', '1',
+    ]);
+    // Distillation: a student of the trained model, picked by beam-3 dev score (what the product decodes with).
+    python('train.py', [
+      '--features', join(data, 'features'), '--train-data', join(data, 'train'), '--dev-data', join(data, 'dev'), '--out', student,
+      '--extra-dev-splits', '', '--hidden', '64', '--layers', '1', '--ffn', '128', '--concepts', '20', '--min-count', '1',
+      '--epochs', '2', '--patience', '2', '--batch', '8', '--warmup', '5', '--lr', '3e-3', '--seed', '2',
+      '--teacher', join(run, 'best.pt'), '--kd-weight', '0.5', '--select', 'beam3',
     ]);
     python('scst.py', [
       '--init', join(run, 'best.pt'), '--features', join(data, 'features'), '--train-data', join(data, 'train'), '--dev-data', join(data, 'dev'),
@@ -152,6 +162,21 @@ describe.skipIf(skipReason !== null)(`LightCap training smoke test (synthetic da
     expect(Object.keys(captions).sort()).toEqual(images.map((im) => im.file_name).sort());
     const named = images.filter((im) => captions[im.file_name]!.split(' ').includes(SCENE_WORD[im.scene]!));
     expect(named.length, JSON.stringify(captions, null, 1)).toBeGreaterThanOrEqual(10);
+  });
+
+  it('distils: the student learns the teacher\'s distribution and keeps the epoch with the best beam-3 dev score', () => {
+    const log = readFileSync(join(student, 'log.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as EpochLog & { kd: number; beam3: { cider_d: number } });
+    expect(log.map((e) => e.epoch)).toEqual([0, 1]);
+    for (const e of log) {
+      expect(Number.isFinite(e.kd) && e.kd > 0).toBe(true);
+      expect(e.beam3.cider_d).toBeGreaterThanOrEqual(0);
+    }
+    // The distillation loss falls as the student learns the teacher's distribution.
+    expect(log[1]!.kd).toBeLessThan(log[0]!.kd);
+    const results = readJson<Results & { best_epoch: number }>(join(student, 'results.json'));
+    const best = log.reduce((a, b) => (b.beam3.cider_d > a.beam3.cider_d ? b : a));
+    expect(results.best_epoch).toBe(best.epoch);
+    expect(results.splits.dev!.beam3.cider_d).toBeCloseTo(best.beam3.cider_d, 3);
   });
 
   it('self-critical fine-tuning samples, scores and keeps the best dev checkpoint', () => {
