@@ -23,10 +23,13 @@ export function effectivePrefix(settings: Pick<Settings, 'prefix'>, language: De
 
 /**
  * The settings as a page applies them: the prefix is the one for the
- * language descriptions are written in. Page code only ever glues
- * `settings.prefix` onto the description, so it needs to know nothing of languages.
+ * language descriptions are written in, and the language is that language, not
+ * 'auto'. Page code only ever glues `settings.prefix` onto the description and
+ * compares languages to know when to describe again, so it needs to know
+ * nothing of languages: switching from 'auto' to the language 'auto' already
+ * gave changes nothing on the page.
  */
 export function settingsForPage(settings: Settings, uiLanguage: string): Settings {
   const language = resolveDescriptionLanguage(settings.descriptionLanguage, uiLanguage);
-  return { ...settings, prefix: effectivePrefix(settings, language) };
+  return { ...settings, descriptionLanguage: language, prefix: effectivePrefix(settings, language) };
 }

@@ -53,8 +53,14 @@ describe('settingsForPage', () => {
     expect(settingsForPage({ ...defaultSettings, prefix: 'AI: ' }, 'de').prefix).toBe('AI: ');
   });
 
-  it('changes nothing else', () => {
+  it('resolves the language, and changes nothing else', () => {
     const settings = { ...defaultSettings, minSize: 40, disabledSites: ['a.example'], descriptionLanguage: 'auto' as const };
-    expect(settingsForPage(settings, 'de')).toEqual({ ...settings, prefix: 'Automatisch erstellt: ' });
+    expect(settingsForPage(settings, 'de')).toEqual({ ...settings, descriptionLanguage: 'de', prefix: 'Automatisch erstellt: ' });
+  });
+
+  it('gives the page the same settings for "auto" and for the language "auto" chose, so switching between them describes nothing again', () => {
+    expect(settingsForPage({ ...defaultSettings, descriptionLanguage: 'auto' }, 'de-AT')).toEqual(settingsForPage({ ...defaultSettings, descriptionLanguage: 'de' }, 'de-AT'));
+    expect(settingsForPage({ ...defaultSettings, descriptionLanguage: 'auto' }, 'fr')).toEqual(settingsForPage({ ...defaultSettings, descriptionLanguage: 'en' }, 'fr'));
+    expect(settingsForPage({ ...defaultSettings, descriptionLanguage: 'auto' }, 'de').descriptionLanguage).not.toBe(settingsForPage({ ...defaultSettings, descriptionLanguage: 'en' }, 'de').descriptionLanguage);
   });
 });
