@@ -54,7 +54,7 @@ export async function describeFromMenu(target: MenuTarget, deps: MenuDeps): Prom
     if ('output' in reply) {
       content = reply.output.confident
         ? { state: 'done', description: reply.output.alt, text: reply.output.text }
-        : { state: 'done', description: texts.nothingConfident, text: reply.output.text };
+        : { state: 'done', notice: texts.nothingConfident, text: reply.output.text };
     } else if ('error' in reply) {
       content = { state: 'error', error: reply.error.message };
     } else {

@@ -111,7 +111,10 @@ export interface PageStats {
 
 export interface ToastContent {
   state: 'working' | 'done' | 'error';
+  /** The image's description, in the language descriptions are written in. */
   description?: string;
+  /** Our own words in its place (nothing was confident), in the toast's language. */
+  notice?: string;
   text?: string[];
   error?: string;
 }

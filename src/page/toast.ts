@@ -299,8 +299,10 @@ export function createToastController(document: Document, options: ToastOptions 
     if (done) {
       handle.status.hidden = true;
       handle.status.textContent = '';
-      handle.description.textContent = content.description?.trim() ?? '';
-      handle.description.lang = options.descriptionLang?.() ?? language;
+      // A description is in the descriptions' language; our notice that there is none is in the toast's.
+      const description = content.description?.trim();
+      handle.description.textContent = description ?? content.notice?.trim() ?? '';
+      handle.description.lang = description !== undefined ? (options.descriptionLang?.() ?? language) : language;
     } else {
       handle.status.hidden = false;
       handle.status.textContent = labels.error(content.error?.trim() || labels.unknownError);
@@ -329,7 +331,7 @@ export function createToastController(document: Document, options: ToastOptions 
 
 /** What Copy puts on the clipboard: the description, then the text read in the image. */
 export function clipboardText(content: ToastContent): string {
-  const description = content.description?.trim() ?? '';
+  const description = (content.description ?? content.notice)?.trim() ?? '';
   const lines = (content.text ?? []).map((line) => line.trim()).filter(Boolean);
   if (lines.length === 0) return description;
   return [description, lines.join('\n')].filter(Boolean).join('\n\n');

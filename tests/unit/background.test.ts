@@ -149,7 +149,7 @@ describe('context menu flow', () => {
       { srcUrl: 'https://a.example/fog.jpg', tabId: 4, frameId: 0 },
       { caption: async () => ({ output: { alt: '', confident: false, text: [], objects: [], cached: false, ms: 1 } }), sendToTab: async () => undefined, texts },
     );
-    expect(content).toEqual({ state: 'done', description: texts.nothingConfident, text: [] });
+    expect(content).toEqual({ state: 'done', notice: texts.nothingConfident, text: [] });
     const unreadable = await describeFromMenu({ srcUrl: 'blob:https://a.example/1', tabId: 4, frameId: 0 }, { caption: async () => ({ cancel: true }), sendToTab: async () => undefined, texts });
     expect(unreadable).toEqual({ state: 'error', error: 'nicht lesbar' });
   });

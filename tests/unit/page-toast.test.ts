@@ -249,6 +249,16 @@ describe('language', () => {
     expect(handle.description.lang).toBe('en');
   });
 
+  it('marks our notice that nothing was confident with the toast\'s language, not the descriptions\'', async () => {
+    const toasts = createToastController(document, { announceDelayMs: 0, labels: localisedToastLabels(german.translate), lang: 'de', descriptionLang: () => 'en' });
+    toasts.show('t2', { state: 'working' });
+    await wait(5);
+    const handle = must(toasts.show('t2', { state: 'done', notice: 'Nichts in diesem Bild wurde sicher erkannt.', text: [] }));
+    expect(handle.description.textContent).toBe('Nichts in diesem Bild wurde sicher erkannt.');
+    expect(handle.description.lang).toBe('de');
+    expect(clipboardText({ state: 'done', notice: 'Nichts.', text: ['OPEN'] })).toBe('Nichts.\n\nOPEN');
+  });
+
   it('has the same roles and ARIA in German as in English', async () => {
     const english = semantics((await doneToast(createToastController(document, { announceDelayMs: 0 }))).handle);
     document.documentElement.querySelector(`#${toastHostId}`)?.remove();
