@@ -30,6 +30,7 @@ import { languageOption } from './language-option';
 import type { Language } from '../src/engine/describe/languages';
 import { captionLanguageFor } from '../src/engine/caption/language';
 import { parseCaptionGate } from '../src/engine/caption/gate';
+import { captionOpinion, settleDisputedKinds } from '../src/engine/caption/disputed-kind';
 import { repoModelsRoot } from '../src/engine/node/model-store';
 import { describeFolder } from '../src/eval/describe-folder';
 import type { ImageOutcome } from '../src/eval/describe-folder';
@@ -82,6 +83,8 @@ const captionRunOptions: DescribeOptions = {
 
 const manifest = JSON.parse(readFileSync(join(repoModelsRoot, 'manifest.json'), 'utf8')) as EngineManifest;
 const captionSettings = captionSettingsFor(manifest, language);
+/** The detector's class names, for reading which classes a caption names. */
+const detectorLabels = (JSON.parse(readFileSync(join(repoModelsRoot, manifest.detector), 'utf8')) as { labels: string[] }).labels;
 if (!captionSettings) console.log(`no ${language} caption model in models/manifest.json: the caption systems are the objects-and-text template`);
 const engine = await createNodeEngine({ threads: Number(values.threads) });
 await engine.ready();
@@ -112,9 +115,14 @@ interface Scored {
   references: string[];
 }
 
-/** The default description for a gate threshold, rebuilt from one run (the engine's own rule). */
+/** The default description for a gate threshold, rebuilt from one run (the engine's own rules). */
 function defaultAlt(item: Scored, minConfidence: number, neutral: boolean): string {
-  return describe(saidObjects(item.result), item.result.text, manifest.description, saidCaption(item, minConfidence, neutral), wording).alt;
+  const lead = saidCaption(item, minConfidence, neutral);
+  const caption = item.result.caption;
+  // As the engine does: a caption that is not said still settles which animal the objects sentence may name.
+  const opinion = !lead && caption ? captionOpinion(caption, captionLanguage.names, detectorLabels) : [];
+  const objects = settleDisputedKinds(saidObjects(item.result), opinion, captionSettings?.guard.groups ?? []);
+  return describe(objects, item.result.text, manifest.description, lead, wording).alt;
 }
 
 /**

@@ -17,6 +17,7 @@ import { createExclusive } from '../shared/exclusive';
 import { loadOnce } from './load-once';
 import type { Concept } from './caption/model';
 import { unsupportedObjects } from './caption/guard';
+import { captionOpinion, settleDisputedKinds } from './caption/disputed-kind';
 import { defaultColourCheck } from './caption/colours';
 import { gateProbability, gateSignals } from './caption/gate';
 import type { GateSignals } from './caption/gate';
@@ -205,7 +206,7 @@ export function createEngine(options: EngineOptions): Engine {
       const minScore = manifest.objects.minScore;
       const reportFrom = Math.min(minScore, describeOptions.reportObjectsFrom ?? minScore);
       const call = describeOptions.caption ?? {};
-      const { found, detectorMs, read, caption } = await exclusive(signal, async () => {
+      const { found, detectorMs, read, caption, kindGroups } = await exclusive(signal, async () => {
         const detectStarted = performance.now();
         // Fainter boxes too, for the caption's colour check only: they locate an object the guard accepted.
         const found = await detector.detect(image, { minScore: Math.min(reportFrom, defaultColourCheck.minBoxScore), signal });
@@ -226,14 +227,19 @@ export function createEngine(options: EngineOptions): Engine {
                 signal,
               )
             : undefined;
-        return { found, detectorMs, read, caption };
+        return { found, detectorMs, read, caption, kindGroups: captioner?.settings.guard.groups ?? [] };
       });
 
       const mark = performance.now();
       const { description, textIsThePicture } = composeDescription(
         {
           image,
-          objects: found.detections.filter((d) => d.score >= minScore),
+          objects: settleDisputedKinds(
+            found.detections.filter((d) => d.score >= minScore),
+            // A caption that is not said still has an opinion on which animal it is.
+            caption && caption.report.outcome !== 'used' ? captionOpinion(caption.report, captionLanguageFor(language).names, detector.config.labels) : [],
+            kindGroups,
+          ),
           text: read.lines,
           caption: caption?.report.outcome === 'used' ? caption.report.text : undefined,
         },

@@ -40,8 +40,8 @@ describe('hallucination guard', () => {
     const flagged = (caption: string, scores: Record<string, number>, opts: GuardOptions = grouped) =>
       unsupportedObjects(caption.split(' '), presence(scores), labels, opts).map((f) => f.label);
 
-    it('ships one animal group at 0.15', () => {
-      expect(shipped.groups).toEqual([{ classes: animals, minPresence: 0.15 }]);
+    it('ships one animal group at 0.15, whose kind is said when the detector and the caption disagree on the animal', () => {
+      expect(shipped.groups).toEqual([{ classes: animals, minPresence: 0.15, kind: 'animal' }]);
       for (const label of animals) expect(labels).toContain(label);
     });
 

@@ -94,6 +94,12 @@ export interface PresenceGroup {
   classes: readonly string[];
   /** The highest presence over the group's classes must reach this. */
   minPresence: number;
+  /**
+   * What every class of the group is ("animal"): the objects sentence says
+   * this when the detector and the caption model disagree about which class
+   * it is (disputed-kind.ts). The wording of each language knows the word.
+   */
+  kind?: string;
 }
 
 export interface UnsupportedObject {

@@ -111,13 +111,19 @@ export const germanNouns: Readonly<Record<string, GermanNoun>> = {
   toothbrush: noun('Zahnbürste', 'f', 'Zahnbürsten'),
 };
 
+/** Words for a group of classes, said when the detector and the caption disagree within it (caption/disputed-kind.ts). */
+export const germanKindNouns: Readonly<Record<string, GermanNoun>> = {
+  animal: noun('Tier', 'n', 'Tiere'),
+};
+
 /**
  * The noun for a label. A label we have no German for (a new detector) is
  * said as its English label rather than failing the description; neuter is
  * the gender loanwords most often take.
  */
 export function germanNoun(label: string): GermanNoun {
-  return Object.hasOwn(germanNouns, label) ? germanNouns[label]! : noun(label, 'n', label);
+  if (Object.hasOwn(germanNouns, label)) return germanNouns[label]!;
+  return Object.hasOwn(germanKindNouns, label) ? germanKindNouns[label]! : noun(label, 'n', label);
 }
 
 export function spokenNameDe(label: string): string {

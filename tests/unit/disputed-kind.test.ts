@@ -1,0 +1,48 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { settleDisputedKinds } from '../../src/engine/caption/disputed-kind';
+import type { PresenceGroup } from '../../src/engine/caption/guard';
+import type { Detection } from '../../src/engine/detect/detector';
+import { describe as describeObjects, defaultDescriptionOptions } from '../../src/engine/describe/describe';
+import { wordingFor } from '../../src/engine/describe/languages';
+
+const animals: PresenceGroup = { classes: ['bird', 'cat', 'dog', 'horse', 'sheep', 'cow', 'elephant', 'bear', 'zebra', 'giraffe'], minPresence: 0.15, kind: 'animal' };
+const box = { x: 0, y: 0, width: 100, height: 80 };
+const found = (label: string, score = 0.6): Detection => ({ label, classIndex: 0, score, box });
+
+describe('settleDisputedKinds', () => {
+  it('says "an animal" when the detector saw a horse and the unsaid caption a dog (captions-dev 1904112245)', () => {
+    const settled = settleDisputedKinds([found('horse', 0.525)], ['dog'], [animals]);
+    expect(settled.map((d) => d.label)).toEqual(['animal']);
+    expect(describeObjects(settled, [], defaultDescriptionOptions, undefined, wordingFor('en')).alt).toBe('An animal.');
+    expect(describeObjects(settled, [], defaultDescriptionOptions, undefined, wordingFor('de')).alt).toBe('Ein Tier.');
+  });
+
+  it('counts them as animals, in both languages (captions-dev 2075041394: two sheep, the caption a white dog)', () => {
+    const settled = settleDisputedKinds([found('sheep', 0.444), found('sheep', 0.417), found('person')], ['dog'], [animals]);
+    expect(settled.map((d) => d.label)).toEqual(['animal', 'animal', 'person']);
+    expect(describeObjects(settled, [], defaultDescriptionOptions, undefined, wordingFor('en')).alt).toMatch(/two animals/i);
+    expect(describeObjects(settled, [], defaultDescriptionOptions, undefined, wordingFor('de')).alt).toMatch(/zwei Tiere/i);
+  });
+
+  it('keeps the detector\'s word when the caption agrees with any of its animals, names none, or names only other things', () => {
+    const both = [found('horse'), found('dog')];
+    expect(settleDisputedKinds(both, ['dog'], [animals])).toEqual(both);
+    expect(settleDisputedKinds([found('cow')], ['cow'], [animals]).map((d) => d.label)).toEqual(['cow']);
+    expect(settleDisputedKinds([found('horse')], [], [animals]).map((d) => d.label)).toEqual(['horse']);
+    expect(settleDisputedKinds([found('horse')], ['person', 'frisbee'], [animals]).map((d) => d.label)).toEqual(['horse']);
+    // Outside the group nothing changes: a car the caption calls a truck stays a car.
+    expect(settleDisputedKinds([found('car')], ['truck'], [animals]).map((d) => d.label)).toEqual(['car']);
+  });
+
+  it('leaves a group alone that does not say what its classes are', () => {
+    const { kind: _kind, ...unnamed } = animals;
+    expect(settleDisputedKinds([found('horse')], ['dog'], [unnamed]).map((d) => d.label)).toEqual(['horse']);
+  });
+
+  it('is enabled by the shipped manifest for the animal group the guard uses', () => {
+    const manifest = JSON.parse(readFileSync(new URL('../../models/manifest.json', import.meta.url), 'utf8')) as { caption: { guard: { groups: PresenceGroup[] } } };
+    const groups = manifest.caption.guard.groups;
+    expect(groups.find((group) => group.classes.includes('dog'))?.kind).toBe('animal');
+  });
+});
