@@ -30,7 +30,7 @@ import { languageOption } from './language-option';
 import type { Language } from '../src/engine/describe/languages';
 import { captionLanguageFor } from '../src/engine/caption/language';
 import { parseCaptionGate } from '../src/engine/caption/gate';
-import { captionOpinion, settleDisputedKinds } from '../src/engine/caption/disputed-kind';
+import { objectsToName } from '../src/engine/caption/disputed-kind';
 import { repoModelsRoot } from '../src/engine/node/model-store';
 import { describeFolder } from '../src/eval/describe-folder';
 import type { ImageOutcome } from '../src/eval/describe-folder';
@@ -118,10 +118,7 @@ interface Scored {
 /** The default description for a gate threshold, rebuilt from one run (the engine's own rules). */
 function defaultAlt(item: Scored, minConfidence: number, neutral: boolean): string {
   const lead = saidCaption(item, minConfidence, neutral);
-  const caption = item.result.caption;
-  // As the engine does: a caption that is not said still settles which animal the objects sentence may name.
-  const opinion = !lead && caption ? captionOpinion(caption, captionLanguage.names, detectorLabels) : [];
-  const objects = settleDisputedKinds(saidObjects(item.result), opinion, captionSettings?.guard.groups ?? []);
+  const objects = objectsToName(saidObjects(item.result), item.result.caption, lead !== undefined, captionLanguage.names, detectorLabels, captionSettings?.guard.groups ?? []);
   return describe(objects, item.result.text, manifest.description, lead, wording).alt;
 }
 

@@ -17,7 +17,7 @@ import { createExclusive } from '../shared/exclusive';
 import { loadOnce } from './load-once';
 import type { Concept } from './caption/model';
 import { unsupportedObjects } from './caption/guard';
-import { captionOpinion, settleDisputedKinds } from './caption/disputed-kind';
+import { objectsToName } from './caption/disputed-kind';
 import { defaultColourCheck } from './caption/colours';
 import { gateProbability, gateSignals } from './caption/gate';
 import type { GateSignals } from './caption/gate';
@@ -26,6 +26,7 @@ import type { CaptionLanguage } from './caption/language';
 import { captionFiles, createCaptioners } from './caption/captioners';
 import { readAhead } from './read-ahead';
 import type { Captioners, LoadedCaptioner } from './caption/captioners';
+import { captionSettingsFor } from './caption/settings';
 import type { CaptionSettings, LanguageCaptionSettings } from './caption/settings';
 
 export type { Language } from './describe/languages';
@@ -206,7 +207,7 @@ export function createEngine(options: EngineOptions): Engine {
       const minScore = manifest.objects.minScore;
       const reportFrom = Math.min(minScore, describeOptions.reportObjectsFrom ?? minScore);
       const call = describeOptions.caption ?? {};
-      const { found, detectorMs, read, caption, kindGroups } = await exclusive(signal, async () => {
+      const { found, detectorMs, read, caption } = await exclusive(signal, async () => {
         const detectStarted = performance.now();
         // Fainter boxes too, for the caption's colour check only: they locate an object the guard accepted.
         const found = await detector.detect(image, { minScore: Math.min(reportFrom, defaultColourCheck.minBoxScore), signal });
@@ -227,18 +228,21 @@ export function createEngine(options: EngineOptions): Engine {
                 signal,
               )
             : undefined;
-        return { found, detectorMs, read, caption, kindGroups: captioner?.settings.guard.groups ?? [] };
+        return { found, detectorMs, read, caption };
       });
 
       const mark = performance.now();
       const { description, textIsThePicture } = composeDescription(
         {
           image,
-          objects: settleDisputedKinds(
+          // A caption that is not said still has an opinion on which animal it is.
+          objects: objectsToName(
             found.detections.filter((d) => d.score >= minScore),
-            // A caption that is not said still has an opinion on which animal it is.
-            caption && caption.report.outcome !== 'used' ? captionOpinion(caption.report, captionLanguageFor(language).names, detector.config.labels) : [],
-            kindGroups,
+            caption?.report,
+            caption?.report.outcome === 'used',
+            captionLanguageFor(language).names,
+            detector.config.labels,
+            captionSettingsFor(manifest, language)?.guard.groups ?? [],
           ),
           text: read.lines,
           caption: caption?.report.outcome === 'used' ? caption.report.text : undefined,

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { settleDisputedKinds } from '../../src/engine/caption/disputed-kind';
+import { objectsToName, settleDisputedKinds } from '../../src/engine/caption/disputed-kind';
+import { captionLanguageFor } from '../../src/engine/caption/language';
 import type { PresenceGroup } from '../../src/engine/caption/guard';
 import type { Detection } from '../../src/engine/detect/detector';
 import { describe as describeObjects, defaultDescriptionOptions } from '../../src/engine/describe/describe';
@@ -44,5 +45,17 @@ describe('settleDisputedKinds', () => {
     const manifest = JSON.parse(readFileSync(new URL('../../models/manifest.json', import.meta.url), 'utf8')) as { caption: { guard: { groups: PresenceGroup[] } } };
     const groups = manifest.caption.guard.groups;
     expect(groups.find((group) => group.classes.includes('dog'))?.kind).toBe('animal');
+  });
+
+  it('takes the opinion of a caption that is not said, and of no other (objectsToName, as the engine and the eval call it)', () => {
+    const labels = ['person', 'bird', 'cat', 'dog', 'horse', 'sheep', 'cow', 'elephant', 'bear', 'zebra', 'giraffe'];
+    const names = captionLanguageFor('en').names;
+    const unsure = { words: 'a brown dog is jumping over a tree'.split(' '), outcome: 'low-confidence' };
+    const label = (caption: typeof unsure | undefined, said: boolean) => objectsToName([found('horse', 0.525)], caption, said, names, labels, [animals]).map((d) => d.label);
+    expect(label(unsure, false)).toEqual(['animal']);
+    // Said, the caption leads and the objects are not named; the guard refused it: it named what the detector did not see.
+    expect(label(unsure, true)).toEqual(['horse']);
+    expect(label({ ...unsure, outcome: 'unsupported-object' }, false)).toEqual(['horse']);
+    expect(label(undefined, false)).toEqual(['horse']);
   });
 });

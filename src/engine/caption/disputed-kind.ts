@@ -27,11 +27,28 @@ export function settleDisputedKinds(objects: readonly Detection[], captionLabels
 }
 
 /**
+ * The objects the objects sentence may name: the detections, with a kind
+ * settled by the caption when the caption is not said. The engine and
+ * `npm run eval` (which rebuilds the description at each gate threshold)
+ * both go through here, so they follow one rule.
+ */
+export function objectsToName(
+  objects: readonly Detection[],
+  caption: { words: readonly string[]; outcome: string } | undefined,
+  captionSaid: boolean,
+  names: ObjectNames,
+  labels: readonly string[],
+  groups: readonly PresenceGroup[],
+): Detection[] {
+  return settleDisputedKinds(objects, caption && !captionSaid ? captionOpinion(caption, names, labels) : [], groups);
+}
+
+/**
  * The classes an unsaid caption names: its opinion of what is there, which
  * settles a kind the detector may have confused. A caption the guard refused
  * named something the detector did not see, and has no say.
  */
-export function captionOpinion(caption: { words: readonly string[]; outcome: string }, names: ObjectNames, labels: readonly string[]): string[] {
+function captionOpinion(caption: { words: readonly string[]; outcome: string }, names: ObjectNames, labels: readonly string[]): string[] {
   if (caption.outcome === 'unsupported-object') return [];
   return names.namedClasses(caption.words, labels).map((named) => named.label);
 }
