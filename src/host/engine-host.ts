@@ -140,7 +140,6 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
   const remember = (key: string, caption: CachedCaption) => {
     writes = writes.then(() => cache.put(key, caption)).catch(() => undefined);
   };
-  const afterWrites = () => writes;
 
   const engineTurn = createExclusive();
   const queue = createJobQueue<CaptionOutput, Job>(async (_key, job, signal) => {
@@ -154,7 +153,7 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
     // Private browsing neither reads nor writes the disk cache: no trace of it, and no lastUsed touched.
     const useCache = !job.page.incognito;
     const key = await cacheKey(bytes, cachePartition(job.page), `${await modelVersion()}|${styleKey(job.style)}`);
-    const hit = useCache ? await afterWrites().then(() => cache.get(key)).catch(() => undefined) : undefined;
+    const hit = useCache ? await writes.then(() => cache.get(key)).catch(() => undefined) : undefined;
     if (hit) return { ...hit, cached: true, ms: performance.now() - started };
     await ensureLoaded();
     refuseIfTooSlow();
@@ -179,7 +178,7 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
   }, options.queue);
 
   const status = async (): Promise<EngineStatus> => {
-    const size = await afterWrites().then(() => cache.size()).catch(() => ({ entries: 0, bytes: 0 }));
+    const size = await writes.then(() => cache.size()).catch(() => ({ entries: 0, bytes: 0 }));
     return {
       state,
       loadMs,
@@ -231,7 +230,7 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
       return { output: await status() };
     },
     async 'host-cache-clear'() {
-      await afterWrites();
+      await writes;
       return { output: { cleared: await cache.clear() } };
     },
   };
