@@ -51,6 +51,13 @@ describe('engine with the real models (onnxruntime-web, 1 thread)', () => {
     expect(result.ms.total).toBeGreaterThan(0);
   });
 
+  it('reads a line that crosses a tile border of the text detector whole', async () => {
+    // 1600 x 1000 is read at 1280 x 800, in tiles (models/ocr/ocr.json "tile") whose cores meet at x = 640, 800 here.
+    const image = await decodeImageNode(await textImagePng('FRESH BREAD DAILY', { width: 1600, height: 1000, fontSize: 64, x: 480 }));
+    const result = await engine.describe(image);
+    expect(result.text.map((l) => l.text).join(' ')).toBe('FRESH BREAD DAILY');
+  });
+
   it('reads two lines in order', async () => {
     const top = await decodeImageNode(await textImagePng('FRESH BREAD', { width: 520, height: 90 }));
     const bottom = await decodeImageNode(await textImagePng('DAILY', { width: 520, height: 90 }));

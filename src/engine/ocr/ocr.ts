@@ -13,6 +13,7 @@ import { distance, quadArea } from './geometry';
 import { freeMargins, lineCrop, sampleQuadInto } from './crop';
 import { ctcGreedyDecode, mean } from './ctc';
 import { readingOrder } from './reading-order';
+import { cropPlanar, detectionTiles, pasteCore } from './tiles';
 import { createSegmenter, defaultSegmenterOptions } from './segment';
 import type { Segmenter, SegmenterOptions } from './segment';
 import { likelyPart, rejoinFragments } from './word-filter';
@@ -37,6 +38,11 @@ export interface OcrConfig {
      * let 58 of 60 photos skip the full pass.
      */
     gate?: { scale: number; boxThreshold: number; minSize: number };
+    /**
+     * Inputs with a side over tile.maxSide are read in overlapping tiles (tiles.ts says why): the
+     * detector's wasm memory then stays at what one tile needs, whatever the image size.
+     */
+    tile?: { maxSide: number; margin: number };
   };
   classifier: {
     file: string;
@@ -210,14 +216,28 @@ export function detectionInputSize(width: number, height: number, maxSide: numbe
 }
 
 async function probabilityMap(session: ModelSession, image: RgbaImage, maxSide: number, config: OcrConfig, signal?: AbortSignal) {
-  const { multiple, input } = config.detection;
+  const { multiple, input, tile } = config.detection;
   const size = detectionInputSize(image.width, image.height, maxSide, multiple);
-  const tensor = floatTensor(imageToTensor(image, size.width, size.height, input), [1, 3, size.height, size.width]);
-  const outputs = await session.run({ [session.inputNames[0]!]: tensor }, signal);
+  const pixels = imageToTensor(image, size.width, size.height, input);
+  const tiles = tile ? detectionTiles(size.width, size.height, { ...tile, multiple }) : [];
+  if (tiles.length <= 1) return runDetector(session, pixels, size.width, size.height, signal);
+  const prob = new Float32Array(size.width * size.height);
+  for (const part of tiles) {
+    const map = await runDetector(session, cropPlanar(pixels, 3, size.width, size.height, part.input), part.input.width, part.input.height, signal);
+    if (map.width !== part.input.width || map.height !== part.input.height) {
+      throw new EngineError('model-load', `the text detector's map is ${map.width}x${map.height} for a ${part.input.width}x${part.input.height} tile; tiles need one of the input's size`);
+    }
+    pasteCore(prob, size.width, map.prob, part);
+  }
+  return { prob, width: size.width, height: size.height };
+}
+
+async function runDetector(session: ModelSession, pixels: Float32Array, width: number, height: number, signal?: AbortSignal) {
+  const outputs = await session.run({ [session.inputNames[0]!]: floatTensor(pixels, [1, 3, height, width]) }, signal);
   const map = outputs[session.outputNames[0]!];
   if (!map || map.type !== 'float32') throw new EngineError('inference', 'the text detector returned no probability map');
-  const [, , height, width] = map.dims as [number, number, number, number];
-  return { prob: map.data as Float32Array, width, height };
+  const [, , mapHeight, mapWidth] = map.dims as [number, number, number, number];
+  return { prob: map.data as Float32Array, width: mapWidth, height: mapHeight };
 }
 
 async function detectText(session: ModelSession, image: RgbaImage, config: OcrConfig, signal?: AbortSignal): Promise<Quad[]> {
