@@ -145,8 +145,12 @@ def encode_captions(tokenized: List[List[List[str]]], vocab_index: Dict[str, int
     return inputs, targets, mask
 
 
-def load_features(feature_dir: str, split: str) -> Tuple[np.ndarray, np.ndarray, List[str]]:
+def load_features(feature_dir: str, split: str, aux: bool = False) -> Tuple[np.ndarray, np.ndarray, List[str]]:
+    """The split's grid [N,64,480] (with `aux`: [N,64,480+A], the detector's aux map appended to each
+    token's channels, see models/tools/detector_aux.py), class presence [N,80] and file names."""
     grid = np.load(os.path.join(feature_dir, f"{split}.grid.npy"), mmap_mode="r")
+    if aux:
+        grid = np.concatenate([grid, np.load(os.path.join(feature_dir, f"{split}.aux.npy"), mmap_mode="r")], axis=2)
     presence = np.load(os.path.join(feature_dir, f"{split}.presence.npy"))
     with open(os.path.join(feature_dir, f"{split}.index.json"), encoding="utf-8") as f:
         files = json.load(f)["files"]

@@ -107,8 +107,13 @@ class LightCap(nn.Module):
         use_concepts: bool = True,
         max_len: int = 32,
         dropout: float = 0.1,
+        aux_channels: int = 0,
     ):
         super().__init__()
+        # Optional per-token channels after the trunk's 480: the detector head's pooled map and
+        # where each class is (models/tools/detector_aux.py), normalised on their own.
+        self.aux_channels = aux_channels
+        channels = FEATURE_CHANNELS + aux_channels
         self.d, self.heads, self.n_layers = d, heads, layers
         self.dh = d // heads
         self.top_k, self.top_k_det = top_k, top_k_det
@@ -118,18 +123,20 @@ class LightCap(nn.Module):
         self.register_buffer("concept_word_ids", torch.tensor(concept_word_ids, dtype=torch.long), persistent=True)
 
         self.in_norm = nn.LayerNorm(FEATURE_CHANNELS)
-        self.vis_proj = nn.Linear(FEATURE_CHANNELS, d)
+        if aux_channels:
+            self.aux_norm = nn.LayerNorm(aux_channels)
+        self.vis_proj = nn.Linear(channels, d)
         self.vis_pos = nn.Parameter(torch.randn(GRID_TOKENS, d) * 0.02)
         self.type_emb = nn.Parameter(torch.randn(3, d) * 0.02)  # visual, concept, detector class
         if use_concepts:
             c = len(concept_word_ids)
             self.concept_head = nn.Sequential(
-                nn.Linear(2 * FEATURE_CHANNELS + COCO_CLASSES, 512), nn.GELU(), nn.Dropout(dropout), nn.Linear(512, c)
+                nn.Linear(2 * channels + COCO_CLASSES, 512), nn.GELU(), nn.Dropout(dropout), nn.Linear(512, c)
             )
             self.concept_score = nn.Linear(1, d)
             self.det_emb = nn.Parameter(torch.randn(COCO_CLASSES, d) * 0.02)
             self.det_score = nn.Linear(1, d)
-            self.modulator = nn.Sequential(nn.Linear(d, d), nn.ReLU(), nn.Linear(d, FEATURE_CHANNELS))
+            self.modulator = nn.Sequential(nn.Linear(d, d), nn.ReLU(), nn.Linear(d, channels))
             nn.init.zeros_(self.modulator[2].weight)
             nn.init.zeros_(self.modulator[2].bias)
         self.emb_t = nn.Parameter(torch.randn(d, vocab_size) * 0.02)  # tied word table, [hidden, vocab]
@@ -146,10 +153,12 @@ class LightCap(nn.Module):
         return self.concept_head(pooled)
 
     def encode(self, grid_raw: torch.Tensor, presence: torch.Tensor):
-        """grid_raw [B,64,480] (pooled detector features), presence [B,80].
+        """grid_raw [B,64,480] (pooled detector features; [B,64,480+aux] with the aux map appended), presence [B,80].
 
         Returns memory keys/values [L,B,H,P,dh] and the concept logits (or None)."""
-        grid = self.in_norm(grid_raw)
+        grid = self.in_norm(grid_raw[..., :FEATURE_CHANNELS])
+        if self.aux_channels:
+            grid = torch.cat([grid, self.aux_norm(grid_raw[..., FEATURE_CHANNELS:])], dim=-1)
         b = grid.shape[0]
         tokens = []
         concept_logits = None
@@ -165,7 +174,7 @@ class LightCap(nn.Module):
             dtok = demb + self.det_score(det_s.unsqueeze(-1)) + self.type_emb[2]
             weights = torch.cat([top_s, det_s], dim=1).unsqueeze(-1)
             summary = (torch.cat([cemb, demb], dim=1) * weights).sum(1) / weights.sum(1).clamp_min(1e-6)
-            gate = 2.0 * torch.sigmoid(self.modulator(summary))  # [B,480]
+            gate = 2.0 * torch.sigmoid(self.modulator(summary))  # [B,channels]
             grid = grid * gate.unsqueeze(1)
             tokens = [ctok, dtok]
         vis = self.vis_proj(grid) + self.vis_pos + self.type_emb[0]
@@ -330,7 +339,7 @@ def from_checkpoint(ck: dict) -> LightCap:
     model = LightCap(
         cfg["vocab_size"], [vindex[w] for w in concepts], d=cfg["hidden"], heads=cfg["heads"], layers=cfg["layers"],
         ffn=cfg["ffn"], top_k=cfg["top_k"], top_k_det=cfg["top_k_det"], use_concepts=cfg["use_concepts"],
-        max_len=cfg["max_len"], dropout=0.0,
+        max_len=cfg["max_len"], dropout=0.0, aux_channels=cfg.get("aux_channels", 0),
     )
     model.load_state_dict(ck["state"])
     return model

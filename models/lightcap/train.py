@@ -36,7 +36,7 @@ from data import (  # noqa: E402
 )
 from metrics import corpus_bleu, corpus_cider_d, detokenize, tokenize_caption  # noqa: E402
 from lm import load_text_captions, pretrain_language  # noqa: E402
-from model import LightCap, beam_search, count_parameters, from_checkpoint, greedy  # noqa: E402
+from model import FEATURE_CHANNELS, LightCap, beam_search, count_parameters, from_checkpoint, greedy  # noqa: E402
 
 # Data defaults: <repo>/../shared/data, found from this file (models/lightcap/ -> repository root -> its parent).
 SHARED_DATA = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "shared", "data"))
@@ -51,6 +51,7 @@ def parse_args():
     p.add_argument("--language", default="en", help="caption language: en, or de (captions_de.json / flickr30k-text captions_de.jsonl)")
     p.add_argument("--text-captions", default="", help="flickr30k-text captions_<language>.jsonl: captions for train photos whose folder has none in that language")
     p.add_argument("--dev-captions", default="", help="COCO-caption JSON of dev references (default: DEV_DATA/captions.json); dev photos without one are skipped")
+    p.add_argument("--aux", action="store_true", help="also read SPLIT.aux.npy (the detector's pooled head map and class map, models/tools/detector_aux.py) as extra channels of every grid token")
     p.add_argument("--flip", type=float, default=0.0, help="share of images per batch mirrored left-right (grid columns reversed, left/right swapped in the words)")
     p.add_argument("--lm-text", default="", help="caption text (flickr30k-text captions_en.jsonl) the decoder first learns the language from")
     p.add_argument("--lm-epochs", type=int, default=1)
@@ -94,8 +95,8 @@ def parse_args():
 
 
 class DevSet:
-    def __init__(self, feature_dir, split, data_dir, captions_path=""):
-        grid, presence, files = load_features(feature_dir, split)
+    def __init__(self, feature_dir, split, data_dir, captions_path="", aux=False):
+        grid, presence, files = load_features(feature_dir, split, aux)
         _, caps = load_caption_file(captions_path) if captions_path else load_captions(data_dir)
         keep = [i for i, f in enumerate(files) if caps.get(f)]
         self.grid = torch.from_numpy(np.asarray(grid, dtype=np.float32)[keep])
@@ -136,7 +137,7 @@ def main():
     # ---- data ------------------------------------------------------------
     def captioned(split, folder):
         """Features and tokenised captions of the split's photos that have captions in the language."""
-        g, p, f = load_features(args.features, split)
+        g, p, f = load_features(args.features, split, args.aux)
         c = load_language_captions(folder, args.language, args.text_captions)
         keep = [i for i, name in enumerate(f) if c.get(name)]
         if len(keep) < len(f):
@@ -166,11 +167,12 @@ def main():
     presence_t = torch.from_numpy(presence)
     n = len(files)
     print(f"train images {n}, vocab {len(vocab)}, concepts {len(concepts)}, data ready in {time.time() - t_start:.0f}s", flush=True)
-    dev = DevSet(args.features, args.dev_split, args.dev_data, args.dev_captions)
+    dev = DevSet(args.features, args.dev_split, args.dev_data, args.dev_captions, args.aux)
 
     model = LightCap(
         len(vocab), [vindex[w] for w in concepts], d=args.hidden, heads=args.heads, layers=args.layers, ffn=args.ffn,
         top_k=args.top_k, top_k_det=args.top_k_det, use_concepts=not args.no_concepts, dropout=args.dropout,
+        aux_channels=grid.shape[2] - FEATURE_CHANNELS,
     )
     if args.init:
         init = torch.load(args.init)
@@ -220,6 +222,7 @@ def main():
         "vocab_size": len(vocab), "hidden": args.hidden, "heads": args.heads, "layers": args.layers, "ffn": args.ffn,
         "top_k": args.top_k, "top_k_det": args.top_k_det, "use_concepts": not args.no_concepts, "max_len": model.max_len,
         "max_words": args.max_words, "dropout": args.dropout, "language": args.language,
+        "aux_channels": model.aux_channels,
     }
     best = {"cider_d": -1.0}
     bad_epochs = 0
@@ -326,7 +329,7 @@ def main():
     for split in [args.dev_split] + [s for s in args.extra_dev_splits.split(",") if s]:
         if not os.path.exists(os.path.join(args.features, f"{split}.grid.npy")):
             continue
-        d = dev if split == args.dev_split else DevSet(args.features, split, args.dev_data, args.dev_captions)
+        d = dev if split == args.dev_split else DevSet(args.features, split, args.dev_data, args.dev_captions, args.aux)
         res = {}
         for name, beam, alpha in [("greedy", 1, 0.0), ("beam3", 3, 0.0)]:
             c = decode_all(model, d, vocab, beam=beam, alpha=alpha)

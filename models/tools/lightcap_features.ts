@@ -8,7 +8,8 @@
  *   npx tsx models/tools/lightcap_features.ts --data ../shared/data/captions-dev --split dev
  *   npx tsx models/tools/lightcap_features.ts --data ../shared/data/captions-dev --split dev224 --via 224
  *
- * Options: --out /tmp/lightcap-features (default), --limit N, --threads 1.
+ * Options: --out /tmp/lightcap-features (default), --limit N, --threads 1, --detector PATH
+ * (default models/detector/centernet.onnx).
  * `--via 224` first squashes each image to 224x224 with sharp (antialiased, as
  * the Flickr8k training copies were made) before the detector's 512 resize;
  * it exists to measure the train/dev resolution gap, not for production.
@@ -16,6 +17,8 @@
  * Writes to OUT (never into the repository):
  *   SPLIT.grid.npy      float16 [N, 64, 480]  features [480,16,16] average-pooled 2x2 to 8x8, token-major (row-major cells)
  *   SPLIT.presence.npy  float32 [N, 80]       per-class max of the sigmoid heatmap (COCO order of centernet.json)
+ *   SPLIT.aux.npy       float16 [N, 64, 336]  only when the detector has an `aux` output (models/tools/detector_aux.py):
+ *                                            its [336,8,8] map, token-major like the grid
  *   SPLIT.index.json    { split, data, files: [file_name], imageIds: [id], ms }
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -55,10 +58,11 @@ async function main(): Promise<void> {
   const limit = Number(arg(argv, '--limit', '0'));
   const via = Number(arg(argv, '--via', '0'));
   const threads = Number(arg(argv, '--threads', '1'));
+  const detector = arg(argv, '--detector', 'models/detector/centernet.onnx');
   mkdirSync(out, { recursive: true });
 
   const config = parseDetectorConfig(JSON.parse(readFileSync('models/detector/centernet.json', 'utf8')));
-  const session = await ort.InferenceSession.create('models/detector/centernet.onnx', {
+  const session = await ort.InferenceSession.create(detector, {
     intraOpNumThreads: threads,
     interOpNumThreads: 1,
     executionMode: 'sequential',
@@ -70,6 +74,8 @@ async function main(): Promise<void> {
   const T = 64;
   const grid = new Uint16Array(n * T * C);
   const presence = new Float32Array(n * 80);
+  const auxChannels = session.outputNames.includes('aux') ? 336 : 0;
+  const aux = new Uint16Array(n * T * auxChannels);
   const { width, height } = config.input;
   const start = Date.now();
   let modelMs = 0;
@@ -85,6 +91,14 @@ async function main(): Promise<void> {
     const heatmap = outputs.heatmap!.data as Float32Array; // [1,80,128,128]
     if (outputs.features!.dims.join() !== '1,480,16,16') throw new Error(`unexpected features ${outputs.features!.dims.join()}`);
     classMaxima(heatmap, 80, true, presence.subarray(i * 80, (i + 1) * 80));
+    if (auxChannels > 0) {
+      const map = outputs.aux!.data as Float32Array; // [1,336,8,8]
+      if (outputs.aux!.dims.join() !== `1,${auxChannels},8,8`) throw new Error(`unexpected aux ${outputs.aux!.dims.join()}`);
+      const auxBase = i * T * auxChannels;
+      for (let c = 0; c < auxChannels; c++) {
+        for (let t = 0; t < T; t++) aux[auxBase + t * auxChannels + c] = toHalf(map[c * T + t]!);
+      }
+    }
     const base = i * T * C;
     for (let c = 0; c < C; c++) {
       const plane = c * 256;
@@ -103,6 +117,9 @@ async function main(): Promise<void> {
   }
 
   writeFileSync(join(out, `${split}.grid.npy`), npyBytes('<f2', [n, T, C], new Uint8Array(grid.buffer)));
+  if (auxChannels > 0) {
+    writeFileSync(join(out, `${split}.aux.npy`), npyBytes('<f2', [n, T, auxChannels], new Uint8Array(aux.buffer)));
+  }
   writeFileSync(join(out, `${split}.presence.npy`), npyBytes('<f4', [n, 80], new Uint8Array(presence.buffer)));
   writeFileSync(
     join(out, `${split}.index.json`),
