@@ -191,7 +191,10 @@ describe('converted detectors match their TFJS graphs', () => {
 
     beforeAll(async () => {
       graph = await tf.loadGraphModel(tfjsFileHandler(join(humanModels, 'centernet.json')));
-      session = await runtime.createSession('centernet', new Uint8Array(readFileSync(join(detectorFolder, config.file))));
+      // With the session settings the engine uses (the config's graph optimisation level).
+      session = await runtime.createSession('centernet', new Uint8Array(readFileSync(join(detectorFolder, config.file))), undefined, {
+        graphOptimization: config.graphOptimization,
+      });
     });
     afterAll(async () => {
       graph?.dispose();

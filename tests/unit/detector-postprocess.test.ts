@@ -244,5 +244,7 @@ describe('parseDetectorConfig', () => {
     expect(broken((c) => ((c.postprocess as Record<string, unknown>).minScore = 2))).toThrow(/minScore/);
     expect(broken((c) => ((c.postprocess as Record<string, unknown>).kind = 'yolo'))).toThrow(/kind/);
     expect(broken((c) => ((c.input as Record<string, unknown>).layout = 'nhwc'))).toThrow(EngineError);
+    expect(broken((c) => (c.graphOptimization = 'fast'))).toThrow(/graphOptimization/);
+    expect(parseDetectorConfig({ ...good, graphOptimization: 'disabled' })).toMatchObject({ graphOptimization: 'disabled' });
   });
 });

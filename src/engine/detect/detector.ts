@@ -7,8 +7,8 @@
 import type { RgbaImage, Box } from '../image/types';
 import type { TensorSpec } from '../image/tensor';
 import { imageToTensor } from '../image/tensor';
-import { floatTensor } from '../runtime/ort';
-import type { FloatTensor, InferenceRuntime, ModelSession, PlainTensor } from '../runtime/ort';
+import { floatTensor, graphOptimizations } from '../runtime/ort';
+import type { FloatTensor, GraphOptimization, InferenceRuntime, ModelSession, PlainTensor } from '../runtime/ort';
 import { EngineError, throwIfAborted } from '../errors';
 import { isRecord } from '../../shared/records';
 import { resampleFeatures } from './resample';
@@ -87,6 +87,8 @@ interface DetectorConfigCommon {
   labels: string[];
   /** Provenance only (package, upstream, the converter command); not read by code. */
   source?: Readonly<Record<string, string>>;
+  /** ort's graph optimisation level for this model (see SessionCreateOptions); 'all' when absent. */
+  graphOptimization?: GraphOptimization;
 }
 
 export interface CenterNetConfig extends DetectorConfigCommon {
@@ -122,6 +124,9 @@ export function parseDetectorConfig(json: unknown): DetectorConfig {
     fail('"input.scale/mean/std" must be a number and two number triples');
   }
   if (!Array.isArray(labels) || labels.length === 0 || !labels.every((l) => typeof l === 'string')) fail('"labels" must be strings');
+  if (json.graphOptimization !== undefined && !graphOptimizations.includes(json.graphOptimization as GraphOptimization)) {
+    fail(`"graphOptimization" must be one of ${graphOptimizations.join(', ')}`);
+  }
   if (!isRecord(outputs)) return fail('"outputs" must be an object');
   if (!isRecord(postprocess)) return fail('"postprocess" must be an object');
   for (const key of ['topK', 'maxDetections'] as const) {
@@ -510,7 +515,7 @@ export async function createDetector(
   config: DetectorConfig,
   signal?: AbortSignal,
 ): Promise<Detector> {
-  const session: ModelSession = await runtime.createSession(`detector:${config.file}`, model, signal);
+  const session: ModelSession = await runtime.createSession(`detector:${config.file}`, model, signal, { graphOptimization: config.graphOptimization });
   const missing = requiredOutputs(config).filter((name) => !session.outputNames.includes(name));
   if (!session.inputNames.includes(config.input.name) || missing.length > 0) {
     await session.release();

@@ -46,10 +46,23 @@ export interface InferenceRuntime {
   readonly kind: 'wasm' | 'native';
   /** Threads in use: what was asked for, or 1 once ort found it cannot share memory with workers here. */
   readonly threads: number;
-  createSession(name: string, model: Uint8Array, signal?: AbortSignal): Promise<ModelSession>;
+  createSession(name: string, model: Uint8Array, signal?: AbortSignal, options?: SessionCreateOptions): Promise<ModelSession>;
   /** The provider each session created so far runs on, by session name. */
   executionProviders(): Record<string, ExecutionProvider>;
 }
+
+/** Per-model session settings, from the model's own config. */
+export interface SessionCreateOptions {
+  /**
+   * ort's graph optimisation level; 'all' when absent. 'disabled' is for a model
+   * already in the form ort would give it: the optimiser's cold wasm code then
+   * does not run on the way to the first result.
+   */
+  graphOptimization?: GraphOptimization;
+}
+
+export const graphOptimizations = ['disabled', 'basic', 'extended', 'all'] as const;
+export type GraphOptimization = (typeof graphOptimizations)[number];
 
 export interface RuntimeOptions {
   /** Explicit, because ort's default depends on isolation and core count. */
@@ -75,13 +88,16 @@ export function createOrtRuntime(ort: OrtModule, kind: 'wasm' | 'native', option
     if (options.wasmPaths) ort.env.wasm.wasmPaths = options.wasmPaths;
     if (options.gpu) ort.env.webgpu.powerPreference = options.gpu.powerPreference;
   }
-  const sessionOptions: OrtWeb.InferenceSession.SessionOptions =
-    kind === 'wasm'
-      ? { executionProviders: ['wasm'], graphOptimizationLevel: 'all' }
-      : { intraOpNumThreads: options.threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' };
+  const baseOptions: OrtWeb.InferenceSession.SessionOptions =
+    kind === 'wasm' ? { executionProviders: ['wasm'] } : { intraOpNumThreads: options.threads, interOpNumThreads: 1 };
   const providers: Record<string, ExecutionProvider> = {};
 
-  const create = async (name: string, model: Uint8Array): Promise<{ session: OrtWeb.InferenceSession; provider: ExecutionProvider }> => {
+  const create = async (
+    name: string,
+    model: Uint8Array,
+    perModel: SessionCreateOptions,
+  ): Promise<{ session: OrtWeb.InferenceSession; provider: ExecutionProvider }> => {
+    const sessionOptions = { ...baseOptions, graphOptimizationLevel: perModel.graphOptimization ?? 'all' };
     if (kind === 'wasm' && options.gpu?.useFor(name)) {
       try {
         // Only 'webgpu': with 'wasm' listed too, ort would split the graph and copy tensors between them per operator.
@@ -99,11 +115,11 @@ export function createOrtRuntime(ort: OrtModule, kind: 'wasm' | 'native', option
       // ort lowers env.wasm.numThreads to 1 when it initialises where threads cannot work.
       return kind === 'wasm' ? ort.env.wasm.numThreads ?? options.threads : options.threads;
     },
-    async createSession(name, model, signal) {
+    async createSession(name, model, signal, perModel = {}) {
       throwIfAborted(signal);
       let created: Awaited<ReturnType<typeof create>>;
       try {
-        created = await create(name, model);
+        created = await create(name, model, perModel);
       } catch (cause) {
         throw new EngineError('model-load', `could not load model "${name}": ${describeCause(cause)}`, { cause });
       }

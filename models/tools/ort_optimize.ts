@@ -1,0 +1,36 @@
+/**
+ * Saves a model as onnxruntime has optimised it, so the engine can load it with
+ * `graphOptimization: "disabled"` (the model's config): ort's graph optimiser
+ * then does not run in the browser, where its code is still cold WebAssembly
+ * on the way to the first caption. 'extended' keeps to the fusions every
+ * provider we use has kernels for (FusedConv: the WASM and WebGPU providers);
+ * 'all' would add x86-only layouts.
+ *
+ *   npx tsx models/tools/ort_optimize.ts IN.onnx OUT.onnx [--level extended|basic]
+ *
+ * Needs onnxruntime-node of the same version as onnxruntime-web (package.json pins both).
+ */
+import { readFileSync } from 'node:fs';
+import * as ort from 'onnxruntime-node';
+
+async function main(): Promise<void> {
+  const [input, output] = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && all[i - 1] !== '--level');
+  const levelAt = process.argv.indexOf('--level');
+  const level = levelAt >= 0 ? process.argv[levelAt + 1] : 'extended';
+  if (!input || !output || (level !== 'extended' && level !== 'basic')) {
+    throw new Error('usage: ort_optimize.ts IN.onnx OUT.onnx [--level extended|basic]');
+  }
+  if (input === output) throw new Error('write the optimised model to another file');
+  const session = await ort.InferenceSession.create(new Uint8Array(readFileSync(input)), {
+    graphOptimizationLevel: level,
+    optimizedModelFilePath: output,
+    intraOpNumThreads: 1,
+  });
+  await session.release();
+  console.log(`wrote ${output} (${level})`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
