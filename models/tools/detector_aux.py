@@ -15,15 +15,19 @@ import onnx
 from onnx import helper
 
 HEAD_MAP = "tower_0/CenternetHead/mul"
-HEATMAP = "tower_0/Sigmoid"
+# The sigmoid's own name in the converter's output; onnxruntime's optimiser drops the Identity after it,
+# so in the shipped (pre-optimised) model the sigmoid writes the `heatmap` output directly.
+HEATMAP_NAMES = ("tower_0/Sigmoid", "heatmap")
 AUX_CHANNELS = 128 + 128 + 80
 
 
 def add_aux(model: onnx.ModelProto) -> onnx.ModelProto:
     names = {o for n in model.graph.node for o in n.output}
-    for needed in (HEAD_MAP, HEATMAP):
-        if needed not in names:
-            raise SystemExit(f"{needed} is not a tensor of this graph")
+    if HEAD_MAP not in names:
+        raise SystemExit(f"{HEAD_MAP} is not a tensor of this graph")
+    heatmap = next((name for name in HEATMAP_NAMES if name in names), None)
+    if heatmap is None:
+        raise SystemExit(f"none of {', '.join(HEATMAP_NAMES)} is a tensor of this graph")
     if any(o.name == "aux" for o in model.graph.output):
         raise SystemExit("the graph already has an aux output")
     pool = dict(kernel_shape=[16, 16], strides=[16, 16])
@@ -31,7 +35,7 @@ def add_aux(model: onnx.ModelProto) -> onnx.ModelProto:
         [
             helper.make_node("AveragePool", [HEAD_MAP], ["aux/head_mean"], **pool),
             helper.make_node("MaxPool", [HEAD_MAP], ["aux/head_max"], **pool),
-            helper.make_node("MaxPool", [HEATMAP], ["aux/class_max"], **pool),
+            helper.make_node("MaxPool", [heatmap], ["aux/class_max"], **pool),
             helper.make_node("Concat", ["aux/head_mean", "aux/head_max", "aux/class_max"], ["aux"], axis=1),
         ]
     )
