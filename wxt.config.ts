@@ -7,12 +7,13 @@ import { listFiles, modelCardTerms, packageNotice, packagesOfModules, renderNoti
 import type { FileSource } from './scripts/build/notices';
 
 /**
- * ort's three runtime files, loaded by URL so its worker/thread code keeps its own module URL (see ../shared/notes/PLATFORM.md).
- * Chrome gets the JSPI build, which has the WebGPU provider besides WASM (JSPI: Chrome 137); Firefox the WASM-only build.
- * src/host/browser-host.ts loads the matching entry.
+ * ort's runtime files (three per build), loaded by URL so its worker/thread code keeps its own module URL (see
+ * ../shared/notes/PLATFORM.md). Chrome gets the JSPI build, which has the WebGPU provider besides WASM (JSPI: Chrome 137),
+ * and the WASM-only build, which reaches its first result sooner; src/host/browser-host.ts loads the JSPI build only where
+ * a GPU will be used. Firefox gets the WASM-only build.
  */
 const ortFiles = {
-  chrome: ['ort.jspi.min.mjs', 'ort-wasm-simd-threaded.jspi.mjs', 'ort-wasm-simd-threaded.jspi.wasm'],
+  chrome: ['ort.jspi.min.mjs', 'ort-wasm-simd-threaded.jspi.mjs', 'ort-wasm-simd-threaded.jspi.wasm', 'ort.wasm.min.mjs', 'ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm'],
   firefox: ['ort.wasm.min.mjs', 'ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm'],
 };
 
