@@ -131,8 +131,12 @@ export interface OcrResult {
 
 export interface OcrModelFiles {
   detection: Uint8Array;
-  classifier: Uint8Array;
-  recognition: Uint8Array;
+  /**
+   * Read when the first image with text needs them, not before: most photos have
+   * none, and holding the recogniser's 10.8 MB until then was memory for nothing.
+   */
+  classifier: () => Promise<Uint8Array>;
+  recognition: () => Promise<Uint8Array>;
   dictionary: string;
   /** Words by frequency, most frequent first; enables segmentation. */
   lexicon?: readonly string[];
@@ -152,8 +156,10 @@ export async function createTextReader(
   const detection = await runtime.createSession('ocr-detection', files.detection, signal);
   // Most photos have no text: the direction classifier and the recogniser (10 MB) are made on the
   // first image that has some, which keeps them off the path to the first caption.
-  const classifier = loadOnceFrom(files.classifier, (bytes) => runtime.createSession('ocr-direction', bytes));
-  const recognition = loadOnceFrom(files.recognition, (bytes) => runtime.createSession('ocr-recognition', bytes));
+  let released = false;
+  const isReleased = () => released;
+  const classifier = loadOnceFrom(files.classifier, (bytes) => runtime.createSession('ocr-direction', bytes), isReleased);
+  const recognition = loadOnceFrom(files.recognition, (bytes) => runtime.createSession('ocr-recognition', bytes), isReleased);
   const characters = files.dictionary.split(/\r?\n/).filter((line, i, all) => line.length > 0 || i < all.length - 1);
   if (config.recognition.appendSpace) characters.push(' ');
   const { lexicon: _lexiconPath, ...segmenterOverrides } = config.segmentation ?? { lexicon: '' };
@@ -191,20 +197,18 @@ export async function createTextReader(
       return { lines, timings };
     },
     async release() {
+      released = true;
       const [direction, recogniser] = await Promise.all([classifier.take(), recognition.take()]);
       await Promise.all([detection.release(), direction?.release(), recogniser?.release()]);
     },
   };
 }
 
-/** A session made once from these bytes, which are let go once it exists (the recogniser's are 10 MB). */
-function loadOnceFrom(model: Uint8Array, create: (bytes: Uint8Array) => Promise<ModelSession>): LoadOnce<ModelSession> {
-  let bytes: Uint8Array | undefined = model;
+/** A session made once, from bytes read when it is first needed and not kept once it exists. */
+function loadOnceFrom(read: () => Promise<Uint8Array>, create: (bytes: Uint8Array) => Promise<ModelSession>, released: () => boolean): LoadOnce<ModelSession> {
   return loadOnce(async () => {
-    if (!bytes) throw new EngineError('internal', 'the text reader was released');
-    const session = await create(bytes);
-    bytes = undefined;
-    return session;
+    if (released()) throw new EngineError('internal', 'the text reader was released');
+    return create(await read());
   });
 }
 
