@@ -43,10 +43,10 @@ export function createPackagedModelStore(): ModelStore {
 /**
  * ort's builds in this extension (wxt.config.ts copies them). The JSPI build has the
  * WebGPU provider besides WASM, but on WASM alone it is slower to its first result:
- * in Chromium on the 2-core test machine its first image took 1.09–1.26 s of model
- * time against 0.64–0.80 s for the plain build, and the first caption came about
- * 0.5–1 s later. So Chrome loads it only when the detectors will run on a GPU;
- * Firefox ships the plain build only.
+ * in Chromium on the 2-core test machine its first image took 0.70–1.26 s of model
+ * time against 0.58–0.80 s for the plain build, in the same hours (README, Speed).
+ * So Chrome loads it only when the detectors will run on a GPU; Firefox ships the
+ * plain build only.
  */
 export function ortEntryFor(gpu: boolean): string {
   return gpu ? 'ort.jspi.min.mjs' : 'ort.wasm.min.mjs';
