@@ -26,6 +26,9 @@
  *                            &meta=P adds <meta name="referrer" content="P">
  *   /dyn/bench-page?n=N      a page of N images (at most 2000) cycling through
  *                            the 100 bench images, each at its own URL
+ *   /dyn/text-page?n=N       a page of the first N ocr-dev photos (1280 px scene
+ *                            text, from ../shared; none where it is absent), for
+ *                            bench:page's memory after text (--page)
  *   /dyn/set-cookie          sets a SameSite=Lax session cookie for this host
  *   /dyn/private/<file>      403 unless that cookie is sent: "the bank's image"
  *   /dyn/gate/<file>?to=U    the image for the page's own <img> load (an image
@@ -44,7 +47,7 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { readFile } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import { deflateSync } from 'node:zlib';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -56,6 +59,8 @@ const pagesDir = join(fixturesDir, 'pages');
 const imagesDir = join(fixturesDir, 'images');
 /** Real captioned photos, read in place from the shared data (never copied into the repo); may be absent. */
 export const devPhotosDir = resolve(here, '..', '..', '..', 'shared', 'data', 'captions-dev', 'images');
+/** Scene-text photos (1280 px), read in place from the shared data like devPhotosDir; may be absent. */
+export const ocrPhotosDir = resolve(here, '..', '..', '..', 'shared', 'data', 'ocr-dev', 'images');
 
 export interface RequestRecord {
   /** 'A' or 'B': which origin (port) received it. */
@@ -251,6 +256,14 @@ function benchPage(count: number): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${n} images</title></head><body><h1>${n} images without alt</h1>${images.join('')}</body></html>`;
 }
 
+/** The first N ocr-dev photos (large scene text): what the text reader's memory grows with. Empty where ocr-dev is absent. */
+async function textPage(count: number): Promise<string> {
+  const n = Number.isFinite(count) ? Math.max(1, Math.min(150, Math.floor(count))) : 10;
+  const files = (await readdir(ocrPhotosDir).catch(() => [] as string[])).filter((f) => /\.(jpe?g|png)$/i.test(f)).sort().slice(0, n);
+  const images = files.map((f, i) => `<img id="t${i}" src="/ocr-photos/${encodeURIComponent(f)}" width="320" height="240">`);
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${files.length} text photos</title></head><body><h1>${files.length} photos with text, without alt</h1>${images.join('')}</body></html>`;
+}
+
 // --- The server --------------------------------------------------------------
 
 export async function startFixtureServer(options: FixtureServerOptions = {}): Promise<FixtureServer> {
@@ -327,6 +340,7 @@ export async function startFixtureServer(options: FixtureServerOptions = {}): Pr
     if (path.startsWith('/pages/')) return serveFile(res, pagesDir, path.slice('/pages/'.length), 'no-store');
     if (path.startsWith('/images/')) return serveFile(res, imagesDir, path.slice('/images/'.length), 'public, max-age=3600');
     if (path.startsWith('/dev-photos/')) return serveFile(res, devPhotosDir, path.slice('/dev-photos/'.length), 'public, max-age=3600');
+    if (path.startsWith('/ocr-photos/')) return serveFile(res, ocrPhotosDir, path.slice('/ocr-photos/'.length), 'public, max-age=3600');
     if (path === '/dyn/404.png') return send(res, 404, 'no such image', 'text/plain');
     if (path === '/dyn/huge.png') return send(res, 200, await memo('huge', hugePng), 'image/png');
     if (path === '/dyn/bomb.png') return send(res, 200, await memo('bomb', bombPng), 'image/png');
@@ -361,6 +375,7 @@ export async function startFixtureServer(options: FixtureServerOptions = {}): Pr
       return serveFile(res, imagesDir, match[1]!, 'no-store');
     }
     if (path === '/dyn/bench-page') return send(res, 200, benchPage(Number(url.searchParams.get('n') ?? 50)), 'text/html; charset=utf-8');
+    if (path === '/dyn/text-page') return send(res, 200, await textPage(Number(url.searchParams.get('n') ?? 10)), 'text/html; charset=utf-8');
     if (path === '/dyn/page') return send(res, 200, testPage(url.searchParams), 'text/html; charset=utf-8');
     if (path === '/dyn/set-cookie') {
       res.writeHead(200, { 'Content-Type': 'text/plain', 'Set-Cookie': 'lightcap_session=secret; Path=/; SameSite=Lax; HttpOnly', 'Cache-Control': 'no-store' });
