@@ -12,9 +12,10 @@ import type { FileSource } from './scripts/build/notices';
  * and the WASM-only build, which reaches its first result sooner; src/host/browser-host.ts loads the JSPI build only where
  * a GPU will be used. Firefox gets the WASM-only build.
  */
+const plainOrtFiles = ['ort.wasm.min.mjs', 'ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm'];
 const ortFiles = {
-  chrome: ['ort.jspi.min.mjs', 'ort-wasm-simd-threaded.jspi.mjs', 'ort-wasm-simd-threaded.jspi.wasm', 'ort.wasm.min.mjs', 'ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm'],
-  firefox: ['ort.wasm.min.mjs', 'ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm'],
+  chrome: ['ort.jspi.min.mjs', 'ort-wasm-simd-threaded.jspi.mjs', 'ort-wasm-simd-threaded.jspi.wasm', ...plainOrtFiles],
+  firefox: plainOrtFiles,
 };
 
 /** Every model file the default manifest needs, as models-root paths. */

@@ -157,9 +157,14 @@ export async function createTextReader(
   // Most photos have no text: the direction classifier and the recogniser (10 MB) are made on the
   // first image that has some, which keeps them off the path to the first caption.
   let released = false;
-  const isReleased = () => released;
-  const classifier = loadOnceFrom(files.classifier, (bytes) => runtime.createSession('ocr-direction', bytes), isReleased);
-  const recognition = loadOnceFrom(files.recognition, (bytes) => runtime.createSession('ocr-recognition', bytes), isReleased);
+  /** A session made once, from bytes read when it is first needed and not kept once it exists. */
+  const lazySession = (name: string, read: () => Promise<Uint8Array>): LoadOnce<ModelSession> =>
+    loadOnce(async () => {
+      if (released) throw new EngineError('internal', 'the text reader was released');
+      return runtime.createSession(name, await read());
+    });
+  const classifier = lazySession('ocr-direction', files.classifier);
+  const recognition = lazySession('ocr-recognition', files.recognition);
   const characters = files.dictionary.split(/\r?\n/).filter((line, i, all) => line.length > 0 || i < all.length - 1);
   if (config.recognition.appendSpace) characters.push(' ');
   const { lexicon: _lexiconPath, ...segmenterOverrides } = config.segmentation ?? { lexicon: '' };
@@ -202,14 +207,6 @@ export async function createTextReader(
       await Promise.all([detection.release(), direction?.release(), recogniser?.release()]);
     },
   };
-}
-
-/** A session made once, from bytes read when it is first needed and not kept once it exists. */
-function loadOnceFrom(read: () => Promise<Uint8Array>, create: (bytes: Uint8Array) => Promise<ModelSession>, released: () => boolean): LoadOnce<ModelSession> {
-  return loadOnce(async () => {
-    if (released()) throw new EngineError('internal', 'the text reader was released');
-    return create(await read());
-  });
 }
 
 /** Detector input size: longer side capped, both sides rounded to the stride. */

@@ -11,16 +11,18 @@
  * whose core holds each of its pixels.
  */
 
-export interface Span {
+import type { Box } from '../image/types';
+
+interface Span {
   start: number;
   length: number;
 }
 
 export interface Tile {
   /** The region run through the detector, in input pixels. */
-  input: { x: number; y: number; width: number; height: number };
+  input: Box;
   /** The part of it kept, in input pixels; the cores of all tiles partition the input. */
-  core: { x: number; y: number; width: number; height: number };
+  core: Box;
 }
 
 export interface TileOptions {
@@ -62,7 +64,7 @@ export function detectionTiles(width: number, height: number, options: TileOptio
 }
 
 /** Copies a tile's input region out of a [channels, height, width] planar tensor. */
-export function cropPlanar(source: Float32Array, channels: number, width: number, height: number, region: Tile['input']): Float32Array {
+export function cropPlanar(source: Float32Array, channels: number, width: number, height: number, region: Box): Float32Array {
   if (source.length !== channels * width * height) throw new RangeError('tensor size does not match its dimensions');
   const out = new Float32Array(channels * region.width * region.height);
   for (let c = 0; c < channels; c++) {
