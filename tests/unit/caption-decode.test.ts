@@ -64,6 +64,21 @@ describe('caption decoding', () => {
     expect((await greedySearch(tableModel(table), { ...options, suppress: [2] })).tokens).toEqual([3]);
   });
 
+  it('a token a trigram blocked is allowed again once the repeat is gone', async () => {
+    // After 2 3 2 3, another 2 would repeat the trigram 2 3 2, so 4 is taken; after 3 4 nothing would repeat, so 2 may follow again.
+    const loop = { [bos]: { 2: 1 }, 2: { 3: 1 }, 3: { 2: 0.9, 4: 0.1 }, 4: { 2: 1 } };
+    const result = await greedySearch(tableModel(loop), { ...options, maxWords: 5, blockRepeatedTrigrams: true });
+    expect(result.tokens).toEqual([2, 3, 2, 3, 4, 2]);
+  });
+
+  it('scores a token by its log-probability under the whole row, suppressed tokens included', async () => {
+    // Suppressing 2 changes which token is chosen, not the normaliser: 3 keeps log(0.3).
+    const row = { [bos]: { 2: 0.7, 3: 0.3 }, 3: { [eos]: 1 } };
+    const result = await greedySearch(tableModel(row), { ...options, suppress: [2] });
+    expect(result.tokens).toEqual([3]);
+    expect(result.tokenLogProbs[0]).toBeCloseTo(Math.log(0.3), 6);
+  });
+
   it('stops when cancelled', async () => {
     const controller = new AbortController();
     controller.abort();

@@ -48,18 +48,19 @@ export async function decodeCaption(stepper: CaptionStepper, options: DecodeOpti
 export async function greedySearch(stepper: CaptionStepper, options: DecodeOptions, signal?: AbortSignal): Promise<Hypothesis> {
   const tokens: number[] = [];
   const tokenLogProbs: number[] = [];
+  const rules = createTokenRules(options);
   let logProb = 0;
   let ended = false;
   let last = options.bos;
   for (let t = 0; t <= options.maxWords; t++) {
     throwIfAborted(signal);
     const [logits] = await stepper.step([last], t === 0 ? [] : [0], signal);
-    const logp = logSoftmax(expectRow(logits));
-    const allowed = Float64Array.from(logp);
-    forbid(allowed, tokens, options);
-    const next = argmax(allowed);
-    logProb += logp[next]!;
-    tokenLogProbs.push(logp[next]!);
+    const row = expectRow(logits);
+    const logZ = logNormaliser(row);
+    const next = rules.withBlocked(row, tokens, (excluded) => bestAllowed(row, excluded));
+    const logp = row[next]! - logZ;
+    logProb += logp;
+    tokenLogProbs.push(logp);
     if (next === options.eos) {
       ended = true;
       break;
@@ -75,6 +76,7 @@ export async function beamSearch(stepper: CaptionStepper, options: DecodeOptions
   let beams: { tokens: number[]; logProb: number; steps: number[] }[] = [{ tokens: [], logProb: 0, steps: [] }];
   let parents: number[] = [];
   const finished: { rank: number; tokens: number[]; logProb: number; steps: number[] }[] = [];
+  const rules = createTokenRules(options);
 
   for (let t = 0; t <= maxWords; t++) {
     throwIfAborted(signal);
@@ -85,15 +87,17 @@ export async function beamSearch(stepper: CaptionStepper, options: DecodeOptions
     );
     const candidates: { logProb: number; step: number; beam: number; token: number }[] = [];
     beams.forEach((beam, b) => {
-      const logp = logSoftmax(expectRow(rows[b]));
-      forbid(logp, beam.tokens, options);
-      if (t === maxWords) {
-        const end = logp[eos]!;
-        logp.fill(-Infinity);
-        logp[eos] = end;
-      }
+      const row = expectRow(rows[b]);
+      const logZ = logNormaliser(row);
+      // At the length limit only the end may follow.
+      const survivors = rules.withBlocked(row, beam.tokens, (excluded) =>
+        t === maxWords ? (excluded[eos] || row[eos] === -Infinity ? [] : [eos]) : topAllowed(row, excluded, beamSize + 1),
+      );
       // Only the best beam+1 tokens of a row can survive the cut.
-      for (const token of topTokens(logp, beamSize + 1)) candidates.push({ logProb: beam.logProb + logp[token]!, step: logp[token]!, beam: b, token });
+      for (const token of survivors) {
+        const logp = row[token]! - logZ;
+        candidates.push({ logProb: beam.logProb + logp, step: logp, beam: b, token });
+      }
     });
     candidates.sort((a, b) => b.logProb - a.logProb);
     const next: typeof beams = [];
@@ -138,35 +142,71 @@ export function blockedByTrigram(tokens: readonly number[]): number[] {
   return blocked;
 }
 
-function forbid(logp: Float64Array, tokens: readonly number[], options: DecodeOptions): void {
-  for (const token of options.suppress) logp[token] = -Infinity;
-  if (options.blockRepeatedTrigrams) for (const token of blockedByTrigram(tokens)) logp[token] = -Infinity;
+/**
+ * The tokens a hypothesis may not emit next, as a mask over the vocabulary:
+ * the suppressed ones always, and (when asked) those that would repeat a
+ * trigram of its own. One mask per decoding, so a step allocates nothing the
+ * size of the vocabulary.
+ */
+function createTokenRules(options: DecodeOptions) {
+  let mask: Uint8Array | undefined;
+  return {
+    withBlocked<T>(row: Float32Array, tokens: readonly number[], use: (excluded: Uint8Array) => T): T {
+      mask ??= suppressionMask(options.suppress, row.length);
+      const added = options.blockRepeatedTrigrams ? blockedByTrigram(tokens).filter((token) => mask![token] === 0) : [];
+      for (const token of added) mask[token] = 1;
+      try {
+        return use(mask);
+      } finally {
+        for (const token of added) mask[token] = 0;
+      }
+    },
+  };
 }
 
-export function logSoftmax(logits: Float32Array): Float64Array {
+/** Every row has the vocabulary's length; a suppressed token past it is kept out of the way rather than dropped. */
+function suppressionMask(suppress: readonly number[], vocabulary: number): Uint8Array {
+  const mask = new Uint8Array(Math.max(vocabulary, ...suppress.map((token) => token + 1)));
+  for (const token of suppress) mask[token] = 1;
+  return mask;
+}
+
+/**
+ * log(sum(exp(logits))), in float64. Each token's log-probability is its
+ * logit minus this; the order of the tokens is the order of their logits, so
+ * the searches compare logits and normalise only the tokens they keep.
+ */
+function logNormaliser(logits: Float32Array): number {
   let max = -Infinity;
-  for (const x of logits) if (x > max) max = x;
+  for (let i = 0; i < logits.length; i++) if (logits[i]! > max) max = logits[i]!;
   let sum = 0;
-  for (const x of logits) sum += Math.exp(x - max);
-  const logZ = max + Math.log(sum);
-  return Float64Array.from(logits, (x) => x - logZ);
+  for (let i = 0; i < logits.length; i++) sum += Math.exp(logits[i]! - max);
+  return max + Math.log(sum);
 }
 
-function argmax(values: Float64Array): number {
+/** The best allowed token; the first one wins ties, and index 0 when none is allowed. */
+function bestAllowed(logits: Float32Array, excluded: Uint8Array): number {
   let best = 0;
-  for (let i = 1; i < values.length; i++) if (values[i]! > values[best]!) best = i;
+  let bestValue = excluded[0] ? -Infinity : logits[0]!;
+  for (let i = 1; i < logits.length; i++) {
+    if (excluded[i]) continue;
+    if (logits[i]! > bestValue) {
+      best = i;
+      bestValue = logits[i]!;
+    }
+  }
   return best;
 }
 
-/** The k best finite entries, best first; ties keep the lower index first (as torch.topk does on CPU in practice). */
-function topTokens(values: Float64Array, k: number): number[] {
+/** The k best allowed finite entries, best first; ties keep the lower index first (as torch.topk does on CPU in practice). */
+function topAllowed(logits: Float32Array, excluded: Uint8Array, k: number): number[] {
   const top: number[] = [];
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    if (v === -Infinity) continue;
-    if (top.length < k || v > values[top[top.length - 1]!]!) {
+  for (let i = 0; i < logits.length; i++) {
+    const v = logits[i]!;
+    if (v === -Infinity || excluded[i]) continue;
+    if (top.length < k || v > logits[top[top.length - 1]!]!) {
       let at = top.length;
-      while (at > 0 && values[top[at - 1]!]! < v) at--;
+      while (at > 0 && logits[top[at - 1]!]! < v) at--;
       top.splice(at, 0, i);
       if (top.length > k) top.pop();
     }
