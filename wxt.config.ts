@@ -53,11 +53,13 @@ interface CaptionModelFiles {
   encoder: string;
   decoder: string;
   vocabulary: string;
+  tables?: Record<string, { file: string }>;
 }
 
 function captionModelFiles(manifestPath: string, files: CaptionModelFiles): string[] {
   const folder = manifestPath.slice(0, manifestPath.lastIndexOf('/') + 1);
-  return [manifestPath, ...[files.encoder, files.decoder, files.vocabulary].map((f) => folder + f)];
+  const tables = Object.values(files.tables ?? {}).map((table) => table.file);
+  return [manifestPath, ...[files.encoder, files.decoder, files.vocabulary, ...tables].map((f) => folder + f)];
 }
 
 /** Where every shipped file comes from, and under which licence (THIRD_PARTY_NOTICES.txt; an unlisted file fails the build). */

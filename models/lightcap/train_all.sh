@@ -6,7 +6,8 @@
 #   2. cross-entropy training from scratch, early-stopped on captions-dev greedy CIDEr-D;
 #   3. int8 ONNX export with a parity fixture, then the parity check in onnxruntime-web;
 #   4. the run-time weight format (int8_matmul.py: MatMul weights stay int8, which is not exact, so
-#      it comes after the parity check and before the gate);
+#      it comes after the parity check and before the gate; then prefold_tables.py: the graphs as
+#      onnxruntime optimises them, so the browser does not run its optimiser);
 #   5. the confidence gate refitted for the new weights (npm run gate:fit, about 5 minutes).
 # The flickr30k-extra photos, flips and language pretraining (train.py --extra-train, --flip,
 # --lm-text) are not in it: none beat this recipe's beam-3 score (see models/lightcap/README.md).
@@ -31,4 +32,8 @@ nice -n 10 "$python" models/lightcap/train.py --features "$features" --out "$run
   --dev-data "$data/captions-dev" --fixture "$run/parity.json"
 npx tsx models/tools/lightcap_parity.ts --fixture "$run/parity.json" --runtime web --data "$data/captions-dev"
 "$python" models/lightcap/int8_matmul.py models/lightcap
+# The graphs as onnxruntime optimises them, their fp32 tables stored as int8 beside them (prefold_tables.py).
+mkdir -p "$run/optimised"
+for graph in encoder.onnx decoder.onnx; do npx tsx models/tools/ort_optimize.ts "models/lightcap/$graph" "$run/optimised/$graph"; done
+"$python" models/lightcap/prefold_tables.py models/lightcap "$run/optimised"
 npx tsx scripts/fit-gate.ts --set "$data/captions-dev" --set "$data/captions-dev-vizwiz" --write

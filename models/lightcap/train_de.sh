@@ -8,7 +8,7 @@
 #      photos that have them (flickr30k-text) and of the 2,536 flickr30k-extra photos, with left-right
 #      flips (links/rechts swapped), early-stopped on the German captions-dev references;
 #   3. int8 ONNX export (the vocabulary in written German: nouns capitalised), parity in onnxruntime-web,
-#      then the run-time weight format (int8_matmul.py, as for English);
+#      then the run-time weight format (int8_matmul.py and prefold_tables.py, as for English);
 #   4. the German confidence gate, fitted on the German captions-dev references and the VizWiz
 #      quality-issue photos.
 # Needs Debian's /usr/bin/python3 with python3-torch, python3-onnx and libopenblas0-pthread.
@@ -32,5 +32,9 @@ nice -n 10 "$python" models/lightcap/train.py --language de --features "$feature
   --dev-data "$data/captions-dev" --dev-captions "$data/flickr30k-text/captions-dev-de.json" --fixture "$run/parity.json"
 npx tsx models/tools/lightcap_parity.ts --fixture "$run/parity.json" --runtime web --model models/lightcap-de
 "$python" models/lightcap/int8_matmul.py models/lightcap-de
+# The graphs as onnxruntime optimises them, their fp32 tables stored as int8 beside them (prefold_tables.py).
+mkdir -p "$run/optimised"
+for graph in encoder.onnx decoder.onnx; do npx tsx models/tools/ort_optimize.ts "models/lightcap-de/$graph" "$run/optimised/$graph"; done
+"$python" models/lightcap/prefold_tables.py models/lightcap-de "$run/optimised"
 npx tsx scripts/fit-gate.ts --language de --caption-model lightcap-de/manifest.json \
   --set "$data/flickr30k-text/captions-dev-de.json" --quality-from "$data/captions-dev-vizwiz" --write

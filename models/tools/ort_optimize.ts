@@ -11,7 +11,20 @@
  * Needs onnxruntime-node of the same version as onnxruntime-web (package.json pins both).
  */
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
+
+export type OfflineLevel = 'extended' | 'basic';
+
+export async function optimiseModel(input: string, output: string, level: OfflineLevel = 'extended'): Promise<void> {
+  if (input === output) throw new Error('write the optimised model to another file');
+  const session = await ort.InferenceSession.create(new Uint8Array(readFileSync(input)), {
+    graphOptimizationLevel: level,
+    optimizedModelFilePath: output,
+    intraOpNumThreads: 1,
+  });
+  await session.release();
+}
 
 async function main(): Promise<void> {
   const [input, output] = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && all[i - 1] !== '--level');
@@ -20,17 +33,13 @@ async function main(): Promise<void> {
   if (!input || !output || (level !== 'extended' && level !== 'basic')) {
     throw new Error('usage: ort_optimize.ts IN.onnx OUT.onnx [--level extended|basic]');
   }
-  if (input === output) throw new Error('write the optimised model to another file');
-  const session = await ort.InferenceSession.create(new Uint8Array(readFileSync(input)), {
-    graphOptimizationLevel: level,
-    optimizedModelFilePath: output,
-    intraOpNumThreads: 1,
-  });
-  await session.release();
+  await optimiseModel(input, output, level);
   console.log(`wrote ${output} (${level})`);
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

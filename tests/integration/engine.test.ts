@@ -303,7 +303,14 @@ describe('a second language\'s caption model, plumbed with the English weights u
     expect(reads.filter((path) => path.startsWith(folder))).toEqual([]);
 
     const result = await engine.describe(image, { language: 'de' });
-    expect(reads.filter((path) => path.startsWith(folder)).sort()).toEqual([`${folder}decoder.onnx`, `${folder}encoder.onnx`, `${folder}manifest.json`, `${folder}vocab.json`]);
+    expect(reads.filter((path) => path.startsWith(folder)).sort()).toEqual([
+      `${folder}decoder.onnx`,
+      `${folder}decoder.tables.bin`,
+      `${folder}encoder.onnx`,
+      `${folder}encoder.tables.bin`,
+      `${folder}manifest.json`,
+      `${folder}vocab.json`,
+    ]);
     // The model's words, "a man in a red shirt and a black shirt is smiling", under the German vocabulary.
     expect(result.caption?.words).toEqual(['ein', 'Mann', 'in', 'ein', 'roten', 'Hemd', 'und', 'ein', 'schwarzen', 'Hemd', 'ist', 'lächelt']);
     expect(result.caption?.outcome).toBe('used');

@@ -6,12 +6,14 @@
  * it, picked by beam-3 score), scst.py fine-tunes it on
  * CIDEr-D for a few steps, export.py exports the result, and onnxruntime-web must reproduce PyTorch's greedy tokens (the
  * golden input and the dev fixture) from the exported encoder and decoder.
+ * Then the steps that make the shipped files (int8_matmul.py, ort_optimize.ts,
+ * prefold_tables.py) must leave the engine's tokens as they were.
  *
  * Needs Debian's Python with torch and onnx (/usr/bin/python3; the python3 on
  * PATH may be another one). .ci/run installs them; elsewhere the suite is skipped.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +21,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureInput, goldenInput, loadExportedCaptionModel } from '../../models/tools/lightcap_fixture';
 import type { ParityFixture as Fixture } from '../../models/tools/lightcap_fixture';
 import type { CaptionModelManifest as Manifest } from '../../src/engine/caption/manifest';
+import type { CaptionModel } from '../../src/engine/caption/model';
+import { optimiseModel } from '../../models/tools/ort_optimize';
 
 const PYTHON = '/usr/bin/python3';
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -228,6 +232,50 @@ describe.skipIf(skipReason !== null)(`LightCap training smoke test (synthetic da
       }
     } finally {
       await model.release();
+    }
+  });
+  it('the shipped format (int8 weights, then the graphs as ort optimises them, their tables beside them) gives the same tokens', async () => {
+    const fixture = readJson<Fixture>(join(exported, 'parity.json'));
+    const shipped = join(work, 'shipped');
+    cpSync(exported, shipped, { recursive: true });
+    python('int8_matmul.py', [shipped]);
+    const tokens = async (model: CaptionModel) => {
+      try {
+        const out: { keys: Float32Array; greedy: number[]; beam3: number[] }[] = [];
+        for (let i = 0; i < fixture.files.length; i++) {
+          const memory = await model.encode(fixtureInput(fixture.grid[i]!, fixture.presence[i]!));
+          out.push({ keys: memory.keys.data, greedy: (await model.decode(memory, { beamSize: 1 })).tokens, beam3: (await model.decode(memory, { beamSize: 3 })).tokens });
+        }
+        return out;
+      } finally {
+        await model.release();
+      }
+    };
+    const int8 = await tokens(await loadExportedCaptionModel(shipped));
+
+    const optimised = join(work, 'optimised');
+    mkdirSync(optimised);
+    const before = readJson<Manifest>(join(shipped, 'manifest.json'));
+    for (const graph of [before.encoder, before.decoder]) await optimiseModel(join(shipped, graph), join(optimised, graph));
+    python('prefold_tables.py', [shipped, optimised]);
+    const manifest = readJson<Manifest>(join(shipped, 'manifest.json'));
+    expect(manifest.graphOptimization).toBe('disabled');
+    // Every table int8_matmul.py left in-graph (those a Gather or Gemm reads) is stored beside its graph: here the encoder's.
+    expect(manifest.tables![manifest.encoder]!.shapes.length).toBeGreaterThanOrEqual(1);
+    for (const table of Object.values(manifest.tables!)) {
+      const stored = table.shapes.reduce((sum, [rows, columns]) => sum + Math.ceil((rows * columns) / 4) * 4 + columns * 4, 0);
+      expect(statSync(join(shipped, table.file)).size).toBe(stored);
+    }
+    const prefolded = await tokens(await loadExportedCaptionModel(shipped));
+    expect(prefolded.map((t) => [t.greedy, t.beam3])).toEqual(int8.map((t) => [t.greedy, t.beam3]));
+    // Same arithmetic up to the order ort's fusions sum in: the decoder's memory agrees to float rounding.
+    for (let i = 0; i < int8.length; i++) {
+      const a = int8[i]!.keys;
+      const b = prefolded[i]!.keys;
+      expect(b.length).toBe(a.length);
+      let worst = 0;
+      for (let j = 0; j < a.length; j++) worst = Math.max(worst, Math.abs(a[j]! - b[j]!));
+      expect(worst).toBeLessThan(1e-4);
     }
   });
 });

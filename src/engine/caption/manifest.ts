@@ -1,4 +1,7 @@
-/** models/lightcap/manifest.json, written by models/lightcap/export.py. */
+import type { GraphOptimization } from '../runtime/ort';
+import type { TableFile } from './tables';
+
+/** models/lightcap/manifest.json, written by models/lightcap/export.py (prefold_tables.py adds `graphOptimization` and `tables`). */
 export interface CaptionModelManifest {
   encoder: string;
   decoder: string;
@@ -9,5 +12,9 @@ export interface CaptionModelManifest {
   prefixLength: number;
   vocabSize: number;
   specialTokens: { pad: number; bos: number; eos: number; unk: number };
+  /** ort's level for both graphs; 'all' when absent. */
+  graphOptimization?: GraphOptimization;
+  /** By graph file: its fp32 tables, stored as int8 beside it. */
+  tables?: Record<string, TableFile>;
   decoding: { maxWords: number; blockRepeatedTrigrams: boolean; lengthAlpha: number; suppressTokens: number[]; beamSize: number };
 }

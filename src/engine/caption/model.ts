@@ -10,6 +10,8 @@ import type { ModelStore } from '../models';
 import { folderOf, readJson } from '../models';
 import { EngineError } from '../errors';
 import type { CaptionModelManifest } from './manifest';
+import { expandTables } from './tables';
+import { graphOptimizations } from '../runtime/ort';
 import { decodeCaption } from './decode';
 import type { CaptionStepper, DecodeOptions, Hypothesis } from './decode';
 
@@ -59,7 +61,8 @@ export interface CaptionMemory {
 export async function captionModelFiles(store: ModelStore, manifestPath: string, signal?: AbortSignal): Promise<string[]> {
   const manifest = await readJson<CaptionModelManifest>(store, manifestPath, signal);
   const folder = folderOf(manifestPath);
-  return [manifest.vocabulary, manifest.encoder, manifest.decoder].map((file) => folder + file);
+  const tables = [manifest.encoder, manifest.decoder].flatMap((graph) => manifest.tables?.[graph]?.file ?? []);
+  return [manifest.vocabulary, manifest.encoder, manifest.decoder, ...tables].map((file) => folder + file);
 }
 
 export async function loadCaptionModel(runtime: InferenceRuntime, store: ModelStore, manifestPath: string, signal?: AbortSignal): Promise<CaptionModel> {
@@ -69,8 +72,17 @@ export async function loadCaptionModel(runtime: InferenceRuntime, store: ModelSt
   if (vocabulary.length !== manifest.vocabSize) {
     throw new EngineError('model-load', `caption vocabulary has ${vocabulary.length} words, the manifest says ${manifest.vocabSize}`);
   }
-  const encoder = await runtime.createSession('caption encoder', await store.bytes(folder + manifest.encoder, signal), signal);
-  const decoder = await runtime.createSession('caption decoder', await store.bytes(folder + manifest.decoder, signal), signal);
+  if (manifest.graphOptimization !== undefined && !graphOptimizations.includes(manifest.graphOptimization)) {
+    throw new EngineError('model-load', `${manifestPath}: "graphOptimization" must be one of ${graphOptimizations.join(', ')}`);
+  }
+  const session = async (name: string, file: string) => {
+    const tables = manifest.tables?.[file];
+    const model = await store.bytes(folder + file, signal);
+    const externalData = tables ? [expandTables(await store.bytes(folder + tables.file, signal), tables, folder + tables.file)] : undefined;
+    return runtime.createSession(name, model, signal, { graphOptimization: manifest.graphOptimization, externalData });
+  };
+  const encoder = await session('caption encoder', manifest.encoder);
+  const decoder = await session('caption decoder', manifest.decoder);
   const index = new Map(vocabulary.map((word, id) => [word, id]));
 
   return {

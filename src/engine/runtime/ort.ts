@@ -59,6 +59,16 @@ export interface SessionCreateOptions {
    * does not run on the way to the first result.
    */
   graphOptimization?: GraphOptimization;
+  /**
+   * Files the model's external initializers name, by the path the model gives
+   * them, with their bytes (made in memory: see src/engine/caption/tables.ts).
+   */
+  externalData?: readonly ExternalDataFile[];
+}
+
+export interface ExternalDataFile {
+  path: string;
+  data: Uint8Array;
 }
 
 export const graphOptimizations = ['disabled', 'basic', 'extended', 'all'] as const;
@@ -97,7 +107,11 @@ export function createOrtRuntime(ort: OrtModule, kind: 'wasm' | 'native', option
     model: Uint8Array,
     perModel: SessionCreateOptions,
   ): Promise<{ session: OrtWeb.InferenceSession; provider: ExecutionProvider }> => {
-    const sessionOptions = { ...baseOptions, graphOptimizationLevel: perModel.graphOptimization ?? 'all' };
+    const sessionOptions: OrtWeb.InferenceSession.SessionOptions = {
+      ...baseOptions,
+      graphOptimizationLevel: perModel.graphOptimization ?? 'all',
+      ...(perModel.externalData ? { externalData: perModel.externalData.map(({ path, data }) => ({ path, data })) } : {}),
+    };
     if (kind === 'wasm' && options.gpu?.useFor(name)) {
       try {
         // Only 'webgpu': with 'wasm' listed too, ort would split the graph and copy tensors between them per operator.
