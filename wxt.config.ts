@@ -2,7 +2,7 @@ import { defineConfig } from 'wxt';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { resolveModelPath } from './src/engine/node/model-store';
+import { prepareModelFile, resolveModelPath } from './src/engine/node/model-store';
 import { listFiles, modelCardTerms, packageNotice, packagesOfModules, renderNotices, unattributed } from './scripts/build/notices';
 import type { FileSource } from './scripts/build/notices';
 
@@ -129,11 +129,12 @@ export default defineConfig({
       : {}),
   }),
   hooks: {
-    'build:publicAssets': (wxt, assets) => {
+    'build:publicAssets': async (wxt, assets) => {
       const require = createRequire(import.meta.url);
       const ortDist = dirname(require.resolve('onnxruntime-web/ort-wasm-simd-threaded.wasm'));
       for (const file of wxt.config.browser === 'firefox' ? ortFiles.firefox : ortFiles.chrome) assets.push({ absoluteSrc: join(ortDist, file), relativeDest: `ort/${file}` });
-      for (const path of shippedModelFiles()) assets.push({ absoluteSrc: resolveModelPath(path), relativeDest: `models/${path}` });
+      // A file derived from an npm one (the optimised text detector) is made here if it is missing or stale.
+      for (const path of shippedModelFiles()) assets.push({ absoluteSrc: await prepareModelFile(path), relativeDest: `models/${path}` });
       // Plain text, so the browser shows it in a tab (a .md file would be downloaded).
       assets.push({ absoluteSrc: join(import.meta.dirname, 'PRIVACY.md'), relativeDest: 'PRIVACY.txt' });
     },

@@ -10,21 +10,8 @@
  *
  * Needs onnxruntime-node of the same version as onnxruntime-web (package.json pins both).
  */
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import * as ort from 'onnxruntime-node';
-
-export type OfflineLevel = 'extended' | 'basic';
-
-export async function optimiseModel(input: string, output: string, level: OfflineLevel = 'extended'): Promise<void> {
-  if (input === output) throw new Error('write the optimised model to another file');
-  const session = await ort.InferenceSession.create(new Uint8Array(readFileSync(input)), {
-    graphOptimizationLevel: level,
-    optimizedModelFilePath: output,
-    intraOpNumThreads: 1,
-  });
-  await session.release();
-}
+import { optimiseModel } from '../../src/engine/node/optimise';
 
 async function main(): Promise<void> {
   const [input, output] = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && all[i - 1] !== '--level');

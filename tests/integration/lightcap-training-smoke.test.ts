@@ -22,7 +22,7 @@ import { fixtureInput, goldenInput, loadExportedCaptionModel } from '../../model
 import type { ParityFixture as Fixture } from '../../models/tools/lightcap_fixture';
 import type { CaptionModelManifest as Manifest } from '../../src/engine/caption/manifest';
 import type { CaptionModel } from '../../src/engine/caption/model';
-import { optimiseModel } from '../../models/tools/ort_optimize';
+import { optimiseModel } from '../../src/engine/node/optimise';
 
 const PYTHON = '/usr/bin/python3';
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { EngineError, throwIfAborted } from '../errors';
 import type { ModelStore } from '../models';
 import npmAssets from '../../../models/npm-assets.json' with { type: 'json' };
+import { derivedModel, derivedModelPath, ensureDerivedModel } from './derived-models';
 
 interface NpmAssetFolder {
   package: string;
@@ -15,13 +16,18 @@ interface NpmAssetFolder {
 
 export const repoModelsRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../../models');
 
-/** Resolves a models-root path to a file: the repo's models/ first, then npm packages. */
+/**
+ * Resolves a models-root path to a file: the repo's models/ first, then npm
+ * packages, then files derived from them (which may not be made yet: see
+ * prepareModelFile).
+ */
 export function resolveModelPath(path: string, root = repoModelsRoot): string {
   const local = join(root, path);
   if (existsSync(local)) return local;
+  if (derivedModel(path)) return derivedModelPath(path, repoModelsRoot);
   const [folder, ...rest] = path.split('/');
   const asset = (npmAssets as unknown as Record<string, NpmAssetFolder | string>)[folder ?? ''];
-  if (asset && typeof asset === 'object' && asset.files.includes(rest.join('/'))) {
+  if (asset && typeof asset === 'object' && Array.isArray(asset.files) && asset.files.includes(rest.join('/'))) {
     return join(packageDirectory(asset.package), asset.folder, ...rest);
   }
   throw new EngineError('model-load', `model file "${path}" is neither in ${root} nor in a model package`);
@@ -37,16 +43,27 @@ function packageDirectory(packageName: string): string {
   throw new EngineError('model-load', `the model package ${packageName} is not installed; run npm ci`);
 }
 
+/** resolveModelPath, after making a derived file that is missing or stale. */
+export async function prepareModelFile(path: string, root = repoModelsRoot): Promise<string> {
+  const derived = existsSync(join(root, path)) ? undefined : derivedModel(path);
+  if (!derived) return resolveModelPath(path, root);
+  try {
+    return await ensureDerivedModel(path, resolveModelPath(derived.from, root), repoModelsRoot);
+  } catch (cause) {
+    throw new EngineError('model-load', `could not make ${path} from ${derived.from}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}
+
 export function createNodeModelStore(root = repoModelsRoot): ModelStore {
   return {
     async bytes(path, signal) {
       throwIfAborted(signal);
-      const buffer = await readFile(resolveModelPath(path, root));
+      const buffer = await readFile(await prepareModelFile(path, root));
       return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
     },
     async text(path, signal) {
       throwIfAborted(signal);
-      return readFile(resolveModelPath(path, root), 'utf8');
+      return readFile(await prepareModelFile(path, root), 'utf8');
     },
   };
 }

@@ -1,8 +1,8 @@
 import type { RgbaImage } from '../image/types';
 import type { TensorSpec } from '../image/tensor';
 import { imageToTensor } from '../image/tensor';
-import { floatTensor } from '../runtime/ort';
-import type { InferenceRuntime, ModelSession } from '../runtime/ort';
+import { floatTensor, graphOptimizations } from '../runtime/ort';
+import type { GraphOptimization, InferenceRuntime, ModelSession } from '../runtime/ort';
 import { EngineError, throwIfAborted } from '../errors';
 import { loadOnce } from '../load-once';
 import type { LoadOnce } from '../load-once';
@@ -23,6 +23,8 @@ import type { IsCommonWord, ScoredWord } from './word-filter';
 export interface OcrConfig {
   detection: {
     file: string;
+    /** ort's level for this model; 'all' when absent ('disabled' for a file stored as ort optimises it). */
+    graphOptimization?: GraphOptimization;
     /** Longer side of the detector input; larger images are shrunk, smaller are not grown. */
     maxSide: number;
     /** Input sides must be multiples of this (the network's stride). */
@@ -153,7 +155,11 @@ export async function createTextReader(
   config: OcrConfig,
   signal?: AbortSignal,
 ): Promise<TextReader> {
-  const detection = await runtime.createSession('ocr-detection', files.detection, signal);
+  const level = config.detection.graphOptimization;
+  if (level !== undefined && !graphOptimizations.includes(level)) {
+    throw new EngineError('model-load', `the text detector's "graphOptimization" must be one of ${graphOptimizations.join(', ')}`);
+  }
+  const detection = await runtime.createSession('ocr-detection', files.detection, signal, { graphOptimization: level });
   // Most photos have no text: the direction classifier and the recogniser (10 MB) are made on the
   // first image that has some, which keeps them off the path to the first caption.
   let released = false;
