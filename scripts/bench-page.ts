@@ -29,7 +29,7 @@ import type { Page } from 'playwright-core';
 import { startFixtureServer } from '../tests/e2e/server';
 import { attachToTarget, engineStatus, launchChromium } from '../tests/e2e/extension';
 import type { ChromiumSession } from '../tests/e2e/extension';
-import type { ColdStartTimeline } from '../src/messaging/protocol';
+import type { ColdStartTimeline, ImageTimingSummary } from '../src/messaging/protocol';
 import { createNodeEngine } from '../src/engine/node/node-engine';
 import { decodeImageNode } from '../src/engine/node/decode';
 
@@ -279,6 +279,8 @@ interface RunResult {
   engineSpeedCheckMs?: number;
   /** Threads the engine ran with, as its status reports them. */
   threads?: number;
+  /** The engine's own time per image inside the extension (host status), and its busy share of the time after the first caption. */
+  engine?: ImageTimingSummary & { busyShare?: number };
   /** The path to the first caption, in ms after navigation start: the page's first image, then the engine host's steps. */
   coldStart?: Partial<Record<ColdStep, number>>;
   longTasks: LongTaskSummary;
@@ -371,6 +373,14 @@ async function oneRun(url: string, index: number): Promise<RunResult> {
       cache: status ? { entries: status.cacheEntries, bytes: status.cacheBytes ?? 0 } : undefined,
       engineLoadMs: status?.loadMs,
       engineSpeedCheckMs: status?.speedCheckMs,
+      engine: status?.imageTimings && {
+        ...status.imageTimings,
+        // The engine's time on the images after the first, against the wall time from the first caption to the page settled.
+        busyShare:
+          probe.settledAt !== undefined && probe.firstGenerated !== undefined
+            ? (status.imageTimings.engineTotalMs - status.imageTimings.firstEngineMs) / (probe.settledAt - probe.firstGenerated)
+            : undefined,
+      },
       threads: status?.threads,
       coldStart: coldStartSteps(probe, status?.coldStart),
       longTasks: summariseLongTasks(probe.longtasks, window),
@@ -464,6 +474,14 @@ async function main(): Promise<void> {
     ['time until all settled', median(results.map((r) => r.allSettledMs)), 'ms'],
     ['per image after the first', perImage, 'ms'],
     ['engine threads (status)', median(results.map((r) => r.threads)), ''],
+    ['engine time per image inside the extension', median(results.map((r) => r.engine?.median.engine)), 'ms'],
+    ...(['decode', 'detector', 'text', 'captionEncoder', 'captionDecoder'] as const).map((stage): [string, number | undefined, string] => [
+      `  of which ${stage}`,
+      median(results.map((r) => r.engine?.median[stage])),
+      'ms',
+    ]),
+    ['images the engine described (not cached)', median(results.map((r) => r.engine?.images)), ''],
+    ['engine busy, share of first caption → settled', median(results.map((r) => (r.engine?.busyShare === undefined ? undefined : r.engine.busyShare * 100))), '%'],
     ['CLI per image, WASM 1 thread, mean', cli?.meanMs, 'ms'],
     ['ratio: page per image / CLI 1-thread mean', perImage !== undefined && cli ? perImage / cli.meanMs : undefined, 'x'],
     ['CLI cold start: load + first image', cli ? cli.loadMs + cli.firstImageMs : undefined, 'ms'],

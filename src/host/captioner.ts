@@ -4,6 +4,7 @@ import { EngineError } from '../engine/errors';
 import type { CachedCaption } from './cache';
 import type { DescriptionStyle } from '../messaging/protocol';
 import { textRows } from '../engine/describe/describe';
+import type { ImageTimings } from './image-timings';
 
 /**
  * The one captioning interface the engine host talks to, with a real
@@ -32,6 +33,8 @@ export interface Described {
    * the speed is never judged on part of the models.
    */
   modelMs?: number;
+  /** Where the time went: decoding, each model, and the whole (for benchmarks). */
+  timings?: ImageTimings;
 }
 
 export function createEngineCaptioner(engine: Engine, decode: (bytes: Uint8Array, signal: AbortSignal) => Promise<RgbaImage>): Captioner {
@@ -48,8 +51,11 @@ export function createEngineCaptioner(engine: Engine, decode: (bytes: Uint8Array
       return performance.now() - started;
     },
     async caption(bytes, signal, style) {
+      const started = performance.now();
       const image = await decode(bytes, signal);
+      const decoded = performance.now();
       const result = await engine.describe(image, { signal, language: style.language, caption: { enabled: style.caption, neutralWording: style.neutral } });
+      const { ms } = result;
       return {
         caption: {
           alt: result.alt,
@@ -57,7 +63,15 @@ export function createEngineCaptioner(engine: Engine, decode: (bytes: Uint8Array
           text: textRows(result.text),
           objects: result.objects.map((o) => ({ label: o.label, score: Math.round(o.score * 1000) / 1000 })),
         },
-        ...(result.ms.captionEncoder > 0 ? { modelMs: result.ms.detector + result.ms.captionEncoder + result.ms.captionDecoder } : {}),
+        ...(ms.captionEncoder > 0 ? { modelMs: ms.detector + ms.captionEncoder + ms.captionDecoder } : {}),
+        timings: {
+          decode: decoded - started,
+          detector: ms.detector,
+          text: ms.ocrDetection + ms.ocrClassification + ms.ocrRecognition,
+          captionEncoder: ms.captionEncoder,
+          captionDecoder: ms.captionDecoder,
+          engine: performance.now() - started,
+        },
       };
     },
   };

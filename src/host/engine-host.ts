@@ -16,6 +16,7 @@ import { fetchPageImage } from './image-fetch';
 import type { FetchFunction } from './image-fetch';
 import type { NetworkAccess } from './network-access';
 import { HostRefusal } from './host-errors';
+import { createImageTimingLog } from './image-timings';
 
 export interface HostDeadlines {
   /** Decoding and every model stage of one image together. */
@@ -141,6 +142,7 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
     writes = writes.then(() => cache.put(key, caption)).catch(() => undefined);
   };
 
+  const timings = createImageTimingLog();
   const engineTurn = createExclusive();
   const queue = createJobQueue<CaptionOutput, Job>(async (_key, job, signal) => {
     const started = performance.now();
@@ -166,6 +168,7 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
       try {
         const described = await withDeadline('describing the image', deadlines.captionMs, signal, (stageSignal) => captioner.caption(bytes, stageSignal, job.style));
         if (judging && described.modelMs !== undefined) judgeSpeed(described.modelMs);
+        if (described.timings) timings.add(described.timings);
         return described.caption;
       } catch (error) {
         if (judging && isEngineError(error) && error.code === 'timeout') await checkSpeedOnBlank();
@@ -191,6 +194,7 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
       speed,
       speedCheckMs,
       coldStart: { ...coldStart },
+      imageTimings: timings.summary(),
     };
   };
 

@@ -79,6 +79,25 @@ export interface EngineStatus {
   speedCheckMs?: number;
   /** When each step towards the first caption happened, for benchmarks. */
   coldStart?: ColdStartTimeline;
+  /** Where the engine's time per image went, once it has described one: for benchmarks. */
+  imageTimings?: ImageTimingSummary;
+}
+
+/** The engine's own stages of one image, in ms: decoding the bytes, then each model. */
+export type ImageStage = 'decode' | 'detector' | 'text' | 'captionEncoder' | 'captionDecoder' | 'engine';
+
+/**
+ * The engine's time per image as the host saw it (cache hits excluded): the
+ * median of each stage over its last images, and the sums over every image
+ * it described. `engine` is the whole turn: decoding and all models.
+ * Compared with the wall time per image, it shows what the extension adds.
+ */
+export interface ImageTimingSummary {
+  images: number;
+  median: Record<ImageStage, number>;
+  /** Engine time summed over all images described, and that of the first one (the cold one). */
+  engineTotalMs: number;
+  firstEngineMs: number;
 }
 
 /**

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
-import type { ColdStartTimeline } from '../../src/messaging/protocol';
+import type { ColdStartTimeline, ImageTimingSummary } from '../../src/messaging/protocol';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const repoRoot = resolve(here, '..', '..');
@@ -257,7 +257,7 @@ export async function openExtensionPage(session: ChromiumSession): Promise<Page>
 }
 
 /** Asks the background for the engine status, as the popup would. */
-export async function engineStatus(session: ChromiumSession): Promise<{ state: string; queued: number; cacheEntries: number; cacheBytes?: number; loadMs?: number; speed?: string; speedCheckMs?: number; threads?: number; executionProviders?: Record<string, string>; coldStart?: ColdStartTimeline }> {
+export async function engineStatus(session: ChromiumSession): Promise<{ state: string; queued: number; cacheEntries: number; cacheBytes?: number; loadMs?: number; speed?: string; speedCheckMs?: number; threads?: number; executionProviders?: Record<string, string>; coldStart?: ColdStartTimeline; imageTimings?: ImageTimingSummary }> {
   const page = await openExtensionPage(session);
   try {
     const reply = (await page.evaluate(() => chrome.runtime.sendMessage({ type: 'engine-status' }))) as { output?: { state: string; queued: number; cacheEntries: number } };

@@ -43,7 +43,9 @@ export function createFakeCaptioner(options: FakeCaptionerOptions = {}): Caption
       throwIfAborted(signal);
       const wording = style.caption && style.neutral ? '' : ` (${style.caption ? 'caption' : 'objects'}, ${style.neutral ? 'neutral' : 'gendered'})`;
       const caption = { alt: `${bytes.length} bytes${wording}`, confident: true, text: [], objects: [] };
-      return options.modelMs === null ? { caption } : { caption, modelMs: options.modelMs ?? 1 };
+      // Stage times that tell images apart: the engine's whole turn is the image's size in ms.
+      const timings = { decode: 1, detector: bytes.length - 4, text: 0, captionEncoder: 1, captionDecoder: 2, engine: bytes.length };
+      return options.modelMs === null ? { caption, timings } : { caption, modelMs: options.modelMs ?? 1, timings };
     },
   };
   return state;

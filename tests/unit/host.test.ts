@@ -182,6 +182,23 @@ describe('engine host', () => {
     expect((await engineHost.status()).cacheBytes).toBeGreaterThan(0);
   });
 
+  it('reports the engine\'s time per image, stage by stage, for the images it described (not those served from the cache)', async () => {
+    const { engineHost } = host();
+    expect((await engineHost.status()).imageTimings).toBeUndefined();
+    const cat = await caption(engineHost, 'a', 'https://example.com/cat.png');
+    await caption(engineHost, 'b', 'https://example.com/cat.png');
+    const dog = await caption(engineHost, 'c', 'https://example.com/a-dog.png');
+    const size = (reply: Awaited<ReturnType<typeof caption>>) => Number(/^(\d+) bytes/.exec('output' in reply ? reply.output.alt : '')?.[1]);
+    const [catMs, dogMs] = [size(cat), size(dog)];
+    expect(catMs).not.toBe(dogMs);
+    expect((await engineHost.status()).imageTimings).toEqual({
+      images: 2,
+      median: { decode: 1, detector: (catMs + dogMs) / 2 - 4, text: 0, captionEncoder: 1, captionDecoder: 2, engine: (catMs + dogMs) / 2 },
+      engineTotalMs: catMs + dogMs,
+      firstEngineMs: catMs,
+    });
+  });
+
   it('answers without waiting for the cache write, and a later request still finds the caption', async () => {
     const stored = createIndexedDbCache({ name: `slow-${Math.random()}`, bounds: { maxEntries: 100, maxBytes: 1_000_000 }, indexedDB: new IDBFactory() });
     let finishWrite: () => void = () => undefined;
