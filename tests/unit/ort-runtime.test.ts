@@ -30,6 +30,17 @@ describe('createOrtRuntime', () => {
     ]);
   });
 
+  it('refuses a level that is not one of ort\'s four, for any model, before ort is asked', async () => {
+    const { ort, created } = recordingOrt();
+    const runtime = createOrtRuntime(ort, 'wasm', { threads: 1 });
+    const level = 'fast' as unknown as 'all';
+    await expect(runtime.createSession('ocr-detection', new Uint8Array(1), undefined, { graphOptimization: level })).rejects.toMatchObject({
+      code: 'model-load',
+      message: expect.stringMatching(/"ocr-detection".*graphOptimization.*"fast"/),
+    });
+    expect(created).toEqual([]);
+  });
+
   it('gives onnxruntime-node its threads and the same level', async () => {
     const { ort, created } = recordingOrt();
     await createOrtRuntime(ort, 'native', { threads: 3 }).createSession('ocr-detection', new Uint8Array(1), undefined, { graphOptimization: 'basic' });

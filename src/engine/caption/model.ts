@@ -11,7 +11,6 @@ import { folderOf, readJson } from '../models';
 import { EngineError } from '../errors';
 import type { CaptionModelManifest } from './manifest';
 import { expandTables } from './tables';
-import { graphOptimizations } from '../runtime/ort';
 import { decodeCaption } from './decode';
 import type { CaptionStepper, DecodeOptions, Hypothesis } from './decode';
 
@@ -71,9 +70,6 @@ export async function loadCaptionModel(runtime: InferenceRuntime, store: ModelSt
   const vocabulary = await readJson<string[]>(store, folder + manifest.vocabulary, signal);
   if (vocabulary.length !== manifest.vocabSize) {
     throw new EngineError('model-load', `caption vocabulary has ${vocabulary.length} words, the manifest says ${manifest.vocabSize}`);
-  }
-  if (manifest.graphOptimization !== undefined && !graphOptimizations.includes(manifest.graphOptimization)) {
-    throw new EngineError('model-load', `${manifestPath}: "graphOptimization" must be one of ${graphOptimizations.join(', ')}`);
   }
   const session = async (name: string, file: string) => {
     const tables = manifest.tables?.[file];

@@ -1,7 +1,7 @@
 import type { RgbaImage } from '../image/types';
 import type { TensorSpec } from '../image/tensor';
 import { imageToTensor } from '../image/tensor';
-import { floatTensor, graphOptimizations } from '../runtime/ort';
+import { floatTensor } from '../runtime/ort';
 import type { GraphOptimization, InferenceRuntime, ModelSession } from '../runtime/ort';
 import { EngineError, throwIfAborted } from '../errors';
 import { loadOnce } from '../load-once';
@@ -155,11 +155,7 @@ export async function createTextReader(
   config: OcrConfig,
   signal?: AbortSignal,
 ): Promise<TextReader> {
-  const level = config.detection.graphOptimization;
-  if (level !== undefined && !graphOptimizations.includes(level)) {
-    throw new EngineError('model-load', `the text detector's "graphOptimization" must be one of ${graphOptimizations.join(', ')}`);
-  }
-  const detection = await runtime.createSession('ocr-detection', files.detection, signal, { graphOptimization: level });
+  const detection = await runtime.createSession('ocr-detection', files.detection, signal, { graphOptimization: config.detection.graphOptimization });
   // Most photos have no text: the direction classifier and the recogniser (10 MB) are made on the
   // first image that has some, which keeps them off the path to the first caption.
   let released = false;

@@ -110,7 +110,7 @@ export function createOrtRuntime(ort: OrtModule, kind: 'wasm' | 'native', option
     const sessionOptions: OrtWeb.InferenceSession.SessionOptions = {
       ...baseOptions,
       graphOptimizationLevel: perModel.graphOptimization ?? 'all',
-      ...(perModel.externalData ? { externalData: perModel.externalData.map(({ path, data }) => ({ path, data })) } : {}),
+      ...(perModel.externalData ? { externalData: [...perModel.externalData] } : {}),
     };
     if (kind === 'wasm' && options.gpu?.useFor(name)) {
       try {
@@ -131,6 +131,11 @@ export function createOrtRuntime(ort: OrtModule, kind: 'wasm' | 'native', option
     },
     async createSession(name, model, signal, perModel = {}) {
       throwIfAborted(signal);
+      // Levels come from model configs (JSON), so the type alone does not hold them to ort's four.
+      const level = perModel.graphOptimization;
+      if (level !== undefined && !graphOptimizations.includes(level)) {
+        throw new EngineError('model-load', `model "${name}": "graphOptimization" must be one of ${graphOptimizations.join(', ')}, got "${String(level)}"`);
+      }
       let created: Awaited<ReturnType<typeof create>>;
       try {
         created = await create(name, model, perModel);
