@@ -29,6 +29,7 @@ import type { Page } from 'playwright-core';
 import { startFixtureServer } from '../tests/e2e/server';
 import { attachToTarget, engineStatus, launchChromium } from '../tests/e2e/extension';
 import type { ChromiumSession } from '../tests/e2e/extension';
+import { imageStages } from '../src/messaging/protocol';
 import type { ColdStartTimeline, ImageTimingSummary } from '../src/messaging/protocol';
 import { createNodeEngine } from '../src/engine/node/node-engine';
 import { decodeImageNode } from '../src/engine/node/decode';
@@ -475,7 +476,7 @@ async function main(): Promise<void> {
     ['per image after the first', perImage, 'ms'],
     ['engine threads (status)', median(results.map((r) => r.threads)), ''],
     ['engine time per image inside the extension', median(results.map((r) => r.engine?.median.engine)), 'ms'],
-    ...(['decode', 'detector', 'text', 'captionEncoder', 'captionDecoder'] as const).map((stage): [string, number | undefined, string] => [
+    ...imageStages.filter((stage) => stage !== 'engine').map((stage): [string, number | undefined, string] => [
       `  of which ${stage}`,
       median(results.map((r) => r.engine?.median[stage])),
       'ms',

@@ -1,8 +1,7 @@
+import { imageStages } from '../messaging/protocol';
 import type { ImageStage, ImageTimingSummary } from '../messaging/protocol';
 
 export type ImageTimings = Record<ImageStage, number>;
-
-const stages: readonly ImageStage[] = ['decode', 'detector', 'text', 'captionEncoder', 'captionDecoder', 'engine'];
 
 /**
  * The engine's time per image, for benchmarks (EngineStatus.imageTimings):
@@ -24,7 +23,7 @@ export function createImageTimingLog(window = 200) {
     },
     summary(): ImageTimingSummary | undefined {
       if (images === 0) return undefined;
-      const median = Object.fromEntries(stages.map((stage) => [stage, medianOf(recent.map((t) => t[stage]))])) as ImageTimings;
+      const median = Object.fromEntries(imageStages.map((stage) => [stage, medianOf(recent.map((t) => t[stage]))])) as ImageTimings;
       return { images, median, engineTotalMs, firstEngineMs };
     },
   };

@@ -83,8 +83,9 @@ export interface EngineStatus {
   imageTimings?: ImageTimingSummary;
 }
 
-/** The engine's own stages of one image, in ms: decoding the bytes, then each model. */
-export type ImageStage = 'decode' | 'detector' | 'text' | 'captionEncoder' | 'captionDecoder' | 'engine';
+/** The engine's own stages of one image, in ms: decoding the bytes, then each model; `engine` is the whole turn. */
+export const imageStages = ['decode', 'detector', 'text', 'captionEncoder', 'captionDecoder', 'engine'] as const;
+export type ImageStage = (typeof imageStages)[number];
 
 /**
  * The engine's time per image as the host saw it (cache hits excluded): the
