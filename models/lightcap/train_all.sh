@@ -7,7 +7,8 @@
 #   3. int8 ONNX export with a parity fixture, then the parity check in onnxruntime-web;
 #   4. the run-time weight format (int8_matmul.py: MatMul weights stay int8, which is not exact, so
 #      it comes after the parity check and before the gate; then prefold_tables.py: the graphs as
-#      onnxruntime optimises them, so the browser does not run its optimiser);
+#      onnxruntime optimises them, so the browser does not run its optimiser; then broadcast_memory.py:
+#      the decoder repeats the image's memory for the beams itself);
 #   5. the confidence gate refitted for the new weights (npm run gate:fit, about 5 minutes).
 # The flickr30k-extra photos, flips and language pretraining (train.py --extra-train, --flip,
 # --lm-text) are not in it: none beat this recipe's beam-3 score (see models/lightcap/README.md).
@@ -36,4 +37,6 @@ npx tsx models/tools/lightcap_parity.ts --fixture "$run/parity.json" --runtime w
 mkdir -p "$run/optimised"
 for graph in encoder.onnx decoder.onnx; do npx tsx models/tools/ort_optimize.ts "models/lightcap/$graph" "$run/optimised/$graph"; done
 "$python" models/lightcap/prefold_tables.py models/lightcap "$run/optimised"
+# The decoder repeats the memory for the beams itself, so the engine hands it over once per step (broadcast_memory.py).
+"$python" models/lightcap/broadcast_memory.py models/lightcap
 npx tsx scripts/fit-gate.ts --set "$data/captions-dev" --set "$data/captions-dev-vizwiz" --write

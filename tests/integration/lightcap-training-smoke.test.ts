@@ -7,7 +7,7 @@
  * CIDEr-D for a few steps, export.py exports the result, and onnxruntime-web must reproduce PyTorch's greedy tokens (the
  * golden input and the dev fixture) from the exported encoder and decoder.
  * Then the steps that make the shipped files (int8_matmul.py, ort_optimize.ts,
- * prefold_tables.py) must leave the engine's tokens as they were.
+ * prefold_tables.py, broadcast_memory.py) must leave the engine's tokens as they were.
  *
  * Needs Debian's Python with torch and onnx (/usr/bin/python3; the python3 on
  * PATH may be another one). .ci/run installs them; elsewhere the suite is skipped.
@@ -277,5 +277,12 @@ describe.skipIf(skipReason !== null)(`LightCap training smoke test (synthetic da
       for (let j = 0; j < a.length; j++) worst = Math.max(worst, Math.abs(a[j]! - b[j]!));
       expect(worst).toBeLessThan(1e-4);
     }
+
+    // The decoder repeats the memory for the beams itself: same numbers, so the same tokens.
+    python('broadcast_memory.py', [shipped]);
+    const broadcasting = readJson<Manifest>(join(shipped, 'manifest.json'));
+    expect(broadcasting.decoderBroadcastsMemory).toBe(true);
+    const broadcast = await tokens(await loadExportedCaptionModel(shipped));
+    expect(broadcast.map((t) => [t.greedy, t.beam3])).toEqual(int8.map((t) => [t.greedy, t.beam3]));
   });
 });

@@ -14,6 +14,11 @@ export interface CaptionModelManifest {
   specialTokens: { pad: number; bos: number; eos: number; unk: number };
   /** ort's level for both graphs; 'all' when absent. */
   graphOptimization?: GraphOptimization;
+  /**
+   * True when the decoder takes the encoder's memory as one batch row and repeats it
+   * for the beams itself (broadcast_memory.py); otherwise the caller repeats it.
+   */
+  decoderBroadcastsMemory?: boolean;
   /** By graph file: its fp32 tables, stored as int8 beside it. */
   tables?: Record<string, TableFile>;
   decoding: { maxWords: number; blockRepeatedTrigrams: boolean; lengthAlpha: number; suppressTokens: number[]; beamSize: number };

@@ -143,7 +143,7 @@ function createStepper(decoder: ModelSession, manifest: CaptionModelManifest, me
         pastKeys = selectRows(pastKeys, parents);
         pastValues = selectRows(pastValues, parents);
       }
-      let prefix = tiled.get(batch);
+      let prefix = manifest.decoderBroadcastsMemory ? memory : tiled.get(batch);
       if (!prefix) {
         prefix = { keys: tileRows(memory.keys, batch), values: tileRows(memory.values, batch) };
         tiled.set(batch, prefix);
