@@ -317,9 +317,10 @@ def beam_search(
                 parents.append(i)
             if len(new_beams) == beam:
                 break
-        if len(finished) >= beam and finished and new_beams:
+        if finished and new_beams:
             best_done = max(f[0] for f in finished)
-            # alpha=0: scores only decrease, so no open beam can win any more.
+            # alpha=0: scores only decrease, so once the best finished caption outscores
+            # every open beam, nothing left open can end above it.
             if length_alpha == 0.0 and max(s for _, s in new_beams) < best_done:
                 break
         if not new_beams:

@@ -48,6 +48,17 @@ describe('caption decoding', () => {
     expect(model.parents[1]).toEqual([0, 0]);
   });
 
+  it('a beam stops once its best finished caption outscores every open beam', async () => {
+    // [2] ends with 0.9 * 0.9 = 0.81 at the second step; the open beams are then 0.09 and 0.05, and can only fall.
+    const wide = { [bos]: { 2: 0.9, 3: 0.05, 4: 0.05 }, 2: { [eos]: 0.9, 5: 0.1 }, 3: { 5: 1 }, 4: { 5: 1 }, 5: { 5: 0.5, [eos]: 0.5 } };
+    const model = tableModel(wide);
+    const result = await beamSearch(model, { ...options, beamSize: 3 });
+    expect(result.tokens).toEqual([2]);
+    expect(result.logProb).toBeCloseTo(Math.log(0.81), 5);
+    // Two steps, although only one of the three beams has finished.
+    expect(model.parents).toHaveLength(2);
+  });
+
   it('greedy stops at the length limit; the beam forces the end there', async () => {
     const loop = { [bos]: { 2: 1 }, 2: { 2: 1 } };
     // model.py's greedy runs maxWords + 1 steps; its beam search ends every hypothesis at maxWords.

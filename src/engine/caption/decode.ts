@@ -112,8 +112,9 @@ export async function beamSearch(stepper: CaptionStepper, options: DecodeOptions
       }
       if (next.length === beamSize) break;
     }
-    // With alpha 0 scores only fall, so no open beam can overtake a finished one.
-    if (finished.length >= beamSize && next.length > 0 && lengthAlpha === 0) {
+    // With alpha 0 scores only fall: once the best finished caption outscores every open beam,
+    // nothing left open can end above it, so the result is already decided.
+    if (finished.length > 0 && next.length > 0 && lengthAlpha === 0) {
       const bestDone = Math.max(...finished.map((f) => f.rank));
       if (Math.max(...next.map((b) => b.logProb)) < bestDone) break;
     }
