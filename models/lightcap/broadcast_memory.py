@@ -92,7 +92,7 @@ def broadcast(path: str, heads: int, prefix: int, head_dim: int) -> int:
             added.append(helper.make_node('Expand', [one_row, names['shape']], [repeated], name=repeated + '/Expand'))
             expanded += 1
 
-    # Keep the node list in topological order (ort requires it): each new node goes right before its first consumer.
+    # ort needs the nodes in topological order: sort again, keeping the existing order wherever it already holds.
     ready = {t.name for t in graph.input} | {t.name for t in graph.initializer} | {''}
     ordered = []
     pending = list(graph.node) + added
