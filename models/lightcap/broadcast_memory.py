@@ -20,13 +20,14 @@ layer, or a Gather per layer) before anything else reads it. The
 manifest gets `decoderBroadcastsMemory`, the memory inputs' batch of 1 and
 the decoder's new size. Running it on a decoder already changed is an error.
 """
-import json
 import os
 import sys
 
 import numpy as np
 import onnx
 from onnx import helper, numpy_helper
+
+from manifest_file import edited_manifest
 
 MEMORY_INPUTS = ('memory_keys', 'memory_values')
 
@@ -115,21 +116,15 @@ def broadcast(path: str, heads: int, prefix: int, head_dim: int) -> int:
 
 def main() -> None:
     folder = sys.argv[1]
-    manifest_path = os.path.join(folder, 'manifest.json')
-    with open(manifest_path, encoding='utf-8') as f:
-        original = f.read()
-    manifest = json.loads(original)
-    decoder = os.path.join(folder, manifest['decoder'])
-    count = broadcast(decoder, manifest['heads'], manifest['prefixLength'], manifest['headDim'])
-    if count != 2 * manifest['layers']:
-        raise SystemExit(f'{decoder}: expanded {count} memory slices, expected {2 * manifest["layers"]}')
-    for name in MEMORY_INPUTS:
-        manifest['decoderInputs'][name][1] = 1
-    manifest['decoderBroadcastsMemory'] = True
-    manifest['sizes'][manifest['decoder']] = os.path.getsize(decoder)
-    with open(manifest_path, 'w', encoding='utf-8') as f:
-        json.dump(manifest, f, indent=1)
-        f.write('\n' if original.endswith('\n') else '')
+    with edited_manifest(folder) as manifest:
+        decoder = os.path.join(folder, manifest['decoder'])
+        count = broadcast(decoder, manifest['heads'], manifest['prefixLength'], manifest['headDim'])
+        if count != 2 * manifest['layers']:
+            raise SystemExit(f'{decoder}: expanded {count} memory slices, expected {2 * manifest["layers"]}')
+        for name in MEMORY_INPUTS:
+            manifest['decoderInputs'][name][1] = 1
+        manifest['decoderBroadcastsMemory'] = True
+        manifest['sizes'][manifest['decoder']] = os.path.getsize(decoder)
     print(f'{decoder}: the memory is taken with one batch row and expanded in the graph ({count} layer slices)')
 
 

@@ -20,13 +20,14 @@ exact (activations are quantised), so its effect is measured with
 default description 0.367 -> 0.373 (neutral), the same share of wrong objects.
 """
 import collections
-import json
 import os
 import sys
 
 import numpy as np
 import onnx
 from onnx import helper, numpy_helper
+
+from manifest_file import edited_manifest
 
 
 def rewrite(model: onnx.ModelProto) -> int:
@@ -91,22 +92,16 @@ WEIGHTS = "int8 per-column: MatMul weights stay int8 (com.microsoft DynamicQuant
 
 def main() -> None:
     folder = sys.argv[1]
-    manifest_path = os.path.join(folder, "manifest.json")
-    with open(manifest_path, encoding="utf-8") as f:
-        original = f.read()
-    manifest = json.loads(original)
-    for part in ("encoder", "decoder"):
-        path = os.path.join(folder, manifest[part])
-        model = onnx.load(path)
-        count = rewrite(model)
-        onnx.checker.check_model(model)
-        onnx.save(model, path)
-        print(f"{path}: {count} MatMul weights kept int8")
-        manifest["sizes"][manifest[part]] = os.path.getsize(path)
-    manifest["weights"] = WEIGHTS
-    with open(manifest_path, "w", encoding="utf-8") as f:
-        json.dump(manifest, f, indent=1)
-        f.write("\n" if original.endswith("\n") else "")
+    with edited_manifest(folder) as manifest:
+        for part in ("encoder", "decoder"):
+            path = os.path.join(folder, manifest[part])
+            model = onnx.load(path)
+            count = rewrite(model)
+            onnx.checker.check_model(model)
+            onnx.save(model, path)
+            print(f"{path}: {count} MatMul weights kept int8")
+            manifest["sizes"][manifest[part]] = os.path.getsize(path)
+        manifest["weights"] = WEIGHTS
 
 
 if __name__ == "__main__":

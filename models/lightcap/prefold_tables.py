@@ -30,13 +30,14 @@ rows * cols int8 values (row-major), zero bytes up to a multiple of 4, then
 cols float32 scales (little-endian). The mounted file is the tables' fp32
 values, table after table, with no padding.
 """
-import json
 import os
 import sys
 
 import numpy as np
 import onnx
 from onnx import numpy_helper
+
+from manifest_file import edited_manifest
 
 
 def int8_tables(model: onnx.ModelProto) -> dict:
@@ -97,26 +98,20 @@ def prefold(original_path: str, optimised_path: str, part: str, folder: str) -> 
 
 def main() -> None:
     folder, optimised_folder = sys.argv[1:3]
-    manifest_path = os.path.join(folder, 'manifest.json')
-    with open(manifest_path, encoding='utf-8') as f:
-        original = f.read()
-    manifest = json.loads(original)
-    manifest['tables'] = {}
-    for part in ('encoder', 'decoder'):
-        name = manifest[part]
-        entry = prefold(os.path.join(folder, name), os.path.join(optimised_folder, name), part, folder)
-        manifest['sizes'][name] = os.path.getsize(os.path.join(folder, name))
-        if entry is None:
-            print(f'{folder}/{name}: no tables')
-            continue
-        manifest['tables'][name] = entry
-        manifest['sizes'][entry['file']] = os.path.getsize(os.path.join(folder, entry['file']))
-        print(f"{folder}/{name}: {len(entry['shapes'])} tables to {entry['file']}")
-    manifest['graphOptimization'] = 'disabled'
-    manifest['weights'] += '; the graphs are stored as onnxruntime optimised them (level extended) and their fp32 tables as int8 + column scales in <part>.tables.bin (prefold_tables.py)'
-    with open(manifest_path, 'w', encoding='utf-8') as f:
-        json.dump(manifest, f, indent=1)
-        f.write('\n' if original.endswith('\n') else '')
+    with edited_manifest(folder) as manifest:
+        manifest['tables'] = {}
+        for part in ('encoder', 'decoder'):
+            name = manifest[part]
+            entry = prefold(os.path.join(folder, name), os.path.join(optimised_folder, name), part, folder)
+            manifest['sizes'][name] = os.path.getsize(os.path.join(folder, name))
+            if entry is None:
+                print(f'{folder}/{name}: no tables')
+                continue
+            manifest['tables'][name] = entry
+            manifest['sizes'][entry['file']] = os.path.getsize(os.path.join(folder, entry['file']))
+            print(f"{folder}/{name}: {len(entry['shapes'])} tables to {entry['file']}")
+        manifest['graphOptimization'] = 'disabled'
+        manifest['weights'] += '; the graphs are stored as onnxruntime optimised them (level extended) and their fp32 tables as int8 + column scales in <part>.tables.bin (prefold_tables.py)'
 
 
 if __name__ == '__main__':
