@@ -9,7 +9,9 @@
  *   npx tsx models/tools/lightcap_features.ts --data ../shared/data/captions-dev --split dev224 --via 224
  *
  * Options: --out /tmp/lightcap-features (default), --limit N, --threads 1, --detector PATH
- * (default models/detector/centernet.onnx).
+ * (default models/detector/centernet.onnx), --input-size N for a detector exported at another
+ * input size (tfjs_to_onnx.py --input-size): its features are brought to the 16 x 16 grid
+ * with the engine's own resampling (outputs.featuresGrid), as the engine would at run time.
  * `--via 224` first squashes each image to 224x224 with sharp (antialiased, as
  * the Flickr8k training copies were made) before the detector's 512 resize;
  * it exists to measure the train/dev resolution gap, not for production.
@@ -28,6 +30,7 @@ import sharp from 'sharp';
 import { decodeImageNode } from '../../src/engine/node/decode';
 import { imageToTensor } from '../../src/engine/image/tensor';
 import { classMaxima, parseDetectorConfig } from '../../src/engine/detect/detector';
+import { resampleFeatures } from '../../src/engine/detect/resample';
 import type { RgbaImage } from '../../src/engine/image/types';
 import { npyBytes, toHalf } from './npy';
 
@@ -59,9 +62,12 @@ async function main(): Promise<void> {
   const via = Number(arg(argv, '--via', '0'));
   const threads = Number(arg(argv, '--threads', '1'));
   const detector = arg(argv, '--detector', 'models/detector/centernet.onnx');
+  const inputSize = Number(arg(argv, '--input-size', '0'));
   mkdirSync(out, { recursive: true });
 
-  const config = parseDetectorConfig(JSON.parse(readFileSync('models/detector/centernet.json', 'utf8')));
+  const shipped = JSON.parse(readFileSync('models/detector/centernet.json', 'utf8')) as { input: { width: number; height: number } };
+  if (inputSize > 0) shipped.input = { ...shipped.input, width: inputSize, height: inputSize };
+  const config = parseDetectorConfig(shipped);
   const session = await ort.InferenceSession.create(detector, {
     intraOpNumThreads: threads,
     interOpNumThreads: 1,
@@ -87,9 +93,10 @@ async function main(): Promise<void> {
     const t0 = performance.now();
     const outputs = await session.run({ [config.input.name]: tensor });
     modelMs += performance.now() - t0;
-    const features = outputs.features!.data as Float32Array; // [1,480,16,16]
-    const heatmap = outputs.heatmap!.data as Float32Array; // [1,80,128,128]
-    if (outputs.features!.dims.join() !== '1,480,16,16') throw new Error(`unexpected features ${outputs.features!.dims.join()}`);
+    const raw = { type: 'float32' as const, data: outputs.features!.data as Float32Array, dims: [...outputs.features!.dims] };
+    const features = (inputSize > 0 ? resampleFeatures(raw, { height: 16, width: 16 }) : raw).data; // [1,480,16,16]
+    const heatmap = outputs.heatmap!.data as Float32Array; // [1,80,H/4,W/4] for an H x W input
+    if (features.length !== 480 * 256) throw new Error(`unexpected features ${outputs.features!.dims.join()}`);
     classMaxima(heatmap, 80, true, presence.subarray(i * 80, (i + 1) * 80));
     if (auxChannels > 0) {
       const map = outputs.aux!.data as Float32Array; // [1,336,8,8]
@@ -127,6 +134,7 @@ async function main(): Promise<void> {
       split,
       data,
       via: via || null,
+      inputSize: inputSize || config.input.width,
       files: images.map((im) => im.file_name),
       imageIds: images.map((im) => im.id),
       modelMsPerImage: modelMs / n,
