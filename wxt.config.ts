@@ -3,6 +3,9 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { prepareModelFile, resolveModelPath } from './src/engine/node/model-store';
+import { captionModelFileNames } from './src/engine/caption/manifest';
+import type { CaptionModelManifest } from './src/engine/caption/manifest';
+import { folderOf } from './src/engine/models';
 import { listFiles, modelCardTerms, packageNotice, packagesOfModules, renderNotices, unattributed } from './scripts/build/notices';
 import type { FileSource } from './scripts/build/notices';
 
@@ -38,7 +41,7 @@ function shippedModelFiles(): string[] {
     ...[ocr.detection.file, ocr.classifier.file, ocr.recognition.file, ocr.recognition.dictionary].map((f) => folder(manifest.ocr) + f),
     ...(ocr.segmentation ? [ocr.segmentation.lexicon] : []),
     ...[manifest.caption, ...Object.values(manifest.captionByLanguage ?? {})].flatMap((entry) =>
-      entry ? [...captionModelFiles(entry.model, read<CaptionModelFiles>(entry.model)), entry.gate] : [],
+      entry ? [...captionModelFiles(entry.model, read<CaptionModelManifest>(entry.model)), entry.gate] : [],
     ),
   ];
 }
@@ -49,17 +52,9 @@ interface CaptionEntry {
   gate: string;
 }
 
-interface CaptionModelFiles {
-  encoder: string;
-  decoder: string;
-  vocabulary: string;
-  tables?: Record<string, { file: string }>;
-}
-
-function captionModelFiles(manifestPath: string, files: CaptionModelFiles): string[] {
-  const folder = manifestPath.slice(0, manifestPath.lastIndexOf('/') + 1);
-  const tables = Object.values(files.tables ?? {}).map((table) => table.file);
-  return [manifestPath, ...[files.encoder, files.decoder, files.vocabulary, ...tables].map((f) => folder + f)];
+function captionModelFiles(manifestPath: string, manifest: CaptionModelManifest): string[] {
+  const folder = folderOf(manifestPath);
+  return [manifestPath, ...captionModelFileNames(manifest).map((file) => folder + file)];
 }
 
 /** Where every shipped file comes from, and under which licence (THIRD_PARTY_NOTICES.txt; an unlisted file fails the build). */

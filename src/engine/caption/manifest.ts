@@ -23,3 +23,12 @@ export interface CaptionModelManifest {
   tables?: Record<string, TableFile>;
   decoding: { maxWords: number; blockRepeatedTrigrams: boolean; lengthAlpha: number; suppressTokens: number[]; beamSize: number };
 }
+
+/**
+ * The files a caption model's manifest names, relative to its folder: the vocabulary, both graphs,
+ * then their stored tables. The engine reads them all, and the extension build ships them.
+ */
+export function captionModelFileNames(manifest: Pick<CaptionModelManifest, 'vocabulary' | 'encoder' | 'decoder' | 'tables'>): string[] {
+  const tables = [manifest.encoder, manifest.decoder].flatMap((graph) => manifest.tables?.[graph]?.file ?? []);
+  return [manifest.vocabulary, manifest.encoder, manifest.decoder, ...tables];
+}

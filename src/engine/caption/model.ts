@@ -9,6 +9,7 @@ import { floatTensor } from '../runtime/ort';
 import type { ModelStore } from '../models';
 import { folderOf, readJson } from '../models';
 import { EngineError } from '../errors';
+import { captionModelFileNames } from './manifest';
 import type { CaptionModelManifest } from './manifest';
 import { expandTables } from './tables';
 import { decodeCaption } from './decode';
@@ -60,8 +61,7 @@ export interface CaptionMemory {
 export async function captionModelFiles(store: ModelStore, manifestPath: string, signal?: AbortSignal): Promise<string[]> {
   const manifest = await readJson<CaptionModelManifest>(store, manifestPath, signal);
   const folder = folderOf(manifestPath);
-  const tables = [manifest.encoder, manifest.decoder].flatMap((graph) => manifest.tables?.[graph]?.file ?? []);
-  return [manifest.vocabulary, manifest.encoder, manifest.decoder, ...tables].map((file) => folder + file);
+  return captionModelFileNames(manifest).map((file) => folder + file);
 }
 
 export async function loadCaptionModel(runtime: InferenceRuntime, store: ModelStore, manifestPath: string, signal?: AbortSignal): Promise<CaptionModel> {
