@@ -94,6 +94,18 @@ describe('German captions, neutral wording (the default)', () => {
     expect(neutral('ein Mann in einem Hemd und einem Hemd lächelt')).toBe('Eine Person in einem Hemd lächelt.');
     expect(dropRepeatedGarment(words('ein Hund und ein Hund'))).toEqual(words('ein Hund und ein Hund'));
   });
+
+  it('drops a repeated garment with or without its article and adjectives (real captions-dev outputs)', () => {
+    expect(neutral('ein Mann mit Sonnenbrille und Sonnenbrille')).toBe('Eine Person mit Sonnenbrille.');
+    // As the colour check leaves "mit roter Hose und schwarzer Hose" when only black agrees with the pixels.
+    expect(neutral('ein Junge mit Hose und schwarzer Hose läuft auf einem Weg')).toBe('Ein Kind mit schwarzer Hose läuft auf einem Weg.');
+    expect(neutral('ein Mann in einem weißen Hemd und einem weißen Hemd')).toBe('Eine Person in einem weißen Hemd.');
+  });
+
+  it('keeps garments whose adjectives differ, and different garments', () => {
+    expect(neutral('ein Junge mit roter Hose und schwarzer Hose läuft auf einem Weg')).toBe('Ein Kind mit roter Hose und schwarzer Hose läuft auf einem Weg.');
+    expect(neutral('ein Junge in einem blauen T-Shirt und einer blauen Hose')).toBe('Ein Kind in einem blauen T-Shirt und einer blauen Hose.');
+  });
 });
 
 describe('German letter case, whatever case the vocabulary writes', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pluralVerb, tidyCaption, dropRepeatedClothing } from '../../src/engine/caption/tidy';
+import { dropDanglingEnd, dropRepeatedClothing, indefiniteArticle, pluralVerb, tidyCaption } from '../../src/engine/caption/tidy';
 
 const neutral = (caption: string) => tidyCaption(caption.split(' '), { neutral: true });
 const gendered = (caption: string) => tidyCaption(caption.split(' '), { neutral: false });
@@ -119,5 +119,47 @@ describe('repeated clothing', () => {
   it('keeps repeats that are not clothing, and different garments', () => {
     expect(tidyCaption('a dog and a dog play in the snow'.split(' '), { neutral: false })).toBe('A dog and a dog play in the snow.');
     expect(tidyCaption('a man in a shirt and a hat'.split(' '), { neutral: false })).toBe('A man in a shirt and a hat.');
+  });
+
+  // Real LightCap outputs on captions-dev (npm run eval, 2026-12-02), as the colour check left them.
+  it.each([
+    ['a man in a white shirt and white shirt is running with a bat', 'A person in a white shirt is running with a bat.'],
+    ['a man with a backpack and a backpack is standing on the grass', 'A person with a backpack is standing on the grass.'],
+    ['a man in a black jacket and black jacket is standing in front of a store', 'A person in a black jacket is standing in front of a store.'],
+    // The colour check took "red" from the first shirt: the one with its colour is what the pixels agree with.
+    ['a boy in a shirt and blue shirt is playing with a toy', 'A child in a blue shirt is playing with a toy.'],
+    ['a woman in a jacket and a black jacket', 'A person in a black jacket.'],
+  ])('says a garment repeated with or without its modifiers once: "%s"', (words, said) => {
+    expect(neutral(words)).toBe(said);
+  });
+
+  it('keeps two garments whose modifiers differ, and modifiers it cannot read as one phrase', () => {
+    expect(neutral('a woman in a red jacket and a black jacket')).toBe('A person in a red jacket and a black jacket.');
+    expect(neutral('a man in a black and white shirt and white shirt')).toBe('A person in a black and white shirt and white shirt.');
+    expect(neutral('a man in a white shirt and a woman in a white shirt')).toBe('A person in a white shirt and another person in a white shirt.');
+  });
+});
+
+describe('a or an', () => {
+  it('goes by the sound of the next word', () => {
+    // A real caption: "a football player in a red uniform ...", after the colour check dropped "red".
+    expect(gendered('a football player in a uniform is holding a football')).toBe('A football player in a uniform is holding a football.');
+    expect(['uniform', 'unicycle', 'university', 'one', 'european', 'used'].map(indefiniteArticle)).toEqual(['a', 'a', 'a', 'a', 'a', 'a']);
+    expect(['unusual', 'umbrella', 'orange', 'hour', 'honest', 'uninvited'].map(indefiniteArticle)).toEqual(['an', 'an', 'an', 'an', 'an', 'an']);
+    expect(['horse', 'dog', 'Open'].map(indefiniteArticle)).toEqual(['a', 'a', 'an']);
+  });
+});
+
+describe('a caption cut off by the word limit', () => {
+  it('ends before its dangling words (a real 20-word caption)', () => {
+    expect(neutral('a man in a black shirt and a woman in a white shirt is standing next to a man who')).toBe(
+      'A person in a black shirt and another person in a white shirt is standing next to another person.',
+    );
+    expect(dropDanglingEnd('a dog runs in the'.split(' '))).toEqual('a dog runs'.split(' '));
+    expect(dropDanglingEnd('a dog with a ball'.split(' '))).toEqual('a dog with a ball'.split(' '));
+  });
+
+  it('keeps an object pronoun at the end', () => {
+    expect(neutral('a girl hugs her')).toBe('A child hugs them.');
   });
 });

@@ -107,10 +107,10 @@ export function joinClitics(words: readonly string[]): string[] {
 }
 
 export function tidyCaption(words: readonly string[], options: { neutral: boolean }): string {
-  const kept = dropRepeatedClothing(words.filter((w) => w !== '.' && w.trim() !== ''));
+  const kept = dropDanglingEnd(dropRepeatedClothing(words.filter((w) => w !== '.' && w.trim() !== '')));
   const out = joinClitics(options.neutral ? neutralise(kept) : kept);
   for (let i = 0; i < out.length - 1; i++) {
-    if (out[i] === 'a' || out[i] === 'an') out[i] = /^[aeiou]/i.test(out[i + 1]!) ? 'an' : 'a';
+    if (out[i] === 'a' || out[i] === 'an') out[i] = indefiniteArticle(out[i + 1]!);
   }
   const sentence = out.join(' ').replace(/\s+([,.!?;:'])/g, '$1').replace(/\s+/g, ' ').trim();
   if (!sentence) return '';
@@ -118,20 +118,86 @@ export function tidyCaption(words: readonly string[], options: { neutral: boolea
 }
 
 /**
- * "in a shirt and a shirt": the decoder sometimes repeats a garment joined by
- * "and". Nobody wears the same thing twice, so the repeat goes: "a person in
- * a shirt is smiling". Only clothing: "a dog and a dog" are two dogs.
+ * The decoder sometimes says a garment twice, joined by "and": "in a shirt
+ * and a shirt", "in a white shirt and white shirt", "with a backpack and a
+ * backpack"; or the colour check has taken the colour from one of the two
+ * ("in a shirt and blue shirt"). Nobody wears the same thing twice, so one
+ * phrase stays, the one that says more: "a person in a blue shirt is
+ * smiling". Two phrases whose modifiers differ ("a red jacket and a black
+ * jacket") are left as they are. Only things worn: "a dog and a dog" are two
+ * dogs.
  */
 export function dropRepeatedClothing(words: readonly string[]): string[] {
   const out = [...words];
-  for (let i = 0; i + 4 < out.length; i++) {
-    const [article, noun, and, article2, noun2] = out.slice(i, i + 5);
-    if ((article === 'a' || article === 'an' || article === 'the') && clothing.has(noun!) && and === 'and' && article2 === article && noun2 === noun) {
-      out.splice(i + 2, 3);
-      i--;
-    }
+  for (let and = out.indexOf('and'); and > 0; and = out.indexOf('and', and + 1)) {
+    const first = wornPhraseEndingAt(out, and - 1);
+    const second = first && wornPhraseStartingAt(out, and + 1, out[and - 1]!);
+    if (!first || !second) continue;
+    const same = sameWords(first.modifiers, second.modifiers);
+    if (!same && first.modifiers.length > 0 && second.modifiers.length > 0) continue;
+    const modifiers = first.modifiers.length > 0 ? first.modifiers : second.modifiers;
+    out.splice(first.determinerAt + 1, second.end - first.determinerAt, ...modifiers, out[and - 1]!);
+    and = first.determinerAt;
   }
   return out;
+}
+
+/** Words worn or carried on the body, for dropRepeatedClothing. */
+const worn = new Set([...clothing, 'backpack', 'backpacks']);
+
+/** Modifiers a worn thing may have in a caption: a colour, another colour after "and", or a word like "long". */
+const maxWornModifiers = 3;
+
+/** "a white shirt" ending at `end`: its determiner's index and the modifiers between. */
+function wornPhraseEndingAt(tokens: readonly string[], end: number): { determinerAt: number; modifiers: string[] } | undefined {
+  if (!worn.has(tokens[end]!)) return undefined;
+  for (let at = end - 1; at >= Math.max(0, end - 1 - maxWornModifiers); at--) {
+    if (isArticle(tokens[at]!)) return { determinerAt: at, modifiers: tokens.slice(at + 1, end) };
+    if (phraseBoundaries.has(tokens[at]!)) return undefined;
+  }
+  return undefined;
+}
+
+/** "a white shirt" or "white shirt" starting at `start` and naming `noun`: its modifiers and the noun's index. */
+function wornPhraseStartingAt(tokens: readonly string[], start: number, noun: string): { modifiers: string[]; end: number } | undefined {
+  const from = isArticle(tokens[start] ?? '') ? start + 1 : start;
+  for (let at = from; at < tokens.length && at <= from + maxWornModifiers; at++) {
+    if (tokens[at] === noun) return { modifiers: tokens.slice(from, at), end: at };
+    if (phraseBoundaries.has(tokens[at]!) || isArticle(tokens[at]!)) return undefined;
+  }
+  return undefined;
+}
+
+function isArticle(word: string): boolean {
+  return word === 'a' || word === 'an' || word === 'the';
+}
+
+/**
+ * "a" or "an" by the sound of the next word, not its first letter: "a
+ * uniform", "a one-way sign", "a European city", "an hour".
+ */
+export function indefiniteArticle(next: string): 'a' | 'an' {
+  const word = next.toLowerCase();
+  if (/^(hour|honest|hono|heir)/.test(word)) return 'an';
+  if (/^(one|once)\b|^(uni(?![nm])|us[eiu]|eu|ewe)/.test(word)) return 'a';
+  return /^[aeiou]/.test(word) ? 'an' : 'a';
+}
+
+/**
+ * Words a sentence cannot end on. A caption that reached the word limit
+ * stops mid-phrase ("... standing next to a man who"); what is left before
+ * the dangling words still says something true. (Not "her": "a girl hugs
+ * her" ends well.)
+ */
+const cannotEnd = new Set([
+  'a', 'an', 'the', 'and', 'or', 'of', 'in', 'on', 'at', 'by', 'to', 'for', 'from', 'with', 'into', 'onto', 'near', 'next', 'behind', 'under',
+  'over', 'beside', 'while', 'who', 'which', 'that', 'is', 'are', 'his', 'their', 'its', 'some', 'two', 'three', 'several',
+]);
+
+export function dropDanglingEnd(words: readonly string[]): string[] {
+  let end = words.length;
+  while (end > 0 && cannotEnd.has(words[end - 1]!)) end--;
+  return words.slice(0, end);
 }
 
 /**

@@ -59,19 +59,60 @@ export function commaBeforeRelativeClause(words: readonly string[]): string[] {
 }
 
 /**
- * "in einem Hemd und einem Hemd": an under-trained decoder repeats a garment
- * joined by "und". Nobody wears the same thing twice, so the repeat goes, as
- * in English. Only clothing: "ein Hund und ein Hund" are two dogs.
+ * "in einem Hemd und einem Hemd", "mit Sonnenbrille und Sonnenbrille": an
+ * under-trained decoder repeats a garment joined by "und", or the colour
+ * check has taken the colour from one of the two ("mit Hose und schwarzer
+ * Hose"). Nobody wears the same thing twice, so one phrase stays, the one
+ * that says more, as in English. Two phrases whose adjectives differ ("mit
+ * roter Hose und schwarzer Hose") are left as they are. Only clothing: "ein
+ * Hund und ein Hund" are two dogs.
  */
 export function dropRepeatedGarment(words: readonly string[]): string[] {
   const out = [...words];
-  for (let i = 0; i + 4 < out.length; i++) {
-    const [article, noun, and, article2, noun2] = out.slice(i, i + 5) as [string, string, string, string, string];
-    const sameArticle = article.toLowerCase() === article2.toLowerCase() && /^(ein|eine|einem|einen|einer|der|die|das|den|dem)$/i.test(article);
-    if (sameArticle && and === 'und' && noun.toLowerCase() === noun2.toLowerCase() && germanGarmentPart(noun) !== undefined) {
-      out.splice(i + 2, 3);
-      i--;
-    }
+  for (let and = out.indexOf('und'); and > 0; and = out.indexOf('und', and + 1)) {
+    const noun = out[and - 1]!;
+    if (germanGarmentPart(noun) === undefined) continue;
+    const first = garmentPhraseEndingAt(out, and - 1);
+    const second = garmentPhraseStartingAt(out, and + 1, noun, first.article);
+    if (!second) continue;
+    const same = sameWords(first.adjectives, second.adjectives);
+    if (!same && first.adjectives.length > 0 && second.adjectives.length > 0) continue;
+    const adjectives = first.adjectives.length > 0 ? first.adjectives : second.adjectives;
+    out.splice(first.start, second.end + 1 - first.start, ...(first.article === undefined ? [] : [first.article]), ...adjectives, noun);
+    and = first.start;
   }
   return out;
+}
+
+const germanArticle = /^(ein|eine|einem|einen|einer|eines|der|die|das|den|dem|des)$/i;
+/** A declined adjective before a garment ("roten", "schwarzer", "kleine"): lower case, with an adjective ending. */
+const germanAdjective = /^\p{Ll}[\p{Ll}-]*(e|er|en|em|es)$/u;
+const maxGarmentAdjectives = 3;
+
+/** "einem roten Hemd" ending at `end`: where it starts, its article (if any) and adjectives. */
+function garmentPhraseEndingAt(tokens: readonly string[], end: number): { start: number; article: string | undefined; adjectives: string[] } {
+  let start = end;
+  while (start > 0 && end - start < maxGarmentAdjectives && germanAdjective.test(tokens[start - 1]!) && !germanArticle.test(tokens[start - 1]!)) start--;
+  const article = start > 0 && germanArticle.test(tokens[start - 1]!) ? tokens[start - 1] : undefined;
+  return { start: article === undefined ? start : start - 1, article, adjectives: tokens.slice(start, end) };
+}
+
+/** The same garment after "und", with the first phrase's article or none when it had none: its adjectives and the noun's index. */
+function garmentPhraseStartingAt(tokens: readonly string[], start: number, noun: string, article: string | undefined): { adjectives: string[]; end: number } | undefined {
+  let at = start;
+  if (article !== undefined) {
+    if (tokens[at]?.toLowerCase() !== article.toLowerCase()) return undefined;
+    at++;
+  }
+  const from = at;
+  while (at < tokens.length && at - from <= maxGarmentAdjectives) {
+    if (tokens[at]!.toLowerCase() === noun.toLowerCase()) return { adjectives: tokens.slice(from, at), end: at };
+    if (!germanAdjective.test(tokens[at]!) || germanArticle.test(tokens[at]!)) return undefined;
+    at++;
+  }
+  return undefined;
+}
+
+function sameWords(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((word, i) => word.toLowerCase() === b[i]!.toLowerCase());
 }
