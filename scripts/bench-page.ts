@@ -220,7 +220,18 @@ function procTree(): Map<number, { ppid: number; cmdline: string }> {
  * a sum of RSS counts that code once per process. PSS splits each shared page
  * among the processes that map it; USS is what only these processes hold.
  */
-function extensionProcessUsage(userDataDir: string): { rssMiB: number; pssMiB: number; ussMiB: number; cpuS: number; pids: number[] } | undefined {
+interface ProcessMemory {
+  pid: number;
+  threads: number;
+  rssMiB: number;
+  /** RSS split: anonymous pages (heaps, wasm memory), file pages (Chromium's code, mapped files), shared memory. */
+  anonMiB: number;
+  fileMiB: number;
+  shmemMiB: number;
+  pssMiB: number;
+}
+
+function extensionProcessUsage(userDataDir: string): { rssMiB: number; pssMiB: number; ussMiB: number; cpuS: number; pids: number[]; each: ProcessMemory[] } | undefined {
   try {
     const tree = procTree();
     const root = [...tree.entries()].find(([, p]) => p.cmdline.includes(`--user-data-dir=${userDataDir}`) && !p.cmdline.includes('--type='))?.[0];
@@ -242,9 +253,11 @@ function extensionProcessUsage(userDataDir: string): { rssMiB: number; pssMiB: n
     let pssKiB = 0;
     let ussKiB = 0;
     let cpu = 0;
+    const each: ProcessMemory[] = [];
     for (const pid of pids) {
       const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-      rssKiB += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      const statusKiB = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0);
+      rssKiB += statusKiB('VmRSS');
       const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
       const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(rollup)?.[1] ?? 0);
       pssKiB += kib('Pss');
@@ -252,8 +265,17 @@ function extensionProcessUsage(userDataDir: string): { rssMiB: number; pssMiB: n
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       cpu += (Number(fields[11]) + Number(fields[12])) / ticks;
+      each.push({
+        pid,
+        threads: statusKiB('Threads'),
+        rssMiB: statusKiB('VmRSS') / 1024,
+        anonMiB: statusKiB('RssAnon') / 1024,
+        fileMiB: statusKiB('RssFile') / 1024,
+        shmemMiB: statusKiB('RssShmem') / 1024,
+        pssMiB: kib('Pss') / 1024,
+      });
     }
-    return { rssMiB: rssKiB / 1024, pssMiB: pssKiB / 1024, ussMiB: ussKiB / 1024, cpuS: cpu, pids };
+    return { rssMiB: rssKiB / 1024, pssMiB: pssKiB / 1024, ussMiB: ussKiB / 1024, cpuS: cpu, pids, each };
   } catch {
     return undefined;
   }
@@ -261,7 +283,7 @@ function extensionProcessUsage(userDataDir: string): { rssMiB: number; pssMiB: n
 
 function extensionUsage(userDataDir: string): RunResult['extensionProcess'] {
   const usage = extensionProcessUsage(userDataDir);
-  return usage && { rssMiB: usage.rssMiB, pssMiB: usage.pssMiB, ussMiB: usage.ussMiB, cpuS: usage.cpuS, processes: usage.pids.length };
+  return usage && { rssMiB: usage.rssMiB, pssMiB: usage.pssMiB, ussMiB: usage.ussMiB, cpuS: usage.cpuS, processes: usage.pids.length, each: usage.each };
 }
 
 // --- One run --------------------------------------------------------------------
@@ -291,7 +313,7 @@ interface RunResult {
   mainThreadWithout?: { scriptMs: number; taskMs: number };
   extensionLoaf: { frames: number; scriptMs: number };
   offscreenHeap?: { usedMiB: number; totalMiB: number; backingStoreMiB?: number };
-  extensionProcess?: { rssMiB: number; pssMiB: number; ussMiB: number; cpuS: number; processes: number };
+  extensionProcess?: { rssMiB: number; pssMiB: number; ussMiB: number; cpuS: number; processes: number; each: ProcessMemory[] };
   urls: string[];
 }
 
@@ -408,6 +430,11 @@ async function oneRun(url: string, index: number): Promise<RunResult> {
       `extension script in LoAFs ${f(result.extensionLoaf.scriptMs)} ms; offscreen heap ${result.offscreenHeap?.usedMiB.toFixed(1) ?? 'n/a'} MiB; ` +
       `extension processes RSS ${result.extensionProcess?.rssMiB.toFixed(0) ?? 'n/a'} MiB (PSS ${result.extensionProcess?.pssMiB.toFixed(0) ?? 'n/a'}, USS ${result.extensionProcess?.ussMiB.toFixed(0) ?? 'n/a'}), CPU ${result.extensionProcess?.cpuS.toFixed(1) ?? 'n/a'} s`,
   );
+  for (const p of result.extensionProcess?.each ?? []) {
+    console.log(
+      `  extension process ${p.pid}: ${p.threads} threads, RSS ${p.rssMiB.toFixed(0)} MiB = anonymous ${p.anonMiB.toFixed(0)} + file ${p.fileMiB.toFixed(0)} + shared memory ${p.shmemMiB.toFixed(0)}; PSS ${p.pssMiB.toFixed(0)} MiB`,
+    );
+  }
   return result;
 }
 
