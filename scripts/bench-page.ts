@@ -19,7 +19,9 @@
  *     the content script;
  *   - the engine host's memory: JS heap of the offscreen document (CDP
  *     Runtime.getHeapUsage on its target) and RSS and CPU time of the
- *     extension renderer process (from /proc, Linux only).
+ *     extension renderer processes (from /proc, Linux only), each process's
+ *     share, and the RSS again after a full garbage collection in the engine
+ *     document (what is live, without the garbage V8 had not collected yet).
  * Prints medians over the runs.
  */
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -314,6 +316,12 @@ interface RunResult {
   extensionLoaf: { frames: number; scriptMs: number };
   offscreenHeap?: { usedMiB: number; totalMiB: number; backingStoreMiB?: number };
   extensionProcess?: { rssMiB: number; pssMiB: number; ussMiB: number; cpuS: number; processes: number; each: ProcessMemory[] };
+  /**
+   * The same, after a full, memory-reducing garbage collection in the engine
+   * document: what is live. The difference is garbage (model outputs, image
+   * buffers) that V8 had not collected yet when the page settled.
+   */
+  extensionProcessAfterGc?: RunResult['extensionProcess'];
   urls: string[];
 }
 
@@ -367,6 +375,20 @@ async function withoutExtension(url: string, windowMs: number): Promise<PageProb
   }
 }
 
+/** A full garbage collection in the engine document, as DevTools' "Collect garbage" button does. */
+async function collectEngineGarbage(session: ChromiumSession): Promise<boolean> {
+  const channel = await attachToTarget(session, (t) => t.url.endsWith('/offscreen.html'));
+  if (!channel) return false;
+  try {
+    await channel.call('HeapProfiler.collectGarbage');
+    // Freed pages go back to the system a moment later.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    return true;
+  } finally {
+    await channel.detach();
+  }
+}
+
 async function offscreenHeap(session: ChromiumSession): Promise<RunResult['offscreenHeap']> {
   const channel = await attachToTarget(session, (t) => t.url.endsWith('/offscreen.html'));
   if (!channel) return undefined;
@@ -412,6 +434,7 @@ async function oneRun(url: string, index: number): Promise<RunResult> {
       extensionLoaf: extensionScriptMs(probe, window),
       offscreenHeap: await offscreenHeap(session).catch(() => undefined),
       extensionProcess: extensionUsage(session.userDataDir),
+      extensionProcessAfterGc: (await collectEngineGarbage(session).catch(() => false)) ? extensionUsage(session.userDataDir) : undefined,
       urls: probe.urls,
     };
     await session.close();
@@ -430,6 +453,9 @@ async function oneRun(url: string, index: number): Promise<RunResult> {
       `extension script in LoAFs ${f(result.extensionLoaf.scriptMs)} ms; offscreen heap ${result.offscreenHeap?.usedMiB.toFixed(1) ?? 'n/a'} MiB; ` +
       `extension processes RSS ${result.extensionProcess?.rssMiB.toFixed(0) ?? 'n/a'} MiB (PSS ${result.extensionProcess?.pssMiB.toFixed(0) ?? 'n/a'}, USS ${result.extensionProcess?.ussMiB.toFixed(0) ?? 'n/a'}), CPU ${result.extensionProcess?.cpuS.toFixed(1) ?? 'n/a'} s`,
   );
+  if (result.extensionProcessAfterGc) {
+    console.log(`  after a full GC in the engine document: RSS ${result.extensionProcessAfterGc.rssMiB.toFixed(0)} MiB (PSS ${result.extensionProcessAfterGc.pssMiB.toFixed(0)})`);
+  }
   for (const p of result.extensionProcess?.each ?? []) {
     console.log(
       `  extension process ${p.pid}: ${p.threads} threads, RSS ${p.rssMiB.toFixed(0)} MiB = anonymous ${p.anonMiB.toFixed(0)} + file ${p.fileMiB.toFixed(0)} + shared memory ${p.shmemMiB.toFixed(0)}; PSS ${p.pssMiB.toFixed(0)} MiB`,
@@ -536,6 +562,8 @@ async function main(): Promise<void> {
     ['extension processes PSS', median(results.map((r) => r.extensionProcess?.pssMiB)), 'MiB'],
     ['extension processes USS', median(results.map((r) => r.extensionProcess?.ussMiB)), 'MiB'],
     ['extension process CPU', median(results.map((r) => r.extensionProcess?.cpuS)), 's'],
+    ['extension processes RSS (sum), after a GC in the engine', median(results.map((r) => r.extensionProcessAfterGc?.rssMiB)), 'MiB'],
+    ['extension processes PSS, after a GC in the engine', median(results.map((r) => r.extensionProcessAfterGc?.pssMiB)), 'MiB'],
     ['images still pending at the end', median(results.map((r) => r.pending)), ''],
     ['caption cache entries', median(results.map((r) => r.cache?.entries)), ''],
     ['caption cache size', median(results.map((r) => (r.cache ? r.cache.bytes / 1024 : undefined))), 'kB'],
