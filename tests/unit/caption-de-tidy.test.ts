@@ -100,6 +100,9 @@ describe('German captions, neutral wording (the default)', () => {
     // As the colour check leaves "mit roter Hose und schwarzer Hose" when only black agrees with the pixels.
     expect(neutral('ein Junge mit Hose und schwarzer Hose läuft auf einem Weg')).toBe('Ein Kind mit schwarzer Hose läuft auf einem Weg.');
     expect(neutral('ein Mann in einem weißen Hemd und einem weißen Hemd')).toBe('Eine Person in einem weißen Hemd.');
+    expect(neutral('ein Mann in einem Hemd und Hemd')).toBe('Eine Person in einem Hemd.');
+    // Another article: another phrase ("eine Frau in einem Kleid und ein Kleid" is not read as one garment).
+    expect(dropRepeatedGarment(words('in einem Kleid und ein Kleid'))).toEqual(words('in einem Kleid und ein Kleid'));
   });
 
   it('keeps garments whose adjectives differ, and different garments', () => {

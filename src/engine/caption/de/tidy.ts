@@ -97,13 +97,10 @@ function garmentPhraseEndingAt(tokens: readonly string[], end: number): { start:
   return { start: article === undefined ? start : start - 1, article, adjectives: tokens.slice(start, end) };
 }
 
-/** The same garment after "und", with the first phrase's article or none when it had none: its adjectives and the noun's index. */
+/** The same garment after "und", with the first phrase's article or none: its adjectives and the noun's index. */
 function garmentPhraseStartingAt(tokens: readonly string[], start: number, noun: string, article: string | undefined): { adjectives: string[]; end: number } | undefined {
   let at = start;
-  if (article !== undefined) {
-    if (tokens[at]?.toLowerCase() !== article.toLowerCase()) return undefined;
-    at++;
-  }
+  if (article !== undefined && tokens[at]?.toLowerCase() === article.toLowerCase()) at++;
   const from = at;
   while (at < tokens.length && at - from <= maxGarmentAdjectives) {
     if (tokens[at]!.toLowerCase() === noun.toLowerCase()) return { adjectives: tokens.slice(from, at), end: at };
