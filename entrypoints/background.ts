@@ -1,6 +1,6 @@
 import { browser } from 'wxt/browser';
 import type { Browser } from 'wxt/browser';
-import { createRouter } from '@/src/background/router';
+import { createRouter, isEngineHostUrl } from '@/src/background/router';
 import type { SenderInfo } from '@/src/background/router';
 import { createInProcessHostClient, createOffscreenHostClient } from '@/src/background/host-client';
 import type { HostClient } from '@/src/background/host-client';
@@ -60,7 +60,7 @@ export default defineBackground({
         tabUrl: fromPage ? (sender.frameId === 0 ? sender.url : sender.tab?.url) : undefined,
         incognito: sender.tab?.incognito,
         extensionPage,
-        engineHost: sender.tab === undefined && sender.url === offscreenUrl,
+        engineHost: sender.tab === undefined && isEngineHostUrl(sender.url, offscreenUrl),
       };
       const handler = router.handlers[typed.type] as (request: unknown, sender: SenderInfo) => Promise<unknown>;
       return handler(typed, info);

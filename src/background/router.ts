@@ -34,6 +34,15 @@ export interface Router {
 const notForPages = errorReply('bad-request', 'only the extension\'s own pages may ask this');
 const notForEngineHost = errorReply('bad-request', 'only the engine host may ask this');
 
+/**
+ * Whether a message without a tab came from the engine's offscreen document.
+ * The document is opened with a query when the user turned the GPU off
+ * (`offscreen.html?gpu=off`), so only the URL before it counts.
+ */
+export function isEngineHostUrl(senderUrl: string | undefined, offscreenUrl: string): boolean {
+  return senderUrl !== undefined && senderUrl.split(/[?#]/, 1)[0] === offscreenUrl;
+}
+
 /** The page as the browser told us who sent the message, never as the page claims. */
 export function pageOf(sender: SenderInfo): PageContext {
   return { frameUrl: sender.url, topLevelUrl: sender.tabUrl ?? sender.url, incognito: sender.incognito === true };

@@ -316,6 +316,31 @@ describe('page captions', () => {
     expect(referer.alt).toMatch(new RegExp(`^${defaultPrefix}`));
   }, captionTimeout + 30_000);
 
+  test('with "Use the GPU when available" off, the engine document (offscreen.html?gpu=off) still gets its network rules: the local, hotlink-protected image is described', async () => {
+    needsContentScript();
+    const sw = suite.session.sw!;
+    // With WXT's version mark, as in the language test: without it the value would be migrated from version 1 (GPU on).
+    const setUseGpu = (useGpu: boolean) =>
+      sw.evaluate(async (value) => {
+        const { settings } = await chrome.storage.local.get('settings');
+        await chrome.storage.local.set({ settings: { ...(settings as object), useGpu: value }, settings$: { v: 3 } });
+      }, useGpu);
+    const engineDocuments = () => sw.evaluate(async () => (await chrome.runtime.getContexts({ contextTypes: ['OFFSCREEN_DOCUMENT'] } as never)).map((c) => c.documentUrl as string));
+    try {
+      await setUseGpu(false);
+      // The setting closes the GPU-enabled document; until it is gone, requests could still reach it.
+      await expect.poll(async () => (await engineDocuments()).filter((url) => !url.endsWith('?gpu=off')), { timeout: 15_000 }).toEqual([]);
+      const page = await open('/pages/cross-origin.html?gpu-off');
+      const states = await waitForSettled(page, ['cross-referer'], captionTimeout);
+      const fetches = suite.server.requests().filter((r) => r.path === '/dyn/referer/astronaut.jpg');
+      expect(await engineDocuments()).toEqual([expect.stringMatching(/\/offscreen\.html\?gpu=off$/)]);
+      console.log(`[e2e] GPU off, hotlink-protected image: data-lightcap=${byId(states, 'cross-referer').marker}; requests: ${JSON.stringify(fetches.map((r) => [r.status, r.referer ?? null, r.site]))}`);
+      expect(byId(states, 'cross-referer').alt).toMatch(new RegExp(`^${defaultPrefix}`));
+    } finally {
+      await setUseGpu(true);
+    }
+  }, captionTimeout + 30_000);
+
   test('SVG images are described', async () => {
     needsContentScript();
     const page = await open('/pages/svg.html');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRouter } from '../../src/background/router';
+import { createRouter, isEngineHostUrl } from '../../src/background/router';
 import type { HostClient } from '../../src/background/host-client';
 import { describeFromMenu } from '../../src/background/context-menu';
 import type { RuleSetter } from '../../src/host/network-access';
@@ -116,6 +116,23 @@ describe('background router', () => {
     expect(calls).toEqual([['t3-f0-a']]);
     finish();
     expect(await pending).toEqual({ cancel: true });
+  });
+});
+
+describe('the engine host as a sender', () => {
+  const offscreen = 'chrome-extension://abc/offscreen.html';
+  it('is the offscreen document, whether or not it was opened with the GPU off', () => {
+    expect(isEngineHostUrl(offscreen, offscreen)).toBe(true);
+    // The background opens it so when "Use the GPU when available" is off; its network rules must still be set.
+    expect(isEngineHostUrl(`${offscreen}?gpu=off`, offscreen)).toBe(true);
+    expect(isEngineHostUrl(`${offscreen}#x`, offscreen)).toBe(true);
+  });
+
+  it('is no other page of ours, and nothing without a URL', () => {
+    expect(isEngineHostUrl('chrome-extension://abc/popup.html', offscreen)).toBe(false);
+    expect(isEngineHostUrl('chrome-extension://abc/offscreen.html.evil', offscreen)).toBe(false);
+    expect(isEngineHostUrl('chrome-extension://other/offscreen.html', offscreen)).toBe(false);
+    expect(isEngineHostUrl(undefined, offscreen)).toBe(false);
   });
 });
 
