@@ -71,6 +71,18 @@ function expectUntouched(states: ImageState[], id: string, alt: string | null): 
   expect(state.marker, `#${id} data-lightcap`).toBeNull();
 }
 
+/**
+ * Changes the stored settings as the popup would, from the service worker.
+ * With the version mark WXT's storage keeps (settings$): a page's content
+ * script would otherwise migrate the value from version 1.
+ */
+async function changeSettings(change: Record<string, string | boolean>): Promise<void> {
+  await suite.session.sw!.evaluate(async (c) => {
+    const { settings } = await chrome.storage.local.get('settings');
+    await chrome.storage.local.set({ settings: { ...(settings as object), ...c }, settings$: { v: 3 } });
+  }, change);
+}
+
 async function cdpFor(page: Page): Promise<CDPSession> {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Accessibility.enable');
@@ -128,11 +140,6 @@ describe('harness', () => {
   test.skipIf(!existsSync(join(devPhotosDir, devPhoto)))('a dev photo gets the LightCap caption, worded as the settings say', async () => {
     // 1053804096: a child playing in the surf. The settings are read for every request, so each change applies at once.
     const sw = suite.session.sw!;
-    const setSettings = (change: Record<string, boolean>) =>
-      sw.evaluate(async (c) => {
-        const { settings } = await chrome.storage.local.get('settings');
-        await chrome.storage.local.set({ settings: { ...(settings as object), ...c } });
-      }, change);
     const url = suite.server.url(`/dev-photos/${devPhoto}`, 'B');
     try {
       const neutral = await describeViaHook(sw, { srcUrl: url });
@@ -140,15 +147,15 @@ describe('harness', () => {
       expect(neutral.description).toMatch(/\b(child|person)\b.*\bwater\b/i);
       expect(neutral.description).not.toMatch(/\b(man|woman|boy|girl)\b/i);
 
-      await setSettings({ neutralWording: false });
+      await changeSettings({ neutralWording: false });
       const gendered = await describeViaHook(sw, { srcUrl: url });
       expect(gendered.description).toMatch(/\b(boy|girl)\b.*\bwater\b/i);
 
-      await setSettings({ captionModel: false });
+      await changeSettings({ captionModel: false });
       const objectsOnly = await describeViaHook(sw, { srcUrl: url });
       expect(objectsOnly.description).toMatch(/^A person\.$/);
     } finally {
-      await setSettings({ neutralWording: true, captionModel: true });
+      await changeSettings({ neutralWording: true, captionModel: true });
     }
   }, captionTimeout * 3);
 
@@ -179,13 +186,7 @@ describe('page captions', () => {
 
   test('with descriptions set to German, images get a German alt and the German prefix; back to English, English again', async () => {
     needsContentScript();
-    const sw = suite.session.sw!;
-    // With the version mark WXT's storage keeps (settings$): a page's content script would otherwise migrate the value from version 1.
-    const setLanguage = (language: string) =>
-      sw.evaluate(async (descriptionLanguage) => {
-        const { settings } = await chrome.storage.local.get('settings');
-        await chrome.storage.local.set({ settings: { ...(settings as object), descriptionLanguage }, settings$: { v: 3 } });
-      }, language);
+    const setLanguage = (descriptionLanguage: string) => changeSettings({ descriptionLanguage });
     const ids = ['astronaut', 'banner', 'coffee'];
     const alts = async (page: Page) => Object.fromEntries((await waitForSettled(page, ids, captionTimeout)).filter((s) => ids.includes(s.id)).map((s) => [s.id, s.alt ?? '']));
     try {
@@ -319,12 +320,7 @@ describe('page captions', () => {
   test('with "Use the GPU when available" off, the engine document (offscreen.html?gpu=off) still gets its network rules: the local, hotlink-protected image is described', async () => {
     needsContentScript();
     const sw = suite.session.sw!;
-    // With WXT's version mark, as in the language test: without it the value would be migrated from version 1 (GPU on).
-    const setUseGpu = (useGpu: boolean) =>
-      sw.evaluate(async (value) => {
-        const { settings } = await chrome.storage.local.get('settings');
-        await chrome.storage.local.set({ settings: { ...(settings as object), useGpu: value }, settings$: { v: 3 } });
-      }, useGpu);
+    const setUseGpu = (useGpu: boolean) => changeSettings({ useGpu });
     const engineDocuments = () => sw.evaluate(async () => (await chrome.runtime.getContexts({ contextTypes: ['OFFSCREEN_DOCUMENT'] } as never)).map((c) => c.documentUrl as string));
     try {
       await setUseGpu(false);
