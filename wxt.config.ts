@@ -25,7 +25,6 @@ const ortFiles = {
 function shippedModelFiles(): string[] {
   const read = <T,>(path: string) => JSON.parse(readFileSync(resolveModelPath(path), 'utf8')) as T;
   const manifest = read<{ detector: string; ocr: string; caption?: CaptionEntry; captionByLanguage?: Record<string, CaptionEntry> }>('manifest.json');
-  const folder = (path: string) => path.slice(0, path.lastIndexOf('/') + 1);
   const detector = read<{ file: string }>(manifest.detector);
   const ocr = read<{
     detection: { file: string };
@@ -36,9 +35,9 @@ function shippedModelFiles(): string[] {
   return [
     'manifest.json',
     manifest.detector,
-    folder(manifest.detector) + detector.file,
+    folderOf(manifest.detector) + detector.file,
     manifest.ocr,
-    ...[ocr.detection.file, ocr.classifier.file, ocr.recognition.file, ocr.recognition.dictionary].map((f) => folder(manifest.ocr) + f),
+    ...[ocr.detection.file, ocr.classifier.file, ocr.recognition.file, ocr.recognition.dictionary].map((f) => folderOf(manifest.ocr) + f),
     ...(ocr.segmentation ? [ocr.segmentation.lexicon] : []),
     ...[manifest.caption, ...Object.values(manifest.captionByLanguage ?? {})].flatMap((entry) =>
       entry ? [...captionModelFiles(entry.model, read<CaptionModelManifest>(entry.model)), entry.gate] : [],
