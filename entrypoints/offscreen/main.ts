@@ -6,12 +6,23 @@ import type { BackgroundRequests, EngineHostRequests, Message } from '@/src/mess
 import { networkAccessThrough } from '@/src/host/network-access';
 import type { NetworkAccess } from '@/src/host/network-access';
 import { messageType } from '@/src/messaging/validate';
+import { createIdleWatch, idleCloseMsFrom } from '@/src/host/idle-close';
 
 // Created on the first message, so nothing can throw before the listener exists.
 let host: EngineHost | undefined;
 
+// Unused for a while, the document closes itself and frees the engine's memory; the background opens a new one on
+// the next request. Requests sent while it closes find no listener, and the background retries them in the new one.
+const idle = createIdleWatch({
+  idleMs: idleCloseMsFrom(location.search),
+  onIdle() {
+    browser.runtime.onMessage.removeListener(onMessage);
+    window.close();
+  },
+});
+
 // Registered before any await: the message that created this document must not be missed.
-browser.runtime.onMessage.addListener((message: unknown, sender: Browser.runtime.MessageSender) => {
+const onMessage = (message: unknown, sender: Browser.runtime.MessageSender) => {
   if ((message as { target?: unknown } | null)?.target !== 'engine-host') return undefined;
   // Only the background may drive the engine; content scripts go through it.
   if (sender.id !== browser.runtime.id || sender.tab !== undefined) return undefined;
@@ -20,8 +31,9 @@ browser.runtime.onMessage.addListener((message: unknown, sender: Browser.runtime
   const typed = messageType<EngineHostRequests>(message, host.handlers);
   if (!typed) return undefined;
   const handler = host.handlers[typed.type] as (request: unknown, context: unknown) => Promise<unknown>;
-  return handler(typed, undefined);
-});
+  return idle.track(handler(typed, undefined));
+};
+browser.runtime.onMessage.addListener(onMessage);
 
 /** Only the background has declarativeNetRequest: it sets the rules for each fetch this document makes. */
 function backgroundNetworkAccess(): NetworkAccess {

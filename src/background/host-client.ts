@@ -31,14 +31,19 @@ const offscreenPath = '/offscreen.html';
 /**
  * Chrome: the engine lives in the offscreen document, opened when the service worker starts (open()) or on first need.
  * Only one may exist, so creation is guarded by a context check and one
- * in-flight promise. If the document dies mid-request, the request is
- * retried once in a new document, then reported as 'host-unavailable'. If we
+ * in-flight promise. If the document dies mid-request, or is closing itself
+ * after a spell unused (src/host/idle-close.ts), the request is retried once
+ * in a new document, then reported as 'host-unavailable'. If we
  * closed it because it stopped answering (a stage that blocks its thread),
  * the requests it held fail with 'timeout' instead: retrying the image that
  * stalled it would stall the next document too.
  */
-export function createOffscreenHostClient(options: { heartbeatMs?: number; unresponsiveMs?: number; allowGpu?: () => Promise<boolean> } = {}): HostClient {
-  const { heartbeatMs = 10_000, unresponsiveMs = 20_000, allowGpu = async () => true } = options;
+export function createOffscreenHostClient(
+  options: { heartbeatMs?: number; unresponsiveMs?: number; retryPauseMs?: number; allowGpu?: () => Promise<boolean> } = {},
+): HostClient {
+  // A document that closed itself leaves the browser's list of contexts within about 15 ms (measured in Chromium);
+  // the pause keeps the retry from finding it there and sending to it again.
+  const { heartbeatMs = 10_000, unresponsiveMs = 20_000, retryPauseMs = 200, allowGpu = async () => true } = options;
   let creating: Promise<void> | undefined;
   let pending = 0;
   let heartbeat: ReturnType<typeof setInterval> | undefined;
@@ -109,9 +114,10 @@ export function createOffscreenHostClient(options: { heartbeatMs?: number; unres
             const reply = await send(message);
             if (isReply(reply)) return reply as Reply<ResponseOf<EngineHostRequests, typeof type>>;
           } catch {
-            // The document was closed or crashed; the next attempt makes a new one.
+            // The document was closed, closed itself or crashed; the next attempt makes a new one.
           }
           if (stalls !== stallsBefore) return errorReply('timeout', 'the engine stopped responding while working on this request');
+          if (attempt === 0) await new Promise((resolve) => setTimeout(resolve, retryPauseMs));
         }
         return errorReply('host-unavailable', 'the captioning engine stopped responding');
       } finally {

@@ -441,6 +441,29 @@ describe('robustness', () => {
     console.log(`[e2e] hook caption across an offscreen close: ${JSON.stringify(result)}`);
   }, 90_000);
 
+  test('an engine document unused for its idle time closes itself, never while it works; the next image opens a new one', async () => {
+    const worker = await wakeServiceWorker(suite.session);
+    const engineDocuments = () => worker.evaluate(async () => (await chrome.runtime.getContexts({ contextTypes: ['OFFSCREEN_DOCUMENT'] })).map((c) => c.documentUrl as string));
+    // The same document the background opens, with the idle time (five minutes in use) cut to 3 s.
+    await worker.evaluate(async () => {
+      await chrome.offscreen.closeDocument().catch(() => undefined);
+      await chrome.offscreen.createDocument({ url: '/offscreen.html?idle=3000', reasons: ['WORKERS'], justification: 'e2e: idle close' });
+    });
+    // A request that outlasts the idle time: the image arrives after 5 s, then the models load and run.
+    const started = Date.now();
+    const slow = await withTimeout(describeViaHook(worker, { srcUrl: suite.server.url(`/dyn/slow/5000/coffee.jpg?run=idle${Date.now()}`) }), 60_000, 'a caption slower than the idle time');
+    expect(slow.state).toBe('done');
+    expect(Date.now() - started).toBeGreaterThan(5000);
+    expect(await engineDocuments()).toEqual([expect.stringMatching(/\/offscreen\.html\?idle=3000$/)]);
+    // Then, unused, it closes itself.
+    await expect.poll(engineDocuments, { timeout: 20_000, interval: 250 }).toEqual([]);
+    console.log(`[e2e] idle engine document closed ${Date.now() - started} ms after the slow request started`);
+    // The next request opens the background's own document and is described there.
+    const next = await withTimeout(describeViaHook(worker, { srcUrl: suite.server.url('/images/welcome.png') }), 60_000, 'a caption after the idle close');
+    expect(next.state).toBe('done');
+    expect(await engineDocuments()).toEqual([expect.stringMatching(/\/offscreen\.html$/)]);
+  }, 120_000);
+
   test('tab closed mid-work: its queued requests are cancelled and the engine serves the next caller at once', async () => {
     needsContentScript();
     const page = await suite.session.context.newPage();

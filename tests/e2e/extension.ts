@@ -33,7 +33,7 @@ export interface ChromeApi {
     create(properties: { url: string; active?: boolean; windowId?: number }): Promise<{ id?: number }>;
     remove(tabId: number): Promise<void>;
   };
-  offscreen: { closeDocument(): Promise<void> };
+  offscreen: { closeDocument(): Promise<void>; createDocument(parameters: { url: string; reasons: string[]; justification: string }): Promise<void> };
   storage: { sync: { get(key?: string | null): Promise<Record<string, unknown>>; clear(): Promise<void> }; local: { get(key?: string | null): Promise<Record<string, unknown>>; set(items: Record<string, unknown>): Promise<void> } };
 }
 declare const chrome: ChromeApi;
