@@ -218,7 +218,7 @@ export const englishMessages = {
     description: 'Popup: announced when clearing failed.',
     placeholders: { error: { content: '$1', example: 'no answer' } },
   },
-  stateIdle: { message: 'Not loaded yet', description: 'Popup: model state.' },
+  stateIdle: { message: 'Not loaded: it loads when a page needs it', description: 'Popup: model state. Also shown after the engine freed its memory, unused for a few minutes.' },
   stateLoading: { message: 'Loading…', description: 'Popup: model state.' },
   stateReady: { message: 'Ready', description: 'Popup: model state.' },
   stateFailed: { message: 'Failed', description: 'Popup: model state.' },

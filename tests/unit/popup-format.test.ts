@@ -7,7 +7,7 @@ const { clearedMessage, engineStateLabel, formatBytes, formatCacheSize, formatCo
 
 describe('engineStateLabel', () => {
   it('names every state in words', () => {
-    expect(engineStateLabel({ state: 'idle' })).toBe('Not loaded yet');
+    expect(engineStateLabel({ state: 'idle' })).toBe('Not loaded: it loads when a page needs it');
     expect(engineStateLabel({ state: 'loading' })).toBe('Loading…');
     expect(engineStateLabel({ state: 'ready' })).toBe('Ready');
     expect(engineStateLabel({ state: 'failed' })).toBe('Failed');
@@ -110,7 +110,7 @@ describe('in German', () => {
   const german = createPopupFormat(germanLocaliser('de-DE'));
 
   it('words states and numbers with German words and German number format', () => {
-    expect(german.engineStateLabel({ state: 'idle' })).toBe('Noch nicht geladen');
+    expect(german.engineStateLabel({ state: 'idle' })).toBe('Nicht geladen: wird geladen, sobald eine Seite es braucht');
     expect(german.engineStateLabel({ state: 'failed', error: 'out of memory' })).toBe('Fehlgeschlagen: out of memory');
     expect(german.formatCount(12345)).toBe('12.345');
     expect(german.formatMilliseconds(1)).toBe('1 Millisekunde');
