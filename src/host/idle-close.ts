@@ -11,43 +11,30 @@ export const defaultIdleCloseMs = 5 * 60_000;
 /** Bounds for the `idle` query parameter of the document's URL (set by tests). */
 export const idleCloseBoundsMs = { min: 1_000, max: 24 * 60 * 60_000 } as const;
 
-export interface IdleTimers {
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
 export interface IdleWatch {
   /** Counts `work` as activity until it settles; returns it unchanged. */
   track<T>(work: Promise<T>): Promise<T>;
-  /** Stops the timer for good (the document is closing). */
-  stop(): void;
 }
 
 /**
  * Calls `onIdle` once `idleMs` have passed with no tracked work in flight.
  * The wait starts at creation, so a document that never gets a request closes too.
  */
-export function createIdleWatch(options: { idleMs: number; onIdle: () => void; timers?: IdleTimers }): IdleWatch {
-  const { idleMs, onIdle } = options;
-  const timers: IdleTimers = options.timers ?? {
-    setTimeout: (callback, ms) => globalThis.setTimeout(callback, ms),
-    clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof globalThis.setTimeout>),
-  };
+export function createIdleWatch({ idleMs, onIdle }: { idleMs: number; onIdle: () => void }): IdleWatch {
   let busy = 0;
-  let stopped = false;
-  let timer: unknown;
+  let closed = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
 
   const disarm = () => {
-    if (timer !== undefined) timers.clearTimeout(timer);
+    clearTimeout(timer);
     timer = undefined;
   };
   const arm = () => {
     disarm();
-    if (stopped || busy > 0) return;
-    timer = timers.setTimeout(() => {
+    if (closed || busy > 0) return;
+    timer = setTimeout(() => {
       timer = undefined;
-      if (stopped || busy > 0) return;
-      stopped = true;
+      closed = true;
       onIdle();
     }, idleMs);
   };
@@ -63,10 +50,6 @@ export function createIdleWatch(options: { idleMs: number; onIdle: () => void; t
       };
       work.then(done, done);
       return work;
-    },
-    stop() {
-      stopped = true;
-      disarm();
     },
   };
 }

@@ -63,16 +63,6 @@ describe('engine document idle close', () => {
     expect(onIdle).toHaveBeenCalledTimes(1);
   });
 
-  it('stop() ends the watch for good', () => {
-    const onIdle = vi.fn();
-    const watch = createIdleWatch({ idleMs: 1000, onIdle });
-    watch.stop();
-    vi.advanceTimersByTime(5000);
-    void watch.track(Promise.resolve());
-    vi.advanceTimersByTime(5000);
-    expect(onIdle).not.toHaveBeenCalled();
-  });
-
   it('reads the idle time from the document URL within bounds, else five minutes', () => {
     expect(defaultIdleCloseMs).toBe(300_000);
     expect(idleCloseMsFrom('')).toBe(defaultIdleCloseMs);
