@@ -35,6 +35,7 @@ import { imageStages } from '../src/messaging/protocol';
 import type { ColdStartTimeline, ImageTimingSummary } from '../src/messaging/protocol';
 import { createNodeEngine } from '../src/engine/node/node-engine';
 import { decodeImageNode } from '../src/engine/node/decode';
+import { describeFreshMemoryCost, freshMemoryCost } from './fresh-memory';
 
 const { values } = parseArgs({
   options: {
@@ -510,6 +511,8 @@ async function main(): Promise<void> {
   const server = await startFixtureServer();
   const url = server.url(values.images ? `/dyn/bench-page?n=${Number(values.images)}` : values.page);
   console.log(`page benchmark: ${url}, ${runs} run(s), Chromium with .output/chrome-mv3 (fresh profile each run)`);
+  const machine = freshMemoryCost();
+  console.log(describeFreshMemoryCost(machine));
   const results: RunResult[] = [];
   let cli: CliReference | undefined;
   try {
@@ -572,7 +575,7 @@ async function main(): Promise<void> {
   for (const [label, value, unit] of rows) console.log(`  ${label.padEnd(40)} ${value === undefined ? 'n/a' : value.toFixed(unit === 'x' ? 2 : unit === 'MiB' || unit === 's' ? 1 : 0).padStart(8)} ${unit}`);
   if (values.json) {
     mkdirSync(dirname(values.json), { recursive: true });
-    writeFileSync(values.json, JSON.stringify({ date: new Date().toISOString(), url: values.page, runs: results, cli, medians: Object.fromEntries(rows.map(([l, v]) => [l, v])) }, null, 2));
+    writeFileSync(values.json, JSON.stringify({ date: new Date().toISOString(), url: values.page, machine, runs: results, cli, medians: Object.fromEntries(rows.map(([l, v]) => [l, v])) }, null, 2));
     console.log(`\nwrote ${values.json}`);
   }
   const incomplete = results.filter((r) => r.allSettledMs === undefined || r.pending > 0).length;

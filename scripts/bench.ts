@@ -33,6 +33,7 @@ import { createEngine } from '../src/engine/engine';
 import { isLanguage, languages } from '../src/engine/describe/languages';
 import { createNodeModelStore } from '../src/engine/node/model-store';
 import { timeDistilvitShape } from '../models/tools/distilvit_reference';
+import { describeFreshMemoryCost, freshMemoryCost } from './fresh-memory';
 
 const { values } = parseArgs({
   options: {
@@ -167,6 +168,8 @@ function runChild<T>(config: string): T {
   return JSON.parse(child.stdout.trim().split('\n').pop()!) as T;
 }
 
+// Measured before the children start, so that it competes with none of them.
+const machine = freshMemoryCost();
 const reports: ChildReport[] = values.configs.split(',').map((config) => runChild<ChildReport>(config));
 const distilvit = existsSync(join(values.distilvit, 'decoder.onnx')) ? runChild<DistilvitReport>('distilvit') : undefined;
 
@@ -197,6 +200,7 @@ const pad = (text: string, width: number) => text.padEnd(width);
 const num = (v: number) => (Number.isFinite(v) ? v.toFixed(1) : '-');
 
 console.log(`\nLightCap Alt engine benchmark, ${reports[0]?.samples.length ?? 0} images per configuration (ms)\n`);
+console.log(describeFreshMemoryCost(machine));
 const ratio = (value: number, reference: number | undefined) => (reference !== undefined && Number.isFinite(value) && reference > 0 ? `${(value / reference).toFixed(2)}` : '-');
 console.log(reports.map((r) => `${r.config}: ${r.executionProvider === 'native' ? 'onnxruntime-node' : 'onnxruntime-web WASM'}, ${r.threads} thread(s) in use`).join('; '));
 console.log(pad('stage', 32) + reports.map((r) => pad(`${r.config} p50`, 14) + pad('p95', 9) + pad('×wasm:1', 9)).join(''));
