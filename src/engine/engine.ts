@@ -302,15 +302,15 @@ async function loadModels(runtime: InferenceRuntime, store: ModelStore, manifest
   // The sessions are made one after another: they share one wasm memory.
   const files = readAhead(store);
   const ocrFile = (file: string) => ocrFolder + file;
-  // The text recogniser and direction classifier are read when an image first has text (see OcrModelFiles).
+  // The text recogniser, direction classifier and word list are read when an image first has text (see OcrModelFiles).
   files.start([detectorFolder + detectorConfig.file, ocrFile(ocrConfig.detection.file)]);
   // English, the default language, loads with the rest (see Engine.load).
   const englishFiles = captionFiles(store, manifest, 'en').then((paths) => files.start(paths));
   const detection = files.bytes(ocrFile(ocrConfig.detection.file));
   const dictionary = store.text(ocrFile(ocrConfig.recognition.dictionary));
-  const lexicon = ocrConfig.segmentation ? readJson<string[]>(store, ocrConfig.segmentation.lexicon) : undefined;
+  const lexiconPath = ocrConfig.segmentation?.lexicon;
   // A failed read reaches the caller when its turn comes (after the detector session); the others are not left unhandled.
-  for (const read of [detection, dictionary, lexicon, englishFiles]) read?.catch(() => undefined);
+  for (const read of [detection, dictionary, englishFiles]) read.catch(() => undefined);
 
   const detector = await createDetector(runtime, await files.bytes(detectorFolder + detectorConfig.file), detectorConfig);
   const reader = await createTextReader(
@@ -320,7 +320,7 @@ async function loadModels(runtime: InferenceRuntime, store: ModelStore, manifest
       classifier: () => store.bytes(ocrFile(ocrConfig.classifier.file)),
       recognition: () => store.bytes(ocrFile(ocrConfig.recognition.file)),
       dictionary: await dictionary,
-      lexicon: await lexicon,
+      lexicon: lexiconPath === undefined ? undefined : () => readJson<string[]>(store, lexiconPath),
     },
     ocrConfig,
   );

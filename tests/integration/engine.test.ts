@@ -16,13 +16,13 @@ import { solidImage, textImagePng } from '../helpers/images';
 const devPhoto = '../shared/data/captions-dev/images/1053804096_ad278b25f1.jpg';
 
 describe('what the first caption waits for', () => {
-  it('reads and loads the text recogniser and direction classifier only once an image has text', async () => {
+  it('reads and loads the text recogniser, direction classifier and word list only once an image has text', async () => {
     const runtime = await createNodeRuntime('wasm', 1);
     const base = createNodeModelStore();
     const reads: string[] = [];
-    const store: ModelStore = { bytes: (path, signal) => (reads.push(path), base.bytes(path, signal)), text: (path, signal) => base.text(path, signal) };
+    const store: ModelStore = { bytes: (path, signal) => (reads.push(path), base.bytes(path, signal)), text: (path, signal) => (reads.push(path), base.text(path, signal)) };
     const engine = createEngine({ runtime, store });
-    const textModels = (paths: readonly string[]) => paths.filter((path) => /_(rec|cls)_infer\.onnx$/.test(path));
+    const textModels = (paths: readonly string[]) => paths.filter((path) => /_(rec|cls)_infer\.onnx$|^lexicon\//.test(path));
     try {
       await engine.ready();
       const photo = await decodeImageNode(new Uint8Array(readFileSync('tests/fixtures/images/astronaut-smile.jpg')));
@@ -33,7 +33,7 @@ describe('what the first caption waits for', () => {
       const sign = await engine.describe(await decodeImageNode(await textImagePng('OPEN 24 HOURS')));
       expect(sign.alt).toBe('Text: "OPEN 24 HOURS"');
       expect(Object.keys(runtime.executionProviders())).toEqual(expect.arrayContaining(['ocr-recognition', 'ocr-direction']));
-      expect(textModels(reads).sort()).toEqual(['ocr/ch_PP-OCRv4_rec_infer.onnx', 'ocr/ch_ppocr_mobile_v2.0_cls_infer.onnx']);
+      expect(textModels(reads).sort()).toEqual(['lexicon/words-en.json', 'ocr/ch_PP-OCRv4_rec_infer.onnx', 'ocr/ch_ppocr_mobile_v2.0_cls_infer.onnx']);
     } finally {
       await engine.release();
     }

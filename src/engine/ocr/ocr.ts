@@ -140,8 +140,12 @@ export interface OcrModelFiles {
   classifier: () => Promise<Uint8Array>;
   recognition: () => Promise<Uint8Array>;
   dictionary: string;
-  /** Words by frequency, most frequent first; enables segmentation. */
-  lexicon?: readonly string[];
+  /**
+   * Words by frequency, most frequent first; enables segmentation. Read, like
+   * the recogniser, when the first image with text needs it: parsing its 1.9 MB
+   * and indexing it took 0.3 s of the first caption's wait on a slow machine.
+   */
+  lexicon?: () => Promise<readonly string[]>;
 }
 
 export interface TextReader {
@@ -170,8 +174,8 @@ export async function createTextReader(
   const characters = files.dictionary.split(/\r?\n/).filter((line, i, all) => line.length > 0 || i < all.length - 1);
   if (config.recognition.appendSpace) characters.push(' ');
   const { lexicon: _lexiconPath, ...segmenterOverrides } = config.segmentation ?? { lexicon: '' };
-  const segmenter = files.lexicon ? createSegmenter(files.lexicon, { ...defaultSegmenterOptions, ...segmenterOverrides }) : undefined;
-  const isCommonWord: IsCommonWord = segmenter ? (letters) => segmenter.isCommonWord(letters) : () => false;
+  const readLexicon = files.lexicon;
+  const segmenter = readLexicon ? loadOnce(async () => createSegmenter(await readLexicon(), { ...defaultSegmenterOptions, ...segmenterOverrides })) : undefined;
   const now = () => performance.now();
 
   return {
@@ -198,7 +202,9 @@ export async function createTextReader(
       timings.recognition = now() - start;
       timings.lines = crops.length;
 
-      const kept = read.flatMap((line) => sayablePart(line, segmenter, isCommonWord, config.filter) ?? []);
+      const split = await segmenter?.get(signal);
+      const isCommonWord: IsCommonWord = split ? (letters) => split.isCommonWord(letters) : () => false;
+      const kept = read.flatMap((line) => sayablePart(line, split, isCommonWord, config.filter) ?? []);
       const rows = readingOrder(kept).slice(0, config.filter.maxRows);
       const lines = rows.flatMap((row, index) => row.items.map((line) => ({ ...line, row: index })));
       return { lines, timings };
