@@ -143,7 +143,7 @@ export interface OcrModelFiles {
   /**
    * Words by frequency, most frequent first; enables segmentation. Read, like
    * the recogniser, when the first image with text needs it: parsing its 1.9 MB
-   * and indexing it took 0.3 s of the first caption's wait on a slow machine.
+   * and indexing it took about 0.35 s of the first caption's wait on a slow machine.
    */
   lexicon?: () => Promise<readonly string[]>;
 }
@@ -175,7 +175,7 @@ export async function createTextReader(
   if (config.recognition.appendSpace) characters.push(' ');
   const { lexicon: _lexiconPath, ...segmenterOverrides } = config.segmentation ?? { lexicon: '' };
   const readLexicon = files.lexicon;
-  const segmenter = readLexicon ? loadOnce(async () => createSegmenter(await readLexicon(), { ...defaultSegmenterOptions, ...segmenterOverrides })) : undefined;
+  const segmenterOnce = readLexicon ? loadOnce(async () => createSegmenter(await readLexicon(), { ...defaultSegmenterOptions, ...segmenterOverrides })) : undefined;
   const now = () => performance.now();
 
   return {
@@ -202,9 +202,9 @@ export async function createTextReader(
       timings.recognition = now() - start;
       timings.lines = crops.length;
 
-      const split = await segmenter?.get(signal);
-      const isCommonWord: IsCommonWord = split ? (letters) => split.isCommonWord(letters) : () => false;
-      const kept = read.flatMap((line) => sayablePart(line, split, isCommonWord, config.filter) ?? []);
+      const segmenter = await segmenterOnce?.get(signal);
+      const isCommonWord: IsCommonWord = segmenter ? (letters) => segmenter.isCommonWord(letters) : () => false;
+      const kept = read.flatMap((line) => sayablePart(line, segmenter, isCommonWord, config.filter) ?? []);
       const rows = readingOrder(kept).slice(0, config.filter.maxRows);
       const lines = rows.flatMap((row, index) => row.items.map((line) => ({ ...line, row: index })));
       return { lines, timings };
