@@ -29,7 +29,7 @@ import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Page } from 'playwright-core';
 import { startFixtureServer } from '../tests/e2e/server';
-import { attachToTarget, engineStatus, launchChromium } from '../tests/e2e/extension';
+import { attachToEngineDocument, engineStatus, launchChromium } from '../tests/e2e/extension';
 import type { ChromiumSession } from '../tests/e2e/extension';
 import { imageStages } from '../src/messaging/protocol';
 import type { ColdStartTimeline, ImageTimingSummary } from '../src/messaging/protocol';
@@ -215,14 +215,7 @@ function procTree(): Map<number, { ppid: number; cmdline: string }> {
   return out;
 }
 
-/**
- * Memory (MiB) and CPU seconds of our browser's extension renderer processes:
- * the service worker's and the engine document's (cross-origin isolated, so a
- * process of its own). RSS counts every page a process maps, Chromium's own
- * code (about 100 MiB, shared with every other Chromium process) included, so
- * a sum of RSS counts that code once per process. PSS splits each shared page
- * among the processes that map it; USS is what only these processes hold.
- */
+/** One extension process's memory, in MiB. */
 interface ProcessMemory {
   pid: number;
   threads: number;
@@ -234,6 +227,19 @@ interface ProcessMemory {
   pssMiB: number;
 }
 
+/** A "Field:   123 kB" line of a /proc file, in KiB (0 when absent). */
+function kibField(text: string, field: string): number {
+  return Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(text)?.[1] ?? 0);
+}
+
+/**
+ * Memory (MiB) and CPU seconds of our browser's extension renderer processes:
+ * the service worker's and the engine document's (cross-origin isolated, so a
+ * process of its own). RSS counts every page a process maps, Chromium's own
+ * code (about 100 MiB, shared with every other Chromium process) included, so
+ * a sum of RSS counts that code once per process. PSS splits each shared page
+ * among the processes that map it; USS is what only these processes hold.
+ */
 function extensionProcessUsage(userDataDir: string): { rssMiB: number; pssMiB: number; ussMiB: number; cpuS: number; pids: number[]; each: ProcessMemory[] } | undefined {
   try {
     const tree = procTree();
@@ -259,10 +265,10 @@ function extensionProcessUsage(userDataDir: string): { rssMiB: number; pssMiB: n
     const each: ProcessMemory[] = [];
     for (const pid of pids) {
       const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-      const statusKiB = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0);
+      const statusKiB = (field: string) => kibField(status, field);
       rssKiB += statusKiB('VmRSS');
       const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
-      const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(rollup)?.[1] ?? 0);
+      const kib = (field: string) => kibField(rollup, field);
       pssKiB += kib('Pss');
       ussKiB += kib('Private_Clean') + kib('Private_Dirty');
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -378,7 +384,7 @@ async function withoutExtension(url: string, windowMs: number): Promise<PageProb
 
 /** A full garbage collection in the engine document, as DevTools' "Collect garbage" button does. */
 async function collectEngineGarbage(session: ChromiumSession): Promise<boolean> {
-  const channel = await attachToTarget(session, (t) => t.url.endsWith('/offscreen.html'));
+  const channel = await attachToEngineDocument(session);
   if (!channel) return false;
   try {
     await channel.call('HeapProfiler.collectGarbage');
@@ -391,7 +397,7 @@ async function collectEngineGarbage(session: ChromiumSession): Promise<boolean> 
 }
 
 async function offscreenHeap(session: ChromiumSession): Promise<RunResult['offscreenHeap']> {
-  const channel = await attachToTarget(session, (t) => t.url.endsWith('/offscreen.html'));
+  const channel = await attachToEngineDocument(session);
   if (!channel) return undefined;
   try {
     const heap = await channel.call<{ usedSize: number; totalSize: number; backingStorageSize?: number }>('Runtime.getHeapUsage');

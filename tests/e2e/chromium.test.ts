@@ -17,7 +17,7 @@ import { useChromiumSuite } from './suite';
 import { chooseThreads } from '../../src/host/threads';
 import {
   accessibleName,
-  attachToTarget,
+  attachToEngineDocument,
   defaultPrefix,
   describeViaHook,
   engineStatus,
@@ -121,7 +121,7 @@ describe('harness', () => {
 
   test('the engine host is cross-origin isolated and runs ort with the threads chosen for this machine', async () => {
     // After the test above, the offscreen document exists and its engine has loaded.
-    const channel = await attachToTarget(suite.session, (t) => t.url.endsWith('/offscreen.html'));
+    const channel = await attachToEngineDocument(suite.session);
     expect(channel, 'the offscreen document').toBeDefined();
     try {
       const { result } = await channel!.call<{ result: { value: { isolated: boolean; sharedMemory: boolean; cores: number } } }>('Runtime.evaluate', {

@@ -15,6 +15,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import type { ColdStartTimeline, ImageTimingSummary } from '../../src/messaging/protocol';
+import { isEngineHostUrl } from '../../src/background/router';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const repoRoot = resolve(here, '..', '..');
@@ -367,4 +368,13 @@ export async function attachToTarget(session: ChromiumSession, match: (info: { t
       await cdp.detach().catch(() => undefined);
     },
   };
+}
+
+/**
+ * A channel to the engine's offscreen document, however it was opened
+ * (`?gpu=off`, `?idle=…`): the background's own test of the sender URL.
+ */
+export function attachToEngineDocument(session: ChromiumSession): Promise<TargetChannel | undefined> {
+  const offscreenUrl = `chrome-extension://${session.extensionId}/offscreen.html`;
+  return attachToTarget(session, (t) => isEngineHostUrl(t.url, offscreenUrl));
 }
