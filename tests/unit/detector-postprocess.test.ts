@@ -7,6 +7,7 @@ import {
   iou,
   nonMaxSuppression,
   parseDetectorConfig,
+  peaksFromGraph,
   postprocess,
   toSourceBox,
   topKPeaks,
@@ -225,6 +226,55 @@ describe('postprocess (CenterNet)', () => {
   });
 });
 
+describe('peaks found by the graph (centernet_peaks.py)', () => {
+  /** What the graph hands back for a heatmap: every cell, peaks at their score and the rest at -1, highest first, first k. */
+  function graphPeaks(heat: Float32Array, classes: number, grid: number, k: number) {
+    const peakCells = new Set(findPeaks(heat, classes, grid, grid, 0).map((p) => p.classIndex * grid * grid + p.y * grid + p.x));
+    const ranked = [...heat.keys()]
+      .map((index) => ({ index, score: peakCells.has(index) ? heat[index]! : -1 }))
+      .sort((a, b) => b.score - a.score || a.index - b.index)
+      .slice(0, k);
+    return {
+      scores: new Float32Array(ranked.map((r) => r.score)),
+      indices: BigInt64Array.from(ranked, (r) => BigInt(r.index)),
+    };
+  }
+
+  it('give the same detections and presence as the heatmap they came from', () => {
+    const grid = 4;
+    const plane = grid * grid;
+    const heat = new Float32Array(labels.length * plane);
+    heat[1 * grid + 1] = 0.9;
+    heat[1 * grid + 2] = 0.5; // next to a stronger cell: not a peak
+    heat[3 * grid + 3] = 0.8;
+    heat[2 * plane + 3 * grid + 0] = 0.4;
+    heat[plane + 2] = 0.2;
+    const sizes = new Float32Array(4 * plane).fill(4);
+    const fromHeatmap = postprocess(centerNetConfig(), { heatmap: floatTensor(heat, [1, 3, grid, grid]), sizes: floatTensor(sizes, [1, 4, grid, grid]) }, { width: 32, height: 32 }, 0.1);
+
+    const { scores, indices } = graphPeaks(heat, labels.length, grid, 8);
+    const config: CenterNetConfig = { ...centerNetConfig(), outputs: { peaks: { scores: 'peak_scores', indices: 'peak_indices', classPresence: 'class_presence' }, sizes: 'sizes' } };
+    const outputs = {
+      peak_scores: floatTensor(scores, [1, 8]),
+      peak_indices: { type: 'int64' as const, data: indices, dims: [1, 8] },
+      class_presence: floatTensor(classMaxima(heat, labels.length, true), [1, 3]),
+      sizes: floatTensor(sizes, [1, 4, grid, grid]),
+    };
+    const fromGraph = postprocess(config, outputs, { width: 32, height: 32 }, 0.1);
+    expect(fromGraph.detections.map((d) => d.score)).toEqual([0.9, 0.8, 0.4, 0.2].map(Math.fround));
+    expect(fromGraph).toEqual(fromHeatmap);
+    // A config names one of the two; a graph without the named outputs fails.
+    expect(() => postprocess(config, { ...outputs, peak_indices: floatTensor(new Float32Array(8), [1, 8]) }, { width: 32, height: 32 })).toThrow(/int64/);
+  });
+
+  it('decode an index as class, row and column, and refuse one outside the heatmap', () => {
+    const peaks = peaksFromGraph(new Float32Array([0.7, 0.6, -1]), BigInt64Array.from([2n * 12n + 1n * 4n + 3n, 5n, 0n]), 3, 3, 4, 0.65);
+    expect(peaks).toEqual([{ classIndex: 2, y: 1, x: 3, score: Math.fround(0.7) }]);
+    expect(() => peaksFromGraph(new Float32Array([0.9]), BigInt64Array.from([24n]), 2, 3, 4, 0.5)).toThrow(/outside 2x3x4/);
+    expect(() => peaksFromGraph(new Float32Array([0.9, 0.8]), BigInt64Array.from([1n]), 2, 3, 4, 0.5)).toThrow(/2 scores, 1 indices/);
+  });
+});
+
 describe('parseDetectorConfig', () => {
   it('accepts the shipped shape and rejects broken configs with a model-load error', () => {
     const good = centerNetConfig();
@@ -246,5 +296,10 @@ describe('parseDetectorConfig', () => {
     expect(broken((c) => ((c.input as Record<string, unknown>).layout = 'nhwc'))).toThrow(EngineError);
     expect(broken((c) => (c.graphOptimization = 'fast'))).toThrow(/graphOptimization/);
     expect(parseDetectorConfig({ ...good, graphOptimization: 'disabled' })).toMatchObject({ graphOptimization: 'disabled' });
+    const peaks = { scores: 'peak_scores', indices: 'peak_indices', classPresence: 'class_presence' };
+    expect(parseDetectorConfig({ ...good, outputs: { peaks, sizes: 'sizes' } })).toMatchObject({ outputs: { peaks } });
+    expect(broken((c) => ((c.outputs as Record<string, unknown>).peaks = peaks))).toThrow(/either heatmap or peaks/);
+    expect(broken((c) => delete (c.outputs as Record<string, unknown>).heatmap)).toThrow(/either heatmap or peaks/);
+    expect(broken((c) => (c.outputs = { peaks: { scores: 'a' }, sizes: 'sizes' }))).toThrow(/scores, indices and classPresence/);
   });
 });

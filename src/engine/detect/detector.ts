@@ -52,8 +52,16 @@ export interface NanoDetPostprocess extends PostprocessCommon {
 }
 
 export interface CenterNetOutputs {
-  /** [1, classes, H, W], after sigmoid. */
-  heatmap: string;
+  /**
+   * [1, classes, H, W], after sigmoid: the engine searches it for peaks.
+   * A config names either this or `peaks`.
+   */
+  heatmap?: string;
+  /**
+   * The graph's own peak search (models/tools/centernet_peaks.py), which
+   * hands back K candidates instead of the whole heatmap.
+   */
+  peaks?: CenterNetPeakOutputs;
   /** [1, 4, H, W]: distances left, top, right, bottom from the cell, in input pixels. */
   sizes: string;
   /** Optional [1, C, h, w] backbone features passed through for the captioner. */
@@ -65,6 +73,15 @@ export interface CenterNetOutputs {
    * Absent: the features are passed on as the model gives them.
    */
   featuresGrid?: GridSize;
+}
+
+export interface CenterNetPeakOutputs {
+  /** [1, K] float32, highest first; cells that are not the maximum of their window score below 0. */
+  scores: string;
+  /** [1, K] int64: class * H * W + y * W + x. */
+  indices: string;
+  /** [1, classes] float32: each class's maximum over the heatmap. */
+  classPresence: string;
 }
 
 export interface NanoDetLevel {
@@ -138,7 +155,13 @@ export function parseDetectorConfig(json: unknown): DetectorConfig {
   }
   if (typeof postprocess.classAgnosticNms !== 'boolean') fail('"postprocess.classAgnosticNms" must be a boolean');
   if (postprocess.kind === 'centernet') {
-    if (typeof outputs.heatmap !== 'string' || typeof outputs.sizes !== 'string') fail('centernet "outputs" need heatmap and sizes');
+    if (typeof outputs.sizes !== 'string') fail('centernet "outputs" need sizes');
+    const peaks = outputs.peaks;
+    if ((outputs.heatmap === undefined) === (peaks === undefined)) fail('centernet "outputs" need either heatmap or peaks');
+    if (outputs.heatmap !== undefined && typeof outputs.heatmap !== 'string') fail('"outputs.heatmap" must be a string');
+    if (peaks !== undefined && !(isRecord(peaks) && ['scores', 'indices', 'classPresence'].every((key) => typeof peaks[key] === 'string'))) {
+      fail('"outputs.peaks" must name scores, indices and classPresence');
+    }
     if (outputs.features !== undefined && typeof outputs.features !== 'string') fail('"outputs.features" must be a string');
     if (outputs.featuresGrid !== undefined) {
       const grid = outputs.featuresGrid;
@@ -267,6 +290,37 @@ export function findPeaks(
         if (isPeak) peaks.push({ classIndex: c, x, y, score });
       }
     }
+  }
+  return peaks;
+}
+
+/**
+ * The graph's own peak candidates (models/tools/centernet_peaks.py) as peaks:
+ * those scoring at least minScore, in the graph's order. An index is
+ * class * height * width + y * width + x.
+ */
+export function peaksFromGraph(
+  scores: Float32Array,
+  indices: BigInt64Array,
+  classes: number,
+  height: number,
+  width: number,
+  minScore: number,
+): Peak[] {
+  if (scores.length !== indices.length) {
+    throw new EngineError('inference', `peak outputs disagree: ${scores.length} scores, ${indices.length} indices`);
+  }
+  const plane = height * width;
+  const peaks: Peak[] = [];
+  for (let i = 0; i < scores.length; i++) {
+    const score = scores[i]!;
+    if (!(score >= minScore)) continue;
+    const index = Number(indices[i]!);
+    if (!(index >= 0 && index < classes * plane)) {
+      throw new EngineError('inference', `peak index ${index} is outside ${classes}x${height}x${width}`);
+    }
+    const cell = index % plane;
+    peaks.push({ classIndex: Math.floor(index / plane), x: cell % width, y: Math.floor(cell / width), score });
   }
   return peaks;
 }
@@ -441,18 +495,37 @@ export function extractCandidates(
 ): { candidates: Candidate[]; classPresence: Float32Array } {
   const classes = config.labels.length;
   if (isCenterNetConfig(config)) {
-    const heatmap = requireFloat(outputs, config.outputs.heatmap);
     const sizes = requireFloat(outputs, config.outputs.sizes);
-    const [, heatClasses, height, width] = heatmap.dims;
-    if (heatClasses !== classes || height === undefined || width === undefined) {
-      throw new EngineError('inference', `heatmap dims ${heatmap.dims.join('x')} do not match ${classes} labels`);
+    const [, sides, height, width] = sizes.dims;
+    if (sides !== 4 || height === undefined || width === undefined) {
+      throw new EngineError('inference', `size head dims ${sizes.dims.join('x')} are not [1, 4, H, W]`);
     }
     const { stride, peakWindow, topK } = config.postprocess;
-    const peaks = topKPeaks(findPeaks(heatmap.data, classes, height, width, minScore, peakWindow), topK);
-    return {
-      candidates: decodeCenterNetBoxes(peaks, sizes.data, height, width, stride),
-      classPresence: classMaxima(heatmap.data, classes, true),
-    };
+    const { heatmap: heatmapName, peaks: peakNames } = config.outputs;
+    let peaks: Peak[];
+    let classPresence: Float32Array;
+    if (peakNames) {
+      peaks = peaksFromGraph(
+        requireFloat(outputs, peakNames.scores).data,
+        requireInt64(outputs, peakNames.indices).data,
+        classes,
+        height,
+        width,
+        minScore,
+      );
+      classPresence = requireFloat(outputs, peakNames.classPresence).data;
+      if (classPresence.length !== classes) {
+        throw new EngineError('inference', `class presence has ${classPresence.length} values for ${classes} labels`);
+      }
+    } else {
+      const heatmap = requireFloat(outputs, heatmapName!);
+      if (heatmap.dims.join() !== [1, classes, height, width].join()) {
+        throw new EngineError('inference', `heatmap dims ${heatmap.dims.join('x')} do not match ${classes} labels on a ${height}x${width} grid`);
+      }
+      peaks = findPeaks(heatmap.data, classes, height, width, minScore, peakWindow);
+      classPresence = classMaxima(heatmap.data, classes, true);
+    }
+    return { candidates: decodeCenterNetBoxes(topKPeaks(peaks, topK), sizes.data, height, width, stride), classPresence };
   }
   const { regMax, topK } = config.postprocess;
   const candidates: Candidate[] = [];
@@ -488,6 +561,14 @@ export function postprocess(
   return { detections, classPresence };
 }
 
+function requireInt64(outputs: Record<string, PlainTensor>, name: string): PlainTensor & { data: BigInt64Array } {
+  const tensor = outputs[name];
+  if (!tensor || tensor.type !== 'int64') {
+    throw new EngineError('inference', `detector output "${name}" is missing or not int64`);
+  }
+  return tensor as PlainTensor & { data: BigInt64Array };
+}
+
 function requireFloat(outputs: Record<string, PlainTensor>, name: string): FloatTensor {
   const tensor = outputs[name];
   if (!tensor || tensor.type !== 'float32') {
@@ -502,7 +583,8 @@ function requireFloat(outputs: Record<string, PlainTensor>, name: string): Float
 /** Names every output the config relies on, so a mismatched model fails at load. */
 function requiredOutputs(config: DetectorConfig): string[] {
   if (isCenterNetConfig(config)) {
-    const names = [config.outputs.heatmap, config.outputs.sizes];
+    const { heatmap, peaks } = config.outputs;
+    const names = [config.outputs.sizes, ...(peaks ? [peaks.scores, peaks.indices, peaks.classPresence] : [heatmap!])];
     if (config.outputs.features) names.push(config.outputs.features);
     return names;
   }
