@@ -146,3 +146,39 @@ describe('a CenterNet detector at a smaller input', () => {
     expect(() => parseDetectorConfig(badGrid)).toThrow(EngineError);
   });
 });
+
+describe("the detector's input buffer", () => {
+  it('is reused by calls that follow each other, and never shared by calls that overlap', async () => {
+    const seen: { first: number; buffer: ArrayBufferLike }[] = [];
+    const runtime: InferenceRuntime = {
+      kind: 'wasm',
+      threads: 1,
+      executionProviders: () => ({}),
+      async createSession(name) {
+        return {
+          name,
+          executionProvider: 'wasm',
+          inputNames: ['image'],
+          outputNames: ['heatmap', 'sizes', 'features'],
+          async run(feeds) {
+            // ort copies the input only when the run starts, which may be after another call has begun.
+            await new Promise((resolve) => setTimeout(resolve, 5));
+            const data = feeds.image!.data as Float32Array;
+            seen.push({ first: data[0]!, buffer: data.buffer });
+            return smallInputOutputs();
+          },
+          async release() {},
+        };
+      },
+    };
+    const detector = await createDetector(runtime, new Uint8Array(0), smallInputConfig());
+    const grey = (value: number) => ({ width: 8, height: 8, data: new Uint8Array(8 * 8 * 4).fill(value).map((v, i) => (i % 4 === 3 ? 255 : v)) });
+    await detector.detect(grey(30));
+    await Promise.all([detector.detect(grey(10)), detector.detect(grey(200))]);
+    await detector.detect(grey(60));
+    expect(seen.map((s) => s.first)).toEqual([30, 10, 200, 60]);
+    expect(seen[1]!.buffer).toBe(seen[0]!.buffer);
+    expect(seen[2]!.buffer).not.toBe(seen[1]!.buffer);
+    expect([seen[1]!.buffer, seen[2]!.buffer]).toContain(seen[3]!.buffer);
+  });
+});

@@ -9,6 +9,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaptionModel } from '../../src/engine/caption/model';
+import { selectRows } from '../../src/engine/caption/model';
+import { floatTensor } from '../../src/engine/runtime/ort';
 import type { CaptionModelManifest as Manifest } from '../../src/engine/caption/manifest';
 import { goldenInput, loadExportedCaptionModel } from '../../models/tools/lightcap_fixture';
 
@@ -50,5 +52,26 @@ describe('LightCap ONNX export', () => {
     const banned = first.words.filter((w) => w.length > 3);
     const second = await model.decode(memory, { beamSize: 3, bannedWords: banned });
     for (const word of banned) expect(second.words).not.toContain(word);
+  });
+});
+
+describe('selectRows (the beams\' cache, reordered)', () => {
+  // [L=2, B=3, H=1, T=2, dh=1]: each value says its layer, row and position.
+  const cache = floatTensor(Float32Array.from({ length: 12 }, (_, i) => 100 * Math.floor(i / 6) + 10 * Math.floor((i % 6) / 2) + (i % 2)), [2, 3, 1, 2, 1]);
+
+  it('keeps and repeats rows in order, in a new array or at the start of a scratch buffer', () => {
+    const expected = [20, 21, 0, 1, 0, 1, 120, 121, 100, 101, 100, 101];
+    expect([...selectRows(cache, [2, 0, 0]).data]).toEqual(expected);
+    const scratch = new Float32Array(20).fill(-1);
+    const reordered = selectRows(cache, [2, 0, 0], scratch);
+    expect(reordered.data.buffer).toBe(scratch.buffer);
+    expect([...reordered.data]).toEqual(expected);
+    expect(reordered.dims).toEqual([2, 3, 1, 2, 1]);
+    expect(selectRows(cache, [0, 1, 2], scratch)).toBe(cache);
+  });
+
+  it('refuses a scratch buffer that is too small or is the cache itself', () => {
+    expect(() => selectRows(cache, [1, 1, 1], new Float32Array(11))).toThrow(/scratch/);
+    expect(() => selectRows(cache, [1, 1, 1], cache.data)).toThrow(/scratch/);
   });
 });

@@ -75,4 +75,12 @@ describe('imageToTensor', () => {
       }
     }
   });
+
+  it('writes into a given buffer, every value of it, and refuses one of the wrong size', () => {
+    const buffer = new Float32Array(3 * 4 * 1).fill(Number.NaN);
+    const written = imageToTensor(image, 4, 1, identity, undefined, buffer);
+    expect(written).toBe(buffer);
+    expect(written).toEqual(imageToTensor(image, 4, 1, identity));
+    expect(() => imageToTensor(image, 2, 1, identity, undefined, buffer)).toThrow(/buffer has 12 values/);
+  });
 });

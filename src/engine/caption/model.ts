@@ -135,13 +135,24 @@ function createStepper(decoder: ModelSession, manifest: CaptionModelManifest, me
   let pastKeys = floatTensor(new Float32Array(0), [layers, 1, heads, 0, headDim]);
   let pastValues = pastKeys;
   const tiled = new Map<number, { keys: FloatTensor; values: FloatTensor }>();
+  // The reordered cache only lives until ort has copied it in, so each step writes it over the last one's.
+  let scratch: { keys: Float32Array; values: Float32Array } | undefined;
+  const scratchFor = (batch: number, length: number) => {
+    if (!scratch || scratch.keys.length < layers * batch * heads * length * headDim) {
+      // Room for the longest caption, so a decoding allocates it once.
+      const size = layers * batch * heads * Math.max(length, manifest.decoding.maxWords + 1) * headDim;
+      scratch = { keys: new Float32Array(size), values: new Float32Array(size) };
+    }
+    return scratch;
+  };
 
   return {
     async step(lastTokens, parents, signal) {
       const batch = lastTokens.length;
       if (parents.length > 0) {
-        pastKeys = selectRows(pastKeys, parents);
-        pastValues = selectRows(pastValues, parents);
+        const into = scratchFor(parents.length, pastKeys.dims[3]!);
+        pastKeys = selectRows(pastKeys, parents, into.keys);
+        pastValues = selectRows(pastValues, parents, into.values);
       }
       let prefix = manifest.decoderBroadcastsMemory ? memory : tiled.get(batch);
       if (!prefix) {
@@ -166,12 +177,19 @@ export function tileRows(tensor: FloatTensor, n: number): FloatTensor {
   return selectRows(tensor, Array.from({ length: n }, () => 0));
 }
 
-/** Keeps (and repeats, in order) the given batch rows of a [L, B, H, T, dh] cache. */
-export function selectRows(tensor: FloatTensor, rows: readonly number[]): FloatTensor {
+/**
+ * Keeps (and repeats, in order) the given batch rows of a [L, B, H, T, dh] cache,
+ * written at the start of `scratch` when one is given (it must not be the tensor's own data).
+ */
+export function selectRows(tensor: FloatTensor, rows: readonly number[], scratch?: Float32Array): FloatTensor {
   const [layers, batch, heads, length, headDim] = tensor.dims as [number, number, number, number, number];
   if (rows.length === batch && rows.every((r, i) => r === i)) return tensor;
   const block = heads * length * headDim;
-  const out = new Float32Array(layers * rows.length * block);
+  const size = layers * rows.length * block;
+  if (scratch && (scratch.length < size || scratch.buffer === tensor.data.buffer)) {
+    throw new EngineError('internal', `cache scratch of ${scratch.length} values cannot take ${size} values of this tensor`);
+  }
+  const out = scratch ? scratch.subarray(0, size) : new Float32Array(size);
   for (let l = 0; l < layers; l++) {
     rows.forEach((row, j) => {
       if (row < 0 || row >= batch) throw new EngineError('internal', `cache row ${row} out of range 0..${batch - 1}`);

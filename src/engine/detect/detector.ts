@@ -607,6 +607,10 @@ export async function createDetector(
     );
   }
   const { width, height } = config.input;
+  // The input (3 MiB at 512 x 512) is written afresh for every image, and ort copies it into its own memory
+  // during the run, so calls that do not overlap share one buffer. In the browser a new one per image was
+  // fresh memory every time, and garbage the collector then had to free.
+  let spareInput: Float32Array | undefined;
   return {
     config,
     async detect(image, options = {}) {
@@ -615,8 +619,15 @@ export async function createDetector(
         throw new EngineError('invalid-option', `minScore must be within 0..1, got ${minScore}`);
       }
       throwIfAborted(detectSignal);
-      const input = floatTensor(imageToTensor(image, width, height, config.input), [1, 3, height, width]);
-      const outputs = await session.run({ [config.input.name]: input }, detectSignal);
+      const buffer = spareInput ?? new Float32Array(3 * width * height);
+      spareInput = undefined;
+      let outputs: Record<string, PlainTensor>;
+      try {
+        const input = floatTensor(imageToTensor(image, width, height, config.input, undefined, buffer), [1, 3, height, width]);
+        outputs = await session.run({ [config.input.name]: input }, detectSignal);
+      } finally {
+        spareInput = buffer;
+      }
       const result: DetectorOutput = postprocess(config, outputs, image, minScore);
       if (isCenterNetConfig(config) && config.outputs.features) {
         const features = requireFloat(outputs, config.outputs.features);

@@ -38,9 +38,14 @@ export function imageToTensor(
   spec: TensorSpec,
   /** Optional region of the source to sample from; defaults to the whole image. */
   region: { x: number; y: number; width: number; height: number } = { x: 0, y: 0, width: image.width, height: image.height },
+  /** Optional buffer of exactly 3 x targetWidth x targetHeight values to write into (every value is overwritten). */
+  into?: Float32Array,
 ): Float32Array {
   assertValidImage(image);
-  const out = new Float32Array(3 * targetWidth * targetHeight);
+  if (into && into.length !== 3 * targetWidth * targetHeight) {
+    throw new EngineError('internal', `tensor buffer has ${into.length} values, a ${targetWidth}x${targetHeight} image needs ${3 * targetWidth * targetHeight}`);
+  }
+  const out = into ?? new Float32Array(3 * targetWidth * targetHeight);
   const { data, width: srcW, height: srcH } = image;
   const scaleX = region.width / targetWidth;
   const scaleY = region.height / targetHeight;
