@@ -8,7 +8,8 @@
 #   4. the run-time weight format (int8_matmul.py: MatMul weights stay int8, which is not exact, so
 #      it comes after the parity check and before the gate; then prefold_tables.py: the graphs as
 #      onnxruntime optimises them, so the browser does not run its optimiser; then broadcast_memory.py:
-#      the decoder repeats the image's memory for the beams itself);
+#      the decoder repeats the image's memory for the beams itself; then step_cache.py: it returns only
+#      the new position's keys and values);
 #   5. the confidence gate refitted for the new weights (npm run gate:fit, about 5 minutes).
 # The flickr30k-extra photos, flips and language pretraining (train.py --extra-train, --flip,
 # --lm-text) are not in it: none beat this recipe's beam-3 score (see models/lightcap/README.md).
@@ -39,4 +40,6 @@ for graph in encoder.onnx decoder.onnx; do npx tsx models/tools/ort_optimize.ts 
 "$python" models/lightcap/prefold_tables.py models/lightcap "$run/optimised"
 # The decoder repeats the memory for the beams itself, so the engine hands it over once per step (broadcast_memory.py).
 "$python" models/lightcap/broadcast_memory.py models/lightcap
+# The decoder returns only the new position's keys and values; the engine writes the next step's cache (step_cache.py).
+"$python" models/lightcap/step_cache.py models/lightcap
 npx tsx scripts/fit-gate.ts --set "$data/captions-dev" --set "$data/captions-dev-vizwiz" --write

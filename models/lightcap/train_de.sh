@@ -8,7 +8,7 @@
 #      photos that have them (flickr30k-text) and of the 2,536 flickr30k-extra photos, with left-right
 #      flips (links/rechts swapped), early-stopped on the German captions-dev references;
 #   3. int8 ONNX export (the vocabulary in written German: nouns capitalised), parity in onnxruntime-web,
-#      then the run-time weight format (int8_matmul.py, prefold_tables.py and broadcast_memory.py, as for English);
+#      then the run-time weight format (int8_matmul.py, prefold_tables.py, broadcast_memory.py and step_cache.py, as for English);
 #   4. the German confidence gate, fitted on the German captions-dev references and the VizWiz
 #      quality-issue photos.
 # Needs Debian's /usr/bin/python3 with python3-torch, python3-onnx and libopenblas0-pthread.
@@ -38,5 +38,7 @@ for graph in encoder.onnx decoder.onnx; do npx tsx models/tools/ort_optimize.ts 
 "$python" models/lightcap/prefold_tables.py models/lightcap-de "$run/optimised"
 # The decoder repeats the memory for the beams itself, so the engine hands it over once per step (broadcast_memory.py).
 "$python" models/lightcap/broadcast_memory.py models/lightcap-de
+# The decoder returns only the new position's keys and values; the engine writes the next step's cache (step_cache.py).
+"$python" models/lightcap/step_cache.py models/lightcap-de
 npx tsx scripts/fit-gate.ts --language de --caption-model lightcap-de/manifest.json \
   --set "$data/flickr30k-text/captions-dev-de.json" --quality-from "$data/captions-dev-vizwiz" --write

@@ -284,5 +284,12 @@ describe.skipIf(skipReason !== null)(`LightCap training smoke test (synthetic da
     expect(broadcasting.decoderBroadcastsMemory).toBe(true);
     const broadcast = await tokens(await loadExportedCaptionModel(shipped));
     expect(broadcast.map((t) => [t.greedy, t.beam3])).toEqual(int8.map((t) => [t.greedy, t.beam3]));
+
+    // The decoder returns only the new position, and the engine writes the next step's cache: the same tokens.
+    python('step_cache.py', [shipped]);
+    const stepping = readJson<Manifest>(join(shipped, 'manifest.json'));
+    expect(stepping.decoderReturnsStep).toBe(true);
+    const stepped = await tokens(await loadExportedCaptionModel(shipped));
+    expect(stepped.map((t) => [t.greedy, t.beam3])).toEqual(int8.map((t) => [t.greedy, t.beam3]));
   });
 });

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaptionModel } from '../../src/engine/caption/model';
-import { selectRows } from '../../src/engine/caption/model';
+import { appendStep, selectRows } from '../../src/engine/caption/model';
 import { floatTensor } from '../../src/engine/runtime/ort';
 import type { CaptionModelManifest as Manifest } from '../../src/engine/caption/manifest';
 import { goldenInput, loadExportedCaptionModel } from '../../models/tools/lightcap_fixture';
@@ -73,5 +73,34 @@ describe('selectRows (the beams\' cache, reordered)', () => {
   it('refuses a scratch buffer that is too small or is the cache itself', () => {
     expect(() => selectRows(cache, [1, 1, 1], new Float32Array(11))).toThrow(/scratch/);
     expect(() => selectRows(cache, [1, 1, 1], cache.data)).toThrow(/scratch/);
+  });
+});
+
+describe('appendStep (the next cache from a decoder that returns only the new position)', () => {
+  // [L=2, B=2, H=1, T=2, dh=2] and the new position [L, B, H, 1, dh]: values say layer, row and position.
+  const past = floatTensor(Float32Array.from({ length: 16 }, (_, i) => 1000 * Math.floor(i / 8) + 100 * Math.floor((i % 8) / 4) + (i % 4)), [2, 2, 1, 2, 2]);
+  const step = floatTensor(Float32Array.from({ length: 8 }, (_, i) => 1000 * Math.floor(i / 4) + 100 * Math.floor((i % 4) / 2) + 50 + (i % 2)), [2, 2, 1, 1, 2]);
+
+  it("puts each kept row's cache before its new position, in the rows' new order", () => {
+    const next = appendStep(past, step, [1, 1, 0]);
+    expect(next.dims).toEqual([2, 3, 1, 3, 2]);
+    expect([...next.data]).toEqual([
+      100, 101, 102, 103, 150, 151, 100, 101, 102, 103, 150, 151, 0, 1, 2, 3, 50, 51,
+      1100, 1101, 1102, 1103, 1150, 1151, 1100, 1101, 1102, 1103, 1150, 1151, 1000, 1001, 1002, 1003, 1050, 1051,
+    ]);
+    const scratch = new Float32Array(40);
+    const written = appendStep(past, step, [1, 1, 0], scratch);
+    expect(written.data.buffer).toBe(scratch.buffer);
+    expect([...written.data]).toEqual([...next.data]);
+  });
+
+  it('starts from an empty cache, and refuses a new position of another shape or a bad scratch', () => {
+    const empty = floatTensor(new Float32Array(0), [2, 1, 1, 0, 2]);
+    const first = floatTensor(Float32Array.from([1, 2, 3, 4]), [2, 1, 1, 1, 2]);
+    expect([...appendStep(empty, first, [0, 0]).data]).toEqual([1, 2, 1, 2, 3, 4, 3, 4]);
+    expect(() => appendStep(past, first, [0])).toThrow(/new position/);
+    expect(() => appendStep(past, step, [0], new Float32Array(5))).toThrow(/scratch/);
+    expect(() => appendStep(past, step, [0], past.data)).toThrow(/scratch/);
+    expect(() => appendStep(past, step, [2])).toThrow(/out of range/);
   });
 });

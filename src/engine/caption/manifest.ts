@@ -19,6 +19,12 @@ export interface CaptionModelManifest {
    * for the beams itself (broadcast_memory.py); otherwise the caller repeats it.
    */
   decoderBroadcastsMemory?: boolean;
+  /**
+   * True when the decoder returns only the new position's keys and values (`step_keys`,
+   * `step_values`, step_cache.py) and the caller writes the next step's cache; otherwise it
+   * returns the whole cache (`present_keys`, `present_values`).
+   */
+  decoderReturnsStep?: boolean;
   /** By graph file: its fp32 tables, stored as int8 beside it. */
   tables?: Record<string, TableFile>;
   decoding: { maxWords: number; blockRepeatedTrigrams: boolean; lengthAlpha: number; suppressTokens: number[]; beamSize: number };

@@ -134,22 +134,30 @@ function createStepper(decoder: ModelSession, manifest: CaptionModelManifest, me
   const { layers, heads, headDim, vocabSize } = manifest;
   let pastKeys = floatTensor(new Float32Array(0), [layers, 1, heads, 0, headDim]);
   let pastValues = pastKeys;
+  // A decoder that returns only the new position (step_cache.py): its keys and values from the last step.
+  let lastStep: { keys: FloatTensor; values: FloatTensor } | undefined;
   const tiled = new Map<number, { keys: FloatTensor; values: FloatTensor }>();
-  // The reordered cache only lives until ort has copied it in, so each step writes it over the last one's.
-  let scratch: { keys: Float32Array; values: Float32Array } | undefined;
+  // The next step's cache only lives until ort has copied it in, so steps write it into reused buffers:
+  // two pairs in turn when the new cache is made from the one before it.
+  const scratch: ({ keys: Float32Array; values: Float32Array } | undefined)[] = [undefined, undefined];
+  let turn = 0;
   const scratchFor = (batch: number, length: number) => {
-    if (!scratch || scratch.keys.length < layers * batch * heads * length * headDim) {
-      // Room for the longest caption, so a decoding allocates it once.
-      const size = layers * batch * heads * Math.max(length, manifest.decoding.maxWords + 1) * headDim;
-      scratch = { keys: new Float32Array(size), values: new Float32Array(size) };
-    }
-    return scratch;
+    turn = manifest.decoderReturnsStep ? 1 - turn : 0;
+    const current = scratch[turn];
+    if (current && current.keys.length >= layers * batch * heads * length * headDim) return current;
+    // Room for the longest caption, so a decoding allocates it once.
+    const size = layers * batch * heads * Math.max(length, manifest.decoding.maxWords + 1) * headDim;
+    return (scratch[turn] = { keys: new Float32Array(size), values: new Float32Array(size) });
   };
 
   return {
     async step(lastTokens, parents, signal) {
       const batch = lastTokens.length;
-      if (parents.length > 0) {
+      if (parents.length > 0 && lastStep) {
+        const into = scratchFor(parents.length, pastKeys.dims[3]! + 1);
+        pastKeys = appendStep(pastKeys, lastStep.keys, parents, into.keys);
+        pastValues = appendStep(pastValues, lastStep.values, parents, into.values);
+      } else if (parents.length > 0) {
         const into = scratchFor(parents.length, pastKeys.dims[3]!);
         pastKeys = selectRows(pastKeys, parents, into.keys);
         pastValues = selectRows(pastValues, parents, into.values);
@@ -164,12 +172,46 @@ function createStepper(decoder: ModelSession, manifest: CaptionModelManifest, me
         { input_ids: ids, memory_keys: prefix.keys, memory_values: prefix.values, past_keys: pastKeys, past_values: pastValues },
         signal,
       );
-      pastKeys = expectFloat(out.present_keys, 'present_keys');
-      pastValues = expectFloat(out.present_values, 'present_values');
+      if (manifest.decoderReturnsStep) {
+        lastStep = { keys: expectFloat(out.step_keys, 'step_keys'), values: expectFloat(out.step_values, 'step_values') };
+      } else {
+        pastKeys = expectFloat(out.present_keys, 'present_keys');
+        pastValues = expectFloat(out.present_values, 'present_values');
+      }
       const logits = expectFloat(out.logits, 'logits').data;
       return Array.from({ length: batch }, (_, row) => logits.subarray(row * vocabSize, (row + 1) * vocabSize));
     },
   };
+}
+
+/**
+ * The next step's cache from a decoder that returns only the new position: for each kept row, in
+ * order, its [L, ·, H, T, dh] cache followed by its [L, ·, H, 1, dh] new keys (or values), written at
+ * the start of `scratch` when one is given (it must be neither input's data).
+ */
+export function appendStep(past: FloatTensor, step: FloatTensor, rows: readonly number[], scratch?: Float32Array): FloatTensor {
+  const [layers, batch, heads, length, headDim] = past.dims as [number, number, number, number, number];
+  if (step.dims.join() !== [layers, batch, heads, 1, headDim].join()) {
+    throw new EngineError('internal', `the decoder's new position is ${step.dims.join('x')}, its cache ${past.dims.join('x')}`);
+  }
+  const size = layers * rows.length * heads * (length + 1) * headDim;
+  if (scratch && (scratch.length < size || scratch.buffer === past.data.buffer || scratch.buffer === step.data.buffer)) {
+    throw new EngineError('internal', `cache scratch of ${scratch.length} values cannot take ${size} values of this cache`);
+  }
+  const out = scratch ? scratch.subarray(0, size) : new Float32Array(size);
+  const span = length * headDim;
+  for (let l = 0; l < layers; l++) {
+    rows.forEach((row, j) => {
+      if (row < 0 || row >= batch) throw new EngineError('internal', `cache row ${row} out of range 0..${batch - 1}`);
+      for (let h = 0; h < heads; h++) {
+        const from = (l * batch + row) * heads + h;
+        const to = ((l * rows.length + j) * heads + h) * (span + headDim);
+        out.set(past.data.subarray(from * span, (from + 1) * span), to);
+        out.set(step.data.subarray(from * headDim, (from + 1) * headDim), to + span);
+      }
+    });
+  }
+  return floatTensor(out, [layers, rows.length, heads, length + 1, headDim]);
 }
 
 /** Repeats a batch-1 cache [L, 1, H, T, dh] n times along the batch axis. */
