@@ -99,6 +99,28 @@ function smallInputOutputs(): Record<string, PlainTensor> {
   };
 }
 
+/** A runtime whose one session answers every run with smallInputOutputs(), after `look` has seen the feeds. */
+function smallInputRuntime(look: (feeds: Record<string, PlainTensor>) => Promise<void>): InferenceRuntime {
+  return {
+    kind: 'wasm',
+    threads: 1,
+    executionProviders: () => ({}),
+    async createSession(name) {
+      return {
+        name,
+        executionProvider: 'wasm',
+        inputNames: ['image'],
+        outputNames: ['heatmap', 'sizes', 'features'],
+        async run(feeds) {
+          await look(feeds);
+          return smallInputOutputs();
+        },
+        async release() {},
+      };
+    },
+  };
+}
+
 describe('a CenterNet detector at a smaller input', () => {
   it('maps boxes to source pixels by its own input size, not 512', () => {
     // Input pixel box (64, 160)-(128, 224) on a 384 input; the source is 768x384, so x doubles and y stays.
@@ -109,24 +131,9 @@ describe('a CenterNet detector at a smaller input', () => {
   it('hands the captioner its features on the config grid', async () => {
     const config = parseDetectorConfig(JSON.parse(JSON.stringify(smallInputConfig())));
     const fed: Record<string, readonly number[]> = {};
-    const runtime: InferenceRuntime = {
-      kind: 'wasm',
-      threads: 1,
-      executionProviders: () => ({}),
-      async createSession(name) {
-        return {
-          name,
-          executionProvider: 'wasm',
-          inputNames: ['image'],
-          outputNames: ['heatmap', 'sizes', 'features'],
-          async run(feeds) {
-            for (const [key, tensor] of Object.entries(feeds)) fed[key] = tensor.dims;
-            return smallInputOutputs();
-          },
-          async release() {},
-        };
-      },
-    };
+    const runtime = smallInputRuntime(async (feeds) => {
+      for (const [key, tensor] of Object.entries(feeds)) fed[key] = tensor.dims;
+    });
     const detector = await createDetector(runtime, new Uint8Array(0), config);
     const image = { width: 40, height: 30, data: new Uint8Array(40 * 30 * 4).fill(128) };
     const result = await detector.detect(image);
@@ -150,27 +157,12 @@ describe('a CenterNet detector at a smaller input', () => {
 describe("the detector's input buffer", () => {
   it('is reused by calls that follow each other, and never shared by calls that overlap', async () => {
     const seen: { first: number; buffer: ArrayBufferLike }[] = [];
-    const runtime: InferenceRuntime = {
-      kind: 'wasm',
-      threads: 1,
-      executionProviders: () => ({}),
-      async createSession(name) {
-        return {
-          name,
-          executionProvider: 'wasm',
-          inputNames: ['image'],
-          outputNames: ['heatmap', 'sizes', 'features'],
-          async run(feeds) {
-            // ort copies the input only when the run starts, which may be after another call has begun.
-            await new Promise((resolve) => setTimeout(resolve, 5));
-            const data = feeds.image!.data as Float32Array;
-            seen.push({ first: data[0]!, buffer: data.buffer });
-            return smallInputOutputs();
-          },
-          async release() {},
-        };
-      },
-    };
+    const runtime = smallInputRuntime(async (feeds) => {
+      // ort copies the input only when the run starts, which may be after another call has begun.
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      const data = feeds.image!.data as Float32Array;
+      seen.push({ first: data[0]!, buffer: data.buffer });
+    });
     const detector = await createDetector(runtime, new Uint8Array(0), smallInputConfig());
     const grey = (value: number) => ({ width: 8, height: 8, data: new Uint8Array(8 * 8 * 4).fill(value).map((v, i) => (i % 4 === 3 ? 255 : v)) });
     await detector.detect(grey(30));
