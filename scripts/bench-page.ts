@@ -227,8 +227,8 @@ interface ProcessMemory {
   pssMiB: number;
 }
 
-/** A "Field:   123 kB" line of a /proc file, in KiB (0 when absent). */
-function kibField(text: string, field: string): number {
+/** The number on a "Field:   123 kB" (or "Threads:   13") line of a /proc file (0 when absent). */
+function procField(text: string, field: string): number {
   return Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(text)?.[1] ?? 0);
 }
 
@@ -265,23 +265,25 @@ function extensionProcessUsage(userDataDir: string): { rssMiB: number; pssMiB: n
     const each: ProcessMemory[] = [];
     for (const pid of pids) {
       const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-      const statusKiB = (field: string) => kibField(status, field);
-      rssKiB += statusKiB('VmRSS');
+      const statusField = (field: string) => procField(status, field);
+      const rss = statusField('VmRSS');
+      rssKiB += rss;
       const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
-      const kib = (field: string) => kibField(rollup, field);
-      pssKiB += kib('Pss');
-      ussKiB += kib('Private_Clean') + kib('Private_Dirty');
+      const rollupKiB = (field: string) => procField(rollup, field);
+      const pss = rollupKiB('Pss');
+      pssKiB += pss;
+      ussKiB += rollupKiB('Private_Clean') + rollupKiB('Private_Dirty');
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       cpu += (Number(fields[11]) + Number(fields[12])) / ticks;
       each.push({
         pid,
-        threads: statusKiB('Threads'),
-        rssMiB: statusKiB('VmRSS') / 1024,
-        anonMiB: statusKiB('RssAnon') / 1024,
-        fileMiB: statusKiB('RssFile') / 1024,
-        shmemMiB: statusKiB('RssShmem') / 1024,
-        pssMiB: kib('Pss') / 1024,
+        threads: statusField('Threads'),
+        rssMiB: rss / 1024,
+        anonMiB: statusField('RssAnon') / 1024,
+        fileMiB: statusField('RssFile') / 1024,
+        shmemMiB: statusField('RssShmem') / 1024,
+        pssMiB: pss / 1024,
       });
     }
     return { rssMiB: rssKiB / 1024, pssMiB: pssKiB / 1024, ussMiB: ussKiB / 1024, cpuS: cpu, pids, each };
