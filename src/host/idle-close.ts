@@ -3,7 +3,8 @@
  * itself: its process (the models, ort's wasm heap, about 300 MB) goes back
  * to the system, instead of staying for as long as the browser runs. The
  * background opens a new document on the next request, which then waits for
- * the models again (the cold start, about 2 s here).
+ * the models again (the cold start: 2-6 s to the first caption on the 2-core
+ * test machine, README "Speed").
  */
 
 /** Five minutes: one reading session's pages share a document, a browser left open overnight does not keep one. */
