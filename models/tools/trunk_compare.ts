@@ -22,6 +22,8 @@
  *           1 thread. Writes two nn_baseline.py-compatible folders:
  *             OUT/<trunk>/SPLIT.grid.npy       float16 [N, 1, C]   global average
  *             OUT/<trunk>-2x2/SPLIT.grid.npy   float16 [N, 1, 4C]  2x2 adaptive average grid, flattened (cell-major)
+ *           and OUT/<trunk>-tokens8/SPLIT.aux.npy float16 [N, 64, C] on the caption's 8x8 grid, token-major
+ *           (train.py --aux reads it beside lightcap_features.ts's grid, in that grid's image order).
  *             SPLIT.presence.npy float32 [N, 80] zeros; SPLIT.index.json {files, ...}
  * latency:  median ms per image of ModelSession.run (preprocessed tensor in, outputs out),
  *           createNodeRuntime(backend, 1), models interleaved per image.
@@ -88,27 +90,48 @@ function quantile(values: number[], q: number): number {
 }
 
 /** Global average and 2x2 adaptive average (PyTorch AdaptiveAvgPool2d cells) of a [C,H,W] map. */
-function poolFeatures(map: Float32Array, C: number, H: number, W: number): { global: Float32Array; grid2: Float32Array } {
-  const global = new Float32Array(C);
-  const grid2 = new Float32Array(4 * C);
+/** Cells of an adaptive average pool to side x side (PyTorch's bins: floor start, ceil end), row-major. */
+function adaptiveCells(side: number, H: number, W: number): Array<[number, number, number, number]> {
   const cells: Array<[number, number, number, number]> = [];
-  for (let gy = 0; gy < 2; gy++) {
-    for (let gx = 0; gx < 2; gx++) {
-      cells.push([Math.floor((gy * H) / 2), Math.ceil(((gy + 1) * H) / 2), Math.floor((gx * W) / 2), Math.ceil(((gx + 1) * W) / 2)]);
+  for (let gy = 0; gy < side; gy++) {
+    for (let gx = 0; gx < side; gx++) {
+      cells.push([Math.floor((gy * H) / side), Math.ceil(((gy + 1) * H) / side), Math.floor((gx * W) / side), Math.ceil(((gx + 1) * W) / side)]);
     }
   }
+  return cells;
+}
+
+/** The map [C,H,W] averaged over each cell, written cell-major ([cells, C]). */
+function poolCells(map: Float32Array, C: number, H: number, W: number, cells: Array<[number, number, number, number]>): Float32Array {
+  const out = new Float32Array(cells.length * C);
   for (let c = 0; c < C; c++) {
     const plane = c * H * W;
-    let sum = 0;
-    for (let i = 0; i < H * W; i++) sum += map[plane + i]!;
-    global[c] = sum / (H * W);
     cells.forEach(([y0, y1, x0, x1], k) => {
       let s = 0;
       for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) s += map[plane + y * W + x]!;
-      grid2[k * C + c] = s / ((y1 - y0) * (x1 - x0));
+      out[k * C + c] = s / ((y1 - y0) * (x1 - x0));
     });
   }
-  return { global, grid2 };
+  return out;
+}
+
+function poolFeatures(map: Float32Array, C: number, H: number, W: number): { global: Float32Array; grid2: Float32Array; tokens8: Float32Array } {
+  return {
+    global: poolCells(map, C, H, W, [[0, H, 0, W]]),
+    grid2: poolCells(map, C, H, W, adaptiveCells(2, H, W)),
+    tokens8: poolCells(map, C, H, W, adaptiveCells(8, H, W)),
+  };
+}
+
+/** SPLIT.aux.npy float16 [N, 64, C]: the map on LightCap's 8 x 8 caption grid, for train.py --aux (rows in this split's own image order). */
+function writeTokens(dir: string, split: string, vectors: Float32Array[], files: string[], meta: Record<string, unknown>): void {
+  mkdirSync(dir, { recursive: true });
+  const n = vectors.length;
+  const d = vectors[0]!.length;
+  const half = new Uint16Array(n * d);
+  vectors.forEach((v, i) => v.forEach((x, j) => (half[i * d + j] = toHalf(x))));
+  writeFileSync(join(dir, `${split}.aux.npy`), npyBytes('<f2', [n, 64, d / 64], new Uint8Array(half.buffer)));
+  writeFileSync(join(dir, `${split}.index.json`), JSON.stringify({ split, files, ...meta }));
 }
 
 function writeSplit(dir: string, split: string, vectors: Float32Array[], files: string[], meta: Record<string, unknown>): void {
@@ -143,6 +166,7 @@ async function features(argv: string[]): Promise<void> {
   const session = await runtime.createSession(trunk.name, new Uint8Array(readFileSync(trunk.file)));
   const globals: Float32Array[] = [];
   const grids: Float32Array[] = [];
+  const tokens: Float32Array[] = [];
   let modelMs = 0;
   let dims: readonly number[] = [];
   const start = Date.now();
@@ -159,6 +183,7 @@ async function features(argv: string[]): Promise<void> {
     const pooled = poolFeatures(map.data as Float32Array, C, H, W);
     globals.push(pooled.global);
     grids.push(pooled.grid2);
+    tokens.push(pooled.tokens8);
     if ((i + 1) % 250 === 0 || i + 1 === images.length) {
       console.log(`${trunk.name} ${split}: ${i + 1}/${images.length}, ${((Date.now() - start) / 1000).toFixed(0)} s, model ${(modelMs / (i + 1)).toFixed(1)} ms/image`);
     }
@@ -167,6 +192,7 @@ async function features(argv: string[]): Promise<void> {
   const meta = { data, via: via || null, trunk: trunk.name, model: trunk.file, input: trunk.size, spec: trunk.spec, featureDims: dims, modelMsPerImage: modelMs / images.length };
   writeSplit(join(out, trunk.name), split, globals, files, { ...meta, pooling: 'global average' });
   writeSplit(join(out, `${trunk.name}-2x2`), split, grids, files, { ...meta, pooling: '2x2 adaptive average, flattened cell-major' });
+  writeTokens(join(out, `${trunk.name}-tokens8`), split, tokens, files, { ...meta, pooling: '8x8 adaptive average, token-major' });
   await session.release();
 }
 
