@@ -123,25 +123,27 @@ function poolFeatures(map: Float32Array, C: number, H: number, W: number): { glo
   };
 }
 
+/** The vectors as one float16 block, row after row. */
+function halfRows(vectors: Float32Array[]): { rows: number; width: number; bytes: Uint8Array } {
+  const width = vectors[0]!.length;
+  const half = new Uint16Array(vectors.length * width);
+  vectors.forEach((v, i) => v.forEach((x, j) => (half[i * width + j] = toHalf(x))));
+  return { rows: vectors.length, width, bytes: new Uint8Array(half.buffer) };
+}
+
 /** SPLIT.aux.npy float16 [N, 64, C]: the map on LightCap's 8 x 8 caption grid, for train.py --aux (rows in this split's own image order). */
 function writeTokens(dir: string, split: string, vectors: Float32Array[], files: string[], meta: Record<string, unknown>): void {
   mkdirSync(dir, { recursive: true });
-  const n = vectors.length;
-  const d = vectors[0]!.length;
-  const half = new Uint16Array(n * d);
-  vectors.forEach((v, i) => v.forEach((x, j) => (half[i * d + j] = toHalf(x))));
-  writeFileSync(join(dir, `${split}.aux.npy`), npyBytes('<f2', [n, 64, d / 64], new Uint8Array(half.buffer)));
+  const { rows, width, bytes } = halfRows(vectors);
+  writeFileSync(join(dir, `${split}.aux.npy`), npyBytes('<f2', [rows, 64, width / 64], bytes));
   writeFileSync(join(dir, `${split}.index.json`), JSON.stringify({ split, files, ...meta }));
 }
 
 function writeSplit(dir: string, split: string, vectors: Float32Array[], files: string[], meta: Record<string, unknown>): void {
   mkdirSync(dir, { recursive: true });
-  const n = vectors.length;
-  const d = vectors[0]!.length;
-  const half = new Uint16Array(n * d);
-  vectors.forEach((v, i) => v.forEach((x, j) => (half[i * d + j] = toHalf(x))));
-  writeFileSync(join(dir, `${split}.grid.npy`), npyBytes('<f2', [n, 1, d], new Uint8Array(half.buffer)));
-  writeFileSync(join(dir, `${split}.presence.npy`), npyBytes('<f4', [n, 80], new Uint8Array(new Float32Array(n * 80).buffer)));
+  const { rows, width, bytes } = halfRows(vectors);
+  writeFileSync(join(dir, `${split}.grid.npy`), npyBytes('<f2', [rows, 1, width], bytes));
+  writeFileSync(join(dir, `${split}.presence.npy`), npyBytes('<f4', [rows, 80], new Uint8Array(new Float32Array(rows * 80).buffer)));
   writeFileSync(join(dir, `${split}.index.json`), JSON.stringify({ split, files, ...meta }));
 }
 
