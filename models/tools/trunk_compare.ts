@@ -22,9 +22,9 @@
  *           1 thread. Writes two nn_baseline.py-compatible folders:
  *             OUT/<trunk>/SPLIT.grid.npy       float16 [N, 1, C]   global average
  *             OUT/<trunk>-2x2/SPLIT.grid.npy   float16 [N, 1, 4C]  2x2 adaptive average grid, flattened (cell-major)
- *           and OUT/<trunk>-tokens8/SPLIT.aux.npy float16 [N, 64, C] on the caption's 8x8 grid, token-major
- *           (train.py --aux reads it beside lightcap_features.ts's grid, in that grid's image order).
  *             SPLIT.presence.npy float32 [N, 80] zeros; SPLIT.index.json {files, ...}
+ *           and OUT/<trunk>-tokens8/SPLIT.aux.npy float16 [N, 64, C], the map on the caption's 8x8 grid,
+ *           token-major, for train.py --aux beside lightcap_features.ts's grid (align rows by file name).
  * latency:  median ms per image of ModelSession.run (preprocessed tensor in, outputs out),
  *           createNodeRuntime(backend, 1), models interleaved per image.
  */
@@ -89,7 +89,6 @@ function quantile(values: number[], q: number): number {
   return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
 }
 
-/** Global average and 2x2 adaptive average (PyTorch AdaptiveAvgPool2d cells) of a [C,H,W] map. */
 /** Cells of an adaptive average pool to side x side (PyTorch's bins: floor start, ceil end), row-major. */
 function adaptiveCells(side: number, H: number, W: number): Array<[number, number, number, number]> {
   const cells: Array<[number, number, number, number]> = [];
@@ -115,6 +114,7 @@ function poolCells(map: Float32Array, C: number, H: number, W: number, cells: Ar
   return out;
 }
 
+/** Global average, 2x2 and 8x8 adaptive averages (PyTorch AdaptiveAvgPool2d cells) of a [C,H,W] map. */
 function poolFeatures(map: Float32Array, C: number, H: number, W: number): { global: Float32Array; grid2: Float32Array; tokens8: Float32Array } {
   return {
     global: poolCells(map, C, H, W, [[0, H, 0, W]]),
