@@ -8,6 +8,7 @@
  *   npx tsx models/tools/trunk_compare.ts features --trunk mobilenet_v2 --data ../shared/data/flickr8k-train --split train
  *   npx tsx models/tools/trunk_compare.ts features --trunk mobilenet_v2 --data ../shared/data/captions-dev --split dev224 --via 224
  *   npx tsx models/tools/trunk_compare.ts features --trunk mobilenet_v2 --norm keras ...   # [-1,1] input, written as <trunk>-keras
+ *   npx tsx models/tools/trunk_compare.ts features --trunk mobilenet_v2 --tokens ...       # also the 8x8 tokens (below)
  *   npx tsx models/tools/trunk_compare.ts latency  --backend wasm|native [--count 20]
  *
  * Models are read from /tmp/trunk-compare/nsfwjs_<trunk>.onnx (see nsfwjs_to_onnx.py)
@@ -23,8 +24,10 @@
  *             OUT/<trunk>/SPLIT.grid.npy       float16 [N, 1, C]   global average
  *             OUT/<trunk>-2x2/SPLIT.grid.npy   float16 [N, 1, 4C]  2x2 adaptive average grid, flattened (cell-major)
  *             SPLIT.presence.npy float32 [N, 80] zeros; SPLIT.index.json {files, ...}
- *           and OUT/<trunk>-tokens8/SPLIT.aux.npy float16 [N, 64, C], the map on the caption's 8x8 grid,
- *           token-major, for train.py --aux beside lightcap_features.ts's grid (align rows by file name).
+ *           With --tokens, also OUT/<trunk>-tokens8/SPLIT.aux.npy float16 [N, 64, C], the map on the
+ *           caption's 8x8 grid, token-major, for train.py --aux beside lightcap_features.ts's grid (align
+ *           rows by file name). Opt-in: held for the whole split, it is 64 vectors per image (3.0 GB of
+ *           float32 for InceptionV3's 2,048 channels on flickr8k-train).
  * latency:  median ms per image of ModelSession.run (preprocessed tensor in, outputs out),
  *           createNodeRuntime(backend, 1), models interleaved per image.
  */
@@ -114,13 +117,9 @@ function poolCells(map: Float32Array, C: number, H: number, W: number, cells: Ar
   return out;
 }
 
-/** Global average, 2x2 and 8x8 adaptive averages (PyTorch AdaptiveAvgPool2d cells) of a [C,H,W] map. */
-function poolFeatures(map: Float32Array, C: number, H: number, W: number): { global: Float32Array; grid2: Float32Array; tokens8: Float32Array } {
-  return {
-    global: poolCells(map, C, H, W, [[0, H, 0, W]]),
-    grid2: poolCells(map, C, H, W, adaptiveCells(2, H, W)),
-    tokens8: poolCells(map, C, H, W, adaptiveCells(8, H, W)),
-  };
+/** Global average and 2x2 adaptive average (PyTorch AdaptiveAvgPool2d cells) of a [C,H,W] map. */
+function poolFeatures(map: Float32Array, C: number, H: number, W: number): { global: Float32Array; grid2: Float32Array } {
+  return { global: poolCells(map, C, H, W, [[0, H, 0, W]]), grid2: poolCells(map, C, H, W, adaptiveCells(2, H, W)) };
 }
 
 /** The vectors as one float16 block, row after row. */
@@ -164,6 +163,7 @@ async function features(argv: string[]): Promise<void> {
   const split = arg(argv, '--split', 'dev');
   const images = loadImages(data, Number(arg(argv, '--limit', '0')));
   const via = Number(arg(argv, '--via', '0'));
+  const withTokens = argv.includes('--tokens');
   const runtime = await createNodeRuntime('native', Number(arg(argv, '--threads', '1')));
   const session = await runtime.createSession(trunk.name, new Uint8Array(readFileSync(trunk.file)));
   const globals: Float32Array[] = [];
@@ -185,7 +185,7 @@ async function features(argv: string[]): Promise<void> {
     const pooled = poolFeatures(map.data as Float32Array, C, H, W);
     globals.push(pooled.global);
     grids.push(pooled.grid2);
-    tokens.push(pooled.tokens8);
+    if (withTokens) tokens.push(poolCells(map.data as Float32Array, C, H, W, adaptiveCells(8, H, W)));
     if ((i + 1) % 250 === 0 || i + 1 === images.length) {
       console.log(`${trunk.name} ${split}: ${i + 1}/${images.length}, ${((Date.now() - start) / 1000).toFixed(0)} s, model ${(modelMs / (i + 1)).toFixed(1)} ms/image`);
     }
@@ -194,7 +194,7 @@ async function features(argv: string[]): Promise<void> {
   const meta = { data, via: via || null, trunk: trunk.name, model: trunk.file, input: trunk.size, spec: trunk.spec, featureDims: dims, modelMsPerImage: modelMs / images.length };
   writeSplit(join(out, trunk.name), split, globals, files, { ...meta, pooling: 'global average' });
   writeSplit(join(out, `${trunk.name}-2x2`), split, grids, files, { ...meta, pooling: '2x2 adaptive average, flattened cell-major' });
-  writeTokens(join(out, `${trunk.name}-tokens8`), split, tokens, files, { ...meta, pooling: '8x8 adaptive average, token-major' });
+  if (withTokens) writeTokens(join(out, `${trunk.name}-tokens8`), split, tokens, files, { ...meta, pooling: '8x8 adaptive average, token-major' });
   await session.release();
 }
 
