@@ -10,7 +10,7 @@
  * Works on the model's tokens (before tidying and neutral wording).
  */
 import type { Box, RgbaImage } from '../image/types';
-import { cocoCaptionWords } from './guard';
+import { cocoClassOfWord } from './coco-phrases';
 
 // ---------------------------------------------------------------------------
 // Naming pixels
@@ -243,14 +243,12 @@ const bodyPartByWord = new Map<string, BodyPart>(
   (Object.entries(garmentParts) as [BodyPart, readonly string[]][]).flatMap(([part, garments]) => garments.map((g): [string, BodyPart] => [g, part])),
 );
 
-const cocoLabelByWord = new Map<string, string>(Object.entries(cocoCaptionWords).flatMap(([label, names]) => names.map((n): [string, string] => [n, label])));
-
 export function bodyPartOf(word: string): BodyPart | undefined {
   return bodyPartByWord.get(word);
 }
 
 export function cocoLabelOf(word: string): string | undefined {
-  return cocoLabelByWord.get(word);
+  return cocoClassOfWord(word);
 }
 
 /** What a caption's noun is, in one language: a garment (and where it is worn) or a COCO object. */

@@ -6,57 +6,8 @@
  * of it anywhere in the image, the caption is not trusted as it stands.
  * The caption's words are read through `ObjectNames`, one per language.
  */
+import { cocoMentions, cocoWordsOfClasses } from './coco-phrases';
 import type { NamedClass, ObjectNames } from './object-names';
-
-/**
- * Caption words that name each COCO class (Flickr8k vocabulary, singular and
- * plural), a subset of what src/eval/objects.ts maps to the same class, so
- * the guard and the evaluation agree on what a caption claims.
- */
-export const cocoCaptionWords: Readonly<Record<string, readonly string[]>> = {
-  person: [
-    'person', 'people', 'man', 'men', 'woman', 'women', 'boy', 'boys', 'girl', 'girls', 'child', 'children', 'kid', 'kids',
-    'baby', 'babies', 'toddler', 'guy', 'guys', 'lady', 'ladies', 'player', 'players', 'biker', 'bikers', 'cyclist', 'skier',
-    'skiers', 'snowboarder', 'surfer', 'skateboarder', 'rider', 'swimmer', 'runner', 'teenager', 'teenagers', 'adult', 'adults',
-  ],
-  bicycle: ['bicycle', 'bicycles', 'bike', 'bikes'],
-  car: ['car', 'cars'],
-  motorcycle: ['motorcycle', 'motorcycles', 'motorbike', 'motorbikes'],
-  airplane: ['airplane', 'airplanes', 'plane', 'planes', 'jet'],
-  bus: ['bus', 'buses'],
-  train: ['train', 'trains'],
-  truck: ['truck', 'trucks'],
-  boat: ['boat', 'boats', 'canoe', 'kayak', 'sailboat'],
-  bench: ['bench', 'benches'],
-  bird: ['bird', 'birds', 'duck', 'ducks', 'seagull', 'pigeon', 'pigeons'],
-  cat: ['cat', 'cats', 'kitten'],
-  dog: ['dog', 'dogs', 'puppy', 'puppies'],
-  horse: ['horse', 'horses', 'pony'],
-  sheep: ['sheep', 'lamb'],
-  cow: ['cow', 'cows', 'cattle', 'bull'],
-  elephant: ['elephant', 'elephants'],
-  bear: ['bear', 'bears'],
-  zebra: ['zebra', 'zebras'],
-  giraffe: ['giraffe', 'giraffes'],
-  umbrella: ['umbrella', 'umbrellas'],
-  frisbee: ['frisbee', 'frisbees'],
-  skis: ['skis',],
-  snowboard: ['snowboard', 'snowboards'],
-  'sports ball': ['ball', 'balls'],
-  kite: ['kite', 'kites'],
-  skateboard: ['skateboard', 'skateboards'],
-  surfboard: ['surfboard', 'surfboards'],
-  'tennis racket': ['racket', 'racquet'],
-  bottle: ['bottle', 'bottles'],
-  cup: ['cup', 'cups', 'mug'],
-  chair: ['chair', 'chairs'],
-  couch: ['couch', 'sofa'],
-  bed: ['bed', 'beds'],
-  laptop: ['laptop', 'laptops'],
-  book: ['book', 'books'],
-  pizza: ['pizza'],
-  cake: ['cake'],
-};
 
 export interface GuardOptions {
   /** A class named by the caption must have at least this detector score somewhere in the image. */
@@ -132,12 +83,22 @@ export function unsupportedObjects(
   return found;
 }
 
-/** The COCO classes an English caption names, in the detector's class order, each with the caption's words that name it. */
+/**
+ * The COCO classes an English caption names, in the detector's class order,
+ * each with the caption's phrases that name it: read through the phrase table
+ * `npm run eval` scores with (coco-phrases.ts), so "a ball player" names a
+ * person and no ball, "a dirt bike" a motorcycle, "train tracks" no train.
+ */
 export function namedClasses(words: readonly string[], labels: readonly string[]): NamedClass[] {
-  const used = new Set(words.map((w) => w.toLowerCase()));
+  const phrasesByLabel = new Map<string, string[]>();
+  for (const { label, phrase } of cocoMentions(words)) {
+    const phrases = phrasesByLabel.get(label) ?? [];
+    if (!phrases.includes(phrase)) phrases.push(phrase);
+    phrasesByLabel.set(label, phrases);
+  }
   return labels.flatMap((label, classIndex) => {
-    const named = (cocoCaptionWords[label] ?? []).filter((w) => used.has(w));
-    return named.length > 0 ? [{ label, classIndex, words: named }] : [];
+    const named = phrasesByLabel.get(label);
+    return named ? [{ label, classIndex, words: named }] : [];
   });
 }
 
@@ -178,13 +139,19 @@ export function groupSupports(
   });
 }
 
-/** Every English caption word of the given classes, to forbid them on a second try. */
-export function wordsOfClasses(labels: readonly string[]): string[] {
-  return labels.flatMap((label) => cocoCaptionWords[label] ?? []);
+/**
+ * The vocabulary's words that name one of the given classes on their own, to
+ * forbid on a second try. A class named only through a phrase whose words
+ * also mean something else ("dirt bike") cannot be forbidden without them;
+ * a retry that names it again is refused again.
+ */
+export function wordsOfClasses(labels: readonly string[], vocabulary: readonly string[]): string[] {
+  const known = new Set(vocabulary);
+  return cocoWordsOfClasses(labels).filter((word) => known.has(word));
 }
 
-/** English: the words of `cocoCaptionWords`, which are the lower-case words of the English vocabulary. */
+/** English: the phrase table of coco-phrases.ts over the model's lower-case words. */
 export const englishObjectNames: ObjectNames = {
   namedClasses,
-  wordsOfClasses: (labels) => wordsOfClasses(labels),
+  wordsOfClasses,
 };
