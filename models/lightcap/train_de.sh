@@ -10,7 +10,9 @@
 #   3. int8 ONNX export (the vocabulary in written German: nouns capitalised), parity in onnxruntime-web,
 #      then the run-time weight format (int8_matmul.py, prefold_tables.py, broadcast_memory.py and step_cache.py, as for English);
 #   4. the German confidence gate, fitted on the German captions-dev references and the VizWiz
-#      quality-issue photos.
+#      quality-issue photos, without the picture-sharpness signal: every photo with German references
+#      is sharp, so the fit has nothing to learn its weight from (the English gate learns it from the
+#      VizWiz dev photos' captions).
 # Needs Debian's /usr/bin/python3 with python3-torch, python3-onnx and libopenblas0-pthread.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -41,4 +43,5 @@ for graph in encoder.onnx decoder.onnx; do npx tsx models/tools/ort_optimize.ts 
 # The decoder returns only the new position's keys and values; the engine writes the next step's cache (step_cache.py).
 "$python" models/lightcap/step_cache.py models/lightcap-de
 npx tsx scripts/fit-gate.ts --language de --caption-model lightcap-de/manifest.json \
-  --set "$data/flickr30k-text/captions-dev-de.json" --quality-from "$data/captions-dev-vizwiz" --write
+  --set "$data/flickr30k-text/captions-dev-de.json" --quality-from "$data/captions-dev-vizwiz" \
+  --signals meanLogProb,minTokenLogProb,words,retried,namedPresence,namesObjects,conceptOverlap,topPresence --write

@@ -1,5 +1,6 @@
 import type { RgbaImage } from './image/types';
 import { assertValidImage } from './image/tensor';
+import { sharpness } from './image/sharpness';
 import { checkMinSide, defaultDecodeLimits } from './image/sniff';
 import type { InferenceRuntime } from './runtime/ort';
 import type { ModelStore } from './models';
@@ -347,6 +348,7 @@ async function captionImage(
   signal: AbortSignal | undefined,
 ): Promise<{ report: CaptionReport; encoderMs: number; decoderMs: number }> {
   const memory = await model.encode(input, signal);
+  const pictureSharpness = sharpness(seen.image);
   const banned: string[] = [];
   const guardFired: CaptionReport['guardFired'] = [];
   const rejected: CaptionReport['rejected'] = [];
@@ -372,6 +374,7 @@ async function captionImage(
       classPresence: input.classPresence,
       labels,
       conceptWords: memory.concepts.map((c) => c.word),
+      sharpness: pictureSharpness,
       names: language.names,
     });
     const confidence = gateProbability(gate, signals);

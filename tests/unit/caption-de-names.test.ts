@@ -100,6 +100,7 @@ describe('the confidence gate\'s signals on German captions', () => {
       classPresence: presence({ dog: 0.42, person: 0.1 }),
       labels,
       conceptWords: ['Hund', 'Gras', 'braun', 'Wiese'],
+      sharpness: 2.5,
       names: germanObjectNames,
     });
     expect(signals.namesObjects).toBe(1);

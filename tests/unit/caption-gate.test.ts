@@ -21,6 +21,7 @@ describe('gate signals', () => {
       classPresence: presence({ dog: 0.31, bear: 0.62, person: 0.02 }),
       labels,
       conceptWords: ['dog', 'grass', 'brown', 'field'],
+      sharpness: 2.4,
     });
     expect(signals).toEqual({
       meanLogProb: -0.495,
@@ -31,11 +32,12 @@ describe('gate signals', () => {
       namesObjects: 1,
       conceptOverlap: 3 / 8,
       topPresence: expect.closeTo(0.62, 5) as number,
+      sharpness: 2.4,
     });
   });
 
   it('takes the weakest presence when several objects are named, and 1 when none is', () => {
-    const base = { tokenLogProbs: [-0.5], meanLogProb: -0.5, retried: false, labels, conceptWords: [] };
+    const base = { tokenLogProbs: [-0.5], meanLogProb: -0.5, retried: false, labels, conceptWords: [], sharpness: 2 };
     const both = gateSignals({ ...base, words: ['a', 'man', 'rides', 'a', 'bike', 'with', 'his', 'dog'], classPresence: presence({ person: 0.9, bicycle: 0.4, dog: 0.08 }) });
     expect(both.namedPresence).toBeCloseTo(0.08, 5);
     const none = gateSignals({ ...base, words: ['a', 'view', 'of', 'the', 'mountains'], classPresence: presence({}) });
@@ -47,7 +49,7 @@ describe('gate probability and parsing', () => {
   const gate: CaptionGate = { signals: ['meanLogProb', 'namedPresence'], mean: [-1, 0.5], scale: [0.5, 0.25], weights: [2, 1], bias: -0.5, threshold: 0.6 };
 
   it('is the logistic of the standardised signals', () => {
-    const signals = gateSignals({ words: ['a', 'dog'], tokenLogProbs: [-0.5, -0.5, -0.5], meanLogProb: -0.5, retried: false, classPresence: presence({ dog: 0.75 }), labels, conceptWords: [] });
+    const signals = gateSignals({ words: ['a', 'dog'], tokenLogProbs: [-0.5, -0.5, -0.5], meanLogProb: -0.5, retried: false, classPresence: presence({ dog: 0.75 }), labels, conceptWords: [], sharpness: 2 });
     const z = -0.5 + 2 * ((-0.5 + 1) / 0.5) + 1 * ((0.75 - 0.5) / 0.25);
     expect(gateProbability(gate, signals)).toBeCloseTo(1 / (1 + Math.exp(-z)), 6);
   });

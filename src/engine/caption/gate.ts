@@ -27,6 +27,8 @@ export const gateSignalNames = [
   'conceptOverlap',
   /** The detector's strongest class presence: is there a clear subject at all? */
   'topPresence',
+  /** How sharp the picture is (src/engine/image/sharpness.ts): a caption of a blurred photo is a guess. */
+  'sharpness',
 ] as const;
 
 export type GateSignalName = (typeof gateSignalNames)[number];
@@ -52,6 +54,8 @@ export interface GateInput {
   classPresence: Float32Array;
   labels: readonly string[];
   conceptWords: readonly string[];
+  /** The picture's sharpness (src/engine/image/sharpness.ts). */
+  sharpness: number;
   /** How the caption's language names COCO classes; English by default. */
   names?: ObjectNames;
 }
@@ -70,6 +74,7 @@ export function gateSignals(input: GateInput): GateSignals {
     namesObjects: named.length > 0 ? 1 : 0,
     conceptOverlap: input.words.length > 0 ? input.words.filter((w) => concepts.has(w)).length / input.words.length : 0,
     topPresence,
+    sharpness: input.sharpness,
   };
 }
 
