@@ -23,7 +23,6 @@ export function sharpness(image: RgbaImage, side = 256): number {
   const w = Math.max(1, Math.round(width / scale));
   const h = Math.max(1, Math.round(height / scale));
   if (w < 3 || h < 3) return 0;
-  const grey = new Float32Array(w * h);
   const luma = (x: number, y: number): number => {
     const i = (y * width + x) * 4;
     const alpha = data[i + 3]! / 255;
@@ -33,7 +32,7 @@ export function sharpness(image: RgbaImage, side = 256): number {
   // (blur is judged after the downscale, so aliased noise must not read as edges), at a bounded cost.
   const rowBounds = cellBounds(height, h);
   const colBounds = cellBounds(width, w);
-  for (let gy = 0; gy < h; gy++) {
+  const greyRow = (gy: number, into: Float32Array<ArrayBuffer>): Float32Array<ArrayBuffer> => {
     const [top, bottom] = rowBounds[gy]!;
     const rowStep = Math.ceil((bottom - top) / 4);
     for (let gx = 0; gx < w; gx++) {
@@ -47,18 +46,24 @@ export function sharpness(image: RgbaImage, side = 256): number {
           count++;
         }
       }
-      grey[gy * w + gx] = total / count;
+      into[gx] = total / count;
     }
-  }
+    return into;
+  };
+  // Three grey rows at a time, not the whole copy: fresh memory is what costs in a browser's engine document.
+  let above = greyRow(0, new Float32Array(w));
+  let row = greyRow(1, new Float32Array(w));
+  let below = new Float32Array(w);
   let sum = 0;
   let sumOfSquares = 0;
   for (let y = 1; y < h - 1; y++) {
+    greyRow(y + 1, below);
     for (let x = 1; x < w - 1; x++) {
-      const i = y * w + x;
-      const laplacian = 4 * grey[i]! - grey[i - 1]! - grey[i + 1]! - grey[i - w]! - grey[i + w]!;
+      const laplacian = 4 * row[x]! - row[x - 1]! - row[x + 1]! - above[x]! - below[x]!;
       sum += laplacian;
       sumOfSquares += laplacian * laplacian;
     }
+    [above, row, below] = [row, below, above];
   }
   const n = (w - 2) * (h - 2);
   const mean = sum / n;
