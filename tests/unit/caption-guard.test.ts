@@ -39,7 +39,7 @@ describe('hallucination guard', () => {
     expect(wordsOfClasses(['motorcycle'], vocabulary)).toContain('motorcycle');
   });
 
-  it('reads phrases as the evaluation does (real captions-dev outputs)', () => {
+  it('reads phrases as the evaluation does (the first caption is a captions-dev output)', () => {
     const read = (caption: string) => namedClasses(caption.split(' '), labels).map((c) => [c.label, c.words]);
     // "bike" alone is a bicycle, but a dirt bike is a motorcycle (the references' "bike" is scored as a bicycle).
     expect(read('a person on a dirt bike in the air')).toEqual([['person', ['person']], ['motorcycle', ['dirt bike']]]);
@@ -54,7 +54,7 @@ describe('hallucination guard', () => {
 
   it('checks what a phrase names, not the words inside it', () => {
     // Before, "ball player" demanded a sports ball and "pit bull" a cow.
-    expect(unsupportedObjects('a ball player is swinging a bat'.split(' '), presence({ person: 0.7, 'baseball bat': 0.2 }), labels, options)).toEqual([]);
+    expect(unsupportedObjects('a ball player is running to the base'.split(' '), presence({ person: 0.7 }), labels, options)).toEqual([]);
     expect(unsupportedObjects('a pit bull is running'.split(' '), presence({ dog: 0.4 }), labels, options)).toEqual([]);
     expect(unsupportedObjects('a man with a backpack'.split(' '), presence({ person: 0.7, backpack: 0.01 }), labels, options).map((f) => f.label)).toEqual(['backpack']);
   });

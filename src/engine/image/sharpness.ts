@@ -7,12 +7,14 @@ import { assertValidImage } from './tensor';
  * measure; Pech-Pacheco et al., 2000). A blurred or shaken photo has few
  * strong edges and scores low: the ten captions-dev-vizwiz photos that
  * every VizWiz annotator found too poor to describe have a variance of
- * 0.1–68 at 256 px, the 200 captions-dev photos 83 and up. The caption model has seen no such
- * photo, so its caption of one is a guess; the confidence gate reads this.
+ * 0.1–68 at 256 px, the 200 captions-dev photos 83 and up. The caption
+ * model has seen no such photo, so its caption of one is a guess; the
+ * confidence gate reads this.
  *
  * The grey copy is the same size whatever the image's, so the measure does
- * not depend on resolution; each of its pixels is the mean of its cell of
- * the source (at most 16 reads per pixel, however large the image). Smaller
+ * not depend on resolution; each of its pixels is the mean of up to 4 × 4
+ * samples spread over its cell of the source (at most 16 reads per pixel,
+ * however large the image). Smaller
  * images are measured as they are: a thumbnail is not blurred by enlarging
  * it. Transparent pixels count as white, as in the models' inputs.
  */
