@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { gateProbability, gateSignals, parseCaptionGate } from '../../src/engine/caption/gate';
+import { gateProbability, gateSignalNames, gateSignals, parseCaptionGate } from '../../src/engine/caption/gate';
 import type { CaptionGate } from '../../src/engine/caption/gate';
 import { fitLogistic, gateCurve, mostSaidWithin, outOfFold, pointAtSaid, predictLogistic } from '../../src/eval/gate-fit';
 import type { GateExample } from '../../src/eval/gate-fit';
@@ -63,6 +63,19 @@ describe('gate probability and parsing', () => {
     expect(() => parseCaptionGate({ ...gate, scale: [0, 1] })).toThrow(/scale/);
     expect(() => parseCaptionGate({ ...gate, threshold: 1.5 })).toThrow(/threshold/);
     expect(() => parseCaptionGate(null)).toThrow(/not an object/);
+  });
+
+  it('ships each gate with the signals its training script fits, so npm run model:train reproduces it', () => {
+    for (const [script, gatePath] of [
+      ['models/lightcap/train_all.sh', 'models/lightcap/gate.json'],
+      ['models/lightcap/train_de.sh', 'models/lightcap-de/gate.json'],
+    ] as const) {
+      // The fit-gate command may continue over several lines.
+      const command = readFileSync(script, 'utf8').replace(/\\\n/g, ' ').split('\n').find((line) => line.includes('scripts/fit-gate.ts'));
+      expect(command, script).toBeDefined();
+      const listed = / --signals ([\w,]+)/.exec(command!)?.[1]?.split(',') ?? [...gateSignalNames];
+      expect(parseCaptionGate(JSON.parse(readFileSync(gatePath, 'utf8'))).signals, gatePath).toEqual(listed);
+    }
   });
 });
 
