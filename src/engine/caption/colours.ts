@@ -208,7 +208,7 @@ function nounAfter(words: readonly string[], from: number, afterDeterminer: bool
 }
 
 function isKnownNoun(word: string): boolean {
-  return cocoLabelOf(word) !== undefined || bodyPartOf(word) !== undefined;
+  return cocoClassOfWord(word) !== undefined || bodyPartOf(word) !== undefined;
 }
 
 // ---------------------------------------------------------------------------
@@ -247,17 +247,13 @@ export function bodyPartOf(word: string): BodyPart | undefined {
   return bodyPartByWord.get(word);
 }
 
-export function cocoLabelOf(word: string): string | undefined {
-  return cocoClassOfWord(word);
-}
-
 /** What a caption's noun is, in one language: a garment (and where it is worn) or a COCO object. */
 export interface NounKinds {
   bodyPartOf(word: string): BodyPart | undefined;
   cocoLabelOf(word: string): string | undefined;
 }
 
-const englishNounKinds: NounKinds = { bodyPartOf, cocoLabelOf };
+const englishNounKinds: NounKinds = { bodyPartOf, cocoLabelOf: cocoClassOfWord };
 
 /** A detected object, as the colour check needs it. */
 export interface LabelledBox {

@@ -7,6 +7,7 @@
  * The caption's words are read through `ObjectNames`, one per language.
  */
 import { cocoMentions, cocoWordsOfClasses } from './coco-phrases';
+import { inClassOrder } from './object-names';
 import type { NamedClass, ObjectNames } from './object-names';
 
 export interface GuardOptions {
@@ -90,16 +91,10 @@ export function unsupportedObjects(
  * person and no ball, "a dirt bike" a motorcycle, "train tracks" no train.
  */
 export function namedClasses(words: readonly string[], labels: readonly string[]): NamedClass[] {
-  const phrasesByLabel = new Map<string, string[]>();
-  for (const { label, phrase } of cocoMentions(words)) {
-    const phrases = phrasesByLabel.get(label) ?? [];
-    if (!phrases.includes(phrase)) phrases.push(phrase);
-    phrasesByLabel.set(label, phrases);
-  }
-  return labels.flatMap((label, classIndex) => {
-    const named = phrasesByLabel.get(label);
-    return named ? [{ label, classIndex, words: named }] : [];
-  });
+  return inClassOrder(
+    cocoMentions(words).map(({ label, phrase }) => ({ label, name: phrase })),
+    labels,
+  );
 }
 
 /** Whether a confusable class the caption does not name scores nearly as high as `label` (see GuardOptions.confusable). */

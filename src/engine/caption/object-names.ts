@@ -20,3 +20,20 @@ export interface ObjectNames {
    */
   wordsOfClasses(labels: readonly string[], vocabulary: readonly string[]): string[];
 }
+
+/**
+ * The classes a caption's mentions name, in the detector's class order (`labels`),
+ * each with the caption's names for it in caption order, each name once.
+ */
+export function inClassOrder(mentions: Iterable<{ label: string; name: string }>, labels: readonly string[]): NamedClass[] {
+  const namesByLabel = new Map<string, string[]>();
+  for (const { label, name } of mentions) {
+    const names = namesByLabel.get(label) ?? [];
+    if (!names.includes(name)) names.push(name);
+    namesByLabel.set(label, names);
+  }
+  return labels.flatMap((label, classIndex) => {
+    const words = namesByLabel.get(label);
+    return words ? [{ label, classIndex, words }] : [];
+  });
+}

@@ -11,6 +11,7 @@
  * in a class noun but are something else are listed in `notObjects`
  * ("Seehund" is a seal, "Anzug" a suit, "Fallschirm" a parachute).
  */
+import { inClassOrder } from '../object-names';
 import type { NamedClass, ObjectNames } from '../object-names';
 import { restoreGermanCase } from './letter-case';
 
@@ -247,21 +248,14 @@ const adjectivalPeopleForms = new Set(['junge', 'jungen', 'jugendliche', 'jugend
 
 /** The COCO classes a German caption names, in the detector's class order, each with the caption's words that name it (in caption order). */
 export function namedClassesDe(words: readonly string[], labels: readonly string[]): NamedClass[] {
-  const wordsByLabel = new Map<string, string[]>();
   const cased = restoreGermanCase(words);
-  for (const [i, word] of words.entries()) {
+  const mentions = words.flatMap((word, i) => {
     // "zwei junge Katzen": the letters of a people noun, written small before a noun, are an adjective.
-    if (adjectivalPeopleForms.has(word.toLowerCase()) && cased[i] === cased[i]!.toLowerCase()) continue;
+    if (adjectivalPeopleForms.has(word.toLowerCase()) && cased[i] === cased[i]!.toLowerCase()) return [];
     const label = germanClassOf(word);
-    if (label === undefined) continue;
-    const named = wordsByLabel.get(label) ?? [];
-    if (!named.includes(word)) named.push(word);
-    wordsByLabel.set(label, named);
-  }
-  return labels.flatMap((label, classIndex) => {
-    const named = wordsByLabel.get(label);
-    return named ? [{ label, classIndex, words: named }] : [];
+    return label === undefined ? [] : [{ label, name: word }];
   });
+  return inClassOrder(mentions, labels);
 }
 
 /**
