@@ -26,6 +26,7 @@ import { captionSettingsFor } from '../src/engine/engine';
 import type { DescribeOptions, Engine, EngineManifest, EngineResult } from '../src/engine/engine';
 import { defaultDescriptionOptions, describe, phraseForObjects } from '../src/engine/describe/describe';
 import { wordingFor } from '../src/engine/describe/languages';
+import { nameableObjects } from '../src/engine/describe/object-floors';
 import { languageOption } from './language-option';
 import type { Language } from '../src/engine/describe/languages';
 import { captionLanguageFor } from '../src/engine/caption/language';
@@ -112,13 +113,14 @@ function runAll(engine: Engine, imagesDir: string, files: string[], options: Des
 interface Scored {
   file: string;
   result: EngineResult;
+  image: { width: number; height: number };
   references: string[];
 }
 
 /** The default description for a gate threshold, rebuilt from one run (the engine's own rules). */
 function defaultAlt(item: Scored, minConfidence: number, neutral: boolean): string {
   const lead = saidCaption(item, minConfidence, neutral);
-  const objects = objectsToName(saidObjects(item.result), item.result.caption, lead !== undefined, captionLanguage.names, detectorLabels, captionSettings?.guard.groups ?? []);
+  const objects = objectsToName(saidObjects(item), item.result.caption, lead !== undefined, captionLanguage.names, detectorLabels, captionSettings?.guard.groups ?? []);
   return describe(objects, item.result.text, manifest.description, lead, wording).alt;
 }
 
@@ -141,11 +143,11 @@ function captionSaid(item: Scored, minConfidence: number): boolean {
 }
 
 function templateAlt(item: Scored): string {
-  return describe(saidObjects(item.result), item.result.text, manifest.description, undefined, wording).alt;
+  return describe(saidObjects(item), item.result.text, manifest.description, undefined, wording).alt;
 }
 
-function saidObjects(result: EngineResult) {
-  return result.objects.filter((d) => d.score >= manifest.objects.minScore);
+function saidObjects(item: Scored) {
+  return nameableObjects(item.result.objects, manifest.objects, item.image);
 }
 
 /** The caption as the model first said it, before the guard and the confidence gate. */
@@ -199,7 +201,7 @@ async function evalCaptions(engine: Engine, set: CaptionSet) {
   const refs = referencesByImage(coco);
   const images = coco.images.filter((i) => (refs.get(i.id)?.length ?? 0) > 0);
   const outcomes = await runAll(engine, imagesDir, images.map((i) => i.file_name), captionRunOptions);
-  const scored: Scored[] = outcomes.flatMap((o, index) => (o.result ? [{ file: o.file, result: o.result, references: refs.get(images[index]!.id)! }] : []));
+  const scored: Scored[] = outcomes.flatMap((o, index) => (o.result && o.image ? [{ file: o.file, result: o.result, image: o.image, references: refs.get(images[index]!.id)! }] : []));
   // Without a caption model for the language no caption is said, whatever the threshold.
   const gate = parseCaptionGate(JSON.parse(readFileSync(join(repoModelsRoot, captionSettings?.gate ?? manifest.caption?.gate ?? 'lightcap/gate.json'), 'utf8')));
   const threshold = gate.threshold;

@@ -11,6 +11,8 @@ import { createTextReader } from './ocr/ocr';
 import type { OcrConfig, TextLine, TextReader } from './ocr/ocr';
 import { composeDescription } from './describe/describe';
 import type { DescriptionOptions } from './describe/describe';
+import { nameableObjects, objectFloor } from './describe/object-floors';
+import type { ObjectFloors } from './describe/object-floors';
 import { isLanguage, languages, wordingFor } from './describe/languages';
 import type { Language } from './describe/languages';
 import { EngineError, throwIfAborted } from './errors';
@@ -40,7 +42,7 @@ export interface EngineManifest {
   version: string;
   detector: string;
   ocr: string;
-  objects: { minScore: number };
+  objects: ObjectFloors;
   description: DescriptionOptions;
   /**
    * The English LightCap caption model, and the caption settings other
@@ -124,8 +126,8 @@ export interface DescribeOptions {
    */
   language?: Language;
   /**
-   * Return detected objects down to this score, below the manifest's
-   * threshold, so an evaluation can sweep it. The alt text is unaffected.
+   * Return detected objects down to this score too, below their floors in
+   * the manifest, so an evaluation can sweep it. The alt text is unaffected.
    */
   reportObjectsFrom?: number;
   /** Overrides the manifest's description settings for this call. */
@@ -205,13 +207,15 @@ export function createEngine(options: EngineOptions): Engine {
       checkMinSide(image.width, image.height, defaultDecodeLimits);
       const { manifest, detector, reader, captioners } = await load(signal);
 
-      const minScore = manifest.objects.minScore;
-      const reportFrom = Math.min(minScore, describeOptions.reportObjectsFrom ?? minScore);
+      const reportFrom = describeOptions.reportObjectsFrom;
       const call = describeOptions.caption ?? {};
       const { found, detectorMs, read, caption } = await exclusive(signal, async () => {
         const detectStarted = performance.now();
         // Fainter boxes too, for the caption's colour check only: they locate an object the guard accepted.
-        const found = await detector.detect(image, { minScore: Math.min(reportFrom, defaultColourCheck.minBoxScore), signal });
+        const found = await detector.detect(image, {
+          minScore: Math.min(manifest.objects.minScore, reportFrom ?? 1, defaultColourCheck.minBoxScore),
+          signal,
+        });
         const detectorMs = performance.now() - detectStarted;
         const read = await reader.read(image, signal);
         // Only now, and only for a caption in this language: the model loads on first use.
@@ -238,7 +242,7 @@ export function createEngine(options: EngineOptions): Engine {
           image,
           // A caption that is not said still has an opinion on which animal it is.
           objects: objectsToName(
-            found.detections.filter((d) => d.score >= minScore),
+            nameableObjects(found.detections, manifest.objects, image),
             caption?.report,
             caption?.report.outcome === 'used',
             captionLanguageFor(language).names,
@@ -257,7 +261,7 @@ export function createEngine(options: EngineOptions): Engine {
       return {
         alt: description.alt,
         confident: description.kind === 'described',
-        objects: found.detections.filter((d) => d.score >= reportFrom),
+        objects: found.detections.filter((d) => d.score >= objectFloor(manifest.objects, d, image) || (reportFrom !== undefined && d.score >= reportFrom)),
         text: read.lines,
         ...(captionReport ? { caption: captionReport } : {}),
         ms: {

@@ -8,6 +8,8 @@ import type { DescribeOptions, Engine, EngineResult } from '../engine/engine';
 export interface ImageOutcome {
   file: string;
   result?: EngineResult;
+  /** The decoded picture's size, when it decoded. */
+  image?: { width: number; height: number };
   /** Why the image could not be described ("code: message" for the engine's own errors). */
   error?: string;
 }
@@ -18,7 +20,7 @@ export async function describeFolder(engine: Engine, imagesDir: string, files: r
   for (const file of files) {
     try {
       const image = await decodeImageNode(new Uint8Array(await readFile(join(imagesDir, file))));
-      outcomes.push({ file, result: await engine.describe(image, options) });
+      outcomes.push({ file, result: await engine.describe(image, options), image: { width: image.width, height: image.height } });
     } catch (error) {
       outcomes.push({ file, error: error instanceof EngineError ? `${error.code}: ${error.message}` : String(error) });
     }
