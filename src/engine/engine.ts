@@ -213,7 +213,7 @@ export function createEngine(options: EngineOptions): Engine {
         const detectStarted = performance.now();
         // Fainter boxes too, for the caption's colour check only: they locate an object the guard accepted.
         const found = await detector.detect(image, {
-          minScore: Math.min(manifest.objects.minScore, reportFrom ?? 1, defaultColourCheck.minBoxScore),
+          minScore: Math.min(manifest.objects.minScore, reportFrom ?? manifest.objects.minScore, defaultColourCheck.minBoxScore),
           signal,
         });
         const detectorMs = performance.now() - detectStarted;
