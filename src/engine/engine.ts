@@ -11,7 +11,7 @@ import { createTextReader } from './ocr/ocr';
 import type { OcrConfig, TextLine, TextReader } from './ocr/ocr';
 import { composeDescription } from './describe/describe';
 import type { DescriptionOptions } from './describe/describe';
-import { nameableObjects, objectFloor } from './describe/object-floors';
+import { nameableObjects } from './describe/object-floors';
 import type { ObjectFloors } from './describe/object-floors';
 import { isLanguage, languages, wordingFor } from './describe/languages';
 import type { Language } from './describe/languages';
@@ -213,7 +213,7 @@ export function createEngine(options: EngineOptions): Engine {
         const detectStarted = performance.now();
         // Fainter boxes too, for the caption's colour check only: they locate an object the guard accepted.
         const found = await detector.detect(image, {
-          minScore: Math.min(manifest.objects.minScore, reportFrom ?? manifest.objects.minScore, defaultColourCheck.minBoxScore),
+          minScore: Math.min(manifest.objects.minScore, defaultColourCheck.minBoxScore, ...(reportFrom === undefined ? [] : [reportFrom])),
           signal,
         });
         const detectorMs = performance.now() - detectStarted;
@@ -237,12 +237,14 @@ export function createEngine(options: EngineOptions): Engine {
       });
 
       const mark = performance.now();
+      // What the objects sentence may name; by default also what the result reports.
+      const nameable = nameableObjects(found.detections, manifest.objects, image);
       const { description, textIsThePicture } = composeDescription(
         {
           image,
           // A caption that is not said still has an opinion on which animal it is.
           objects: objectsToName(
-            nameableObjects(found.detections, manifest.objects, image),
+            nameable,
             caption?.report,
             caption?.report.outcome === 'used',
             captionLanguageFor(language).names,
@@ -261,7 +263,7 @@ export function createEngine(options: EngineOptions): Engine {
       return {
         alt: description.alt,
         confident: description.kind === 'described',
-        objects: found.detections.filter((d) => d.score >= objectFloor(manifest.objects, d, image) || (reportFrom !== undefined && d.score >= reportFrom)),
+        objects: found.detections.filter((d) => nameable.includes(d) || (reportFrom !== undefined && d.score >= reportFrom)),
         text: read.lines,
         ...(captionReport ? { caption: captionReport } : {}),
         ms: {
