@@ -19,7 +19,7 @@ import { EngineError, throwIfAborted } from './errors';
 import { createExclusive } from '../shared/exclusive';
 import { loadOnce } from './load-once';
 import type { Concept } from './caption/model';
-import { unsupportedObjects } from './caption/guard';
+import { unnameableClasses, unsupportedObjects } from './caption/guard';
 import { objectsToName } from './caption/disputed-kind';
 import { defaultColourCheck } from './caption/colours';
 import { gateProbability, gateSignals } from './caption/gate';
@@ -359,10 +359,11 @@ async function captionImage(
   const guardFired: CaptionReport['guardFired'] = [];
   const rejected: CaptionReport['rejected'] = [];
   let decoderMs = 0;
+  const unnameable = unnameableClasses(settings.guard, model.vocabulary, language.names);
   for (;;) {
     const raw = await model.decode(memory, { beamSize: call.beamSize ?? settings.beamSize, bannedWords: banned, signal });
     decoderMs += raw.decoderMs;
-    const unsupported = call.guard === false ? [] : unsupportedObjects(raw.words, input.classPresence, labels, settings.guard, language.names);
+    const unsupported = call.guard === false ? [] : unsupportedObjects(raw.words, input.classPresence, labels, settings.guard, language.names, unnameable);
     guardFired.push(...unsupported);
     if (unsupported.length > 0 && rejected.length < settings.guard.retries) {
       rejected.push({ words: raw.words, unsupported: unsupported.map((u) => u.label) });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { groupSupports, namedClasses, unsupportedObjects, wordsOfClasses } from '../../src/engine/caption/guard';
+import { groupSupports, namedClasses, unnameableClasses, unsupportedObjects, wordsOfClasses } from '../../src/engine/caption/guard';
+import { germanObjectNames } from '../../src/engine/caption/de/object-names';
 import type { GuardOptions } from '../../src/engine/caption/guard';
 import { cocoClassNames, mentionedCocoClasses } from '../../src/eval/objects';
 
@@ -128,6 +129,35 @@ describe('hallucination guard', () => {
       expect(flagged('a black and white dog is jumping over a hurdle', { dog: 0.253, cat: 0.207 })).toEqual([]);
       expect(flagged('a brown dog is running', { dog: 0.75, cat: 0.31 })).toEqual([]);
       expect(flagged('a dog and a cat on a sofa', { dog: 0.4, cat: 0.38, couch: 0.3 })).toEqual([]);
+    });
+  });
+
+  describe('an animal the caption model has no word for', () => {
+    const shipped = (JSON.parse(readFileSync('models/manifest.json', 'utf8')) as { caption: { guard: GuardOptions } }).caption.guard;
+    const germanVocabulary = JSON.parse(readFileSync('models/lightcap-de/vocab.json', 'utf8')) as string[];
+    const unnameable = unnameableClasses(shipped, vocabulary);
+    const flagged = (caption: string, scores: Record<string, number>) =>
+      unsupportedObjects(caption.split(' '), presence(scores), labels, shipped, undefined, unnameable).map((f) => f.label);
+
+    it('finds the listed animals that no word of the vocabulary names', () => {
+      // The English model learned from Flickr captions: no zebra and no giraffe in them.
+      expect([...unnameable].sort()).toEqual(['giraffe', 'zebra']);
+      expect([...unnameableClasses(shipped, germanVocabulary, germanObjectNames)].sort()).toEqual(['giraffe', 'zebra']);
+      // The German model has no "Bär" either, but the detector scores real dogs as bears: the bear is not listed.
+      expect(germanObjectNames.wordsOfClasses(['bear'], germanVocabulary)).toEqual([]);
+      expect(unnameableClasses({ ...shipped, unnameableRival: { classes: ['bear', 'dog'], minPresence: 0.4, ratio: 2 } }, vocabulary)).toEqual(new Set());
+      expect(unnameableClasses({ ...shipped, unnameableRival: undefined }, vocabulary).size).toBe(0);
+    });
+
+    it('refuses the stand-in animal when the detector clearly sees one the model cannot name', () => {
+      expect(flagged('two horses are standing in a field', { horse: 0.2, zebra: 0.81 })).toEqual(['horse']);
+      expect(flagged('a brown dog is standing in the grass', { dog: 0.06, giraffe: 0.55, person: 0.2 })).toEqual(['dog']);
+    });
+
+    it('keeps the named animal when the unnameable one is weak, not clearly ahead, or when only people are named', () => {
+      expect(flagged('two horses are standing in a field', { horse: 0.5, zebra: 0.39 })).toEqual([]);
+      expect(flagged('two horses are standing in a field', { horse: 0.3, zebra: 0.59 })).toEqual([]);
+      expect(flagged('a man is standing in a field', { person: 0.7, zebra: 0.9 })).toEqual([]);
     });
   });
 

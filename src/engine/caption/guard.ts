@@ -40,6 +40,28 @@ export interface GuardOptions {
    * `ratio` × the named class's presence. Naming either would be a guess.
    */
   confusable?: readonly ConfusableClasses[];
+  /**
+   * A class of a group that the caption model has no word for (the English
+   * model learned from Flickr captions, which never name a zebra or a
+   * giraffe). When the detector scores such a class at least `minPresence`
+   * and `ratio` × the class the caption named from the same group, the
+   * caption's class is the model's stand-in ("two horses" for two zebras)
+   * and is not supported. `minPresence` at the objects sentence's floor means
+   * the objects sentence, which names the detector's class, takes its place.
+   */
+  unnameableRival?: UnnameableRival;
+}
+
+export interface UnnameableRival {
+  /**
+   * The classes that may outrank the caption's, when the model cannot name
+   * them: only animals the detector does not give to other animals. Not the
+   * bear, which the German model cannot name: the detector scored a digging
+   * dog bear 0.41 (captions-dev 2087640654), and the caption's dog was right.
+   */
+  classes: readonly string[];
+  minPresence: number;
+  ratio: number;
 }
 
 export interface ConfusableClasses {
@@ -77,6 +99,8 @@ export interface UnsupportedObject {
 /**
  * COCO classes the caption names but the detector scored below
  * `minPresence` everywhere. `labels[i]` is the detector's name of class i.
+ * `unnameable`: the classes the caption model has no word for
+ * (`unnameableClasses`), for `options.unnameableRival`.
  */
 export function unsupportedObjects(
   words: readonly string[],
@@ -84,6 +108,7 @@ export function unsupportedObjects(
   labels: readonly string[],
   options: GuardOptions,
   names: ObjectNames = englishObjectNames,
+  unnameable: ReadonlySet<string> = new Set(),
 ): UnsupportedObject[] {
   const named = names.namedClasses(words, labels);
   const namedLabels = new Set(named.map((c) => c.label));
@@ -91,10 +116,42 @@ export function unsupportedObjects(
   for (const { label, classIndex, words: names } of named) {
     const presence = classPresence[classIndex] ?? 0;
     const floor = options.minPresenceByClass?.[label] ?? groupClassFloor(label, options.groups) ?? options.minPresence;
-    const supported = presence >= floor && groupSupports(label, classPresence, labels, options.groups) && !closeRival(label, namedLabels, classPresence, labels, options.confusable);
+    const supported =
+      presence >= floor &&
+      groupSupports(label, classPresence, labels, options.groups) &&
+      !closeRival(label, namedLabels, classPresence, labels, options.confusable) &&
+      !unnameableRivalOf(label, classPresence, labels, options, unnameable);
     if (!supported) found.push({ label, words: names, presence });
   }
   return found;
+}
+
+/**
+ * The classes of `unnameableRival` that the caption model cannot name: no
+ * word of its vocabulary names them on their own. Only these can be the
+ * "unnameable rival" of a class the caption names.
+ */
+export function unnameableClasses(options: GuardOptions, vocabulary: readonly string[], names: ObjectNames = englishObjectNames): Set<string> {
+  return new Set((options.unnameableRival?.classes ?? []).filter((label) => names.wordsOfClasses([label], vocabulary).length === 0));
+}
+
+/** Whether a class of `label`'s group that the caption model cannot name outscores it clearly (see GuardOptions.unnameableRival). */
+function unnameableRivalOf(
+  label: string,
+  classPresence: Float32Array,
+  labels: readonly string[],
+  options: GuardOptions,
+  unnameable: ReadonlySet<string>,
+): boolean {
+  const rule = options.unnameableRival;
+  if (!rule || unnameable.size === 0) return false;
+  const presenceOf = (name: string) => classPresence[labels.indexOf(name)] ?? 0;
+  const own = presenceOf(label);
+  return (options.groups ?? []).some(
+    (group) =>
+      group.classes.includes(label) &&
+      group.classes.some((rival) => rival !== label && unnameable.has(rival) && presenceOf(rival) >= rule.minPresence && presenceOf(rival) >= rule.ratio * own),
+  );
 }
 
 /**
