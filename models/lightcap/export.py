@@ -150,6 +150,18 @@ def training_captions(train_args: dict) -> list:
     return out
 
 
+def trained_on(run_args: dict) -> str:
+    """The English training data, as train.py's arguments give it: Flickr8k, then each --extra-train folder, less its --hold-out photos."""
+    text = "Flickr8k train split minus captions-dev"
+    held = dict(item.split(":", 1) for item in (run_args.get("hold_out") or "").split(",") if item)
+    for item in [i for i in (run_args.get("extra_train") or "").split(",") if i]:
+        split, folder = item.split(":", 1)
+        text += f", {os.path.basename(os.path.normpath(folder))}" + (f" minus its first {held[split]} photos (kept for checks)" if split in held else "")
+    if run_args.get("flip"):
+        text += ", with left-right flips"
+    return text + " (research-only data, see MODEL_CARD.md)"
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--ckpt", default="/tmp/lightcap-run/best.pt")
@@ -245,7 +257,7 @@ def main():
         "weights": "fp32" if args.fp32 else "int8 per-column, expanded in-graph (Cast+Mul)",
         "parameters": count_parameters(model),
         "sizes": sizes,
-        "trainedOn": "Flickr8k train split minus captions-dev (research-only data, see MODEL_CARD.md)" if language == "en"
+        "trainedOn": trained_on(ck.get("args", {})) if language == "en"
         else "German Multi30k captions of the Flickr8k train photos (minus captions-dev) and of flickr30k-extra (research-only data, see MODEL_CARD.md)",
         "language": language,
     }

@@ -48,6 +48,7 @@ def parse_args():
     p.add_argument("--out", default="/tmp/lightcap-run")
     p.add_argument("--train-data", default=os.path.join(SHARED_DATA, "flickr8k-train"))
     p.add_argument("--extra-train", default="", help="comma list of SPLIT:FOLDER trained on too (e.g. extra:../shared/data/flickr30k-extra)")
+    p.add_argument("--hold-out", default="", help="comma list of SPLIT:N: the split's first N photos in its captions.json order are not trained on (a check set for npm run eval --limit N)")
     p.add_argument("--language", default="en", help="caption language: en, or de (captions_de.json / flickr30k-text captions_de.jsonl)")
     p.add_argument("--text-captions", default="", help="flickr30k-text captions_<language>.jsonl: captions for train photos whose folder has none in that language")
     p.add_argument("--dev-captions", default="", help="COCO-caption JSON of dev references (default: DEV_DATA/captions.json); dev photos without one are skipped")
@@ -135,13 +136,18 @@ def main():
     t_start = time.time()
 
     # ---- data ------------------------------------------------------------
+    held_out = {split: int(n) for split, n in (s.split(":", 1) for s in args.hold_out.split(",") if s)}
+
     def captioned(split, folder):
         """Features and tokenised captions of the split's photos that have captions in the language."""
         g, p, f = load_features(args.features, split, args.aux)
         c = load_language_captions(folder, args.language, args.text_captions)
-        keep = [i for i, name in enumerate(f) if c.get(name)]
-        if len(keep) < len(f):
-            print(f"{split}: {len(f) - len(keep)} of {len(f)} photos have no {args.language} captions, left out", flush=True)
+        checked = set(load_captions(folder)[0][: held_out.get(split, 0)])
+        keep = [i for i, name in enumerate(f) if c.get(name) and name not in checked]
+        if checked:
+            print(f"{split}: the first {len(checked)} photos of {folder}/captions.json are held out", flush=True)
+        if len(keep) < len(f) - len(checked & set(f)):
+            print(f"{split}: {len(f) - len(keep) - len(checked & set(f))} of {len(f)} photos have no {args.language} captions, left out", flush=True)
         return np.asarray(g)[keep], p[keep], [f[i] for i in keep], [[tokenize_caption(x) for x in c[f[i]]] for i in keep]
 
     grid, presence, files, tokenized = captioned("train", args.train_data)
