@@ -19,7 +19,7 @@ import { EngineError, throwIfAborted } from './errors';
 import { createExclusive } from '../shared/exclusive';
 import { loadOnce } from './load-once';
 import type { Concept } from './caption/model';
-import { unnameableClasses, unsupportedObjects } from './caption/guard';
+import { unsupportedObjects } from './caption/guard';
 import { objectsToName } from './caption/disputed-kind';
 import { defaultColourCheck } from './caption/colours';
 import { gateProbability, gateSignals } from './caption/gate';
@@ -345,7 +345,7 @@ async function loadModels(runtime: InferenceRuntime, store: ModelStore, manifest
  * agree with the pixels of what they describe, or go.
  */
 async function captionImage(
-  { model, gate, settings }: LoadedCaptioner,
+  { model, gate, settings, unnameable }: LoadedCaptioner,
   language: CaptionLanguage,
   input: { features: NonNullable<DetectorOutput['features']>; classPresence: Float32Array },
   seen: { image: RgbaImage; objects: readonly Detection[] },
@@ -359,7 +359,6 @@ async function captionImage(
   const guardFired: CaptionReport['guardFired'] = [];
   const rejected: CaptionReport['rejected'] = [];
   let decoderMs = 0;
-  const unnameable = unnameableClasses(settings.guard, model.vocabulary, language.names);
   for (;;) {
     const raw = await model.decode(memory, { beamSize: call.beamSize ?? settings.beamSize, bannedWords: banned, signal });
     decoderMs += raw.decoderMs;

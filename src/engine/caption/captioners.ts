@@ -12,6 +12,8 @@ import type { InferenceRuntime } from '../runtime/ort';
 import { loadOnce } from '../load-once';
 import type { LoadOnce } from '../load-once';
 import { parseCaptionGate } from './gate';
+import { unnameableClasses } from './guard';
+import { captionLanguageFor } from './language';
 import type { CaptionGate } from './gate';
 import { captionModelFiles, loadCaptionModel } from './model';
 import type { CaptionModel } from './model';
@@ -22,6 +24,8 @@ export interface LoadedCaptioner {
   settings: CaptionSettings;
   model: CaptionModel;
   gate: CaptionGate;
+  /** The guard's unnameable-rival classes that this model's vocabulary cannot name, found once when it loads. */
+  unnameable: ReadonlySet<string>;
 }
 
 export interface Captioners {
@@ -46,7 +50,12 @@ export function createCaptioners(runtime: InferenceRuntime, store: ModelStore, m
     if (!settings) return undefined;
     const model = await loadCaptionModel(runtime, store, settings.model);
     try {
-      return { settings, model, gate: parseCaptionGate(await readJson<unknown>(store, settings.gate)) };
+      return {
+        settings,
+        model,
+        gate: parseCaptionGate(await readJson<unknown>(store, settings.gate)),
+        unnameable: unnameableClasses(settings.guard, model.vocabulary, captionLanguageFor(language).names),
+      };
     } catch (error) {
       await model.release();
       throw error;

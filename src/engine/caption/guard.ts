@@ -145,12 +145,8 @@ function unnameableRivalOf(
 ): boolean {
   const rule = options.unnameableRival;
   if (!rule || unnameable.size === 0) return false;
-  const presenceOf = (name: string) => classPresence[labels.indexOf(name)] ?? 0;
-  const own = presenceOf(label);
   return (options.groups ?? []).some(
-    (group) =>
-      group.classes.includes(label) &&
-      group.classes.some((rival) => rival !== label && unnameable.has(rival) && presenceOf(rival) >= rule.minPresence && presenceOf(rival) >= rule.ratio * own),
+    (group) => group.classes.includes(label) && outscoredBy(label, group.classes.filter((rival) => unnameable.has(rival)), classPresence, labels, rule),
   );
 }
 
@@ -175,16 +171,34 @@ function closeRival(
   labels: readonly string[],
   sets: readonly ConfusableClasses[] | undefined,
 ): boolean {
-  const presenceOf = (name: string) => classPresence[labels.indexOf(name)] ?? 0;
   return (sets ?? []).some(
-    (set) =>
-      set.classes.includes(label) &&
-      set.classes.some((rival) => {
-        if (rival === label || namedLabels.has(rival)) return false;
-        const p = presenceOf(rival);
-        return p >= set.minPresence && p >= set.ratio * presenceOf(label);
-      }),
+    (set) => set.classes.includes(label) && outscoredBy(label, set.classes.filter((rival) => !namedLabels.has(rival)), classPresence, labels, set),
   );
+}
+
+/**
+ * Whether a rival of `label` (any of `rivals` but `label` itself) reaches
+ * both `bar.minPresence` and `bar.ratio` × `label`'s presence: the test
+ * behind the confusable classes and the unnameable rivals.
+ */
+function outscoredBy(
+  label: string,
+  rivals: readonly string[],
+  classPresence: Float32Array,
+  labels: readonly string[],
+  bar: { minPresence: number; ratio: number },
+): boolean {
+  const own = presenceOf(label, classPresence, labels);
+  return rivals.some((rival) => {
+    if (rival === label) return false;
+    const presence = presenceOf(rival, classPresence, labels);
+    return presence >= bar.minPresence && presence >= bar.ratio * own;
+  });
+}
+
+/** The detector's presence for the class named `label` (0 for a name it does not know). */
+function presenceOf(label: string, classPresence: Float32Array, labels: readonly string[]): number {
+  return classPresence[labels.indexOf(label)] ?? 0;
 }
 
 /** The lowest `classMinPresence` of the groups `label` belongs to, if any gives one. */
@@ -205,7 +219,7 @@ export function groupSupports(
 ): boolean {
   return (groups ?? []).every((group) => {
     if (!group.classes.includes(label)) return true;
-    const best = Math.max(...group.classes.map((name) => classPresence[labels.indexOf(name)] ?? 0));
+    const best = Math.max(...group.classes.map((name) => presenceOf(name, classPresence, labels)));
     return best >= group.minPresence;
   });
 }
