@@ -143,11 +143,12 @@ def main():
         g, p, f = load_features(args.features, split, args.aux)
         c = load_language_captions(folder, args.language, args.text_captions)
         checked = set(load_captions(folder)[0][: held_out.get(split, 0)])
-        keep = [i for i, name in enumerate(f) if c.get(name) and name not in checked]
         if checked:
             print(f"{split}: the first {len(checked)} photos of {folder}/captions.json are held out", flush=True)
-        if len(keep) < len(f) - len(checked & set(f)):
-            print(f"{split}: {len(f) - len(keep) - len(checked & set(f))} of {len(f)} photos have no {args.language} captions, left out", flush=True)
+        trainable = [i for i, name in enumerate(f) if name not in checked]
+        keep = [i for i in trainable if c.get(f[i])]
+        if len(keep) < len(trainable):
+            print(f"{split}: {len(trainable) - len(keep)} of {len(f)} photos have no {args.language} captions, left out", flush=True)
         return np.asarray(g)[keep], p[keep], [f[i] for i in keep], [[tokenize_caption(x) for x in c[f[i]]] for i in keep]
 
     grid, presence, files, tokenized = captioned("train", args.train_data)
