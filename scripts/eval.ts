@@ -120,7 +120,7 @@ interface Scored {
 /** The default description for a gate threshold, rebuilt from one run (the engine's own rules). */
 function defaultAlt(item: Scored, minConfidence: number, neutral: boolean): string {
   const lead = saidCaption(item, minConfidence, neutral);
-  const objects = objectsToName(saidObjects(item), item.result.caption, lead !== undefined, captionLanguage.names, detectorLabels, captionSettings?.guard.groups ?? []);
+  const objects = objectsToName(saidObjects(item), item.result.caption, lead !== undefined, captionLanguage.names, detectorLabels, captionSettings?.guard ?? {}, item.result.objects);
   return describe(objects, item.result.text, manifest.description, lead, wording).alt;
 }
 

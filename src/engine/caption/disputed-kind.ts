@@ -1,5 +1,6 @@
 import type { Detection } from '../detect/detector';
-import type { PresenceGroup } from './guard';
+import { iou } from '../detect/detector';
+import type { ConfusableClasses, PresenceGroup } from './guard';
 import type { ObjectNames } from './object-names';
 
 /**
@@ -26,11 +27,47 @@ export function settleDisputedKinds(objects: readonly Detection[], captionLabels
   return settled;
 }
 
+/** Two boxes this much alike are one thing the detector scored as two classes. */
+const sameThing = 0.5;
+
+/**
+ * The detector cannot tell which of two classes it confuses a thing is, and
+ * so names neither: a close-up of a cat's face scored dog 0.354 and cat 0.333
+ * on the same box, both under the objects floor, and the picture got no alt
+ * at all. Two confusable classes (`confusable`: each at its `minPresence`,
+ * the weaker at least `ratio` of the stronger) on one box are one thing of
+ * the group's kind: "an animal". Only when nothing of that group is named
+ * already.
+ *
+ * `fainter`: the detections under the objects floor too.
+ */
+export function unsureKinds(
+  nameable: readonly Detection[],
+  fainter: readonly Detection[],
+  confusable: readonly ConfusableClasses[],
+  groups: readonly PresenceGroup[],
+): Detection[] {
+  const found: Detection[] = [];
+  for (const set of confusable) {
+    const group = groups.find((g) => g.kind && set.classes.every((label) => g.classes.includes(label)));
+    if (!group?.kind || nameable.some((object) => group.classes.includes(object.label))) continue;
+    const candidates = fainter.filter((object) => set.classes.includes(object.label) && object.score >= set.minPresence);
+    // The stronger of each disputed pair: another class of the set close behind it on the same box.
+    const disputed = candidates.filter((a) =>
+      candidates.some((b) => b.label !== a.label && b.score <= a.score && b.score >= set.ratio * a.score && iou(a.box, b.box) >= sameThing),
+    );
+    const strongest = disputed.reduce<Detection | undefined>((best, d) => (!best || d.score > best.score ? d : best), undefined);
+    if (strongest) found.push({ ...strongest, label: group.kind });
+  }
+  return found;
+}
+
 /**
  * The objects the objects sentence may name: the detections, with a kind
- * settled by the caption when the caption is not said. The engine and
- * `npm run eval` (which rebuilds the description at each gate threshold)
- * both go through here, so they follow one rule.
+ * settled by the caption when the caption is not said, and a kind for a thing
+ * the detector could only narrow down to confusable classes (`unsureKinds`).
+ * The engine and `npm run eval` (which rebuilds the description at each gate
+ * threshold) both go through here, so they follow one rule.
  */
 export function objectsToName(
   objects: readonly Detection[],
@@ -38,9 +75,12 @@ export function objectsToName(
   captionSaid: boolean,
   names: ObjectNames,
   labels: readonly string[],
-  groups: readonly PresenceGroup[],
+  guard: { groups?: readonly PresenceGroup[]; confusable?: readonly ConfusableClasses[] },
+  fainter: readonly Detection[] = [],
 ): Detection[] {
-  return settleDisputedKinds(objects, caption && !captionSaid ? captionOpinion(caption, names, labels) : [], groups);
+  const groups = guard.groups ?? [];
+  const settled = settleDisputedKinds(objects, caption && !captionSaid ? captionOpinion(caption, names, labels) : [], groups);
+  return [...settled, ...unsureKinds(settled, fainter, guard.confusable ?? [], groups)];
 }
 
 /**
