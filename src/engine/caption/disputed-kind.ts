@@ -1,5 +1,6 @@
 import type { Detection } from '../detect/detector';
 import { iou } from '../detect/detector';
+import { rivalReaches } from './guard';
 import type { ConfusableClasses, PresenceGroup } from './guard';
 import type { ObjectNames } from './object-names';
 
@@ -51,10 +52,10 @@ export function unsureKinds(
   for (const set of confusable) {
     const group = groups.find((g) => g.kind && set.classes.every((label) => g.classes.includes(label)));
     if (!group?.kind || nameable.some((object) => group.classes.includes(object.label))) continue;
-    const candidates = fainter.filter((object) => set.classes.includes(object.label) && object.score >= set.minPresence);
-    // The stronger of each disputed pair: another class of the set close behind it on the same box.
-    const disputed = candidates.filter((a) =>
-      candidates.some((b) => b.label !== a.label && b.score <= a.score && b.score >= set.ratio * a.score && iou(a.box, b.box) >= sameThing),
+    const inSet = fainter.filter((object) => set.classes.includes(object.label));
+    // The stronger of each disputed pair: another class of the set close behind it on the same box (the guard's bar).
+    const disputed = inSet.filter((a) =>
+      inSet.some((b) => b.label !== a.label && b.score <= a.score && rivalReaches(b.score, a.score, set) && iou(a.box, b.box) >= sameThing),
     );
     const strongest = disputed.reduce<Detection | undefined>((best, d) => (!best || d.score > best.score ? d : best), undefined);
     if (strongest) found.push({ ...strongest, label: group.kind });

@@ -177,10 +177,15 @@ function closeRival(
 }
 
 /**
- * Whether a rival of `label` (any of `rivals` but `label` itself) reaches
- * both `bar.minPresence` and `bar.ratio` × `label`'s presence: the test
- * behind the confusable classes and the unnameable rivals.
+ * Whether a rival's score reaches both `bar.minPresence` and `bar.ratio` ×
+ * the other class's score: the test behind the confusable classes, the
+ * unnameable rivals and a thing the detector cannot settle (disputed-kind.ts).
  */
+export function rivalReaches(rivalScore: number, ownScore: number, bar: { minPresence: number; ratio: number }): boolean {
+  return rivalScore >= bar.minPresence && rivalScore >= bar.ratio * ownScore;
+}
+
+/** Whether a rival of `label` (any of `rivals` but `label` itself) reaches the bar against `label`'s presence (`rivalReaches`). */
 function outscoredBy(
   label: string,
   rivals: readonly string[],
@@ -189,11 +194,7 @@ function outscoredBy(
   bar: { minPresence: number; ratio: number },
 ): boolean {
   const own = presenceOf(label, classPresence, labels);
-  return rivals.some((rival) => {
-    if (rival === label) return false;
-    const presence = presenceOf(rival, classPresence, labels);
-    return presence >= bar.minPresence && presence >= bar.ratio * own;
-  });
+  return rivals.some((rival) => rival !== label && rivalReaches(presenceOf(rival, classPresence, labels), own, bar));
 }
 
 /** The detector's presence for the class named `label` (0 for a name it does not know). */
