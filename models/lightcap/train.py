@@ -142,7 +142,8 @@ def main():
         """Features and tokenised captions of the split's photos that have captions in the language."""
         g, p, f = load_features(args.features, split, args.aux)
         c = load_language_captions(folder, args.language, args.text_captions)
-        checked = set(load_captions(folder)[0][: held_out.get(split, 0)])
+        n_held = held_out.get(split, 0)
+        checked = set(load_captions(folder)[0][:n_held]) if n_held else set()
         if checked:
             print(f"{split}: the first {len(checked)} photos of {folder}/captions.json are held out", flush=True)
         trainable = [i for i, name in enumerate(f) if name not in checked]
