@@ -42,4 +42,7 @@ for graph in encoder.onnx decoder.onnx; do npx tsx models/tools/ort_optimize.ts 
 "$python" models/lightcap/broadcast_memory.py models/lightcap
 # The decoder returns only the new position's keys and values; the engine writes the next step's cache (step_cache.py).
 "$python" models/lightcap/step_cache.py models/lightcap
-npx tsx scripts/fit-gate.ts --set "$data/captions-dev" --set "$data/captions-dev-vizwiz" --write
+# The threshold stays where the old-floor rule put it before the guard held things to 0.3
+# (fit-gate.ts, MODEL_CARD.md): anchored on the old floor's wrong objects, which the stricter guard
+# mostly removes, the rule would now say 141 of the 198 dev captions the guard passes.
+npx tsx scripts/fit-gate.ts --set "$data/captions-dev" --set "$data/captions-dev-vizwiz" --threshold 0.40838 --write

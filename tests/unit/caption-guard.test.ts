@@ -161,6 +161,25 @@ describe('hallucination guard', () => {
     });
   });
 
+  describe('the shipped floor for things (neither people nor animals)', () => {
+    const shipped = (JSON.parse(readFileSync('models/manifest.json', 'utf8')) as { caption: { guard: GuardOptions } }).caption.guard;
+    const flagged = (caption: string, scores: Record<string, number>) => unsupportedObjects(caption.split(' '), presence(scores), labels, shipped).map((f) => f.label);
+
+    // First captions of captions-dev photos with the detector's best score for the thing they name.
+    it('refuses a thing the detector scores under 0.3: about half of those were in no reference', () => {
+      // A girl on a rocking toy in a playground; bench 0.282.
+      expect(flagged('a little girl in a red shirt is sitting on a bench', { person: 0.465, bench: 0.282 })).toEqual(['bench']);
+      // Toddlers in car-shaped strollers; motorcycle 0.287.
+      expect(flagged('a group of people on a motorcycle', { person: 0.497, motorcycle: 0.287 })).toEqual(['motorcycle']);
+    });
+
+    it('keeps a thing scored 0.3 or more, and people and animals keep their own floors', () => {
+      expect(flagged('a dog catches a frisbee', { dog: 0.407, frisbee: 0.469 })).toEqual([]);
+      expect(flagged('a man is riding a bike', { person: 0.2, bicycle: 0.3 })).toEqual([]);
+      expect(flagged('a brown dog is running through a field', { horse: 0.662, dog: 0.053 })).toEqual([]);
+    });
+  });
+
   it('only names classes the detector knows, as the evaluation reads them', () => {
     expect([...cocoClassNames].sort()).toEqual([...labels].sort());
     for (const caption of ['two dogs play in the grass', 'a hot dog on a plate', 'a girl hugs a teddy bear', 'a man on a jet ski']) {
