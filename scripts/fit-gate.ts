@@ -216,7 +216,7 @@ const qualityScores = qualityIssueSignals.map((x) => predictLogistic(model, x));
 const qualityMax = Math.max(0, ...qualityScores);
 data.qualityIssues.forEach((item, i) => console.log(`  quality-issue photo ${item.file}: "${item.text}" ${qualityScores[i]!.toFixed(3)}`));
 // Out-of-fold probabilities sit on the final model's scale closely enough to carry its threshold over.
-// --threshold fixes the point instead (train_all.sh, train_de.sh): since the guard holds things to
+// --threshold fixes the point instead (train_all.sh): since the guard holds things to
 // 0.3, the old floor names so few wrong objects that matching it would say far fewer captions
 // while the description names about as many wrong objects (models/lightcap/MODEL_CARD.md).
 const chosen = values.threshold === undefined ? matched.threshold : Number(values.threshold);
