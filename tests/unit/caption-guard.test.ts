@@ -7,6 +7,8 @@ import { cocoClassNames, mentionedCocoClasses } from '../../src/eval/objects';
 
 const labels = (JSON.parse(readFileSync('models/detector/centernet.json', 'utf8')) as { labels: string[] }).labels;
 const vocabulary = JSON.parse(readFileSync('models/lightcap/vocab.json', 'utf8')) as string[];
+/** The guard settings the engine ships (models/manifest.json). */
+const shipped = (JSON.parse(readFileSync('models/manifest.json', 'utf8')) as { caption: { guard: GuardOptions } }).caption.guard;
 
 function presence(scores: Record<string, number>): Float32Array {
   return Float32Array.from(labels, (label) => scores[label] ?? 0);
@@ -61,7 +63,6 @@ describe('hallucination guard', () => {
   });
 
   describe('confusable groups (animals)', () => {
-    const shipped = (JSON.parse(readFileSync('models/manifest.json', 'utf8')) as { caption: { guard: GuardOptions } }).caption.guard;
     const animals = ['bird', 'cat', 'dog', 'horse', 'sheep', 'cow', 'elephant', 'bear', 'zebra', 'giraffe'];
     const grouped = { ...options, groups: [{ classes: animals, minPresence: 0.15 }] };
     const flagged = (caption: string, scores: Record<string, number>, opts: GuardOptions = grouped) =>
@@ -91,7 +92,7 @@ describe('hallucination guard', () => {
     });
 
     it("gives an animal the group's own class floor, below the floor of other objects", () => {
-      // As shipped: objects need 0.1, but a real dog was scored dog 0.05 and horse 0.66 (captions-dev), and the group floor does the checking.
+      // Objects need 0.1 here (the floor shipped before 0.3), but a real dog was scored dog 0.05 and horse 0.66 (captions-dev), and the group floor does the checking.
       const stricter = { ...options, minPresence: 0.1, groups: [{ classes: animals, minPresence: 0.15, classMinPresence: 0.05 }] };
       expect(flagged('a brown dog is running through a field', { dog: 0.053, horse: 0.662 }, stricter)).toEqual([]);
       expect(flagged('a brown dog is running through a field', { dog: 0.04, horse: 0.662 }, stricter)).toEqual(['dog']);
@@ -111,7 +112,6 @@ describe('hallucination guard', () => {
   });
 
   describe('classes the detector cannot tell apart', () => {
-    const shipped = (JSON.parse(readFileSync('models/manifest.json', 'utf8')) as { caption: { guard: GuardOptions } }).caption.guard;
     const pets = { ...options, confusable: [{ classes: ['cat', 'dog'], minPresence: 0.3, ratio: 0.8 }] };
     const flagged = (caption: string, scores: Record<string, number>) => unsupportedObjects(caption.split(' '), presence(scores), labels, pets).map((f) => f.label);
 
@@ -133,7 +133,6 @@ describe('hallucination guard', () => {
   });
 
   describe('an animal the caption model has no word for', () => {
-    const shipped = (JSON.parse(readFileSync('models/manifest.json', 'utf8')) as { caption: { guard: GuardOptions } }).caption.guard;
     const germanVocabulary = JSON.parse(readFileSync('models/lightcap-de/vocab.json', 'utf8')) as string[];
     const unnameable = unnameableClasses(shipped, vocabulary);
     const flagged = (caption: string, scores: Record<string, number>) =>
@@ -162,7 +161,6 @@ describe('hallucination guard', () => {
   });
 
   describe('the shipped floor for things (neither people nor animals)', () => {
-    const shipped = (JSON.parse(readFileSync('models/manifest.json', 'utf8')) as { caption: { guard: GuardOptions } }).caption.guard;
     const flagged = (caption: string, scores: Record<string, number>) => unsupportedObjects(caption.split(' '), presence(scores), labels, shipped).map((f) => f.label);
 
     // First captions of captions-dev photos with the detector's best score for the thing they name.
