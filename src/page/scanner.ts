@@ -357,7 +357,11 @@ export function createPageCaptioner(options: PageCaptionerOptions): PageCaptione
     entry.reason = verdict.reason;
     entry.status = 'pending';
     const known = scheduler.request(entry, source.key, source.ref);
-    if (known) applyResult(entry, known);
+    if (known) {
+      // The writer writes only over the value it saw when the element was marked pending: that is now.
+      writer.markPending(entry.element);
+      applyResult(entry, known);
+    }
   };
 
   /** A role=img element we described now paints another background (a class or style changed). */

@@ -25,12 +25,15 @@ export type LightcapState =
 type WithoutOurText = 'pending' | 'failed' | 'unsure';
 
 export interface AltWriter {
-  /** Queued or being described. Leaves the text alternative alone. */
+  /**
+   * Queued or being described. Leaves the text alternative alone. An element
+   * whose text the author changed since we first looked is forgotten instead.
+   */
   markPending(element: Element): void;
   /**
    * Sets the text alternative to `prefix + description`. Returns false, and
    * forgets the element, when the author changed it since we first looked
-   * (the author wins).
+   * (the author wins) or when it was never marked pending.
    */
   write(element: Element, description: string, prefix: string): boolean;
   /** Gives the author's value back (nothing of ours stays) and marks the element failed. */
@@ -100,16 +103,19 @@ export function createAltWriter(): AltWriter {
     element.removeAttribute(markerAttribute);
   };
 
-  /** The record, unless the author changed the value behind our back: then what is there now is the author's. */
-  const rememberAfresh = (element: Element): ElementRecord => {
-    const record = records.get(element);
-    if (record && !unchanged(element, record)) records.delete(element);
-    return remember(element);
-  };
-
-  /** Pending, failed and unsure elements carry no text of ours: put back the author's first. */
+  /**
+   * Pending, failed and unsure elements carry no text of ours: put back the author's first.
+   * If the author changed the value since we first looked, the element is theirs: we let go
+   * of it, and never take their value as a new starting point (a later write would then
+   * find it "unchanged" and replace it).
+   */
   const mark = (element: Element, state: WithoutOurText) => {
-    const record = rememberAfresh(element);
+    const existing = records.get(element);
+    if (existing && !unchanged(element, existing)) {
+      forget(element);
+      return;
+    }
+    const record = existing ?? remember(element);
     if (record.state === 'generated') putBackOriginal(element, record);
     record.state = state;
     delete record.written;
@@ -125,8 +131,9 @@ export function createAltWriter(): AltWriter {
     },
 
     write(element, description, prefix) {
-      const record = remember(element);
-      if (!unchanged(element, record)) {
+      // Only over a value we saw when the element was marked pending, and that is still there.
+      const record = records.get(element);
+      if (!record || !unchanged(element, record)) {
         forget(element);
         return false;
       }

@@ -171,6 +171,24 @@ describe('captioning', () => {
     expect(byId('a').getAttribute('alt')).toBe('Auto-generated: Description of a.jpg');
   });
 
+  it('never writes over an alt the author adds while the image waits in the queue', async () => {
+    const fake = fakeClient();
+    const { captioner } = setup(`<img id="a" src="${url('a.jpg')}"><img id="b" src="${url('b.jpg')}">`, { client: fake, limits: { concurrency: 1 } });
+    captioner.start();
+    await settle();
+    expect(fake.urls()).toEqual([url('a.jpg')]);
+    expect(byId('b').getAttribute('data-lightcap')).toBe('pending');
+    // The author's alt and the reply that frees a slot for b arrive before the scanner's observer runs.
+    byId('b').setAttribute('alt', 'A dog on a beach');
+    fake.reply(url('a.jpg'), output('A cat'));
+    await settle();
+    if (fake.urls().includes(url('b.jpg'))) fake.reply(url('b.jpg'), output('Generated thing'));
+    await settle();
+    expect(byId('a').getAttribute('alt')).toBe('Auto-generated: A cat');
+    expect(byId('b').getAttribute('alt')).toBe('A dog on a beach');
+    expect(byId('b').hasAttribute('data-lightcap')).toBe(false);
+  });
+
   it('sends one request per URL and gives the result to every image showing it', async () => {
     const fake = fakeClient();
     const { captioner } = setup(`

@@ -21,6 +21,7 @@ describe('writing', () => {
   it('writes prefix + description as alt and marks it generated', () => {
     const writer = createAltWriter();
     const element = image();
+    writer.markPending(element);
     expect(writer.write(element, 'A cat on a sofa', prefix)).toBe(true);
     expect(element.getAttribute('alt')).toBe('Auto-generated: A cat on a sofa');
     expect(element.getAttribute('data-lightcap')).toBe('generated');
@@ -33,6 +34,7 @@ describe('writing', () => {
     // (The description already written keeps its words until it is described again: the scanner's business.)
     const writer = createAltWriter();
     const element = image();
+    writer.markPending(element);
     writer.write(element, 'Ein Hund auf einer Wiese.', settingsForPage(defaultSettings, 'de-DE').prefix);
     expect(element.getAttribute('alt')).toBe('Automatisch erstellt: Ein Hund auf einer Wiese.');
     writer.setPrefix(element, settingsForPage({ ...defaultSettings, descriptionLanguage: 'en' }, 'de-DE').prefix);
@@ -44,6 +46,7 @@ describe('writing', () => {
   it('writes text as an attribute value, never as markup', () => {
     const writer = createAltWriter();
     const element = image();
+    writer.markPending(element);
     writer.write(element, '<b onclick="x()">bold</b> & "quotes"', '');
     expect(element.getAttribute('alt')).toBe('<b onclick="x()">bold</b> & "quotes"');
     expect(element.children.length).toBe(0);
@@ -73,6 +76,7 @@ describe('writing', () => {
   it('works on <input type=image>', () => {
     const writer = createAltWriter();
     const element = image('<input type="image" src="go.png">');
+    writer.markPending(element);
     writer.write(element, 'A green arrow', prefix);
     expect(element.getAttribute('alt')).toBe('Auto-generated: A green arrow');
     writer.restore(element);
@@ -82,6 +86,7 @@ describe('writing', () => {
   it('rewrites with a new prefix', () => {
     const writer = createAltWriter();
     const element = image();
+    writer.markPending(element);
     writer.write(element, 'A cat', prefix);
     expect(writer.setPrefix(element, 'AI: ')).toBe(true);
     expect(element.getAttribute('alt')).toBe('AI: A cat');
@@ -96,6 +101,7 @@ describe('restoring', () => {
   it('removes the alt attribute when the author had none', () => {
     const writer = createAltWriter();
     const element = image();
+    writer.markPending(element);
     writer.write(element, 'A cat', prefix);
     expect(writer.restore(element)).toBe(true);
     expect(element.hasAttribute('alt')).toBe(false);
@@ -125,6 +131,7 @@ describe('restoring', () => {
   it('never clobbers an alt the author wrote after ours', () => {
     const writer = createAltWriter();
     const element = image();
+    writer.markPending(element);
     writer.write(element, 'A cat', prefix);
     element.setAttribute('alt', 'Our cat Tom');
     writer.restore(element);
@@ -138,6 +145,7 @@ describe('author wins', () => {
     const writer = createAltWriter();
     const element = image();
     expect(writer.noteAltChange(element)).toBe('untracked');
+    writer.markPending(element);
     writer.write(element, 'A cat', prefix);
     expect(writer.noteAltChange(element)).toBe('ours');
     element.setAttribute('alt', 'Our cat Tom');
@@ -146,6 +154,31 @@ describe('author wins', () => {
     expect(element.hasAttribute('data-lightcap')).toBe(false);
     expect(writer.writtenAlt(element)).toBeUndefined();
     expect(writer.noteAltChange(element)).toBe('untracked');
+  });
+
+  it('never takes an alt the author added while the element was queued as its new starting point', () => {
+    // The scheduler marks a queued element pending again when it sends the request; the author's
+    // alt, added in between and not yet seen by the scanner's observer, must still win.
+    const writer = createAltWriter();
+    const element = image();
+    writer.markPending(element);
+    element.setAttribute('alt', 'A dog on a beach');
+    writer.markPending(element);
+    expect(element.hasAttribute('data-lightcap')).toBe(false);
+    expect(writer.noteAltChange(element)).toBe('untracked');
+    expect(writer.write(element, 'A cat', prefix)).toBe(false);
+    expect(element.getAttribute('alt')).toBe('A dog on a beach');
+    writer.markUnsure(element);
+    writer.markFailed(element);
+    expect(element.getAttribute('alt')).toBe('A dog on a beach');
+  });
+
+  it('writes only over an element it marked pending', () => {
+    const writer = createAltWriter();
+    const element = image();
+    element.setAttribute('alt', 'A dog on a beach');
+    expect(writer.write(element, 'A cat', prefix)).toBe(false);
+    expect(element.getAttribute('alt')).toBe('A dog on a beach');
   });
 
   it('does not write over an alt the author added while we were working', () => {
@@ -162,6 +195,7 @@ describe('author wins', () => {
     const first = createAltWriter();
     const second = createAltWriter();
     const element = image();
+    first.markPending(element);
     first.write(element, 'A cat', prefix);
     expect(second.writtenAlt(element)).toBeUndefined();
     // Without a record, a generated marker cannot be undone and is left alone.
@@ -174,6 +208,7 @@ describe('unsure', () => {
   it('marks unsure without leaving text of ours, and restore drops the marker', () => {
     const writer = createAltWriter();
     const element = image('<img src="a.jpg" alt="IMG_1234.jpg">');
+    writer.markPending(element);
     writer.write(element, 'A beach', prefix);
     writer.markUnsure(element);
     expect(element.getAttribute('data-lightcap')).toBe('unsure');
@@ -221,6 +256,7 @@ describe('aria-label targets', () => {
     const element = document.body.firstElementChild;
     if (!element) throw new Error('fixture');
     const writer = createAltWriter();
+    writer.markPending(element);
     writer.write(element, 'A cat', prefix);
     expect(writer.originalAlt(element)).toBe(' ');
     writer.markFailed(element);
@@ -235,6 +271,7 @@ describe('aria-label targets', () => {
     const element = document.body.firstElementChild;
     if (!element) throw new Error('fixture');
     const writer = createAltWriter();
+    writer.markPending(element);
     writer.write(element, 'A cat', prefix);
     expect(writer.noteAltChange(element)).toBe('ours');
     element.setAttribute('aria-label', 'Company logo');
