@@ -57,6 +57,12 @@ export interface Discovery {
   forget(target: CaptionTarget): void;
   /** Runs a pending removal sweep now (so that counts never include removed images). */
   flushRemovals(): void;
+  /**
+   * Whether the page changed one of the target's observed attributes (its
+   * file, its text alternative, what hides or names it) in records not
+   * handled yet, including those the observer has not delivered.
+   */
+  hasPendingChange(target: CaptionTarget): boolean;
   /** The document and every shadow root found so far. */
   roots(): (Document | ShadowRoot)[];
 }
@@ -292,6 +298,15 @@ export function createDiscovery(options: DiscoveryOptions): Discovery {
 
     rescan() {
       if (running) scan(document, 'full');
+    },
+
+    hasPendingChange(target) {
+      const undelivered = observer?.takeRecords() ?? [];
+      if (undelivered.length > 0) {
+        for (const record of undelivered) pendingRecords.push(record);
+        scheduleSlice();
+      }
+      return pendingRecords.some((record) => record.type === 'attributes' && record.target === target && observedAttributes.includes(record.attributeName ?? ''));
     },
 
     markDirty,

@@ -415,6 +415,17 @@ export function createPageCaptioner(options: PageCaptionerOptions): PageCaptione
       return;
     }
     if (result.kind === 'alt') {
+      if (discovery.hasPendingChange(element)) {
+        // The page changed the picture or its text since we asked, in records the next slice handles:
+        // what we have may describe the old picture. Evaluate the element again (a result for the
+        // same picture comes back from the scheduler's results at once).
+        if (writer.state(element) === 'pending') writer.restore(element);
+        entry.status = 'skipped';
+        entry.reason = undefined;
+        entry.key = undefined;
+        markDirty(element);
+        return;
+      }
       if (writer.write(element, result.alt, settings.prefix)) {
         entry.status = 'captioned';
         entry.reason = undefined;

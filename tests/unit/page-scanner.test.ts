@@ -189,6 +189,25 @@ describe('captioning', () => {
     expect(byId('b').hasAttribute('data-lightcap')).toBe(false);
   });
 
+  it('never writes a description of the old picture when the page changes src while we ask', async () => {
+    const fake = fakeClient();
+    const { captioner } = setup(`<img id="a" src="${url('a.jpg')}">`, { client: fake });
+    captioner.start();
+    await settle();
+    const image = byId('a');
+    // The reply for the old file arrives before the scanner's observer has handled the change.
+    image.setAttribute('src', url('z.jpg'));
+    fake.reply(url('a.jpg'), output('Old picture'));
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+    expect(image.getAttribute('alt')).toBeNull();
+    await settle();
+    expect(image.getAttribute('alt')).not.toBe('Auto-generated: Old picture');
+    expect(fake.urls()).toEqual([url('a.jpg'), url('z.jpg')]);
+    fake.reply(url('z.jpg'), output('New picture'));
+    await settle();
+    expect(image.getAttribute('alt')).toBe('Auto-generated: New picture');
+  });
+
   it('sends one request per URL and gives the result to every image showing it', async () => {
     const fake = fakeClient();
     const { captioner } = setup(`
