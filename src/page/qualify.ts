@@ -69,7 +69,11 @@ export function qualify(element: Element, settings: Pick<Settings, 'replaceJunkA
     const written = context.writtenAlt?.(target);
     // Without a memory of what we wrote (another instance of the content
     // script wrote it) the marker is trusted; with one, only an exact match.
-    if (written === undefined || written === current) return skip('ours');
+    if (written === undefined || written === current) {
+      // A name the author gave it since (a title, an svg <title>, a label on the link around it) outranks ours or stands beside it: ours goes.
+      if (hasOtherName(target, kind, settings.replaceJunkAlt) || isInNamedControl(target)) return skip('named');
+      return skip('ours');
+    }
   }
 
   let reason: CaptionReason;

@@ -322,7 +322,9 @@ export function createPageCaptioner(options: PageCaptionerOptions): PageCaptione
       // No longer an image at all (its role changed): nothing of ours may stay.
       const noLongerTarget = verdict.reason === 'unsupported' && state !== undefined;
       const carriesOurMarkerOnly = verdict.reason !== 'ours' && (state === 'pending' || state === 'failed' || state === 'unsure');
-      if (noLongerTarget || carriesOurMarkerOnly) writer.restore(element);
+      // The author named it after we wrote our text (a title, an svg <title>): theirs alone is read.
+      const namedSinceOurs = verdict.reason === 'named' && state === 'generated';
+      if (noLongerTarget || carriesOurMarkerOnly || namedSinceOurs) writer.restore(element);
       entry.reason = verdict.reason;
       if (verdict.reason === 'ours') {
         entry.status = 'captioned';

@@ -498,6 +498,28 @@ describe('a changing page', () => {
   });
 });
 
+describe('a name the author gives after ours', () => {
+  it('takes our text back when the author adds a title or an svg <title> later', async () => {
+    const { captioner } = setup(
+      `<svg id="s" role="img" viewBox="0 0 10 10"><circle cx="5" cy="5" r="4" fill="red"/></svg><img id="i" src="${url('i.jpg')}">`,
+      { client: fakeClient(() => output('Thing')) },
+    );
+    captioner.start();
+    await settle();
+    expect(byId('s').getAttribute('aria-label')).toBe('Auto-generated: Thing');
+    expect(byId('i').getAttribute('alt')).toBe('Auto-generated: Thing');
+    const title = document.createElementNS('http://www.w3.org/2000/svg', 'title');
+    title.textContent = 'Stop sign';
+    byId('s').prepend(title);
+    byId('i').setAttribute('title', 'Portrait of Jane');
+    await settle();
+    expect(byId('s').hasAttribute('aria-label')).toBe(false);
+    expect(byId('i').hasAttribute('alt')).toBe(false);
+    expect(byId('i').hasAttribute('data-lightcap')).toBe(false);
+    expect(captioner.stats().captioned).toBe(0);
+  });
+});
+
 describe('shadow DOM', () => {
   it('captions images in open shadow roots present at start', async () => {
     const { captioner, fake } = setup('<div id="host"></div>');
