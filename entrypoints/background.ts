@@ -14,7 +14,7 @@ import type { BackgroundRequests } from '@/src/messaging/protocol';
 import { messageType } from '@/src/messaging/validate';
 import { pageMayNeedEngine } from '@/src/background/prepare';
 import { loadSettings, watchSettings } from '@/src/settings/storage';
-import { descriptionStyle } from '@/src/settings/schema';
+import { descriptionStyle, isEnabledForUrl } from '@/src/settings/schema';
 import { extensionLocaliser } from '@/src/shared/extension-i18n';
 
 export default defineBackground({
@@ -37,7 +37,9 @@ export default defineBackground({
       });
     }
     // A language setting of 'auto' follows the browser's UI language.
-    const router = createRouter(host, async () => descriptionStyle(await loadSettings(), browser.i18n.getUILanguage()), rules);
+    const router = createRouter(host, async () => descriptionStyle(await loadSettings(), browser.i18n.getUILanguage()), rules, async (topLevelUrl) =>
+      isEnabledForUrl(await loadSettings(), topLevelUrl),
+    );
     const { translate } = extensionLocaliser();
     const offscreenUrl = browser.runtime.getURL('/offscreen.html');
 
@@ -59,6 +61,9 @@ export default defineBackground({
         // The top frame is its own top-level page; tab.url may already name the next navigation.
         tabUrl: fromPage ? (sender.frameId === 0 ? sender.url : sender.tab?.url) : undefined,
         incognito: sender.tab?.incognito,
+        // Chrome reports the document's origin ("null" when sandboxed); Firefox reports the tab's cookie store.
+        origin: fromPage ? (sender as { origin?: string }).origin : undefined,
+        cookieStoreId: (sender.tab as { cookieStoreId?: string } | undefined)?.cookieStoreId,
         extensionPage,
         engineHost: sender.tab === undefined && isEngineHostUrl(sender.url, offscreenUrl),
       };

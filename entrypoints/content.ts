@@ -19,7 +19,8 @@ export default defineContentScript({
       const onAbort = () => void browser.runtime.sendMessage({ type: 'caption-cancel', requestId: request.requestId }).catch(() => undefined);
       signal.addEventListener('abort', onAbort, { once: true });
       try {
-        const reply: unknown = await browser.runtime.sendMessage({ type: 'caption', ...request });
+        // self.origin: "null" in a sandboxed document, for browsers that do not tell the background (src/background/router.ts pageOf).
+        const reply: unknown = await browser.runtime.sendMessage({ type: 'caption', ...request, documentOrigin: self.origin });
         if (isReply(reply)) return reply as Reply<CaptionOutput>;
         return { error: { code: 'host-unavailable', message: 'no answer from the extension' } };
       } catch {

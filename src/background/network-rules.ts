@@ -30,15 +30,16 @@ const firstRequestRuleId = 1000;
 /**
  * Hosts a public page cannot reach, as RE2 (what the rules engine speaks),
  * one rule each because a compiled rule may take at most 2 kB: loopback
- * names and any IPv6 literal; loopback, private and link-local IPv4;
- * single-label and local-network names. fetch-policy.ts has the precise rule
- * for the URLs we see; these catch the redirect hops the browser follows out
- * of sight.
+ * names and any IPv6 literal; loopback, private, link-local, multicast and
+ * broadcast IPv4; single-label and local-network names. fetch-policy.ts has
+ * the precise rule for the URLs we see; these catch the redirect hops the
+ * browser follows out of sight, so they block at least every host it calls
+ * non-public (a unit test checks the two agree).
  */
 const hostEnd = String.raw`\.?(?::[0-9]+)?(?:[/?#]|$)`;
 export const nonPublicHostPatterns = [
-  String.raw`^https?://(?:[^/?#]*@)?(?:localhost|[^/?#:]*\.localhost|\[[^\]/]*\])` + hostEnd,
-  String.raw`^https?://(?:[^/?#]*@)?(?:127|10|0)\.[0-9.]+` + hostEnd,
+  String.raw`^https?://(?:[^/?#]*@)?(?:localhost|[^/?#:]*\.localhost|[^/?#:]*\.localdomain|\[[^\]/]*\])` + hostEnd,
+  String.raw`^https?://(?:[^/?#]*@)?(?:127|10|0|22[4-9]|2[3-5][0-9])\.[0-9.]+` + hostEnd,
   String.raw`^https?://(?:[^/?#]*@)?(?:192\.168|169\.254|172\.(?:1[6-9]|2[0-9]|3[01])|100\.(?:6[4-9]|[7-9][0-9]|1[01][0-9]|12[0-7]))\.[0-9.]+` + hostEnd,
   String.raw`^https?://(?:[^/?#]*@)?[^/?#.:@\[]+` + hostEnd,
   String.raw`^https?://(?:[^/?#]*@)?[^/?#:@]*\.(?:local|lan|internal|intranet|home\.arpa)` + hostEnd,

@@ -1,5 +1,5 @@
 import type { BackgroundRequests, CaptionOutput, DescriptionStyle, HandlerMap, ImageSource, PageContext, Priority, Reply } from '../messaging/protocol';
-import { errorReply, parseImageSource, parsePageContext, parsePriority, parseReferrerPolicy, parseRequestId } from '../messaging/validate';
+import { errorReply, parseImageSource, parseOrigin, parsePageContext, parsePriority, parseReferrerPolicy, parseRequestId } from '../messaging/validate';
 import type { HostClient } from './host-client';
 import type { RuleSetter } from '../host/network-access';
 
@@ -12,6 +12,10 @@ export interface SenderInfo {
   /** URL of the tab's top-level page. */
   tabUrl?: string;
   incognito?: boolean;
+  /** The sending document's origin, where the browser reports it (Chrome): "null" for a sandboxed one. */
+  origin?: string;
+  /** Firefox: the tab's cookie store (a container, or a private window's). */
+  cookieStoreId?: string;
   /** True for our own pages (the popup), which may read status and clear the cache. */
   extensionPage?: boolean;
   /** True for the offscreen document that hosts the engine: only it may set network rules. */
@@ -43,17 +47,37 @@ export function isEngineHostUrl(senderUrl: string | undefined, offscreenUrl: str
   return senderUrl !== undefined && senderUrl.split(/[?#]/, 1)[0] === offscreenUrl;
 }
 
-/** The page as the browser told us who sent the message, never as the page claims. */
-export function pageOf(sender: SenderInfo): PageContext {
-  return { frameUrl: sender.url, topLevelUrl: sender.tabUrl ?? sender.url, incognito: sender.incognito === true };
+/**
+ * The page as the browser told us who sent the message, never as the page
+ * claims. Only where the browser does not report the document's origin does
+ * our content script's reading of it (`self.origin`, which the page's own
+ * scripts cannot change for it) stand in.
+ */
+export function pageOf(sender: SenderInfo, contentScriptOrigin?: unknown): PageContext {
+  const page: PageContext = { frameUrl: sender.url, topLevelUrl: sender.tabUrl ?? sender.url, incognito: sender.incognito === true };
+  const frameOrigin = parseOrigin(sender.origin) ?? parseOrigin(contentScriptOrigin);
+  return {
+    ...page,
+    ...(frameOrigin === undefined ? {} : { frameOrigin }),
+    ...(sender.cookieStoreId === undefined ? {} : { cookieStoreId: sender.cookieStoreId }),
+  };
 }
 
 /**
  * `style` reads the user's wording settings, the language of descriptions
  * included, for each request, so a change in the popup applies to the next
- * image without restarting anything.
+ * image without restarting anything. `siteEnabled` says whether the user's
+ * switches (global and per site) allow automatic descriptions on the page in
+ * the address bar: the content script checks them too, but a frame cannot
+ * always tell which page embeds it (Firefox gives a cross-origin frame no
+ * `ancestorOrigins`), and the browser can.
  */
-export function createRouter(host: HostClient, style: () => Promise<DescriptionStyle>, rules: RuleSetter): Router {
+export function createRouter(
+  host: HostClient,
+  style: () => Promise<DescriptionStyle>,
+  rules: RuleSetter,
+  siteEnabled: (topLevelUrl: string | undefined) => Promise<boolean>,
+): Router {
   const requestsByTab = new Map<number, Set<string>>();
   let sequence = 0;
 
@@ -83,12 +107,13 @@ export function createRouter(host: HostClient, style: () => Promise<DescriptionS
         const hostRequestId = namespaced(sender, requestId);
         const untrack = track(sender.tabId, hostRequestId);
         try {
-          const wording = await style();
+          const [wording, enabled] = await Promise.all([style(), siteEnabled(pageOf(sender).topLevelUrl)]);
+          if (!enabled) return errorReply('disabled', 'LightCap Alt is turned off for this site');
           // The tab may have closed while the settings were read.
           if (sender.tabId !== undefined && !requestsByTab.get(sender.tabId)?.has(hostRequestId)) return { cancel: true };
           const referrerPolicy = parseReferrerPolicy(request.referrerPolicy);
           // The one field of the page the page itself tells: it can only make our Referer one its own request could carry.
-          const page = referrerPolicy ? { ...pageOf(sender), referrerPolicy } : pageOf(sender);
+          const page = referrerPolicy ? { ...pageOf(sender, request.documentOrigin), referrerPolicy } : pageOf(sender, request.documentOrigin);
           return await host.call('host-caption', { requestId: hostRequestId, source, priority: parsePriority(request.priority), page, style: wording });
         } finally {
           untrack();

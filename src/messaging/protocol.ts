@@ -175,6 +175,14 @@ export interface PageContext {
   /** Private browsing: never credentials, never the disk cache. */
   incognito: boolean;
   /**
+   * The origin of the frame's document as the browser reports it (or, where
+   * it does not, as our content script reads it): "null" for a sandboxed
+   * document, which sends no cookies of the origin its URL names.
+   */
+  frameOrigin?: string;
+  /** Firefox's cookie store of the tab (a container): the background page's fetches only have the default one. */
+  cookieStoreId?: string;
+  /**
    * The image's referrer policy as the content script read it (the element's,
    * else the page's `<meta name="referrer">`); absent: the browser default.
    * The page's claim, but any page may set any of these for its own requests.
@@ -184,7 +192,8 @@ export interface PageContext {
 
 /** Requests the background answers. */
 export interface BackgroundRequests {
-  'caption': { request: { requestId: string; source: ImageSource; priority: Priority; referrerPolicy?: ReferrerPolicyName }; response: CaptionOutput };
+  /** `documentOrigin`: the frame's origin as the content script reads it (self.origin), for browsers that do not report it. */
+  'caption': { request: { requestId: string; source: ImageSource; priority: Priority; referrerPolicy?: ReferrerPolicyName; documentOrigin?: string }; response: CaptionOutput };
   'caption-cancel': { request: { requestId: string }; response: null };
   'engine-status': { request: NoPayload; response: EngineStatus };
   'cache-clear': { request: NoPayload; response: { cleared: number } };

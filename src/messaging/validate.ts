@@ -30,8 +30,21 @@ export function parsePageContext(value: unknown): PageContext {
   const record = isRecord(value) ? value : {};
   const url = (field: unknown) => (typeof field === 'string' && field.length <= maxUrlLength ? field : undefined);
   const page: PageContext = { frameUrl: url(record.frameUrl), topLevelUrl: url(record.topLevelUrl), incognito: record.incognito !== false };
+  const frameOrigin = parseOrigin(record.frameOrigin);
+  const cookieStoreId = typeof record.cookieStoreId === 'string' && /^[\w-]{1,100}$/.test(record.cookieStoreId) ? record.cookieStoreId : undefined;
   const referrerPolicy = parseReferrerPolicy(record.referrerPolicy);
-  return referrerPolicy ? { ...page, referrerPolicy } : page;
+  return {
+    ...page,
+    ...(frameOrigin === undefined ? {} : { frameOrigin }),
+    ...(cookieStoreId === undefined ? {} : { cookieStoreId }),
+    ...(referrerPolicy ? { referrerPolicy } : {}),
+  };
+}
+
+/** An origin as `self.origin` or the browser writes it: "null", or scheme://host[:port]. */
+export function parseOrigin(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value.length > maxUrlLength) return undefined;
+  return value === 'null' || /^[a-z][a-z0-9+.-]*:\/\/[^/?#\s]+$/i.test(value) ? value : undefined;
 }
 
 /** One of the spec's policy names exactly (the content script sends them normalised); anything else: the browser default. */

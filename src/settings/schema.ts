@@ -105,6 +105,17 @@ export function isEnabledFor(settings: Settings, hostname: string): boolean {
   return settings.enabled && !settings.disabledSites.some((site) => siteCovers(site, hostname));
 }
 
+/** isEnabledFor the host of a page's URL; a page without one (about:blank, a file) follows the global switch. */
+export function isEnabledForUrl(settings: Settings, url: string | undefined): boolean {
+  let hostname = '';
+  try {
+    hostname = url ? new URL(url).hostname : '';
+  } catch {
+    // no host
+  }
+  return hostname === '' ? settings.enabled : isEnabledFor(settings, hostname);
+}
+
 /**
  * Turns the switch for `hostname` off (adds the site) or on. On removes every
  * entry that covers the host, its parent domains included, so that the switch

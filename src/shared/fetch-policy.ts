@@ -93,15 +93,27 @@ function requesterSpace(page: Pick<PageContext, 'frameUrl' | 'topLevelUrl'>): Ad
  * the image, every earlier hop was too, and the frame is same-site with the
  * top-level page (a cross-site frame's own request gets no first-party
  * cookies, and a tracker frame must not read one back through our alt).
- * Never in private browsing: the background page's cookie jar is the
- * regular profile's.
+ * Never in private browsing or in a Firefox container: the background page's
+ * cookie jar is the regular profile's default one. Never for a sandboxed
+ * document either (its origin is opaque whatever its URL says): it cannot
+ * read its own images, so it must not read them through our alt.
  */
-export function credentialsFor(hopUrl: string, page: Pick<PageContext, 'frameUrl' | 'topLevelUrl' | 'incognito'>, earlierHopsSameOrigin = true): RequestCredentials {
-  if (page.incognito || !earlierHopsSameOrigin) return 'omit';
+export function credentialsFor(
+  hopUrl: string,
+  page: Pick<PageContext, 'frameUrl' | 'topLevelUrl' | 'incognito' | 'frameOrigin' | 'cookieStoreId'>,
+  earlierHopsSameOrigin = true,
+): RequestCredentials {
+  if (page.incognito || !earlierHopsSameOrigin || !isDefaultCookieStore(page.cookieStoreId)) return 'omit';
   const frame = parseUrl(page.frameUrl);
   const hop = parseUrl(hopUrl);
   if (!frame || !hop || frame.origin === 'null' || frame.origin !== hop.origin) return 'omit';
+  if (page.frameOrigin !== undefined && page.frameOrigin !== frame.origin) return 'omit';
   return isSameSite(frame, parseUrl(page.topLevelUrl) ?? frame) ? 'include' : 'omit';
+}
+
+/** Chrome reports no store; Firefox names its default one so (private windows and containers have others). */
+function isDefaultCookieStore(cookieStoreId: string | undefined): boolean {
+  return cookieStoreId === undefined || cookieStoreId === 'firefox-default';
 }
 
 /**
@@ -169,13 +181,23 @@ function capCrossSite(policy: ReferrerPolicyName, frame: URL, image: URL): Refer
 }
 
 /**
- * The cache partition: the top-level origin, so a page can never time
- * whether the user saw an image on another site. (An origin is stricter than a
- * site; without a public-suffix list it is the safe choice.)
+ * The cache partition: the top-level origin, the frame's origin and the
+ * cookie store, as the browser's own HTTP cache keys by top-level site and
+ * frame site: a page can never time whether the user saw an image on another
+ * site, and a frame (an ad on a news site) never whether the user saw it on
+ * the page that embeds it. (An origin is stricter than a site; without a
+ * public-suffix list it is the safe choice.)
  */
-export function cachePartition(page: Pick<PageContext, 'topLevelUrl'>): string {
-  const top = parseUrl(page.topLevelUrl);
-  return top && top.origin !== 'null' ? top.origin : 'no-page';
+export function cachePartition(page: Pick<PageContext, 'topLevelUrl' | 'frameUrl' | 'frameOrigin' | 'cookieStoreId'>): string {
+  const top = originOf(page.topLevelUrl) ?? 'no-page';
+  const frame = page.frameOrigin ?? originOf(page.frameUrl) ?? top;
+  const store = isDefaultCookieStore(page.cookieStoreId) ? '' : ` ${page.cookieStoreId}`;
+  return frame === top ? `${top}${store}` : `${top} ${frame}${store}`;
+}
+
+function originOf(url: string | undefined): string | undefined {
+  const parsed = parseUrl(url);
+  return parsed && parsed.origin !== 'null' ? parsed.origin : undefined;
 }
 
 function parseUrl(url: string | undefined): URL | undefined {

@@ -85,6 +85,15 @@ describe('credentials, Referer and cache partition', () => {
     expect(credentialsFor('https://shop.example/img.png', { frameUrl: 'https://shop.example/', topLevelUrl: 'https://www.shop.example/', incognito: false })).toBe('include');
   });
 
+  it('sends no cookies for a sandboxed document, whatever its URL, nor from a Firefox container', () => {
+    const page = { frameUrl: 'https://victim.example/uploads/x.html', topLevelUrl: 'https://victim.example/uploads/x.html', incognito: false };
+    expect(credentialsFor('https://victim.example/account/qr.png', { ...page, frameOrigin: 'https://victim.example' })).toBe('include');
+    expect(credentialsFor('https://victim.example/account/qr.png', { ...page, frameOrigin: 'null' })).toBe('omit');
+    expect(credentialsFor('https://victim.example/account/qr.png', { ...page, cookieStoreId: 'firefox-default' })).toBe('include');
+    expect(credentialsFor('https://victim.example/account/qr.png', { ...page, cookieStoreId: 'firefox-container-1' })).toBe('omit');
+    expect(credentialsFor('https://victim.example/account/qr.png', { ...page, cookieStoreId: 'firefox-private' })).toBe('omit');
+  });
+
   it('gives the Referer the page itself sent under the default policy', () => {
     expect(refererFor('https://a.example/img.png', 'https://a.example/page?q=1#top')).toBe('https://a.example/page?q=1');
     expect(refererFor('https://cdn.example/img.png', 'https://a.example/page?q=1')).toBe('https://a.example/');
@@ -134,10 +143,18 @@ describe('credentials, Referer and cache partition', () => {
     expect(refererFor('https://a.example/img.png', 'about:blank', 'unsafe-url')).toBeUndefined();
   });
 
-  it('partitions by the top-level origin', () => {
+  it('partitions by the top-level origin, the frame\'s origin and the cookie store', () => {
     expect(cachePartition({ topLevelUrl: 'https://a.example/x?y' })).toBe('https://a.example');
+    expect(cachePartition({ topLevelUrl: 'https://a.example/x?y', frameUrl: 'https://a.example/frame' })).toBe('https://a.example');
     expect(cachePartition({ topLevelUrl: 'https://b.a.example/' })).toBe('https://b.a.example');
     expect(cachePartition({})).toBe('no-page');
+    // An ad frame on a news page never shares the news page's entries.
+    const news = cachePartition({ topLevelUrl: 'https://news.example/story', frameUrl: 'https://news.example/story' });
+    const adFrame = cachePartition({ topLevelUrl: 'https://news.example/story', frameUrl: 'https://ads.example/slot' });
+    expect(adFrame).not.toBe(news);
+    expect(cachePartition({ topLevelUrl: 'https://news.example/', frameUrl: 'https://news.example/', frameOrigin: 'null' })).not.toBe(news);
+    expect(cachePartition({ topLevelUrl: 'https://news.example/', cookieStoreId: 'firefox-container-1' })).not.toBe(news);
+    expect(cachePartition({ topLevelUrl: 'https://news.example/', cookieStoreId: 'firefox-default' })).toBe(news);
   });
 });
 
@@ -151,6 +168,20 @@ describe('network rules', () => {
     for (const url of ['https://example.com/x', 'https://localhost.example.com/x', 'http://172.32.0.1/x', 'https://cdn.example/127.0.0.1/x', 'https://a.example/?u=http://127.0.0.1']) {
       expect(blocked(url), url).toBe(false);
     }
+  });
+
+  it('blocks on redirect hops at least every host the policy calls non-public', () => {
+    const hosts = [
+      'localhost', 'a.localhost', 'printer.localdomain', 'nas.local', 'router.lan', 'box.home.arpa', 'wiki.internal', 'hr.intranet', 'intranet',
+      '127.0.0.1', '0.0.0.0', '10.0.0.1', '172.16.0.1', '172.31.255.255', '192.168.1.1', '169.254.169.254', '100.64.0.1', '100.127.255.255',
+      '224.0.0.251', '239.1.1.1', '255.255.255.255', '[::1]', '[fe80::1]', '[fd00::1]', '[::ffff:7f00:1]',
+      'example.com', 'localhost.example.com', '172.32.0.1', '100.128.0.1', '223.255.255.255', '8.8.8.8', '[2001:db8::1]',
+    ];
+    for (const host of hosts) {
+      const url = `http://${host}/x.png`;
+      if (addressSpaceOf(new URL(url).hostname) !== 'public') expect(blocked(url), url).toBe(true);
+    }
+    for (const host of ['example.com', 'localhost.example.com', '172.32.0.1', '100.128.0.1', '223.255.255.255', '8.8.8.8']) expect(blocked(`http://${host}/x.png`), host).toBe(false);
   });
 
   it('installs the block rules after clearing what an earlier worker left, and adds and removes rules for one fetch', async () => {
