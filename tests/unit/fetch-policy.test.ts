@@ -245,4 +245,24 @@ describe('SVG complexity cap', () => {
     expect(() => checkSvgComplexity(svg('<ф:rect/>'.repeat(6000)))).toThrow(/elements/);
     expect(() => checkSvgComplexity(svg('<x.y:use href="#a"/>'.repeat(300)))).toThrow(/use/);
   });
+
+  it('refuses an embedded SVG (which could carry filters), and embedded rasters larger than the pixel cap or of unknown size', () => {
+    const pngHeader = (width: number, height: number) => {
+      const bytes = new Uint8Array(33);
+      bytes.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
+      new DataView(bytes.buffer).setUint32(16, width);
+      new DataView(bytes.buffer).setUint32(20, height);
+      return Buffer.from(bytes).toString('base64');
+    };
+    const image = (href: string) => svg(`<image width="10" height="10" href="${href}"/>`);
+    const nested = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><filter id="f"><feTurbulence/></filter></svg>').toString('base64');
+    expect(() => checkSvgComplexity(image(`data:image/svg+xml;base64,${nested}`))).toThrow(/embeds image\/svg\+xml/);
+    expect(() => checkSvgComplexity(image('data:image/svg+xml,%3Csvg%3E%3C%66ilter/%3E%3C/svg%3E'))).toThrow(/embeds/);
+    expect(() => checkSvgComplexity(image('DATA:Image/SVG+XML;base64,PHN2Zz4='))).toThrow(/embeds/);
+    expect(() => checkSvgComplexity(image(`data:image/png;base64,${pngHeader(30000, 30000)}`))).toThrow(/30000x30000/);
+    expect(() => checkSvgComplexity(image('data:image/png;base64,bm90IGFuIGltYWdl'))).toThrow(/could not be read/);
+    expect(() => checkSvgComplexity(image(`data:image/png;base64,${pngHeader(64, 48)}`))).not.toThrow();
+    // Base64 wrapped over lines, as editors write it.
+    expect(() => checkSvgComplexity(image(`data:image/png;base64,${pngHeader(64, 48).replace(/(.{8})/g, '$1\n  ')}`))).not.toThrow();
+  });
 });

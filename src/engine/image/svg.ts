@@ -1,4 +1,5 @@
 import { EngineError } from '../errors';
+import { defaultDecodeLimits, sniffImage } from './sniff';
 
 /** What an SVG may contain before we rasterise it. */
 export interface SvgLimits {
@@ -9,9 +10,11 @@ export interface SvgLimits {
   maxUses: number;
   /** Longer side of the raster: the detector reads 512 px, OCR a little more. */
   rasterSide: number;
+  /** Width × height of each raster image the SVG embeds as a `data:` URL (decoded whole before the SVG is drawn). */
+  maxEmbeddedPixels: number;
 }
 
-export const defaultSvgLimits: SvgLimits = { maxBytes: 1024 * 1024, maxElements: 5000, maxUses: 200, rasterSide: 640 };
+export const defaultSvgLimits: SvgLimits = { maxBytes: 1024 * 1024, maxElements: 5000, maxUses: 200, rasterSide: 640, maxEmbeddedPixels: 16_000_000 };
 
 /**
  * Refuses SVGs whose rasterisation could take seconds. A 10 kB SVG of
@@ -36,4 +39,40 @@ export function checkSvgComplexity(bytes: Uint8Array, limits: SvgLimits = defaul
   if (elements > limits.maxElements) throw new EngineError('image-too-large', `the SVG has ${elements} elements; the limit is ${limits.maxElements}`);
   const uses = text.match(/<(?:[^\s>/]*:)?use[\s/>]/gi)?.length ?? 0;
   if (uses > limits.maxUses) throw new EngineError('image-too-large', `the SVG has ${uses} <use> references; the limit is ${limits.maxUses}`);
+  checkEmbeddedImages(text, limits);
+}
+
+/** Raster formats whose header gives their size, so an embedded one can be measured before the browser decodes it. */
+const measurableEmbedded: readonly string[] = ['image/png', 'image/jpeg', 'image/jpg', 'image/gif', 'image/webp', 'image/bmp'];
+
+/**
+ * An SVG shown as an image renders the `data:` images it embeds, out of
+ * reach of the checks above: an SVG inside it (base64 or percent-encoded)
+ * could carry the filters refused here, and a small PNG can declare a
+ * picture of billions of pixels. So an embedded SVG, or anything whose size
+ * its header does not tell, is refused, and a raster one is held to the
+ * pixel limit that a page's own image is held to.
+ */
+function checkEmbeddedImages(text: string, limits: SvgLimits): void {
+  for (const match of text.matchAll(/data:([^,;"'\s)]*)((?:;[^,;"'\s)]*)*),/gi)) {
+    const type = (match[1] ?? '').toLowerCase();
+    const base64 = /;base64$/i.test(match[2] ?? '');
+    if (!measurableEmbedded.includes(type) || !base64) {
+      throw new EngineError('unsupported-format', `an SVG that embeds ${type || 'data'}${base64 ? '' : ' (not base64)'} is not rendered`);
+    }
+    // Enough of the payload for any header sniffImage reads; data URLs may wrap their base64 in whitespace.
+    const start = (match.index ?? 0) + match[0].length;
+    const payload = (/^[A-Za-z0-9+/=\s]*/.exec(text.slice(start, start + 8192))?.[0] ?? '').replace(/\s+/g, '');
+    const usable = payload.slice(0, payload.length - (payload.length % 4));
+    let header;
+    try {
+      header = sniffImage(Uint8Array.from(atob(usable), (c) => c.charCodeAt(0)));
+    } catch {
+      throw new EngineError('unsupported-format', `an image embedded in the SVG (${type}) could not be read`);
+    }
+    const { width, height } = header;
+    if (width === undefined || height === undefined || width * height > Math.min(defaultDecodeLimits.maxPixels, limits.maxEmbeddedPixels)) {
+      throw new EngineError('image-too-large', `an image embedded in the SVG is ${width ?? '?'}x${height ?? '?'} pixels; the limit is ${limits.maxEmbeddedPixels}`);
+    }
+  }
 }
