@@ -85,8 +85,18 @@ export function descriptionStyle(settings: Settings, uiLanguage: string): Descri
   return { caption: settings.captionModel, neutral: settings.neutralWording, language: resolveDescriptionLanguage(settings.descriptionLanguage, uiLanguage) };
 }
 
+/**
+ * Lowercase, and without a leading `www.` where what remains is still a
+ * site: `www.com` or `www.co.uk` keep it, or turning one of them off would
+ * turn off every site under `.com` or `.co.uk`. (Without a public-suffix
+ * list, the common country-code second levels are the ones recognised.)
+ */
 export function normaliseSite(hostname: string): string {
-  return hostname.trim().toLowerCase().replace(/^www\./, '');
+  const host = hostname.trim().toLowerCase();
+  const rest = host.replace(/^www\./, '');
+  const labels = rest.replace(/\.$/, '').split('.');
+  const isSuffix = labels.length < 2 || (labels.length === 2 && /^(?:co|com|net|org|ac|edu|gov|ne|or|go|gob|nic|ltd|plc)$/.test(labels[0]!) && /^[a-z]{2}$/.test(labels[1]!));
+  return isSuffix ? host : rest;
 }
 
 /**

@@ -104,6 +104,11 @@ describe('the per-site switch', () => {
   it('keeps normaliseSite as it was: lowercase, no www.', () => {
     expect(normaliseSite(' WWW.Example.COM ')).toBe('example.com');
     expect(normaliseSite('www2.example.com')).toBe('www2.example.com');
+    // Never a bare suffix: turning www.com off must not turn off every .com site.
+    expect(normaliseSite('www.com')).toBe('www.com');
+    expect(normaliseSite('www.co.uk')).toBe('www.co.uk');
+    expect(normaliseSite('www.example.co.uk')).toBe('example.co.uk');
+    expect(isEnabledFor(withSite(defaultSettings, 'www.com', false), 'example.com')).toBe(true);
   });
 
   it('withSite turns a host off, and on again even when a parent domain turned it off', () => {
