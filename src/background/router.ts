@@ -79,6 +79,8 @@ export function createRouter(
   siteEnabled: (topLevelUrl: string | undefined) => Promise<boolean>,
 ): Router {
   const requestsByTab = new Map<number, Set<string>>();
+  // Menu request ids must not repeat those of the worker before a restart, whose requests the engine may still hold.
+  const run = Math.random().toString(36).slice(2, 10);
   let sequence = 0;
 
   const track = (tabId: number | undefined, hostRequestId: string) => {
@@ -95,7 +97,7 @@ export function createRouter(
   const namespaced = (sender: SenderInfo, requestId: string) => `t${sender.tabId ?? 'x'}-f${sender.frameId ?? 0}-${requestId}`;
 
   const caption: Router['caption'] = async (source, priority, owner, page) =>
-    host.call('host-caption', { requestId: `${owner}-${sequence++}`, source, priority, page, style: await style() });
+    host.call('host-caption', { requestId: `${owner}-${run}-${sequence++}`, source, priority, page, style: await style() });
 
   return {
     caption,

@@ -80,8 +80,26 @@ export function createJobQueue<T, P = undefined>(run: (key: string, payload: P, 
     }
   };
 
+  const cancel = (requesterId: string) => {
+    const key = requesterJob.get(requesterId);
+    if (key === undefined) return;
+    requesterJob.delete(requesterId);
+    const job = jobs.get(key);
+    if (!job) return;
+    job.requesters.get(requesterId)?.reject(new JobCancelledError());
+    job.requesters.delete(requesterId);
+    if (job.requesters.size > 0) return;
+    // Forget it at once, so a request for the same image that arrives while
+    // the abort takes effect starts a fresh job instead of joining a dying one.
+    jobs.delete(key);
+    if (job.running) job.controller.abort();
+  };
+
   return {
     enqueue(key, priority, requesterId, payload) {
+      // A requester id asked again (a restarted sender counting from 0) replaces its earlier request,
+      // which is cancelled rather than left without an answer for ever.
+      cancel(requesterId);
       return new Promise<T>((resolve, reject) => {
         let job = jobs.get(key);
         if (!job) {
@@ -99,20 +117,7 @@ export function createJobQueue<T, P = undefined>(run: (key: string, payload: P, 
         pump();
       });
     },
-    cancel(requesterId) {
-      const key = requesterJob.get(requesterId);
-      if (key === undefined) return;
-      requesterJob.delete(requesterId);
-      const job = jobs.get(key);
-      if (!job) return;
-      job.requesters.get(requesterId)?.reject(new JobCancelledError());
-      job.requesters.delete(requesterId);
-      if (job.requesters.size > 0) return;
-      // Forget it at once, so a request for the same image that arrives while
-      // the abort takes effect starts a fresh job instead of joining a dying one.
-      jobs.delete(key);
-      if (job.running) job.controller.abort();
-    },
+    cancel,
     waiting: () => waitingJobs().length,
     running: () => active,
   };

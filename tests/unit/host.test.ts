@@ -42,6 +42,19 @@ describe('job queue', () => {
     expect(aborted).toEqual(['a']);
   });
 
+  it('answers an earlier request whose requester id is used again (a restarted sender) instead of leaving it open', async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const queue = createJobQueue<string>(async (key) => (await gate, key), { concurrency: 1, maxWaiting: 10 });
+    const busy = queue.enqueue('busy', 0, 'other', undefined);
+    const earlier = queue.enqueue('img', 1, 'menu-0', undefined);
+    const again = queue.enqueue('img', 1, 'menu-0', undefined);
+    await expect(earlier).rejects.toBeInstanceOf(JobCancelledError);
+    release();
+    expect(await Promise.all([busy, again])).toEqual(['busy', 'img']);
+    expect(queue.waiting()).toBe(0);
+  });
+
   it('starts a fresh job when the same image is asked for again while its cancelled run winds down', async () => {
     const runs: string[] = [];
     const queue = createJobQueue<string, string>(
