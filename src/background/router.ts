@@ -111,7 +111,7 @@ export function createRouter(
         try {
           const [wording, enabled] = await Promise.all([style(), siteEnabled(pageOf(sender).topLevelUrl)]);
           if (!enabled) return errorReply('disabled', 'LightCap Alt is turned off for this site');
-          // The tab may have closed while the settings were read.
+          // The tab may have closed, or the page cancelled this request, while the settings were read.
           if (sender.tabId !== undefined && !requestsByTab.get(sender.tabId)?.has(hostRequestId)) return { cancel: true };
           const referrerPolicy = parseReferrerPolicy(request.referrerPolicy);
           // The one field of the page the page itself tells: it can only make our Referer one its own request could carry.
@@ -124,7 +124,10 @@ export function createRouter(
       async 'caption-cancel'(request, sender) {
         const requestId = parseRequestId(request.requestId);
         if (!requestId) return errorReply('bad-request', 'caption-cancel needs a requestId');
-        return host.call('host-cancel', { requestIds: [namespaced(sender, requestId)] });
+        const hostRequestId = namespaced(sender, requestId);
+        // A request still reading the settings sees this and never reaches the engine.
+        if (sender.tabId !== undefined) requestsByTab.get(sender.tabId)?.delete(hostRequestId);
+        return host.call('host-cancel', { requestIds: [hostRequestId] });
       },
       // Status and cache are for our own pages (the popup), not content scripts.
       'engine-status': (_request, sender) => (sender.extensionPage ? host.call('host-status', {}) : Promise.resolve(notForPages)),

@@ -133,6 +133,19 @@ describe('background router', () => {
     expect(calls).toEqual([]);
   });
 
+  it('never sends the engine a request the page cancelled while its settings were read', async () => {
+    const { client, calls } = recordingHost();
+    let settingsRead: () => void = () => undefined;
+    const slowStyle = () => new Promise<typeof wording>((resolve) => (settingsRead = () => resolve(wording)));
+    const router = createRouter(client, slowStyle, noRules, everySite);
+    const sender = { tabId: 9, frameId: 0, url: 'https://a.example/', tabUrl: 'https://a.example/', incognito: false };
+    const pending = router.handlers.caption({ requestId: 'a', source: { kind: 'url', url: 'https://a.example/1.png' }, priority: 1 }, sender);
+    await router.handlers['caption-cancel']({ requestId: 'a' }, sender);
+    settingsRead();
+    expect(await pending).toEqual({ cancel: true });
+    expect(calls.map((call) => call.type)).toEqual(['host-cancel']);
+  });
+
   it('cancels the open requests of a closed tab', async () => {
     const calls: string[][] = [];
     let finish: () => void = () => undefined;
