@@ -62,7 +62,10 @@ function exactUrlFilter(url: string): string | undefined {
  *   referrer policy, for exactly its URL, so hotlink-protected images still
  *   work; where it sent none, none (not the extension's own).
  * Session rules outlive a service worker that was stopped mid-fetch, so any
- * per-fetch rule left from an earlier worker is removed first.
+ * per-fetch rule left from an earlier worker is removed first (the fail-safe
+ * side: a fetch still running in the engine document loses its Referer or
+ * allow rule). New ids start above the removed ones, so that fetch's own
+ * removal, when it ends, cannot take away a rule made for another.
  */
 export function createNetworkRules(api: SessionRulesApi, extensionHost: string): RuleSetter {
   let nextId = firstRequestRuleId;
@@ -78,6 +81,7 @@ export function createNetworkRules(api: SessionRulesApi, extensionHost: string):
   }));
   const baseline = (async () => {
     const stale = (await api.getSessionRules()).map((rule) => rule.id);
+    nextId = Math.max(nextId, ...stale.filter((id) => id < 2_000_000_000));
     await api.updateSessionRules({ removeRuleIds: stale, addRules: blockRules });
   })().catch(() => undefined);
 
