@@ -80,6 +80,16 @@ const shadowRootSweepDelaysMs = [1000, 5000];
 const recordsPerChunk = 100;
 const elementsPerChunk = 40;
 
+/** The svg image the element draws part of (itself included), if any. */
+function enclosingSvgImage(element: Element): SVGSVGElement | undefined {
+  for (let node: Element | null = element; node && node.namespaceURI === svgNamespaceUri; node = node.parentElement) {
+    if (isSvgImage(node)) return node;
+  }
+  return undefined;
+}
+
+const svgNamespaceUri = 'http://www.w3.org/2000/svg';
+
 export function createDiscovery(options: DiscoveryOptions): Discovery {
   const { document, guard } = options;
   const view = document.defaultView;
@@ -221,6 +231,12 @@ export function createDiscovery(options: DiscoveryOptions): Discovery {
       }
       // An svg's <title> child is its name.
       if (isSvgImage(parent) && changed.includes('title')) markDirty(parent);
+      // Drawn anew (its shapes replaced, as icon toggles re-render): another picture. Changes to one
+      // shape's attributes are not seen: watching every attribute would cost every page too much.
+      if (changed.some((name) => name !== 'title' && name !== '#text' && name !== '#comment')) {
+        const drawing = enclosingSvgImage(parent);
+        if (drawing) options.sourceChanged(drawing);
+      }
       return;
     }
     if (record.type !== 'attributes' || record.target.nodeType !== 1) return;

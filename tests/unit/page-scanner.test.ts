@@ -520,6 +520,21 @@ describe('a name the author gives after ours', () => {
   });
 });
 
+describe('an svg drawn anew', () => {
+  it('describes an svg image again when its shapes are replaced', async () => {
+    let replies = 0;
+    const fake = fakeClient(() => output(replies++ === 0 ? 'A red circle' : 'A blue square'));
+    const { captioner } = setup(`<svg id="s" role="img" viewBox="0 0 10 10"><circle cx="5" cy="5" r="4" fill="red"/></svg>`, { client: fake });
+    captioner.start();
+    await settle();
+    expect(byId('s').getAttribute('aria-label')).toBe('Auto-generated: A red circle');
+    byId('s').innerHTML = '<rect width="10" height="10" fill="blue"/>';
+    await settle();
+    expect(fake.calls).toHaveLength(2);
+    expect(byId('s').getAttribute('aria-label')).toBe('Auto-generated: A blue square');
+  });
+});
+
 describe('shadow DOM', () => {
   it('captions images in open shadow roots present at start', async () => {
     const { captioner, fake } = setup('<div id="host"></div>');
