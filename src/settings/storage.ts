@@ -26,6 +26,17 @@ export async function saveSettings(update: (current: Settings) => Settings): Pro
   return next;
 }
 
+/**
+ * Writes `update(current)` without reading storage first: for a page that is
+ * closing (the popup on pagehide), whose read would never come back, so the
+ * write would never be made. `current` must be the newest settings the page
+ * knows (it watches them). The write is issued before this returns.
+ */
+export function saveSettingsNow(current: Settings, update: (current: Settings) => Settings): Promise<Settings> {
+  const next = normaliseSettings(update(current));
+  return settingsItem.setValue(next).then(() => next);
+}
+
 /** Calls back on every change, with the settings before it too (from the change event itself, so a restarted service worker still knows them). */
 export function watchSettings(callback: (settings: Settings, previous: Settings) => void): () => void {
   return settingsItem.watch((value, previous) => callback(normaliseSettings(value), normaliseSettings(previous)));

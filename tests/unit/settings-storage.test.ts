@@ -32,6 +32,7 @@ beforeEach(() => {
 });
 
 afterEach(() => {
+  vi.restoreAllMocks();
   Reflect.deleteProperty(globalThis, 'chrome');
 });
 
@@ -54,6 +55,17 @@ describe('stored settings', () => {
     const { loadSettings } = await storedAt(3, { ...v2, descriptionLanguage: 'klingon' });
     expect((await loadSettings()).descriptionLanguage).toBe('auto');
     expect((await raw()).value).toMatchObject({ descriptionLanguage: 'klingon' });
+  });
+
+  it('writes a closing page\'s last edit at once, without waiting for a read that would never come back', async () => {
+    const { loadSettings, saveSettingsNow } = await storedAt(3, { ...v2, descriptionLanguage: 'auto' });
+    const current = await loadSettings();
+    const set = vi.spyOn(fakeBrowser.storage.local, 'set');
+    // A page being torn down gets no more replies from the browser.
+    vi.spyOn(fakeBrowser.storage.local, 'get').mockImplementation(() => new Promise(() => undefined));
+    void saveSettingsNow(current, (settings) => ({ ...settings, prefix: 'AI: ' }));
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+    expect(set).toHaveBeenCalledWith({ settings: { ...current, prefix: 'AI: ' } });
   });
 
   it('saves the language like any other setting', async () => {
