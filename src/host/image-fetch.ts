@@ -68,10 +68,12 @@ async function fetchHops(url: string, options: PageImageFetchOptions, fetcher: F
       const local = addressSpaceOfUrl(current) !== 'public';
       // Without credentials, and on a public host, the browser may follow redirects (under the network rule).
       const redirect: RequestRedirect = credentials === 'include' || local ? 'manual' : 'follow';
-      let response = await fetcher(current, { credentials, redirect, cache: 'no-store', signal: deadline.signal });
+      // No Referer of our own (the extension page's) on any hop, those the browser follows included:
+      // the network rule gives the first URL of each fetch the Referer the page's request sent.
+      let response = await fetcher(current, { credentials, redirect, cache: 'no-store', referrerPolicy: 'no-referrer', signal: deadline.signal });
       if (response.type === 'opaqueredirect') {
         if (local) throw new EngineError('fetch-failed', `${current} redirects; redirects of local-network images are not followed`);
-        response = await fetcher(current, { credentials: 'omit', redirect: 'follow', cache: 'no-store', signal: deadline.signal });
+        response = await fetcher(current, { credentials: 'omit', redirect: 'follow', cache: 'no-store', referrerPolicy: 'no-referrer', signal: deadline.signal });
       }
       if (response.url) refuseUnreachable(response.url);
       const location = response.status >= 300 && response.status < 400 ? response.headers.get('location') : null;

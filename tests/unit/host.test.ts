@@ -149,9 +149,9 @@ describe('IndexedDB caption cache', () => {
 
 /** A tiny fake network: a URL answers with a body, an error status or a redirect; every request is logged. */
 function fakeNetwork(routes: Record<string, { status?: number; location?: string; body?: string }>) {
-  const log: { url: string; credentials: RequestCredentials | undefined; redirect: RequestRedirect | undefined; cache: RequestCache | undefined }[] = [];
+  const log: { url: string; credentials: RequestCredentials | undefined; redirect: RequestRedirect | undefined; cache: RequestCache | undefined; referrerPolicy: ReferrerPolicy | undefined }[] = [];
   const fetch = async (url: string, init: RequestInit): Promise<Response> => {
-    log.push({ url, credentials: init.credentials, redirect: init.redirect, cache: init.cache });
+    log.push({ url, credentials: init.credentials, redirect: init.redirect, cache: init.cache, referrerPolicy: init.referrerPolicy });
     if (url.startsWith('data:')) return globalThis.fetch(url);
     // Unlisted URLs answer with their own text, so the fake captioner's "N bytes" tells which one was read.
     const route = routes[url] ?? { body: url };
@@ -319,6 +319,20 @@ describe('engine host', () => {
     await caption(engineHost, 'c', 'https://shop.example/other.png', page('https://shop.example/', { incognito: true }));
     await engineHost.handlers['host-caption']({ requestId: 'd', source: { kind: 'url', url: 'https://cdn.example/x.png' }, priority: 0 }, undefined);
     expect(log.map((entry) => entry.credentials)).toEqual(['omit', 'include', 'omit', 'omit']);
+  });
+
+  it('sends no cookies for a sandboxed document or a Firefox container, and no Referer of its own on any hop', async () => {
+    const { engineHost, log } = host({}, { 'https://shop.example/a.png': { location: 'https://shop.example/b.png' } });
+    await caption(engineHost, 'a', 'https://shop.example/x.png', page('https://shop.example/', { frameOrigin: 'null' }));
+    await caption(engineHost, 'b', 'https://shop.example/y.png', page('https://shop.example/', { cookieStoreId: 'firefox-container-3' }));
+    await caption(engineHost, 'c', 'https://shop.example/a.png', page('https://shop.example/', { frameOrigin: 'https://shop.example' }));
+    expect(log.map((entry) => [entry.url, entry.credentials])).toEqual([
+      ['https://shop.example/x.png', 'omit'],
+      ['https://shop.example/y.png', 'omit'],
+      ['https://shop.example/a.png', 'include'],
+      ['https://shop.example/b.png', 'include'],
+    ]);
+    expect(new Set(log.map((entry) => entry.referrerPolicy))).toEqual(new Set(['no-referrer']));
   });
 
   it('drops the cookies at the first hop that leaves the frame origin, even if a later hop comes back', async () => {
