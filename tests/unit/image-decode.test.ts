@@ -42,6 +42,36 @@ describe('sniffImage', () => {
     expect(() => sniffImage(new TextEncoder().encode('%PDF-1.7 not an image'))).toThrow(expect.objectContaining({ code: 'unsupported-format' }));
   });
 
+  it('sizes a GIF by its first frame when that is larger than its screen, an icon by its largest image, an AVIF by its largest ispe', () => {
+    // GIF89a, a 16x16 screen without colour table, a graphic control extension, then a 30000x30000 frame.
+    const gif = new Uint8Array([0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 16, 0, 16, 0, 0, 0, 0, 0x21, 0xf9, 4, 0, 0, 0, 0, 0, 0x2c, 0, 0, 0, 0, 0x30, 0x75, 0x30, 0x75, 0, 0x3b]);
+    expect(sniffImage(gif)).toEqual({ format: 'gif', width: 30000, height: 30000 });
+    // An icon whose directory says 16x16 (one byte each) but whose entry is a 30000x30000 PNG.
+    const png = pngHeader(30000, 30000);
+    const ico = new Uint8Array(6 + 16 + png.length);
+    const icoView = new DataView(ico.buffer);
+    icoView.setUint16(2, 1, true);
+    icoView.setUint16(4, 1, true);
+    ico.set([16, 16], 6);
+    icoView.setUint32(6 + 8, png.length, true);
+    icoView.setUint32(6 + 12, 22, true);
+    ico.set(png, 22);
+    expect(sniffImage(ico)).toEqual({ format: 'ico', width: 30000, height: 30000 });
+    expect(() => checkHeader(sniffImage(ico), ico.length, defaultDecodeLimits)).toThrow(expect.objectContaining({ code: 'image-too-large' }));
+    // An AVIF with a small planted ispe ahead of the real one.
+    const avif = new Uint8Array(80);
+    const avifView = new DataView(avif.buffer);
+    avif.set(new TextEncoder().encode('ftypavif'), 4);
+    const ispe = (at: number, width: number, height: number) => {
+      avif.set(new TextEncoder().encode('ispe'), at);
+      avifView.setUint32(at + 8, width);
+      avifView.setUint32(at + 12, height);
+    };
+    ispe(16, 64, 64);
+    ispe(40, 30000, 30000);
+    expect(sniffImage(avif)).toEqual({ format: 'avif', width: 30000, height: 30000 });
+  });
+
   it('refuses a 30000x30000 decompression bomb from its header alone', () => {
     const header = sniffImage(pngHeader(30000, 30000));
     expect(header).toEqual({ format: 'png', width: 30000, height: 30000 });

@@ -46,7 +46,7 @@ export function sniffImage(bytes: Uint8Array): ImageHeader {
     return { format: 'jpeg', ...jpegSize(bytes, view) };
   }
   if (bytes.length >= 10 && (ascii(0, 6) === 'GIF87a' || ascii(0, 6) === 'GIF89a')) {
-    return { format: 'gif', width: view.getUint16(6, true), height: view.getUint16(8, true) };
+    return { format: 'gif', ...gifSize(bytes, view) };
   }
   if (bytes.length >= 16 && ascii(0, 4) === 'RIFF' && ascii(8, 4) === 'WEBP') {
     return { format: 'webp', ...webpSize(bytes, view, ascii) };
@@ -57,10 +57,57 @@ export function sniffImage(bytes: Uint8Array): ImageHeader {
   if (bytes.length >= 12 && ascii(4, 4) === 'ftyp' && /^(avif|avis|mif1)/.test(ascii(8, 4))) {
     return { format: 'avif', ...avifSize(bytes, view) };
   }
-  if (bytes.length >= 4 && view.getUint32(0) === 0x00000100) return { format: 'ico' };
+  if (bytes.length >= 4 && view.getUint32(0) === 0x00000100) return { format: 'ico', ...icoSize(bytes, view) };
   const head = ascii(0, 512).replace(/^\uFEFF/, '').trimStart();
   if (/^(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*(<!DOCTYPE svg[^>]*>\s*)?<svg[\s>]/i.test(head)) return { format: 'svg' };
   throw new EngineError('unsupported-format', 'the data is not an image format we can read (JPEG, PNG, GIF, WebP, BMP, AVIF, SVG, ICO)');
+}
+
+/**
+ * The logical screen, grown to hold the first frame: decoders size the canvas
+ * so, and a bomb can declare a small screen and a huge frame.
+ */
+function gifSize(bytes: Uint8Array, view: DataView): { width: number; height: number } {
+  let width = view.getUint16(6, true);
+  let height = view.getUint16(8, true);
+  const packed = bytes[10] ?? 0;
+  let offset = 13 + (packed & 0x80 ? 3 * 2 ** ((packed & 0x07) + 1) : 0);
+  while (offset + 10 <= bytes.length) {
+    const block = bytes[offset];
+    if (block === 0x2c) {
+      width = Math.max(width, view.getUint16(offset + 1, true) + view.getUint16(offset + 5, true));
+      height = Math.max(height, view.getUint16(offset + 3, true) + view.getUint16(offset + 7, true));
+      break;
+    }
+    if (block !== 0x21) break;
+    // An extension: its label, then sub-blocks until one of length 0.
+    offset += 2;
+    while (offset < bytes.length && bytes[offset] !== 0) offset += 1 + bytes[offset]!;
+    offset += 1;
+  }
+  return { width, height };
+}
+
+/**
+ * The largest image an icon holds (the one a decoder shows at full size):
+ * each directory entry points at a PNG, whose header has its size, or at a
+ * bitmap whose DIB header has it (height doubled for the mask). The
+ * directory's own one-byte sizes cannot say more than 256.
+ */
+function icoSize(bytes: Uint8Array, view: DataView): { width?: number; height?: number } {
+  const count = bytes.length >= 6 ? view.getUint16(4, true) : 0;
+  let best: { width: number; height: number } | undefined;
+  for (let i = 0; i < count && 6 + 16 * (i + 1) <= bytes.length; i++) {
+    const offset = view.getUint32(6 + 16 * i + 12, true);
+    let size: { width: number; height: number } | undefined;
+    if (offset + 24 <= bytes.length && bytes[offset] === 0x89 && bytes[offset + 1] === 0x50 && bytes[offset + 2] === 0x4e && bytes[offset + 3] === 0x47) {
+      size = { width: view.getUint32(offset + 16), height: view.getUint32(offset + 20) };
+    } else if (offset + 12 <= bytes.length) {
+      size = { width: Math.abs(view.getInt32(offset + 4, true)), height: Math.abs(view.getInt32(offset + 8, true)) / 2 };
+    }
+    if (size && (!best || size.width * size.height > best.width * best.height)) best = size;
+  }
+  return best ?? {};
 }
 
 function jpegSize(bytes: Uint8Array, view: DataView): { width?: number; height?: number } {
@@ -91,16 +138,20 @@ function jpegSize(bytes: Uint8Array, view: DataView): { width?: number; height?:
 /**
  * AVIF keeps its size in an 'ispe' (image spatial extents) property box:
  * 'ispe', 4 bytes of version and flags, then width and height. The box sits
- * in the metadata at the start of the file.
+ * in the metadata at the start of the file. A file has one per image item
+ * (a grid and its tiles, a thumbnail), and bytes that look like one can be
+ * planted: the largest counts.
  */
 function avifSize(bytes: Uint8Array, view: DataView): { width?: number; height?: number } {
   const end = Math.min(bytes.length - 16, 64 * 1024);
+  let best: { width: number; height: number } | undefined;
   for (let i = 4; i < end; i++) {
     if (bytes[i] === 0x69 && bytes[i + 1] === 0x73 && bytes[i + 2] === 0x70 && bytes[i + 3] === 0x65) {
-      return { width: view.getUint32(i + 8), height: view.getUint32(i + 12) };
+      const size = { width: view.getUint32(i + 8), height: view.getUint32(i + 12) };
+      if (!best || size.width * size.height > best.width * best.height) best = size;
     }
   }
-  return {};
+  return best ?? {};
 }
 
 function webpSize(
