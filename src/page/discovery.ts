@@ -1,7 +1,7 @@
 import { isControl } from './aria';
 import { scheduleWithTimers } from './guard';
 import type { Cancel, Guard, Schedule } from './guard';
-import { candidateSelector, captionTarget, isSvgImage, targetKind } from './targets';
+import { candidateSelector, captionTarget, isSvgImage, svgNamespace, targetKind } from './targets';
 import type { CaptionTarget } from './targets';
 
 /**
@@ -82,13 +82,11 @@ const elementsPerChunk = 40;
 
 /** The svg image the element draws part of (itself included), if any. */
 function enclosingSvgImage(element: Element): SVGSVGElement | undefined {
-  for (let node: Element | null = element; node && node.namespaceURI === svgNamespaceUri; node = node.parentElement) {
+  for (let node: Element | null = element; node && node.namespaceURI === svgNamespace; node = node.parentElement) {
     if (isSvgImage(node)) return node;
   }
   return undefined;
 }
-
-const svgNamespaceUri = 'http://www.w3.org/2000/svg';
 
 export function createDiscovery(options: DiscoveryOptions): Discovery {
   const { document, guard } = options;
