@@ -42,7 +42,9 @@ for graph in encoder.onnx decoder.onnx; do npx tsx models/tools/ort_optimize.ts 
 "$python" models/lightcap/broadcast_memory.py models/lightcap
 # The decoder returns only the new position's keys and values; the engine writes the next step's cache (step_cache.py).
 "$python" models/lightcap/step_cache.py models/lightcap
-# The threshold stays where the old-floor rule put it before the guard held things to 0.3
-# (fit-gate.ts, MODEL_CARD.md): anchored on the old floor's wrong objects, which the stricter guard
-# mostly removes, the rule would now say 141 of the 198 dev captions the guard passes.
-npx tsx scripts/fit-gate.ts --set "$data/captions-dev" --set "$data/captions-dev-vizwiz" --threshold 0.40838 --write
+# A fixed threshold (MODEL_CARD.md, "Confidence gate"): anchored on the old floor's wrong objects, which
+# the guard holding things to 0.3 mostly removes, the fit's own rule would say 141 of the 198 dev captions
+# the guard passes. 0.45 sits above the cluster of VizWiz dev captions at 0.41-0.44 that describe
+# something else than the photo (a laptop as "a person in a black shirt in front of a white building"),
+# and costs captions-dev one caption.
+npx tsx scripts/fit-gate.ts --set "$data/captions-dev" --set "$data/captions-dev-vizwiz" --threshold 0.45 --write
