@@ -36,7 +36,11 @@ const offscreenPath = '/offscreen.html';
  * in a new document, then reported as 'host-unavailable'. If we
  * closed it because it stopped answering (a stage that blocks its thread),
  * the requests it held fail with 'timeout' instead: retrying the image that
- * stalled it would stall the next document too.
+ * stalled it would stall the next document too. After two such stalls the
+ * device is taken to be too slow for the engine (its own speed check died
+ * with the document): captions are refused as 'too-slow' until the worker
+ * restarts or the engine is restarted, instead of opening a document, loading
+ * the models and stalling again for every image.
  */
 export function createOffscreenHostClient(
   options: { heartbeatMs?: number; unresponsiveMs?: number; retryPauseMs?: number; allowGpu?: () => Promise<boolean> } = {},
@@ -49,6 +53,9 @@ export function createOffscreenHostClient(
   let heartbeat: ReturnType<typeof setInterval> | undefined;
   /** Bumped each time we close a stalled document; a call that saw it change was in that document. */
   let stalls = 0;
+  /** Stalls since the engine last started afresh (restart()): two make the device too slow for it. */
+  let stallsOfThisEngine = 0;
+  const stallsBeforeTooSlow = 2;
 
   const ensureDocument = async () => {
     // A document still being made is already listed as a context, but cannot take messages until it has loaded.
@@ -97,6 +104,7 @@ export function createOffscreenHostClient(
       void Promise.race([ping.catch(() => 'gone'), timeout]).then((outcome) => {
         if (outcome !== 'unresponsive') return;
         stalls++;
+        stallsOfThisEngine++;
         void browser.offscreen.closeDocument().catch(() => undefined);
       });
     }, heartbeatMs);
@@ -104,6 +112,11 @@ export function createOffscreenHostClient(
 
   return {
     async call(type, request) {
+      if (type === 'host-caption' && stallsOfThisEngine >= stallsBeforeTooSlow) {
+        return errorReply('too-slow', 'the engine stopped responding twice on this device, so it describes no more images until the extension restarts') as Reply<
+          ResponseOf<EngineHostRequests, typeof type>
+        >;
+      }
       const message = { ...(request as object), type, target: 'engine-host' } as HostMessage;
       pending++;
       watch();
@@ -128,7 +141,8 @@ export function createOffscreenHostClient(
       await ensureDocument().catch(() => undefined);
     },
     async restart() {
-      // Requests in flight are retried once in the new document, as after a crash.
+      // Requests in flight are retried once in the new document, as after a crash; the new engine gets a new chance.
+      stallsOfThisEngine = 0;
       await browser.offscreen.closeDocument().catch(() => undefined);
     },
   };
