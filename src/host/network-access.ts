@@ -17,14 +17,29 @@ export interface RuleSetter {
   remove(ruleIds: number[]): Promise<void>;
 }
 
+/**
+ * Fetches of one URL run one at a time: the rules match the URL, not the
+ * fetch, so two pages' fetches of it at once (different Referers, one page
+ * private) would each go out under the other's rules too.
+ */
 export function networkAccessThrough(rules: RuleSetter): NetworkAccess {
+  const lastForUrl = new Map<string, Promise<unknown>>();
   return async (url, page, run) => {
-    // A failure to set rules must not stop the fetch: the block rules and the host's own checks still hold.
-    const ids = await rules.add(url, page).catch(() => [] as number[]);
+    const before = lastForUrl.get(url) ?? Promise.resolve();
+    const mine = before.catch(() => undefined).then(async () => {
+      // A failure to set rules must not stop the fetch: the block rules and the host's own checks still hold.
+      const ids = await rules.add(url, page).catch(() => [] as number[]);
+      try {
+        return await run();
+      } finally {
+        if (ids.length > 0) await rules.remove(ids).catch(() => undefined);
+      }
+    });
+    lastForUrl.set(url, mine);
     try {
-      return await run();
+      return await mine;
     } finally {
-      if (ids.length > 0) await rules.remove(ids).catch(() => undefined);
+      if (lastForUrl.get(url) === mine) lastForUrl.delete(url);
     }
   };
 }

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { addressSpaceOf, cachePartition, credentialsFor, mayFetch, refererFor } from '../../src/shared/fetch-policy';
 import { createNetworkRules, nonPublicHostPatterns } from '../../src/background/network-rules';
 import type { NetworkRule } from '../../src/background/network-rules';
-import type { ReferrerPolicyName } from '../../src/messaging/protocol';
+import type { PageContext, ReferrerPolicyName } from '../../src/messaging/protocol';
+import { networkAccessThrough } from '../../src/host/network-access';
 import { checkSvgComplexity } from '../../src/engine/image/svg';
 
 describe('address spaces', () => {
@@ -266,5 +267,37 @@ describe('SVG complexity cap', () => {
     expect(() => checkSvgComplexity(image(`data:image/png;base64,${pngHeader(64, 48)}`))).not.toThrow();
     // Base64 wrapped over lines, as editors write it.
     expect(() => checkSvgComplexity(image(`data:image/png;base64,${pngHeader(64, 48).replace(/(.{8})/g, '$1\n  ')}`))).not.toThrow();
+  });
+});
+
+describe('network access around a fetch', () => {
+  it('runs fetches of one URL one at a time, each under its own rules, and others side by side', async () => {
+    const events: string[] = [];
+    let next = 1;
+    const rules = {
+      add: async (url: string, page: PageContext) => (events.push(`add ${url} ${page.frameUrl}`), [next++]),
+      remove: async (ids: number[]) => void events.push(`remove ${ids.join()}`),
+    };
+    const access = networkAccessThrough(rules);
+    const gates: (() => void)[] = [];
+    const fetchFor = (label: string) => () => new Promise<string>((resolve) => gates.push(() => (events.push(`done ${label}`), resolve(label))));
+    const pageA = { frameUrl: 'https://a.example/', topLevelUrl: 'https://a.example/', incognito: false };
+    const pageB = { frameUrl: 'https://b.example/', topLevelUrl: 'https://b.example/', incognito: false };
+    const first = access('https://cdn.example/x.png', pageA, fetchFor('a'));
+    const second = access('https://cdn.example/x.png', pageB, fetchFor('b'));
+    const other = access('https://cdn.example/y.png', pageB, fetchFor('y'));
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    // x.png for page A and y.png run at once; x.png for page B waits until A's rules are gone.
+    expect(gates).toHaveLength(2);
+    gates[0]!();
+    expect(await first).toBe('a');
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(gates).toHaveLength(3);
+    gates[1]!();
+    gates[2]!();
+    expect(await Promise.all([second, other])).toEqual(['b', 'y']);
+    // y.png's rules got id 2: what remains is x.png's story.
+    const xEvents = events.filter((event) => /x\.png|^done [ab]$|^remove [13]$/.test(event));
+    expect(xEvents).toEqual(['add https://cdn.example/x.png https://a.example/', 'done a', 'remove 1', 'add https://cdn.example/x.png https://b.example/', 'done b', 'remove 3']);
   });
 });
