@@ -72,11 +72,11 @@ export default defineBackground({
     });
 
     browser.tabs.onRemoved.addListener((tabId) => void router.forgetTab(tabId));
-    // A tab that loads a new document drops the old page's work; its images are gone.
-    // The new page may need the engine: it starts loading now rather than when the first image arrives.
-    browser.tabs.onUpdated.addListener((tabId, change, tab) => {
+    // A page starting to load may need the engine: it starts loading now rather than when the first image arrives.
+    // (Not a sign that the old page's work is over: an iframe that navigates, or a pushState, sets the tab loading
+    // too. The router drops an old page's requests when the new page's first request comes: createRouter.)
+    browser.tabs.onUpdated.addListener((_tabId, change, tab) => {
       if (change.status !== 'loading') return;
-      void router.forgetTab(tabId);
       void loadSettings()
         .then((settings) => (pageMayNeedEngine(settings, tab.url) ? host.call('host-prepare', {}) : undefined))
         .catch(() => undefined);

@@ -15,12 +15,15 @@ export default defineContentScript({
   allFrames: true,
   runAt: 'document_idle',
   async main(ctx) {
+    // One per document: the background drops an old page's requests when a frame's token changes.
+    // (Not crypto.randomUUID: it exists only in secure contexts, and plain-http pages have images too.)
+    const pageToken = Array.from(crypto.getRandomValues(new Uint8Array(12)), (byte) => byte.toString(16).padStart(2, '0')).join('');
     const client: CaptionClient = async (request, signal) => {
       const onAbort = () => void browser.runtime.sendMessage({ type: 'caption-cancel', requestId: request.requestId }).catch(() => undefined);
       signal.addEventListener('abort', onAbort, { once: true });
       try {
         // self.origin: "null" in a sandboxed document, for browsers that do not tell the background (src/background/router.ts pageOf).
-        const reply: unknown = await browser.runtime.sendMessage({ type: 'caption', ...request, documentOrigin: self.origin });
+        const reply: unknown = await browser.runtime.sendMessage({ type: 'caption', ...request, documentOrigin: self.origin, pageToken });
         if (isReply(reply)) return reply as Reply<CaptionOutput>;
         return { error: { code: 'host-unavailable', message: 'no answer from the extension' } };
       } catch {

@@ -78,20 +78,48 @@ export function createRouter(
   rules: RuleSetter,
   siteEnabled: (topLevelUrl: string | undefined) => Promise<boolean>,
 ): Router {
-  const requestsByTab = new Map<number, Set<string>>();
+  /** The open requests of each tab, with the frame that asked. */
+  const requestsByTab = new Map<number, Map<string, number>>();
+  /** The document each frame's requests last came from (the content script's page token), by "tab:frame". */
+  const pageTokens = new Map<string, string>();
   // Menu request ids must not repeat those of the worker before a restart, whose requests the engine may still hold.
   const run = Math.random().toString(36).slice(2, 10);
   let sequence = 0;
 
-  const track = (tabId: number | undefined, hostRequestId: string) => {
+  const track = (tabId: number | undefined, frameId: number, hostRequestId: string) => {
     if (tabId === undefined) return () => undefined;
-    const set = requestsByTab.get(tabId) ?? new Set<string>();
-    set.add(hostRequestId);
-    requestsByTab.set(tabId, set);
+    const open = requestsByTab.get(tabId) ?? new Map<string, number>();
+    open.set(hostRequestId, frameId);
+    requestsByTab.set(tabId, open);
     return () => {
-      set.delete(hostRequestId);
-      if (set.size === 0) requestsByTab.delete(tabId);
+      open.delete(hostRequestId);
+      if (open.size === 0 && requestsByTab.get(tabId) === open) requestsByTab.delete(tabId);
     };
+  };
+
+  /** Cancels the open requests of one frame of a tab, or of all its frames (untracked at once, before the engine hears). */
+  const forget = (tabId: number, frameId?: number): Promise<unknown> => {
+    const open = requestsByTab.get(tabId);
+    if (!open) return Promise.resolve();
+    const ids = [...open].filter(([, frame]) => frameId === undefined || frame === frameId).map(([id]) => id);
+    for (const id of ids) open.delete(id);
+    if (open.size === 0) requestsByTab.delete(tabId);
+    return ids.length > 0 ? host.call('host-cancel', { requestIds: ids }) : Promise.resolve();
+  };
+
+  /**
+   * A frame whose requests come from a new document (another page token) has
+   * left the old one: its requests are dropped, and when it is the top frame,
+   * those of every frame, which went with the old page. The browser's own
+   * loading events cannot tell this: an iframe that navigates or a pushState
+   * sets a tab "loading" too, and must not cancel the page's work.
+   */
+  const noteDocument = (tabId: number | undefined, frameId: number, token: string | undefined) => {
+    if (tabId === undefined || token === undefined) return;
+    const key = `${tabId}:${frameId}`;
+    const previous = pageTokens.get(key);
+    pageTokens.set(key, token);
+    if (previous !== undefined && previous !== token) void forget(tabId, frameId === 0 ? undefined : frameId).catch(() => undefined);
   };
 
   const namespaced = (sender: SenderInfo, requestId: string) => `t${sender.tabId ?? 'x'}-f${sender.frameId ?? 0}-${requestId}`;
@@ -107,7 +135,8 @@ export function createRouter(
         const source = parseImageSource(request.source);
         if (!requestId || !source) return errorReply('bad-request', 'a caption request needs a requestId and an image source');
         const hostRequestId = namespaced(sender, requestId);
-        const untrack = track(sender.tabId, hostRequestId);
+        noteDocument(sender.tabId, sender.frameId ?? 0, parseRequestId(request.pageToken));
+        const untrack = track(sender.tabId, sender.frameId ?? 0, hostRequestId);
         try {
           const [wording, enabled] = await Promise.all([style(), siteEnabled(pageOf(sender).topLevelUrl)]);
           if (!enabled) return errorReply('disabled', 'LightCap Alt is turned off for this site');
@@ -146,9 +175,8 @@ export function createRouter(
       },
     },
     async forgetTab(tabId) {
-      const ids = requestsByTab.get(tabId);
-      requestsByTab.delete(tabId);
-      if (ids && ids.size > 0) await host.call('host-cancel', { requestIds: [...ids] });
+      for (const key of pageTokens.keys()) if (key.startsWith(`${tabId}:`)) pageTokens.delete(key);
+      await forget(tabId);
     },
   };
 }

@@ -192,8 +192,14 @@ export interface PageContext {
 
 /** Requests the background answers. */
 export interface BackgroundRequests {
-  /** `documentOrigin`: the frame's origin as the content script reads it (self.origin), for browsers that do not report it. */
-  'caption': { request: { requestId: string; source: ImageSource; priority: Priority; referrerPolicy?: ReferrerPolicyName; documentOrigin?: string }; response: CaptionOutput };
+  /**
+   * `documentOrigin`: the frame's origin as the content script reads it (self.origin), for browsers that do not report it.
+   * `pageToken`: the content script's own random id, one per document: a new one from a frame means it shows a new page.
+   */
+  'caption': {
+    request: { requestId: string; source: ImageSource; priority: Priority; referrerPolicy?: ReferrerPolicyName; documentOrigin?: string; pageToken?: string };
+    response: CaptionOutput;
+  };
   'caption-cancel': { request: { requestId: string }; response: null };
   'engine-status': { request: NoPayload; response: EngineStatus };
   'cache-clear': { request: NoPayload; response: { cleared: number } };

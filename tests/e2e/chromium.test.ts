@@ -464,6 +464,16 @@ describe('robustness', () => {
     expect(await engineDocuments()).toEqual([expect.stringMatching(/\/offscreen\.html$/)]);
   }, 120_000);
 
+  test('a frame that keeps navigating (a rotating ad) does not cancel the page\'s work: every image is described', async () => {
+    needsContentScript();
+    // Each of the frame's loads sets the tab "loading", which once dropped the whole tab's requests.
+    const page = await open('/pages/busy-frames.html');
+    const ids = ['f0', 'f1', 'f2', 'f3', 'f4', 'f5'];
+    const states = await waitForSettled(page, ids, captionTimeout);
+    // Described: a caption, or the engine's honest "nothing confident" (these generated crops are hard); never failed.
+    for (const id of ids) expect(['generated', 'unsure'], `#${id}`).toContain(byId(states, id).marker);
+  }, captionTimeout + 30_000);
+
   test('tab closed mid-work: its queued requests are cancelled and the engine serves the next caller at once', async () => {
     needsContentScript();
     const page = await suite.session.context.newPage();

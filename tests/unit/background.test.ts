@@ -10,6 +10,7 @@ import type { Settings } from '../../src/settings/schema';
 const wording = { caption: true, neutral: false, language: 'en' } as const;
 const noRules: RuleSetter = { add: async () => [], remove: async () => undefined };
 const everySite = async () => true;
+const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 function recordingHost() {
   const calls: { type: keyof EngineHostRequests; request: unknown }[] = [];
@@ -144,6 +145,33 @@ describe('background router', () => {
     settingsRead();
     expect(await pending).toEqual({ cancel: true });
     expect(calls.map((call) => call.type)).toEqual(['host-cancel']);
+  });
+
+  it('drops a page\'s open requests when its frame sends from a new document, and every frame\'s when the top frame does', async () => {
+    const cancelled: string[][] = [];
+    const client: HostClient = {
+      call(type, request) {
+        if (type === 'host-cancel') cancelled.push((request as { requestIds: string[] }).requestIds);
+        if (type === 'host-caption') return new Promise(() => undefined);
+        return Promise.resolve({ output: null } as never);
+      },
+    };
+    const router = createRouter(client, async () => wording, noRules, everySite);
+    const source = { kind: 'url', url: 'https://a.example/1.png' } as const;
+    const ask = (frameId: number, requestId: string, pageToken: string) => void router.handlers.caption({ requestId, source, priority: 1, pageToken }, { tabId: 4, frameId });
+    ask(0, 'top-1', 'page-a');
+    ask(2, 'ad-1', 'ad-x');
+    ask(0, 'top-2', 'page-a');
+    await tick();
+    expect(cancelled).toEqual([]);
+    // The ad frame navigates (an iframe load, which also sets the tab "loading"): only its own request goes.
+    ask(2, 'ad-2', 'ad-y');
+    await tick();
+    expect(cancelled).toEqual([['t4-f2-ad-1']]);
+    // The tab shows a new page: everything of the old one goes.
+    ask(0, 'top-1', 'page-b');
+    await tick();
+    expect(cancelled[1]?.sort()).toEqual(['t4-f0-top-1', 't4-f0-top-2', 't4-f2-ad-2']);
   });
 
   it('cancels the open requests of a closed tab', async () => {
