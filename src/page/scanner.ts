@@ -327,6 +327,8 @@ export function createPageCaptioner(options: PageCaptionerOptions): PageCaptione
       if (noLongerTarget || carriesOurMarkerOnly || namedSinceOurs) writer.restore(element);
       entry.reason = verdict.reason;
       if (verdict.reason === 'ours') {
+        // A copy the page made of an image we described carries our text but was never written here.
+        if (state === undefined) writer.adopt(element);
         entry.status = 'captioned';
         if (shownUrl !== undefined) entry.key = shownUrl;
       } else {

@@ -62,6 +62,13 @@ export interface AltWriter {
   noteAltChange(element: Element): 'ours' | 'author' | 'untracked';
   /** Drops our state and marker without touching the text alternative. */
   forget(element: Element): void;
+  /**
+   * Takes on a text marked as ours that this writer did not write (a copy of
+   * an image we described, made by the page's scripts, or the text of an
+   * earlier instance of the content script), so that `restore` can take it
+   * away: the element then gets no text alternative, as before we wrote.
+   */
+  adopt(element: Element): void;
 }
 
 interface ElementRecord {
@@ -199,5 +206,13 @@ export function createAltWriter(): AltWriter {
     },
 
     forget,
+
+    adopt(element) {
+      if (records.has(element) || element.getAttribute(markerAttribute) !== 'generated') return;
+      const attribute = captionAttributeOf(element);
+      const written = element.getAttribute(attribute);
+      if (written === null) return;
+      records.set(element, { attribute, original: null, state: 'generated', written });
+    },
   };
 }

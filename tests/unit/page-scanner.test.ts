@@ -520,6 +520,25 @@ describe('a name the author gives after ours', () => {
   });
 });
 
+describe('copies of described images', () => {
+  it('takes our text off a copy the page made of an image we described when the site is turned off', async () => {
+    const { captioner, settings } = setup(`<div id="box"><img id="a" src="${url('a.jpg')}"></div>`);
+    captioner.start();
+    await settle();
+    const copy = byId('a').cloneNode(true) as HTMLElement;
+    copy.id = 'copy';
+    byId('box').append(copy);
+    byId('a').remove();
+    await settle();
+    expect(copy.getAttribute('alt')).toBe('Auto-generated: Description of a.jpg');
+    expect(captioner.stats().captioned).toBe(1);
+    captioner.updateSettings({ ...settings, enabled: false });
+    await settle();
+    expect(copy.hasAttribute('alt')).toBe(false);
+    expect(copy.hasAttribute('data-lightcap')).toBe(false);
+  });
+});
+
 describe('an svg drawn anew', () => {
   it('describes an svg image again when its shapes are replaced', async () => {
     let replies = 0;
