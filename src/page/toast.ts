@@ -317,9 +317,12 @@ export function createToastController(document: Document, options: ToastOptions 
         if (current && content.state !== 'working') return undefined;
         const active = document.activeElement;
         const previousFocus = current ? returnFocusTo : active && active !== document.body ? active : null;
+        // The user was in the old toast: focus stays in the toast, not dropped to the page's body.
+        const keepFocus = current !== undefined && focusInside(current);
         remove(false);
         returnFocusTo = previousFocus;
         current = build(toastId);
+        if (keepFocus) current.dialog.focus({ preventScroll: true });
       }
       render(current, content);
       return current;

@@ -102,6 +102,17 @@ describe('one toast at a time', () => {
     expect(second.description.textContent).toBe('');
   });
 
+  it('keeps focus in the toast when a new request replaces a toast the user was in, and still returns it to the page', () => {
+    const button = pageButton();
+    const toasts = createToastController(document);
+    toasts.show('t1', { state: 'working' });
+    toasts.show('t1', { state: 'done', description: 'A cat.' });
+    const second = must(toasts.show('t2', { state: 'working' }));
+    expect(document.activeElement).toBe(second.host);
+    toasts.close();
+    expect(document.activeElement).toBe(button);
+  });
+
   it('does not bring back a toast the user closed', () => {
     const toasts = createToastController(document);
     must(toasts.show('t1', { state: 'working' })).closeButton.click();
