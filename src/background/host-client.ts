@@ -57,14 +57,21 @@ export function createOffscreenHostClient(
   let stallsOfThisEngine = 0;
   const stallsBeforeTooSlow = 2;
 
-  const ensureDocument = async () => {
+  /** Bumped by restart(): a document being made from settings read before it must not be the one that stays. */
+  let generation = 0;
+
+  const ensureDocument = async (): Promise<void> => {
     // A document still being made is already listed as a context, but cannot take messages until it has loaded.
     if (creating) return creating;
     const contexts = await browser.runtime.getContexts({ contextTypes: ['OFFSCREEN_DOCUMENT' as Browser.runtime.ContextType] });
     // Another caller may have started making it while we asked.
     if (creating) return creating;
     if (contexts.length > 0) return;
+    const readFor = generation;
     const url = (await allowGpu()) ? offscreenPath : `${offscreenPath}?gpu=off`;
+    // Restarted while the setting was read: read it again.
+    if (readFor !== generation) return ensureDocument();
+    if (creating) return creating;
     creating ??= browser.offscreen
       .createDocument({
         url,
@@ -143,6 +150,9 @@ export function createOffscreenHostClient(
     async restart() {
       // Requests in flight are retried once in the new document, as after a crash; the new engine gets a new chance.
       stallsOfThisEngine = 0;
+      generation++;
+      // A document still being made was made from the old settings: let it finish, then close it.
+      await creating?.catch(() => undefined);
       await browser.offscreen.closeDocument().catch(() => undefined);
     },
   };

@@ -4,16 +4,21 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
  * The offscreen host client against a stand-in for the browser: an engine
  * document that never answers (a stage blocking its only thread) is closed
  * by the heartbeat, and after two such stalls captions are refused as
- * 'too-slow' instead of opening a document and stalling again.
+ * 'too-slow' instead of opening a document and stalling again; a restart
+ * (the GPU setting changed) never leaves a document made with the old setting.
  */
 const fake = vi.hoisted(() => {
-  const state = { open: false, created: 0, closed: 0 };
+  const state = { open: false, created: 0, closed: 0, urls: [] as string[], answer: false };
   const browser = {
     runtime: {
       getContexts: async () => (state.open ? [{ contextType: 'OFFSCREEN_DOCUMENT' }] : []),
-      // The document never answers anything, status pings included, until it is closed.
+      // The document never answers anything, status pings included, until it is closed (unless told to answer).
       sendMessage: () =>
-        new Promise((_resolve, reject) => {
+        new Promise((resolve, reject) => {
+          if (state.answer) {
+            resolve({ output: null });
+            return;
+          }
           const check = setInterval(() => {
             if (!state.open) {
               clearInterval(check);
@@ -23,7 +28,9 @@ const fake = vi.hoisted(() => {
         }),
     },
     offscreen: {
-      createDocument: async () => {
+      createDocument: async ({ url }: { url: string }) => {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        state.urls.push(url);
         state.open = true;
         state.created++;
       },
@@ -41,7 +48,7 @@ vi.mock('wxt/browser', () => ({ browser: fake.browser }));
 const { createOffscreenHostClient } = await import('../../src/background/host-client');
 
 afterEach(() => {
-  Object.assign(fake.state, { open: false, created: 0, closed: 0 });
+  Object.assign(fake.state, { open: false, created: 0, closed: 0, urls: [], answer: false });
 });
 
 describe('offscreen host client', () => {
@@ -57,5 +64,39 @@ describe('offscreen host client', () => {
     await client.restart?.();
     expect(await client.call('host-caption', request)).toMatchObject({ error: { code: 'timeout' } });
     expect(fake.state.created).toBe(3);
+  });
+
+  it('never keeps a document made from the GPU setting as it was before a restart', async () => {
+    fake.state.answer = true;
+    let useGpu = true;
+    const reads: (() => void)[] = [];
+    // Each read sees the setting as it is when the read starts.
+    const allowGpu = () => {
+      const seen = useGpu;
+      return new Promise<boolean>((resolve) => reads.push(() => resolve(seen)));
+    };
+    const client = createOffscreenHostClient({ allowGpu });
+    // The setting is being read when the user turns the GPU off (and the engine is restarted).
+    const opening = client.open?.();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    useGpu = false;
+    const restarting = client.restart?.();
+    reads.shift()?.();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    reads.shift()?.();
+    await Promise.all([opening, restarting]);
+    expect(fake.state.urls).toEqual(['/offscreen.html?gpu=off']);
+  });
+
+  it('closes a document that was being made when the engine is restarted, once it is made', async () => {
+    let useGpu = true;
+    const client = createOffscreenHostClient({ allowGpu: async () => useGpu });
+    const opening = client.open?.();
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    useGpu = false;
+    await Promise.all([opening, client.restart?.()]);
+    expect([fake.state.created, fake.state.open]).toEqual([1, false]);
+    await client.open?.();
+    expect(fake.state.urls).toEqual(['/offscreen.html', '/offscreen.html?gpu=off']);
   });
 });
