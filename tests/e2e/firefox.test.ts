@@ -106,6 +106,27 @@ test('author alt and alt="" are left alone in Firefox too', async () => {
   }
 }, 90_000);
 
+test('a same-origin image that needs the user\'s cookie is described in Firefox (the frame\'s origin, read by the content script, matches)', async () => {
+  const page = await browser.newPage();
+  try {
+    await page.goto(server.url('/dyn/set-cookie'), { waitUntil: 'load' });
+    await page.goto(server.url(`/dyn/page?${new URLSearchParams([['img', '/dyn/private/welcome.png']])}`), { waitUntil: 'load' });
+    const settled = await waitFor(
+      async () => {
+        const now = await states(page);
+        return now.length === 1 && now[0]!.marker !== null && now[0]!.marker !== 'pending' ? now : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 250, what: 'the cookie-protected image to settle in Firefox' },
+    );
+    const ours = server.requests().filter((r) => r.path === '/dyn/private/welcome.png' && !r.imageLoad);
+    console.log(`[firefox] cookie-protected image: ${JSON.stringify(settled.map((s) => [s.marker, s.alt]))}; our requests: ${JSON.stringify(ours.map((r) => r.status))}`);
+    expect(settled[0]!.marker).toBe('generated');
+    expect(settled[0]!.alt).toMatch(/Welcome/i);
+  } finally {
+    await page.close();
+  }
+}, 90_000);
+
 test('a public page cannot reach a loopback image through a redirect in Firefox either', async () => {
   const portA = new URL(server.originA).port;
   const secret = `${server.originB}/images/welcome.png`;
