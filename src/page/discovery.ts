@@ -320,7 +320,14 @@ export function createDiscovery(options: DiscoveryOptions): Discovery {
         for (const record of undelivered) pendingRecords.push(record);
         scheduleSlice();
       }
-      return pendingRecords.some((record) => record.type === 'attributes' && record.target === target && observedAttributes.includes(record.attributeName ?? ''));
+      // A record whose value did not change (a write of the same value, ours or the page's) is no change.
+      return pendingRecords.some(
+        (record) =>
+          record.type === 'attributes' &&
+          record.target === target &&
+          observedAttributes.includes(record.attributeName ?? '') &&
+          target.getAttribute(record.attributeName ?? '') !== record.oldValue,
+      );
     },
 
     markDirty,

@@ -94,7 +94,9 @@ export function createAltWriter(): AltWriter {
     return record;
   };
 
+  /** Only when it differs: a write of the same value is still a mutation the page's observers (and ours) see. */
   const putBackOriginal = (element: Element, record: ElementRecord) => {
+    if (element.getAttribute(record.attribute) === record.original) return;
     if (record.original === null) element.removeAttribute(record.attribute);
     else element.setAttribute(record.attribute, record.original);
   };

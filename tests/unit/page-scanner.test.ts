@@ -189,6 +189,21 @@ describe('captioning', () => {
     expect(byId('b').hasAttribute('data-lightcap')).toBe(false);
   });
 
+  it('writes the alt once when an image with a junk alt goes back to a picture already described (no loop of same-value writes)', async () => {
+    const { captioner } = setup(`<img id="a" alt="IMG_1234.jpg" src="${url('a.jpg')}">`);
+    captioner.start();
+    await settle();
+    const image = byId('a');
+    image.setAttribute('src', url('b.jpg'));
+    await settle();
+    let altWrites = 0;
+    new MutationObserver((records) => (altWrites += records.filter((record) => record.attributeName === 'alt').length)).observe(image, { attributes: true });
+    image.setAttribute('src', url('a.jpg'));
+    await settle(20);
+    expect(image.getAttribute('alt')).toBe('Auto-generated: Description of a.jpg');
+    expect(altWrites).toBeLessThanOrEqual(2);
+  });
+
   it('never writes a description of the old picture when the page changes src while we ask', async () => {
     const fake = fakeClient();
     const { captioner } = setup(`<img id="a" src="${url('a.jpg')}">`, { client: fake });
