@@ -18,6 +18,8 @@ export default defineContentScript({
     // One per document: the background drops an old page's requests when a frame's token changes.
     // (Not crypto.randomUUID: it exists only in secure contexts, and plain-http pages have images too.)
     const pageToken = Array.from(crypto.getRandomValues(new Uint8Array(12)), (byte) => byte.toString(16).padStart(2, '0')).join('');
+    // Said at once, so the old page's work stops even if this page never asks for a description.
+    void browser.runtime.sendMessage({ type: 'page-open', pageToken }).catch(() => undefined);
     const client: CaptionClient = async (request, signal) => {
       const onAbort = () => void browser.runtime.sendMessage({ type: 'caption-cancel', requestId: request.requestId }).catch(() => undefined);
       signal.addEventListener('abort', onAbort, { once: true });

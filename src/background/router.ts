@@ -108,18 +108,26 @@ export function createRouter(
   };
 
   /**
-   * A frame whose requests come from a new document (another page token) has
-   * left the old one: its requests are dropped, and when it is the top frame,
-   * those of every frame, which went with the old page. The browser's own
-   * loading events cannot tell this: an iframe that navigates or a pushState
-   * sets a tab "loading" too, and must not cancel the page's work.
+   * A frame that speaks from a new document (another page token: its content
+   * script says so as it starts, and with each request) has left the old one:
+   * its requests are dropped, and when it is the top frame, those of every
+   * frame, which went with the old page. The browser's own loading events
+   * cannot tell this: an iframe that navigates or a pushState sets a tab
+   * "loading" too, and must not cancel the page's work. (A frame of the new
+   * page that asks before the new top frame has said it started loses its
+   * requests to that once; the page asks again.)
    */
   const noteDocument = (tabId: number | undefined, frameId: number, token: string | undefined) => {
     if (tabId === undefined || token === undefined) return;
     const key = `${tabId}:${frameId}`;
     const previous = pageTokens.get(key);
+    if (previous === token) return;
+    if (frameId === 0 && previous !== undefined) {
+      // The old page's frames are gone with it; so are their tokens.
+      for (const other of pageTokens.keys()) if (other.startsWith(`${tabId}:`)) pageTokens.delete(other);
+    }
     pageTokens.set(key, token);
-    if (previous !== undefined && previous !== token) void forget(tabId, frameId === 0 ? undefined : frameId).catch(() => undefined);
+    if (previous !== undefined) void forget(tabId, frameId === 0 ? undefined : frameId).catch(() => undefined);
   };
 
   const namespaced = (sender: SenderInfo, requestId: string) => `t${sender.tabId ?? 'x'}-f${sender.frameId ?? 0}-${requestId}`;
@@ -149,6 +157,12 @@ export function createRouter(
         } finally {
           untrack();
         }
+      },
+      async 'page-open'(request, sender) {
+        const token = parseRequestId(request.pageToken);
+        if (!token || sender.tabId === undefined) return errorReply('bad-request', 'page-open needs a page token, from a tab');
+        noteDocument(sender.tabId, sender.frameId ?? 0, token);
+        return { output: null };
       },
       async 'caption-cancel'(request, sender) {
         const requestId = parseRequestId(request.requestId);

@@ -201,6 +201,8 @@ export interface BackgroundRequests {
     response: CaptionOutput;
   };
   'caption-cancel': { request: { requestId: string }; response: null };
+  /** From each content script as it starts: this frame now shows the document with this token (see 'caption'). */
+  'page-open': { request: { pageToken: string }; response: null };
   'engine-status': { request: NoPayload; response: EngineStatus };
   'cache-clear': { request: NoPayload; response: { cleared: number } };
   /** From the engine host only: the session network rules for one fetch it is about to make. */

@@ -168,10 +168,18 @@ describe('background router', () => {
     ask(2, 'ad-2', 'ad-y');
     await tick();
     expect(cancelled).toEqual([['t4-f2-ad-1']]);
-    // The tab shows a new page: everything of the old one goes.
-    ask(0, 'top-1', 'page-b');
+    // The tab shows a new page, whose content script says so as it starts: everything of the old one goes,
+    // before the new page asks for anything (it may never).
+    expect(await router.handlers['page-open']({ pageToken: 'page-b' }, { tabId: 4, frameId: 0 })).toEqual({ output: null });
     await tick();
     expect(cancelled[1]?.sort()).toEqual(['t4-f0-top-1', 't4-f0-top-2', 't4-f2-ad-2']);
+    // The new page's own requests, from its frames too, are not cancelled by its own tokens.
+    ask(0, 'top-1', 'page-b');
+    ask(3, 'frame-1', 'frame-of-b');
+    await router.handlers['page-open']({ pageToken: 'page-b' }, { tabId: 4, frameId: 0 });
+    await tick();
+    expect(cancelled).toHaveLength(2);
+    expect(await router.handlers['page-open']({ pageToken: '' }, { tabId: 4, frameId: 0 })).toMatchObject({ error: { code: 'bad-request' } });
   });
 
   it('cancels the open requests of a closed tab', async () => {
