@@ -267,6 +267,26 @@ describe('SVG complexity cap', () => {
     expect(() => checkSvgComplexity(image(`data:image/png;base64,${pngHeader(64, 48)}`))).not.toThrow();
     // Base64 wrapped over lines, as editors write it.
     expect(() => checkSvgComplexity(image(`data:image/png;base64,${pngHeader(64, 48).replace(/(.{8})/g, '$1\n  ')}`))).not.toThrow();
+    // A camera JPEG whose size sits behind 10 kB of EXIF.
+    const jpeg = new Uint8Array(2 + 4 + 10_000 + 11);
+    const jpegView = new DataView(jpeg.buffer);
+    jpeg.set([0xff, 0xd8, 0xff, 0xe1]);
+    jpegView.setUint16(4, 10_002);
+    jpeg.set([0xff, 0xc0, 0, 17, 8], 6 + 10_000);
+    jpegView.setUint16(6 + 10_000 + 5, 30_000);
+    jpegView.setUint16(6 + 10_000 + 7, 30_000);
+    expect(() => checkSvgComplexity(image(`data:image/jpeg;base64,${Buffer.from(jpeg).toString('base64')}`))).toThrow(/30000x30000/);
+    jpegView.setUint16(6 + 10_000 + 5, 480);
+    jpegView.setUint16(6 + 10_000 + 7, 640);
+    expect(() => checkSvgComplexity(image(`data:image/jpeg;base64,${Buffer.from(jpeg).toString('base64')}`))).not.toThrow();
+  });
+
+  it('lets embedded fonts and the words "data:" in text through, and refuses style sheets and escaped URLs', () => {
+    expect(() => checkSvgComplexity(svg('<style>@font-face{font-family:x;src:url(data:font/woff2;base64,d09GMgABAAAA)}</style><text>Hi</text>'))).not.toThrow();
+    expect(() => checkSvgComplexity(svg('<desc>data:2019,2020</desc><rect width="10" height="10"/>'))).not.toThrow();
+    expect(() => checkSvgComplexity(svg('<style>@import url(data:text/css;base64,cmVjdHtmaWx0ZXI6Ymx1cig5cHgpfQ==);</style>'))).toThrow(/embeds text\/css/);
+    expect(() => checkSvgComplexity(svg(`<rect style="mask-image:url('data\\:image/svg+xml;base64,PHN2Zz4=')"/>`))).toThrow(/filters/);
+    expect(() => checkSvgComplexity(svg(`<rect style="mask-image:url('da\\ta:image/svg+xml;base64,PHN2Zz4=')"/>`))).toThrow(/filters/);
   });
 });
 

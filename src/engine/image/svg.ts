@@ -30,10 +30,10 @@ export function checkSvgComplexity(bytes: Uint8Array, limits: SvgLimits = defaul
     .decode(bytes)
     .replace(/&#(x[0-9a-f]{1,6}|[0-9]{1,7});?/gi, (_, code: string) => String.fromCodePoint(Math.min(0x10ffff, code[0] === 'x' || code[0] === 'X' ? parseInt(code.slice(1), 16) : Number(code))));
   // Blunt on purpose: any "filter" at all (element, attribute, CSS, any namespace prefix or case),
-  // any CSS escape and any entity declaration, which could spell one out. A false refusal costs
-  // one description; a miss stalls the engine.
-  if (/filter/i.test(text) || /\\[0-9a-f]/i.test(text) || /<!ENTITY/i.test(text)) {
-    throw new EngineError('unsupported-format', 'SVG filters are not rendered (they can take too long)');
+  // any backslash (a CSS escape, hex or not, could spell one out, or a "data:" URL) and any entity
+  // declaration. A false refusal costs one description; a miss stalls the engine.
+  if (/filter/i.test(text) || text.includes('\\') || /<!ENTITY/i.test(text)) {
+    throw new EngineError('unsupported-format', 'SVG filters, and CSS escapes or entity declarations that could spell one, are not rendered (filters can take too long)');
   }
   const elements = text.match(/<[^!?/\s>]/g)?.length ?? 0;
   if (elements > limits.maxElements) throw new EngineError('image-too-large', `the SVG has ${elements} elements; the limit is ${limits.maxElements}`);
@@ -44,25 +44,29 @@ export function checkSvgComplexity(bytes: Uint8Array, limits: SvgLimits = defaul
 
 /** Raster formats whose header gives their size, so an embedded one can be measured before the browser decodes it. */
 const measurableEmbedded: readonly string[] = ['image/png', 'image/jpeg', 'image/jpg', 'image/gif', 'image/webp', 'image/bmp'];
+/** Embedded fonts (diagram exports carry them) draw text, nothing of the kind refused here. */
+const embeddedFont = /^(?:font\/|application\/(?:x-)?font)/;
 
 /**
- * An SVG shown as an image renders the `data:` images it embeds, out of
- * reach of the checks above: an SVG inside it (base64 or percent-encoded)
- * could carry the filters refused here, and a small PNG can declare a
- * picture of billions of pixels. So an embedded SVG, or anything whose size
- * its header does not tell, is refused, and a raster one is held to the
- * pixel limit that a page's own image is held to.
+ * An SVG shown as an image renders the `data:` URLs it references (an
+ * `href`, a CSS `url()`), out of reach of the checks above: an SVG or a
+ * style sheet inside it (base64 or percent-encoded) could carry the filters
+ * refused here, and a small PNG can declare a picture of billions of pixels.
+ * So any embedded `data:` URL but a font or a raster image is refused, and a
+ * raster one is held to the pixel limit that a page's own image is held to.
  */
 function checkEmbeddedImages(text: string, limits: SvgLimits): void {
-  for (const match of text.matchAll(/data:([^,;"'\s)]*)((?:;[^,;"'\s)]*)*),/gi)) {
+  for (const match of text.matchAll(/(?:href\s*=\s*["']|url\(\s*["']?)\s*data:([^,;"'\s)]*)((?:;[^,;"'\s)]*)*),/gi)) {
     const type = (match[1] ?? '').toLowerCase();
     const base64 = /;base64$/i.test(match[2] ?? '');
+    if (embeddedFont.test(type)) continue;
     if (!measurableEmbedded.includes(type) || !base64) {
       throw new EngineError('unsupported-format', `an SVG that embeds ${type || 'data'}${base64 ? '' : ' (not base64)'} is not rendered`);
     }
-    // Enough of the payload for any header sniffImage reads; data URLs may wrap their base64 in whitespace.
+    // The whole payload (the SVG is at most limits.maxBytes): a JPEG's size can sit behind a long EXIF block.
+    // Data URLs may wrap their base64 in whitespace.
     const start = (match.index ?? 0) + match[0].length;
-    const payload = (/^[A-Za-z0-9+/=\s]*/.exec(text.slice(start, start + 8192))?.[0] ?? '').replace(/\s+/g, '');
+    const payload = (/^[A-Za-z0-9+/=\s]*/.exec(text.slice(start))?.[0] ?? '').replace(/\s+/g, '');
     const usable = payload.slice(0, payload.length - (payload.length % 4));
     let header;
     try {
