@@ -33,7 +33,7 @@ export function checkSvgComplexity(bytes: Uint8Array, limits: SvgLimits = defaul
   // any backslash (a CSS escape, hex or not, could spell one out, or a "data:" URL) and any entity
   // declaration. A false refusal costs one description; a miss stalls the engine.
   if (/filter/i.test(text) || text.includes('\\') || /<!ENTITY/i.test(text)) {
-    throw new EngineError('unsupported-format', 'SVG filters, and CSS escapes or entity declarations that could spell one, are not rendered (filters can take too long)');
+    throw new EngineError('unsupported-format', 'SVG filters are not rendered (they can take too long), nor CSS escapes or entity declarations, which could spell one');
   }
   const elements = text.match(/<[^!?/\s>]/g)?.length ?? 0;
   if (elements > limits.maxElements) throw new EngineError('image-too-large', `the SVG has ${elements} elements; the limit is ${limits.maxElements}`);
