@@ -117,34 +117,47 @@ export function createOffscreenHostClient(
     }, heartbeatMs);
   };
 
+  /** Sends to the engine's document (made if need be), retrying once in a new one if it went away. */
+  const forward = async <K extends keyof EngineHostRequests>(type: K, request: RequestOf<EngineHostRequests, K>): Promise<Reply<ResponseOf<EngineHostRequests, K>>> => {
+    const message = { ...(request as object), type, target: 'engine-host' } as HostMessage;
+    pending++;
+    watch();
+    try {
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const stallsBefore = stalls;
+        try {
+          const reply = await send(message);
+          if (isReply(reply)) return reply as Reply<ResponseOf<EngineHostRequests, K>>;
+        } catch {
+          // The document was closed, closed itself or crashed; the next attempt makes a new one.
+        }
+        if (stalls !== stallsBefore) return errorReply('timeout', 'the engine stopped responding while working on this request');
+        if (attempt === 0) await new Promise((resolve) => setTimeout(resolve, retryPauseMs));
+      }
+      return errorReply('host-unavailable', 'the captioning engine stopped responding');
+    } finally {
+      pending--;
+    }
+  };
+
   return {
     async call(type, request) {
-      if (type === 'host-caption' && stallsOfThisEngine >= stallsBeforeTooSlow) {
-        return errorReply('too-slow', 'the engine stopped responding twice on this device, so it describes no more images until the extension restarts') as Reply<
-          ResponseOf<EngineHostRequests, typeof type>
-        >;
+      type Answer = Reply<ResponseOf<EngineHostRequests, typeof type>>;
+      if (stallsOfThisEngine < stallsBeforeTooSlow) return (await forward(type, request)) as Answer;
+      if (type === 'host-caption') {
+        return errorReply('too-slow', 'the engine stopped responding twice on this device, so it describes no more images until the extension restarts') as Answer;
       }
-      const message = { ...(request as object), type, target: 'engine-host' } as HostMessage;
-      pending++;
-      watch();
-      try {
-        for (let attempt = 0; attempt < 2; attempt++) {
-          const stallsBefore = stalls;
-          try {
-            const reply = await send(message);
-            if (isReply(reply)) return reply as Reply<ResponseOf<EngineHostRequests, typeof type>>;
-          } catch {
-            // The document was closed, closed itself or crashed; the next attempt makes a new one.
-          }
-          if (stalls !== stallsBefore) return errorReply('timeout', 'the engine stopped responding while working on this request');
-          if (attempt === 0) await new Promise((resolve) => setTimeout(resolve, retryPauseMs));
-        }
-        return errorReply('host-unavailable', 'the captioning engine stopped responding');
-      } finally {
-        pending--;
+      // Nor are the models loaded ahead for a page.
+      if (type === 'host-prepare') return { output: null } as Answer;
+      if (type === 'host-status') {
+        // A new document knows nothing of the stalls: the popup must say why nothing is described.
+        const status = await forward('host-status', {});
+        return ('output' in status ? { output: { ...status.output, speed: 'too-slow' } } : status) as Answer;
       }
+      return (await forward(type, request)) as Answer;
     },
     async open() {
+      if (stallsOfThisEngine >= stallsBeforeTooSlow) return;
       await ensureDocument().catch(() => undefined);
     },
     async restart() {

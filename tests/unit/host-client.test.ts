@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
  * (the GPU setting changed) never leaves a document made with the old setting.
  */
 const fake = vi.hoisted(() => {
-  const state = { open: false, created: 0, closed: 0, urls: [] as string[], answer: false };
+  const state = { open: false, created: 0, closed: 0, urls: [] as string[], answer: false, status: null as unknown };
   const browser = {
     runtime: {
       getContexts: async () => (state.open ? [{ contextType: 'OFFSCREEN_DOCUMENT' }] : []),
@@ -16,7 +16,7 @@ const fake = vi.hoisted(() => {
       sendMessage: () =>
         new Promise((resolve, reject) => {
           if (state.answer) {
-            resolve({ output: null });
+            resolve({ output: state.status });
             return;
           }
           const check = setInterval(() => {
@@ -48,7 +48,7 @@ vi.mock('wxt/browser', () => ({ browser: fake.browser }));
 const { createOffscreenHostClient } = await import('../../src/background/host-client');
 
 afterEach(() => {
-  Object.assign(fake.state, { open: false, created: 0, closed: 0, urls: [], answer: false });
+  Object.assign(fake.state, { open: false, created: 0, closed: 0, urls: [], answer: false, status: null });
 });
 
 describe('offscreen host client', () => {
@@ -59,11 +59,20 @@ describe('offscreen host client', () => {
     expect(await client.call('host-caption', request)).toMatchObject({ error: { code: 'timeout' } });
     expect([fake.state.created, fake.state.closed]).toEqual([2, 2]);
     expect(await client.call('host-caption', request)).toMatchObject({ error: { code: 'too-slow' } });
+    // Nor are the models loaded ahead for a page, nor a document opened for them.
+    expect(await client.call('host-prepare', {})).toEqual({ output: null });
+    await client.open?.();
     // No third document, no third stall.
     expect(fake.state.created).toBe(2);
+    // The popup's status says why nothing is described (a new document answers it, knowing nothing of the stalls).
+    fake.state.answer = true;
+    fake.state.status = { state: 'idle', speed: 'unknown' };
+    expect(await client.call('host-status', {})).toMatchObject({ output: { state: 'idle', speed: 'too-slow' } });
+    fake.state.answer = false;
     await client.restart?.();
+    const createdBefore = fake.state.created;
     expect(await client.call('host-caption', request)).toMatchObject({ error: { code: 'timeout' } });
-    expect(fake.state.created).toBe(3);
+    expect(fake.state.created).toBe(createdBefore + 1);
   });
 
   it('never keeps a document made from the GPU setting as it was before a restart', async () => {
