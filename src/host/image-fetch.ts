@@ -48,7 +48,7 @@ export async function fetchPageImage(url: string, options: PageImageFetchOptions
       throw deadline.explain(cause, 'the data: URL');
     }
   }
-  return (options.access ?? directAccess)(url, page, () => fetchHops(url, options, fetcher, deadline));
+  return (options.access ?? directAccess)(url, page, () => fetchHops(url, options, fetcher, deadline), deadline.signal);
 }
 
 async function fetchHops(url: string, options: PageImageFetchOptions, fetcher: FetchFunction, deadline: ReturnType<typeof fetchDeadline>): Promise<Uint8Array> {

@@ -1,4 +1,5 @@
 import type { PageContext } from '../messaging/protocol';
+import { raceAbort } from '../shared/abort';
 
 /**
  * Puts the network rules for one fetch of a page's image in place for as
@@ -7,7 +8,7 @@ import type { PageContext } from '../messaging/protocol';
  * The rules themselves live in the background (background/network-rules.ts),
  * the only context with declarativeNetRequest.
  */
-export type NetworkAccess = <T>(url: string, page: PageContext, run: () => Promise<T>) => Promise<T>;
+export type NetworkAccess = <T>(url: string, page: PageContext, run: () => Promise<T>, signal?: AbortSignal) => Promise<T>;
 
 /** Node (CLI, tests): no browser rules; image-fetch.ts checks every hop itself there. */
 export const directAccess: NetworkAccess = (_url, _page, run) => run();
@@ -24,9 +25,14 @@ export interface RuleSetter {
  */
 export function networkAccessThrough(rules: RuleSetter): NetworkAccess {
   const lastForUrl = new Map<string, Promise<unknown>>();
-  return async (url, page, run) => {
+  return async (url, page, run, signal) => {
     const before = lastForUrl.get(url) ?? Promise.resolve();
-    const mine = before.catch(() => undefined).then(async () => {
+    // A fetch given up while it waits (cancelled, or out of time) leaves the line at once, and runs nothing.
+    const turn = before.catch(() => undefined).then(() => signal?.throwIfAborted());
+    const waited = raceAbort(turn, signal, () => {
+      throw signal?.reason;
+    });
+    const mine = waited.then(async () => {
       // A failure to set rules must not stop the fetch: the block rules and the host's own checks still hold.
       const ids = await rules.add(url, page).catch(() => [] as number[]);
       try {
@@ -35,11 +41,16 @@ export function networkAccessThrough(rules: RuleSetter): NetworkAccess {
         if (ids.length > 0) await rules.remove(ids).catch(() => undefined);
       }
     });
-    lastForUrl.set(url, mine);
+    // The next fetch of this URL waits for this one's rules to go, not for this caller, who may have given up.
+    const done = turn.then(() => mine).catch(() => undefined);
+    lastForUrl.set(url, done);
     try {
       return await mine;
     } finally {
-      if (lastForUrl.get(url) === mine) lastForUrl.delete(url);
+      void done.then(() => {
+        if (lastForUrl.get(url) === done) lastForUrl.delete(url);
+      });
     }
   };
 }
+

@@ -320,4 +320,21 @@ describe('network access around a fetch', () => {
     const xEvents = events.filter((event) => /x\.png|^done [ab]$|^remove [13]$/.test(event));
     expect(xEvents).toEqual(['add https://cdn.example/x.png https://a.example/', 'done a', 'remove 1', 'add https://cdn.example/x.png https://b.example/', 'done b', 'remove 3']);
   });
+
+  it('lets a fetch given up while it waits for another of the same URL leave at once, without running', async () => {
+    const access = networkAccessThrough({ add: async () => [], remove: async () => undefined });
+    const page = { frameUrl: 'https://a.example/', topLevelUrl: 'https://a.example/', incognito: false };
+    let release: () => void = () => undefined;
+    const ran: string[] = [];
+    const first = access('https://cdn.example/x.png', page, () => new Promise<string>((resolve) => (release = () => resolve('first'))));
+    const controller = new AbortController();
+    const waiting = access('https://cdn.example/x.png', page, async () => (ran.push('second'), 'second'), controller.signal);
+    const third = access('https://cdn.example/x.png', page, async () => (ran.push('third'), 'third'));
+    controller.abort(new Error('cancelled'));
+    await expect(waiting).rejects.toThrow('cancelled');
+    release();
+    expect(await first).toBe('first');
+    expect(await third).toBe('third');
+    expect(ran).toEqual(['third']);
+  });
 });
