@@ -61,6 +61,13 @@ export interface CaptionLimits extends SchedulerLimits {
   sliceBudgetMs: number;
   /** After the page overwrites our text this many times, we leave that image alone. */
   maxAuthorOverrides: number;
+  /**
+   * An svg image redrawn more often than this within `svgRedrawWindowMs` is
+   * animated (a live chart, a spinner): we stop describing it rather than ask
+   * for every frame.
+   */
+  maxSvgRedraws: number;
+  svgRedrawWindowMs: number;
   /** Delay before onStats is called after a change; changes in between are batched. */
   statsDelayMs: number;
 }
@@ -76,6 +83,8 @@ export const defaultCaptionLimits: CaptionLimits = {
   sliceBudgetMs: 8,
   resultCacheSize: 2000,
   maxAuthorOverrides: 3,
+  maxSvgRedraws: 5,
+  svgRedrawWindowMs: 10_000,
   statsDelayMs: 50,
 };
 
@@ -165,6 +174,12 @@ export function createPageCaptioner(options: PageCaptionerOptions): PageCaptione
 
   const entries = new Map<Element, Entry>();
   const authorOverrides = new WeakMap<Element, number>();
+  /** When each svg image was last redrawn, the latest maxSvgRedraws + 1 times. */
+  const svgRedraws = new WeakMap<Element, number[]>();
+  const redrawnTooOften = (element: Element) => {
+    const times = svgRedraws.get(element);
+    return times !== undefined && times.length > limits.maxSvgRedraws && times.at(-1)! - times[0]! <= limits.svgRedrawWindowMs;
+  };
   const loadWaiters = new Map<Element, AbortController>();
   let viewport: ViewportWatcher | undefined;
   let cancelStats: Cancel | undefined;
@@ -344,6 +359,14 @@ export function createPageCaptioner(options: PageCaptionerOptions): PageCaptione
       entry.reason = 'unsupported';
       return;
     }
+    if (redrawnTooOften(element)) {
+      // An animated drawing: no description would stay true for long.
+      detachFromJob(entry);
+      if (writer.state(element) !== undefined) writer.restore(element);
+      entry.status = 'skipped';
+      entry.reason = 'unsupported';
+      return;
+    }
     if ((authorOverrides.get(element) ?? 0) >= limits.maxAuthorOverrides) {
       // The page keeps replacing our text; stop the tug of war.
       detachFromJob(entry);
@@ -490,7 +513,16 @@ export function createPageCaptioner(options: PageCaptionerOptions): PageCaptione
     onError,
     evaluate,
     attributeChanged,
-    sourceChanged,
+    sourceChanged(target) {
+      // Only svg images are redrawn in place (discovery.ts); the others' source changes are new files.
+      // Records within 100 ms are one redraw (replacing children can take several).
+      if (targetKind(target) === 'svg') {
+        const times = svgRedraws.get(target) ?? [];
+        const now = performance.now();
+        if (times.length === 0 || now - times.at(-1)! > 100) svgRedraws.set(target, [...times, now].slice(-(limits.maxSvgRedraws + 1)));
+      }
+      sourceChanged(target);
+    },
     pruneDisconnected: sweepRemoved,
     afterSlice(moreWork) {
       // Send once everything found so far has a priority, so that DOM order

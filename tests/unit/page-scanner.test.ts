@@ -555,6 +555,23 @@ describe('copies of described images', () => {
 });
 
 describe('an svg drawn anew', () => {
+  it('stops describing an svg image redrawn more than maxSvgRedraws times in the window (an animation)', async () => {
+    let replies = 0;
+    const fake = fakeClient(() => output(`Frame ${replies++}`));
+    const { captioner } = setup(`<svg id="s" role="img" viewBox="0 0 10 10"><circle cx="5" cy="5" r="1"/></svg>`, { client: fake, limits: { maxSvgRedraws: 3 } });
+    captioner.start();
+    await settle();
+    for (let frame = 2; frame <= 8; frame++) {
+      byId('s').innerHTML = `<circle cx="5" cy="5" r="${frame}"/>`;
+      await settle();
+      await new Promise((resolve) => setTimeout(resolve, 120));
+    }
+    // The first drawing and three redraws were described; the fourth redraw shows an animation.
+    expect(fake.calls).toHaveLength(4);
+    expect(byId('s').hasAttribute('aria-label')).toBe(false);
+    expect(byId('s').hasAttribute('data-lightcap')).toBe(false);
+  });
+
   it('describes an svg image again when its shapes are replaced', async () => {
     let replies = 0;
     const fake = fakeClient(() => output(replies++ === 0 ? 'A red circle' : 'A blue square'));
