@@ -578,6 +578,17 @@ export function createPageCaptioner(options: PageCaptionerOptions): PageCaptione
       if (next.prefix !== previous.prefix) {
         for (const entry of entries.values()) if (entry.status === 'captioned') writer.setPrefix(entry.element, next.prefix);
       }
+      if (next.enabled !== previous.enabled || next.disabledSites.join('\n') !== previous.disabledSites.join('\n')) {
+        // The background refused images for the site in the address bar, which a frame cannot always name itself:
+        // the switches changed, so ask again.
+        for (const entry of entries.values()) {
+          if (entry.status === 'failed' && entry.reason === 'disabled') {
+            writer.restore(entry.element);
+            entry.status = 'skipped';
+            markDirty(entry.element);
+          }
+        }
+      }
       if (wordingChanged(previous, next)) {
         // Describe again in the new wording (a language, neutral words, the caption on or off): the old alts would say the old one.
         scheduler.forgetResults();

@@ -535,6 +535,22 @@ describe('a name the author gives after ours', () => {
   });
 });
 
+describe('refused for the site in the address bar', () => {
+  it('asks again when the switches change after the background refused an image as disabled (a frame that cannot name the top site)', async () => {
+    let disabled = true;
+    const fake = fakeClient((requested) => (disabled ? { error: { code: 'disabled', message: 'off for this site' } } : output(`Description of ${requested.slice(requested.lastIndexOf('/') + 1)}`)));
+    // The user turned the embedding site off; this frame's own host is not on the list.
+    const { captioner, settings } = setup(`<img id="a" src="${url('a.jpg')}">`, { client: fake, settings: { disabledSites: ['bank.example'] } });
+    captioner.start();
+    await settle();
+    expect(byId('a').getAttribute('data-lightcap')).toBe('failed');
+    disabled = false;
+    captioner.updateSettings({ ...settings, disabledSites: [] });
+    await settle();
+    expect(byId('a').getAttribute('alt')).toBe('Auto-generated: Description of a.jpg');
+  });
+});
+
 describe('copies of described images', () => {
   it('takes our text off a copy the page made of an image we described when the site is turned off', async () => {
     const { captioner, settings } = setup(`<div id="box"><img id="a" src="${url('a.jpg')}"></div>`);
