@@ -37,8 +37,13 @@ export default defineBackground({
       });
     }
     // A language setting of 'auto' follows the browser's UI language.
-    const router = createRouter(host, async () => descriptionStyle(await loadSettings(), browser.i18n.getUILanguage()), rules, async (topLevelUrl) =>
-      isEnabledForUrl(await loadSettings(), topLevelUrl),
+    const router = createRouter(
+      host,
+      async () => {
+        const settings = await loadSettings();
+        return { style: descriptionStyle(settings, browser.i18n.getUILanguage()), enabledFor: (topLevelUrl) => isEnabledForUrl(settings, topLevelUrl) };
+      },
+      rules,
     );
     const { translate } = extensionLocaliser();
     const offscreenUrl = browser.runtime.getURL('/offscreen.html');

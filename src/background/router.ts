@@ -63,25 +63,28 @@ export function pageOf(sender: SenderInfo, contentScriptOrigin?: unknown): PageC
   };
 }
 
+/** What the router reads of the user's settings, once for each request. */
+export interface RouterSettings {
+  /** How descriptions are worded, their language included. */
+  style: DescriptionStyle;
+  /**
+   * Whether the switches (global and per site) allow automatic descriptions
+   * on the page at this address in the address bar: the content script checks
+   * them too, but a frame cannot always tell which page embeds it (Firefox
+   * gives a cross-origin frame no `ancestorOrigins`), and the browser can.
+   */
+  enabledFor(topLevelUrl: string | undefined): boolean;
+}
+
 /**
- * `style` reads the user's wording settings, the language of descriptions
- * included, for each request, so a change in the popup applies to the next
- * image without restarting anything. `siteEnabled` says whether the user's
- * switches (global and per site) allow automatic descriptions on the page in
- * the address bar: the content script checks them too, but a frame cannot
- * always tell which page embeds it (Firefox gives a cross-origin frame no
- * `ancestorOrigins`), and the browser can.
+ * `settings` reads the user's settings for each request, so a change in the
+ * popup applies to the next image without restarting anything.
  */
-export function createRouter(
-  host: HostClient,
-  style: () => Promise<DescriptionStyle>,
-  rules: RuleSetter,
-  siteEnabled: (topLevelUrl: string | undefined) => Promise<boolean>,
-): Router {
+export function createRouter(host: HostClient, settings: () => Promise<RouterSettings>, rules: RuleSetter): Router {
   /** The open requests of each tab, with the frame that asked. */
   const requestsByTab = new Map<number, Map<string, number>>();
-  /** The document each frame's requests last came from (the content script's page token), by "tab:frame". */
-  const pageTokens = new Map<string, string>();
+  /** The document each frame of each tab last spoke from (its content script's page token), by tab, then frame. */
+  const pageTokens = new Map<number, Map<number, string>>();
   // Menu request ids must not repeat those of the worker before a restart, whose requests the engine may still hold.
   const run = Math.random().toString(36).slice(2, 10);
   let sequence = 0;
@@ -119,21 +122,20 @@ export function createRouter(
    */
   const noteDocument = (tabId: number | undefined, frameId: number, token: string | undefined) => {
     if (tabId === undefined || token === undefined) return;
-    const key = `${tabId}:${frameId}`;
-    const previous = pageTokens.get(key);
+    const frames = pageTokens.get(tabId) ?? new Map<number, string>();
+    pageTokens.set(tabId, frames);
+    const previous = frames.get(frameId);
     if (previous === token) return;
-    if (frameId === 0 && previous !== undefined) {
-      // The old page's frames are gone with it; so are their tokens.
-      for (const other of pageTokens.keys()) if (other.startsWith(`${tabId}:`)) pageTokens.delete(other);
-    }
-    pageTokens.set(key, token);
+    // The old page's frames are gone with it; so are their tokens.
+    if (frameId === 0 && previous !== undefined) frames.clear();
+    frames.set(frameId, token);
     if (previous !== undefined) void forget(tabId, frameId === 0 ? undefined : frameId).catch(() => undefined);
   };
 
   const namespaced = (sender: SenderInfo, requestId: string) => `t${sender.tabId ?? 'x'}-f${sender.frameId ?? 0}-${requestId}`;
 
   const caption: Router['caption'] = async (source, priority, owner, page) =>
-    host.call('host-caption', { requestId: `${owner}-${run}-${sequence++}`, source, priority, page, style: await style() });
+    host.call('host-caption', { requestId: `${owner}-${run}-${sequence++}`, source, priority, page, style: (await settings()).style });
 
   return {
     caption,
@@ -146,14 +148,14 @@ export function createRouter(
         noteDocument(sender.tabId, sender.frameId ?? 0, parseRequestId(request.pageToken));
         const untrack = track(sender.tabId, sender.frameId ?? 0, hostRequestId);
         try {
-          const [wording, enabled] = await Promise.all([style(), siteEnabled(pageOf(sender).topLevelUrl)]);
-          if (!enabled) return errorReply('disabled', 'LightCap Alt is turned off for this site');
-          // The tab may have closed, or the page cancelled this request, while the settings were read.
-          if (sender.tabId !== undefined && !requestsByTab.get(sender.tabId)?.has(hostRequestId)) return { cancel: true };
           const referrerPolicy = parseReferrerPolicy(request.referrerPolicy);
           // The one field of the page the page itself tells: it can only make our Referer one its own request could carry.
           const page = referrerPolicy ? { ...pageOf(sender, request.documentOrigin), referrerPolicy } : pageOf(sender, request.documentOrigin);
-          return await host.call('host-caption', { requestId: hostRequestId, source, priority: parsePriority(request.priority), page, style: wording });
+          const { style, enabledFor } = await settings();
+          if (!enabledFor(page.topLevelUrl)) return errorReply('disabled', 'LightCap Alt is turned off for this site');
+          // The tab may have closed, or the page cancelled this request, while the settings were read.
+          if (sender.tabId !== undefined && !requestsByTab.get(sender.tabId)?.has(hostRequestId)) return { cancel: true };
+          return await host.call('host-caption', { requestId: hostRequestId, source, priority: parsePriority(request.priority), page, style });
         } finally {
           untrack();
         }
@@ -189,7 +191,7 @@ export function createRouter(
       },
     },
     async forgetTab(tabId) {
-      for (const key of pageTokens.keys()) if (key.startsWith(`${tabId}:`)) pageTokens.delete(key);
+      pageTokens.delete(tabId);
       await forget(tabId);
     },
   };

@@ -3,13 +3,14 @@ import { createRouter, isEngineHostUrl } from '../../src/background/router';
 import type { HostClient } from '../../src/background/host-client';
 import { describeFromMenu } from '../../src/background/context-menu';
 import type { RuleSetter } from '../../src/host/network-access';
-import type { BackgroundRequests, EngineHostRequests, PageContext, RequestOf } from '../../src/messaging/protocol';
+import type { BackgroundRequests, DescriptionStyle, EngineHostRequests, PageContext, RequestOf } from '../../src/messaging/protocol';
 import { defaultSettings, descriptionStyle, isEnabledForUrl, withSite } from '../../src/settings/schema';
 import type { Settings } from '../../src/settings/schema';
 
 const wording = { caption: true, neutral: false, language: 'en' } as const;
 const noRules: RuleSetter = { add: async () => [], remove: async () => undefined };
-const everySite = async () => true;
+/** The settings a router reads: this wording, and every site switched on. */
+const everywhere = (style: DescriptionStyle) => async () => ({ style, enabledFor: () => true });
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 function recordingHost() {
@@ -27,7 +28,7 @@ function recordingHost() {
 describe('background router', () => {
   it('namespaces request ids by tab and frame, and passes the page as the browser saw the sender, with the wording settings', async () => {
     const { client, calls } = recordingHost();
-    const router = createRouter(client, async () => wording, noRules, everySite);
+    const router = createRouter(client, everywhere(wording), noRules);
     const sender = { tabId: 7, frameId: 2, url: 'https://a.example/frame', tabUrl: 'https://top.example/', incognito: false };
     const reply = await router.handlers.caption({ requestId: 'img-1', source: { kind: 'url', url: 'https://a.example/dog.jpg' }, priority: 0 }, sender);
     expect(reply).toMatchObject({ output: { alt: 'A dog.' } });
@@ -41,7 +42,7 @@ describe('background router', () => {
     const { client, calls } = recordingHost();
     const settings: Settings = { ...defaultSettings };
     // What entrypoints/background.ts builds: the stored settings and the browser's UI language.
-    const router = createRouter(client, async () => descriptionStyle(settings, 'de-AT'), noRules, everySite);
+    const router = createRouter(client, async () => ({ style: descriptionStyle(settings, 'de-AT'), enabledFor: () => true }), noRules);
     const sender = { tabId: 3, frameId: 0, url: 'https://a.example/', tabUrl: 'https://a.example/', incognito: false };
     const source = { kind: 'url', url: 'https://a.example/dog.jpg' } as const;
     await router.handlers.caption({ requestId: 'a', source, priority: 0 }, sender);
@@ -56,7 +57,7 @@ describe('background router', () => {
 
   it('passes on the referrer policy the page read, and drops one that is not a policy', async () => {
     const { client, calls } = recordingHost();
-    const router = createRouter(client, async () => wording, noRules, everySite);
+    const router = createRouter(client, everywhere(wording), noRules);
     const sender = { tabId: 7, frameId: 0, url: 'https://a.example/', tabUrl: 'https://a.example/', incognito: false };
     const ask = (requestId: string, referrerPolicy: unknown) =>
       router.handlers.caption({ requestId, source: { kind: 'url', url: 'https://cdn.example/dog.jpg' }, priority: 0, referrerPolicy } as RequestOf<BackgroundRequests, 'caption'>, sender);
@@ -69,7 +70,7 @@ describe('background router', () => {
   it('drops a page context\'s referrer policy that is not a policy when the engine host asks for rules', async () => {
     const { client } = recordingHost();
     const pages: PageContext[] = [];
-    const router = createRouter(client, async () => wording, { add: async (_url, page) => (pages.push(page), []), remove: async () => undefined }, everySite);
+    const router = createRouter(client, everywhere(wording), { add: async (_url, page) => (pages.push(page), []), remove: async () => undefined });
     const engineHost = { extensionPage: true, engineHost: true };
     const page = { frameUrl: 'https://a.example/', topLevelUrl: 'https://a.example/', incognito: false };
     await router.handlers['network-rules-add']({ url: 'https://cdn.example/a.png', page: { ...page, referrerPolicy: 'same-origin' } }, engineHost);
@@ -82,7 +83,7 @@ describe('background router', () => {
     const { client } = recordingHost();
     const added: string[] = [];
     const removed: number[][] = [];
-    const router = createRouter(client, async () => wording, { add: async (url) => (added.push(url), [1001]), remove: async (ids) => void removed.push(ids) }, everySite);
+    const router = createRouter(client, everywhere(wording), { add: async (url) => (added.push(url), [1001]), remove: async (ids) => void removed.push(ids) });
     const request = { url: 'http://192.168.1.1/admin.png', page: { topLevelUrl: 'http://192.168.1.1/', incognito: false } };
     expect(await router.handlers['network-rules-add'](request, { tabId: 4, url: 'https://evil.example/' })).toMatchObject({ error: { code: 'bad-request' } });
     expect(await router.handlers['network-rules-add'](request, { extensionPage: true })).toMatchObject({ error: { code: 'bad-request' } });
@@ -97,7 +98,7 @@ describe('background router', () => {
   it('refuses a page\'s request when the user turned the site in the address bar off, whatever the frame thinks', async () => {
     const { client, calls } = recordingHost();
     let settings: Settings = withSite({ ...defaultSettings }, 'bank.example', false);
-    const router = createRouter(client, async () => wording, noRules, async (topLevelUrl) => isEnabledForUrl(settings, topLevelUrl));
+    const router = createRouter(client, async () => ({ style: wording, enabledFor: (topLevelUrl: string | undefined) => isEnabledForUrl(settings, topLevelUrl) }), noRules);
     const source = { kind: 'url', url: 'https://pay.example/card.png' } as const;
     // A cross-origin frame on the bank's page: Firefox gives it no ancestorOrigins, so it cannot tell.
     const frame = { tabId: 5, frameId: 3, url: 'https://pay.example/widget', tabUrl: 'https://www.bank.example/account', incognito: false };
@@ -113,7 +114,7 @@ describe('background router', () => {
 
   it('passes the document origin the browser reports, else the content script\'s, and the tab\'s cookie store', async () => {
     const { client, calls } = recordingHost();
-    const router = createRouter(client, async () => wording, noRules, everySite);
+    const router = createRouter(client, everywhere(wording), noRules);
     const source = { kind: 'url', url: 'https://victim.example/qr.png' } as const;
     const sandboxed = { tabId: 1, frameId: 4, url: 'https://victim.example/uploads/x.html', tabUrl: 'https://evil.example/', incognito: false };
     await router.handlers.caption({ requestId: 'a', source, priority: 0, documentOrigin: 'https://victim.example' }, { ...sandboxed, origin: 'null' });
@@ -128,7 +129,7 @@ describe('background router', () => {
 
   it('refuses requests whose source is not a web or data image URL', async () => {
     const { client, calls } = recordingHost();
-    const router = createRouter(client, async () => wording, noRules, everySite);
+    const router = createRouter(client, everywhere(wording), noRules);
     const reply = await router.handlers.caption({ requestId: 'x', source: { kind: 'url', url: 'javascript:alert(1)' }, priority: 0 }, { tabId: 1 });
     expect(reply).toMatchObject({ error: { code: 'bad-request' } });
     expect(calls).toEqual([]);
@@ -138,7 +139,7 @@ describe('background router', () => {
     const { client, calls } = recordingHost();
     let settingsRead: () => void = () => undefined;
     const slowStyle = () => new Promise<typeof wording>((resolve) => (settingsRead = () => resolve(wording)));
-    const router = createRouter(client, slowStyle, noRules, everySite);
+    const router = createRouter(client, () => slowStyle().then((style) => ({ style, enabledFor: () => true })), noRules);
     const sender = { tabId: 9, frameId: 0, url: 'https://a.example/', tabUrl: 'https://a.example/', incognito: false };
     const pending = router.handlers.caption({ requestId: 'a', source: { kind: 'url', url: 'https://a.example/1.png' }, priority: 1 }, sender);
     await router.handlers['caption-cancel']({ requestId: 'a' }, sender);
@@ -156,7 +157,7 @@ describe('background router', () => {
         return Promise.resolve({ output: null } as never);
       },
     };
-    const router = createRouter(client, async () => wording, noRules, everySite);
+    const router = createRouter(client, everywhere(wording), noRules);
     const source = { kind: 'url', url: 'https://a.example/1.png' } as const;
     const ask = (frameId: number, requestId: string, pageToken: string) => void router.handlers.caption({ requestId, source, priority: 1, pageToken }, { tabId: 4, frameId });
     ask(0, 'top-1', 'page-a');
@@ -192,7 +193,7 @@ describe('background router', () => {
         return Promise.resolve({ output: null } as never);
       },
     };
-    const router = createRouter(client, async () => wording, noRules, everySite);
+    const router = createRouter(client, everywhere(wording), noRules);
     const pending = router.handlers.caption({ requestId: 'a', source: { kind: 'url', url: 'https://a.example/1.png' }, priority: 1 }, { tabId: 3, frameId: 0 });
     await router.forgetTab(3);
     expect(calls).toEqual([['t3-f0-a']]);
@@ -255,7 +256,7 @@ describe('context menu flow', () => {
 
   it('answers status and cache requests only from extension pages', async () => {
     const { client, calls } = recordingHost();
-    const router = createRouter(client, async () => wording, noRules, everySite);
+    const router = createRouter(client, everywhere(wording), noRules);
     expect(await router.handlers['cache-clear']({}, { tabId: 5, url: 'https://evil.example/' })).toMatchObject({ error: { code: 'bad-request' } });
     expect(calls).toEqual([]);
     await router.handlers['cache-clear']({}, { tabId: 9, extensionPage: true });
