@@ -12,7 +12,7 @@ import type { Cancel } from './guard';
 import { createImageLoadWatcher } from './image-loads';
 import type { ImageLoadWatcher } from './image-loads';
 import { isTooSmall, qualify } from './qualify';
-import type { Verdict } from './qualify';
+import type { SkipReason, Verdict } from './qualify';
 import { createScheduler } from './scheduler';
 import type { CaptionResult, SchedulerLimits, Transport } from './scheduler';
 import { resolveSource, sourceOfTarget } from './source';
@@ -179,6 +179,14 @@ export function createPageCaptioner(options: PageCaptionerOptions): PageCaptione
   const redrawnTooOften = (element: Element) => {
     const times = svgRedraws.get(element);
     return times !== undefined && times.length > limits.maxSvgRedraws && times.at(-1)! - times[0]! <= limits.svgRedrawWindowMs;
+  };
+  /** Why an image we could describe is better left without our text, if it is. */
+  const reasonToLeaveAlone = (element: Element): SkipReason | undefined => {
+    // An animated drawing: no description would stay true for long.
+    if (redrawnTooOften(element)) return 'unsupported';
+    // The page keeps replacing our text; stop the tug of war.
+    if ((authorOverrides.get(element) ?? 0) >= limits.maxAuthorOverrides) return 'author-alt';
+    return undefined;
   };
   const loadWaiters = new Map<Element, AbortController>();
   let viewport: ViewportWatcher | undefined;
@@ -359,20 +367,12 @@ export function createPageCaptioner(options: PageCaptionerOptions): PageCaptione
       entry.reason = 'unsupported';
       return;
     }
-    if (redrawnTooOften(element)) {
-      // An animated drawing: no description would stay true for long.
+    const leaveAlone = reasonToLeaveAlone(element);
+    if (leaveAlone) {
       detachFromJob(entry);
       if (writer.state(element) !== undefined) writer.restore(element);
       entry.status = 'skipped';
-      entry.reason = 'unsupported';
-      return;
-    }
-    if ((authorOverrides.get(element) ?? 0) >= limits.maxAuthorOverrides) {
-      // The page keeps replacing our text; stop the tug of war.
-      detachFromJob(entry);
-      if (writer.state(element) !== undefined) writer.restore(element);
-      entry.status = 'skipped';
-      entry.reason = 'author-alt';
+      entry.reason = leaveAlone;
       return;
     }
     if (entry.status === 'pending' && scheduler.keyOf(entry) === source.key) return;
