@@ -80,6 +80,11 @@ const shadowRootSweepDelaysMs = [1000, 5000];
 const recordsPerChunk = 100;
 const elementsPerChunk = 40;
 
+/** An attribute record whose value did change: a write of the same value (ours or the page's) is no change. */
+function valueChanged(record: MutationRecord): boolean {
+  return (record.target as Element).getAttribute(record.attributeName ?? '') !== record.oldValue;
+}
+
 /** The svg image the element draws part of (itself included), if any. */
 function enclosingSvgImage(element: Element): SVGSVGElement | undefined {
   for (let node: Element | null = element; node && node.namespaceURI === svgNamespace; node = node.parentElement) {
@@ -107,6 +112,11 @@ export function createDiscovery(options: DiscoveryOptions): Discovery {
   const dirty = new Set<CaptionTarget>();
   let sweepNeeded = false;
 
+  const queueRecords = (records: MutationRecord[]) => {
+    // Not push(...records): a big batch would overflow the argument limit.
+    for (const record of records) pendingRecords.push(record);
+    scheduleSlice();
+  };
   const hasWork = () => pendingRecords.length > 0 || sweepNeeded || rootsToScan.length > 0 || dirty.size > 0;
 
   const scheduleSlice = () => {
@@ -237,10 +247,9 @@ export function createDiscovery(options: DiscoveryOptions): Discovery {
       }
       return;
     }
-    if (record.type !== 'attributes' || record.target.nodeType !== 1) return;
+    if (record.type !== 'attributes' || record.target.nodeType !== 1 || !valueChanged(record)) return;
     const element = record.target as Element;
     const name = record.attributeName ?? '';
-    if (element.getAttribute(name) === record.oldValue) return;
 
     if ((name === 'src' || name === 'srcset') && element.localName === 'source') {
       if (element.parentElement?.localName === 'picture') {
@@ -272,13 +281,7 @@ export function createDiscovery(options: DiscoveryOptions): Discovery {
       lifetime = new AbortController();
       const Observer = view?.MutationObserver ?? MutationObserver;
       paintWatched = new WeakSet();
-      observer = new Observer(
-        guard((records: MutationRecord[]) => {
-          // Not push(...records): a big batch would overflow the argument limit.
-          for (const record of records) pendingRecords.push(record);
-          scheduleSlice();
-        }),
-      );
+      observer = new Observer(guard(queueRecords));
       observeRoot(document);
       scan(document, 'full');
 
@@ -316,17 +319,9 @@ export function createDiscovery(options: DiscoveryOptions): Discovery {
 
     hasPendingChange(target) {
       const undelivered = observer?.takeRecords() ?? [];
-      if (undelivered.length > 0) {
-        for (const record of undelivered) pendingRecords.push(record);
-        scheduleSlice();
-      }
-      // A record whose value did not change (a write of the same value, ours or the page's) is no change.
+      if (undelivered.length > 0) queueRecords(undelivered);
       return pendingRecords.some(
-        (record) =>
-          record.type === 'attributes' &&
-          record.target === target &&
-          observedAttributes.includes(record.attributeName ?? '') &&
-          target.getAttribute(record.attributeName ?? '') !== record.oldValue,
+        (record) => record.type === 'attributes' && record.target === target && observedAttributes.includes(record.attributeName ?? '') && valueChanged(record),
       );
     },
 
