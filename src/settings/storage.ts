@@ -21,9 +21,7 @@ export async function loadSettings(): Promise<Settings> {
 }
 
 export async function saveSettings(update: (current: Settings) => Settings): Promise<Settings> {
-  const next = normaliseSettings(update(await loadSettings()));
-  await settingsItem.setValue(next);
-  return next;
+  return saveSettingsNow(await loadSettings(), update);
 }
 
 /**
