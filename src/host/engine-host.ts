@@ -3,6 +3,7 @@ import { errorReply, parseDescriptionStyle, parseImageSource, parsePageContext, 
 import { isEngineError } from '../engine/errors';
 import type { EngineErrorCode } from '../engine/errors';
 import type { FetchLimits } from '../engine/image/fetch';
+import { decodeBase64 } from '../engine/image/base64';
 import type { Captioner } from './captioner';
 import type { CachedCaption, CaptionCache } from './cache';
 import { cacheKey, sha256Hex } from './cache';
@@ -266,13 +267,6 @@ export function replyForError(error: unknown): Reply<never> {
     return code === 'cancel' ? { cancel: true } : errorReply(code, error.message);
   }
   return errorReply('internal', error instanceof Error ? error.message : String(error));
-}
-
-function decodeBase64(base64: string): Uint8Array {
-  const binary = atob(base64);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
 }
 
 function styleKey(style: DescriptionStyle): string {

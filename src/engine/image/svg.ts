@@ -1,4 +1,5 @@
 import { EngineError } from '../errors';
+import { decodeBase64 } from './base64';
 import { defaultDecodeLimits, sniffImage } from './sniff';
 
 /** What an SVG may contain before we rasterise it. */
@@ -70,7 +71,7 @@ function checkEmbeddedImages(text: string, limits: SvgLimits): void {
     const usable = payload.slice(0, payload.length - (payload.length % 4));
     let header;
     try {
-      header = sniffImage(Uint8Array.from(atob(usable), (c) => c.charCodeAt(0)));
+      header = sniffImage(decodeBase64(usable));
     } catch {
       throw new EngineError('unsupported-format', `an image embedded in the SVG (${type}) could not be read`);
     }
