@@ -71,7 +71,7 @@ export function createOffscreenHostClient(
     const url = (await allowGpu()) ? offscreenPath : `${offscreenPath}?gpu=off`;
     // Restarted while the setting was read: read it again.
     if (readFor !== generation) return ensureDocument();
-    if (creating) return creating;
+    // Another caller may have started making it while we read the setting: `??=` joins it.
     creating ??= browser.offscreen
       .createDocument({
         url,

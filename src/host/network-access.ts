@@ -27,8 +27,8 @@ export function networkAccessThrough(rules: RuleSetter): NetworkAccess {
   const lastForUrl = new Map<string, Promise<unknown>>();
   return async (url, page, run, signal) => {
     const before = lastForUrl.get(url) ?? Promise.resolve();
+    const turn = before.catch(() => undefined);
     // A fetch given up while it waits (cancelled, or out of time) leaves the line at once, and runs nothing.
-    const turn = before.catch(() => undefined).then(() => signal?.throwIfAborted());
     const waited = raceAbort(turn, signal, () => {
       throw signal?.reason;
     });
