@@ -68,7 +68,7 @@ export interface Discovery {
 }
 
 /** Attributes that name or hide images, or change their file. */
-const observedAttributes = ['src', 'srcset', 'alt', 'aria-hidden', 'aria-label', 'aria-labelledby', 'role', 'title'];
+const observedAttributes = ['src', 'srcset', 'alt', 'aria-hidden', 'aria-label', 'aria-labelledby', 'role', 'title', 'contenteditable'];
 /**
  * `style` and `class` can paint a role=img element's background, but on the
  * whole document they fire on every frame of a script animation: they are
@@ -260,8 +260,9 @@ export function createDiscovery(options: DiscoveryOptions): Discovery {
     }
     if (!targetKind(element)) {
       // aria-hidden hides a whole subtree, shadow trees below it included;
-      // a link's or button's own name silences the images inside it.
-      const reachesSubtree = name === 'aria-hidden' || ((name === 'aria-label' || name === 'aria-labelledby') && isControl(element));
+      // a link's or button's own name silences the images inside it; contenteditable makes them part of an editor.
+      const reachesSubtree =
+        name === 'aria-hidden' || name === 'contenteditable' || ((name === 'aria-label' || name === 'aria-labelledby') && isControl(element));
       if (reachesSubtree) collect(element, 'full');
     }
     // An element that just became role=img may paint its picture with a class or style from now on.

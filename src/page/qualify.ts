@@ -1,5 +1,6 @@
 import type { Settings } from '../settings/schema';
 import { ariaLabel, hasPresentationRole, isAriaHidden, isInNamedControl, labelledByText } from './aria';
+import { isInEditableContent } from './editable';
 import { domGeometry } from './geometry';
 import type { Geometry } from './geometry';
 import { isJunkAlt } from './junk-alt';
@@ -39,6 +40,8 @@ export type SkipReason =
   | 'not-rendered'
   /** Carries the text we wrote. */
   | 'ours'
+  /** In content the user is editing (contenteditable, design mode): the editor would save our text as theirs. */
+  | 'editable'
   /** Not an image we can describe. */
   | 'unsupported';
 
@@ -63,6 +66,8 @@ export function qualify(element: Element, settings: Pick<Settings, 'replaceJunkA
   const target = captionTarget(element);
   const kind = target && targetKind(target);
   if (!target || !kind) return skip('unsupported');
+  // Before our own text: an image we described may have become editable since, and ours must go.
+  if (isInEditableContent(target)) return skip('editable');
 
   const current = target.getAttribute(captionAttributeOf(target));
   if (current !== null && target.getAttribute(markerAttribute) === 'generated') {

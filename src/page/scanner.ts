@@ -3,6 +3,7 @@ import type { CaptionOutput, ImageSource, PageStats, Priority, ReferrerPolicyNam
 import { isEnabledFor } from '../settings/schema';
 import type { Settings } from '../settings/schema';
 import { createDiscovery } from './discovery';
+import { isInEditableContent } from './editable';
 import { tallyStats } from './entries';
 import type { Entry } from './entries';
 import { createDomGeometry } from './geometry';
@@ -347,7 +348,9 @@ export function createPageCaptioner(options: PageCaptionerOptions): PageCaptione
       const carriesOurMarkerOnly = verdict.reason !== 'ours' && (state === 'pending' || state === 'failed' || state === 'unsure');
       // The author named it after we wrote our text (a title, an svg <title>): theirs alone is read.
       const namedSinceOurs = verdict.reason === 'named' && state === 'generated';
-      if (noLongerTarget || carriesOurMarkerOnly || namedSinceOurs) writer.restore(element);
+      // Now inside an editor: whatever we wrote would be saved with the author's content.
+      const editedSinceOurs = verdict.reason === 'editable' && state !== undefined;
+      if (noLongerTarget || carriesOurMarkerOnly || namedSinceOurs || editedSinceOurs) writer.restore(element);
       entry.reason = verdict.reason;
       if (verdict.reason === 'ours') {
         // A copy the page made of an image we described carries our text but was never written here.
@@ -439,6 +442,13 @@ export function createPageCaptioner(options: PageCaptionerOptions): PageCaptione
     const element = entry.element;
     if (!element.isConnected) {
       drop(entry);
+      return;
+    }
+    if (isInEditableContent(element)) {
+      // Made editable while we asked (design mode turned on is seen by no observer): no text, no marker.
+      if (writer.state(element) === 'pending') writer.restore(element);
+      entry.status = 'skipped';
+      entry.reason = 'editable';
       return;
     }
     if (result.kind === 'alt') {

@@ -229,10 +229,10 @@ describe('page captions', () => {
     expect(await runAxe(page, { rules: ['image-alt', 'input-image-alt'] })).toEqual([]);
   }, captionTimeout + 30_000);
 
-  test('alt rules: decorative, author, labelled, hidden, small and tracking images are left alone and never fetched by us; junk alt is replaced', async () => {
+  test('alt rules: decorative, author, labelled, hidden, small, tracking and editable images are left alone and never fetched by us; junk alt is replaced', async () => {
     needsContentScript();
     const page = await open('/pages/alt-rules.html');
-    const states = await waitForGenerated(page, ['missing', 'junk-camera', 'junk-filename']);
+    const states = await waitForGenerated(page, ['missing', 'junk-camera', 'junk-filename', 'quoted']);
     expect(byId(states, 'junk-camera').alt).not.toContain('IMG_1234');
     expect(byId(states, 'junk-filename').alt).not.toContain('coffee.jpg');
     expectUntouched(states, 'decorative', '');
@@ -243,13 +243,18 @@ describe('page captions', () => {
     expectUntouched(states, 'tracker', null);
     expectUntouched(states, 'tracker-stretched', null);
     expectUntouched(states, 'hidden', null);
+    expectUntouched(states, 'editable', null);
+    // A mail client makes the quoted message part of the reply being written: our text must not be saved with it.
+    await page.evaluate(() => document.getElementById('becomes-editable')!.setAttribute('contenteditable', 'true'));
+    await waitFor(async () => byId(await imageStates(page), 'quoted').marker === null, { timeoutMs: 5000, what: 'our text to leave the image now in an editor' });
+    expectUntouched(await imageStates(page), 'quoted', null);
     // The page loaded each counted image once; the engine fetched only the ones it described.
     await new Promise((r) => setTimeout(r, 1500));
-    for (const key of ['decorative', 'author', 'presentation', 'labelled', 'icon', 'tracker', 'tracker-stretched', 'hidden']) {
-      const file = { decorative: 'camera.jpg', author: 'rocket.jpg', presentation: 'cat-240.jpg', labelled: 'welcome.png', icon: 'icon-16.png', tracker: 'pixel.gif', 'tracker-stretched': 'pixel.gif', hidden: 'emergency-exit.png' }[key];
+    for (const key of ['decorative', 'author', 'presentation', 'labelled', 'icon', 'tracker', 'tracker-stretched', 'hidden', 'editable']) {
+      const file = { decorative: 'camera.jpg', author: 'rocket.jpg', presentation: 'cat-240.jpg', labelled: 'welcome.png', icon: 'icon-16.png', tracker: 'pixel.gif', 'tracker-stretched': 'pixel.gif', hidden: 'emergency-exit.png', editable: 'astronaut.jpg' }[key];
       expect(suite.server.hits(`/dyn/count/${key}/${file}`), `requests for #${key}`).toBe(1);
     }
-    for (const [key, file] of [['missing', 'astronaut.jpg'], ['junk-camera', 'IMG_1234.jpg'], ['junk-filename', 'coffee.jpg']] as const) {
+    for (const [key, file] of [['missing', 'astronaut.jpg'], ['junk-camera', 'IMG_1234.jpg'], ['junk-filename', 'coffee.jpg'], ['quoted', 'camera.jpg']] as const) {
       const hits = suite.server.hits(`/dyn/count/${key}/${file}`);
       expect(hits, `requests for #${key} (page + engine, no retries)`).toBeGreaterThanOrEqual(1);
       expect(hits, `requests for #${key} (page + engine, no retries)`).toBeLessThanOrEqual(2);

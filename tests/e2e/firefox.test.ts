@@ -92,7 +92,7 @@ test('an image without alt gets a generated alt (and the text banner is read)', 
   }
 }, 120_000);
 
-test('author alt and alt="" are left alone in Firefox too', async () => {
+test('author alt, alt="" and images in an editor are left alone in Firefox too', async () => {
   const page = await browser.newPage();
   try {
     await page.goto(server.url('/pages/alt-rules.html'), { waitUntil: 'load' });
@@ -101,6 +101,7 @@ test('author alt and alt="" are left alone in Firefox too', async () => {
     expect(now.find((s) => s.id === 'decorative')).toMatchObject({ alt: '', marker: null });
     expect(now.find((s) => s.id === 'author')).toMatchObject({ alt: 'A Falcon 9 rocket lifting off at Cape Canaveral', marker: null });
     expect(now.find((s) => s.id === 'tracker')).toMatchObject({ alt: null, marker: null });
+    expect(now.find((s) => s.id === 'editable')).toMatchObject({ alt: null, marker: null });
   } finally {
     await page.close();
   }

@@ -210,6 +210,43 @@ describe('skipped for accessibility reasons', () => {
   });
 });
 
+describe('content the user is editing', () => {
+  it('leaves images in contenteditable content alone, whatever they lack', () => {
+    expect(verdictOf('<div contenteditable><p><img src="a.jpg"></p></div>', 'img')).toBe('skip:editable');
+    expect(verdictOf('<div contenteditable="true"><img alt="IMG_1234.jpg" src="a.jpg"></div>', 'img')).toBe('skip:editable');
+    expect(verdictOf('<div contenteditable="plaintext-only"><input type="image" src="a.jpg"></div>', 'input')).toBe('skip:editable');
+    expect(verdictOf('<div contenteditable><svg role="img" width="100" height="100"><rect width="9" height="9"/></svg></div>', 'svg')).toBe('skip:editable');
+    expect(verdictOf('<div contenteditable><span role="img" style="background-image: url(a.png)"></span></div>', 'span')).toBe('skip:editable');
+  });
+
+  it('counts a contenteditable=false island inside an editor as edited (the editor saves it too), and not one outside', () => {
+    expect(verdictOf('<div contenteditable><figure contenteditable="false"><img src="a.jpg"></figure></div>', 'img')).toBe('skip:editable');
+    expect(verdictOf('<div contenteditable="false"><img src="a.jpg"></div>', 'img')).toBe('caption:missing-alt');
+    expect(verdictOf('<div contenteditable="FALSE "><img src="a.jpg"></div>', 'img')).toBe('caption:missing-alt');
+  });
+
+  it('sees an editor through shadow hosts, and the text we wrote on an image there must go', () => {
+    document.body.innerHTML = '<div contenteditable><span id="host"></span></div>';
+    const host = document.getElementById('host');
+    if (!host) throw new Error('no host');
+    const shadow = host.attachShadow({ mode: 'open' });
+    shadow.innerHTML = '<img src="a.jpg" alt="Auto-generated: A dog" data-lightcap="generated">';
+    const image = shadow.querySelector('img');
+    expect(image && qualify(image, settings, context)).toEqual({ kind: 'skip', reason: 'editable' });
+  });
+
+  it('leaves every image alone in a document in design mode', () => {
+    const image = element('<img src="a.jpg">');
+    Object.defineProperty(document, 'designMode', { value: 'on', configurable: true });
+    try {
+      expect(qualify(image, settings, context)).toEqual({ kind: 'skip', reason: 'editable' });
+    } finally {
+      Reflect.deleteProperty(document, 'designMode');
+    }
+    expect(qualify(image, settings, context).kind).toBe('caption');
+  });
+});
+
 describe('layout', () => {
   it('skips images smaller than minSize on either side', () => {
     expect(verdictOf('<img data-test-w="23" data-test-h="300" src="a.jpg">')).toBe('skip:too-small');

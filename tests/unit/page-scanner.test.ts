@@ -223,6 +223,46 @@ describe('captioning', () => {
     expect(image.getAttribute('alt')).toBe('Auto-generated: New picture');
   });
 
+  it('never describes an image in content the user is editing, and takes our text back when its container becomes editable', async () => {
+    const { captioner, fake } = setup(`
+      <div id="editor" contenteditable="true"><img id="a" src="${url('a.jpg')}"></div>
+      <div id="later"><img id="b" src="${url('b.jpg')}"><img id="c" alt="" src="${url('c.jpg')}"></div>`);
+    captioner.start();
+    await settle();
+    expect(fake.urls()).toEqual([url('b.jpg')]);
+    expect(byId('a').hasAttribute('alt')).toBe(false);
+    expect(byId('a').hasAttribute('data-lightcap')).toBe(false);
+    expect(byId('b').getAttribute('alt')).toBe('Auto-generated: Description of b.jpg');
+    // A mail client turns the quoted message into part of the reply being written.
+    byId('later').setAttribute('contenteditable', '');
+    await settle();
+    expect(byId('b').hasAttribute('alt')).toBe(false);
+    expect(byId('b').hasAttribute('data-lightcap')).toBe(false);
+    expect(byId('c').getAttribute('alt')).toBe('');
+    // Editing done: described again (from the cached result). (Not removeAttribute: happy-dom reports no old value for a removal.)
+    byId('later').setAttribute('contenteditable', 'false');
+    await settle();
+    expect(byId('b').getAttribute('alt')).toBe('Auto-generated: Description of b.jpg');
+    expect(fake.urls()).toEqual([url('b.jpg')]);
+  });
+
+  it('writes nothing when the document went into design mode while we asked', async () => {
+    const fake = fakeClient();
+    const { captioner } = setup(`<img id="a" src="${url('a.jpg')}">`, { client: fake });
+    captioner.start();
+    await settle();
+    expect(byId('a').getAttribute('data-lightcap')).toBe('pending');
+    Object.defineProperty(document, 'designMode', { value: 'on', configurable: true });
+    try {
+      fake.reply(url('a.jpg'), output('A cat'));
+      await settle();
+      expect(byId('a').hasAttribute('alt')).toBe(false);
+      expect(byId('a').hasAttribute('data-lightcap')).toBe(false);
+    } finally {
+      Reflect.deleteProperty(document, 'designMode');
+    }
+  });
+
   it('sends one request per URL and gives the result to every image showing it', async () => {
     const fake = fakeClient();
     const { captioner } = setup(`
