@@ -13,6 +13,9 @@ import { isReply, messageType } from '@/src/messaging/validate';
 export default defineContentScript({
   matches: ['<all_urls>'],
   allFrames: true,
+  // about:srcdoc and about:blank frames too (a web mail's message, an ad a script wrote): they take the
+  // origin of the page that made them, and the background fetches as that origin (src/background/router.ts).
+  matchAboutBlank: true,
   runAt: 'document_idle',
   async main(ctx) {
     // One per document: the background drops an old page's requests when a frame's token changes.

@@ -54,13 +54,26 @@ export function isEngineHostUrl(senderUrl: string | undefined, offscreenUrl: str
  * scripts cannot change for it) stand in.
  */
 export function pageOf(sender: SenderInfo, contentScriptOrigin?: unknown): PageContext {
-  const page: PageContext = { frameUrl: sender.url, topLevelUrl: sender.tabUrl ?? sender.url, incognito: sender.incognito === true };
   const frameOrigin = parseOrigin(sender.origin) ?? parseOrigin(contentScriptOrigin);
+  const page: PageContext = { frameUrl: requestingUrl(sender.url, frameOrigin), topLevelUrl: sender.tabUrl ?? sender.url, incognito: sender.incognito === true };
   return {
     ...page,
     ...(frameOrigin === undefined ? {} : { frameOrigin }),
     ...(sender.cookieStoreId === undefined ? {} : { cookieStoreId: sender.cookieStoreId }),
   };
+}
+
+/**
+ * An about:blank or about:srcdoc document has the origin of the document
+ * that made it, and its image requests go out as that origin's: with its
+ * cookies, from its address space, with its origin as the Referer (the
+ * browser would send the maker's full URL; the origin is all we know).
+ * Without a real origin (a sandboxed frame: "null") it stays an about: URL,
+ * which every policy reads as strictly as it can.
+ */
+function requestingUrl(frameUrl: string | undefined, frameOrigin: string | undefined): string | undefined {
+  const opaqueUrl = frameUrl !== undefined && /^about:/i.test(frameUrl);
+  return opaqueUrl && frameOrigin !== undefined && frameOrigin !== 'null' ? `${frameOrigin}/` : frameUrl;
 }
 
 /** What the router reads of the user's settings, once for each request. */

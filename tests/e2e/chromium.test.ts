@@ -23,6 +23,7 @@ import {
   engineStatus,
   hasContentScript,
   imageStates,
+  imageStatesInFrames,
   launchChromium,
   runAxe,
   stopServiceWorker,
@@ -259,6 +260,23 @@ describe('page captions', () => {
       expect(hits, `requests for #${key} (page + engine, no retries)`).toBeGreaterThanOrEqual(1);
       expect(hits, `requests for #${key} (page + engine, no retries)`).toBeLessThanOrEqual(2);
     }
+  }, captionTimeout + 30_000);
+
+  test('images in about:srcdoc and about:blank frames (a web mail\'s message, an ad a script wrote) are described', async () => {
+    needsContentScript();
+    const page = await open('/pages/srcdoc.html');
+    const ids = ['in-srcdoc', 'in-blank'];
+    const states = await waitFor(
+      async () => {
+        const now = await imageStatesInFrames(page);
+        return ids.every((id) => now.find((s) => s.id === id)?.marker === 'generated') ? now : undefined;
+      },
+      { timeoutMs: captionTimeout, what: 'the images inside the srcdoc and script-written frames to be described' },
+    );
+    for (const id of ids) expect(byId(states, id).alt, `#${id} alt`).toMatch(new RegExp(`^${defaultPrefix}\\S`));
+    // A sandboxed frame has no origin: its image may be described, never with this site's cookies (unit tests), and never left pending.
+    const sandboxed = byId(states, 'in-sandbox');
+    console.log(`[e2e] sandboxed srcdoc frame's image: ${sandboxed.marker} ${JSON.stringify(sandboxed.alt)}`);
   }, captionTimeout + 30_000);
 
   test('lazy images are described once loaded, not before; data-src swaps are described with the real image', async () => {

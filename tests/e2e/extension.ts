@@ -8,7 +8,7 @@
  * is missing).
  */
 import { chromium } from 'playwright-core';
-import type { BrowserContext, CDPSession, Page, Worker } from 'playwright-core';
+import type { BrowserContext, CDPSession, Frame, Page, Worker } from 'playwright-core';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -153,7 +153,7 @@ export interface ImageState {
   marker: string | null;
 }
 
-export async function imageStates(page: Page): Promise<ImageState[]> {
+export async function imageStates(page: Page | Frame): Promise<ImageState[]> {
   // No named functions inside: tsx (esbuild keepNames) would wrap them in a
   // `__name` helper that does not exist in the page.
   return page.evaluate(() => {
@@ -168,6 +168,12 @@ export async function imageStates(page: Page): Promise<ImageState[]> {
     }
     return out;
   });
+}
+
+/** imageStates of the page and of every frame in it (a frame that is navigating counts as empty). */
+export async function imageStatesInFrames(page: Page): Promise<ImageState[]> {
+  const perFrame = await Promise.all(page.frames().map((frame) => imageStates(frame).catch(() => [])));
+  return perFrame.flat();
 }
 
 /** The element's accessible name as Chromium's accessibility tree computes it. */

@@ -107,6 +107,26 @@ test('author alt, alt="" and images in an editor are left alone in Firefox too',
   }
 }, 90_000);
 
+test('images in about:srcdoc and about:blank frames are described in Firefox', async () => {
+  const page = await browser.newPage();
+  try {
+    await page.goto(server.url('/pages/srcdoc.html'), { waitUntil: 'load' });
+    const ids = ['in-srcdoc', 'in-blank'];
+    const settled = await waitFor(
+      async () => {
+        const perFrame = await Promise.all(page.frames().map((frame) => frame.evaluate(() =>
+          [...document.querySelectorAll('img')].map((el) => ({ id: el.id, alt: el.getAttribute('alt'), marker: el.getAttribute('data-lightcap') }))).catch(() => [])));
+        const now = perFrame.flat();
+        return ids.every((id) => now.find((s) => s.id === id)?.marker === 'generated') ? now : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 250, what: 'the images inside the srcdoc and script-written frames to be described in Firefox' },
+    );
+    for (const id of ids) expect(settled.find((s) => s.id === id)!.alt).toMatch(new RegExp(`^${defaultPrefix}\\S`));
+  } finally {
+    await page.close();
+  }
+}, 90_000);
+
 test('a same-origin image that needs the user\'s cookie is described in Firefox (the frame\'s origin, read by the content script, matches)', async () => {
   const page = await browser.newPage();
   try {

@@ -6,6 +6,7 @@ import type { RuleSetter } from '../../src/host/network-access';
 import type { BackgroundRequests, DescriptionStyle, EngineHostRequests, PageContext, RequestOf } from '../../src/messaging/protocol';
 import { defaultSettings, descriptionStyle, isEnabledForUrl, withSite } from '../../src/settings/schema';
 import type { Settings } from '../../src/settings/schema';
+import { credentialsFor, mayFetch } from '../../src/shared/fetch-policy';
 
 const wording = { caption: true, neutral: false, language: 'en' } as const;
 const noRules: RuleSetter = { add: async () => [], remove: async () => undefined };
@@ -125,6 +126,27 @@ describe('background router', () => {
     expect(pages[1]).toMatchObject({ frameOrigin: 'null' });
     expect(pages[2]).not.toHaveProperty('frameOrigin');
     expect(pages[2]).toMatchObject({ cookieStoreId: 'firefox-container-2' });
+  });
+
+  it('lets an about:srcdoc or about:blank frame fetch as the document that made it, and a sandboxed one as nobody', async () => {
+    const { client, calls } = recordingHost();
+    const router = createRouter(client, everywhere(wording), noRules);
+    const source = { kind: 'url', url: 'https://mail.example/inline/1.png' } as const;
+    const srcdoc = { tabId: 1, frameId: 4, url: 'about:srcdoc', tabUrl: 'https://mail.example/inbox', incognito: false };
+    // Chrome reports the frame's origin; Firefox does not, and the content script's self.origin stands in.
+    await router.handlers.caption({ requestId: 'a', source, priority: 0 }, { ...srcdoc, origin: 'https://mail.example' });
+    await router.handlers.caption({ requestId: 'b', source, priority: 0, documentOrigin: 'https://mail.example' }, { ...srcdoc, url: 'about:blank' });
+    await router.handlers.caption({ requestId: 'c', source, priority: 0, documentOrigin: 'null' }, srcdoc);
+    await router.handlers.caption({ requestId: 'd', source, priority: 0 }, srcdoc);
+    const pages = calls.map((call) => (call.request as { page: PageContext }).page);
+    expect(pages.map((page) => page.frameUrl)).toEqual(['https://mail.example/', 'https://mail.example/', 'about:srcdoc', 'about:srcdoc']);
+    expect(pages.map((page) => credentialsFor(source.url, page))).toEqual(['include', 'include', 'omit', 'omit']);
+    // A loopback page's srcdoc frame reaches what the page reaches; without an origin, only public hosts.
+    await router.handlers.caption({ requestId: 'e', source, priority: 0 }, { ...srcdoc, tabUrl: 'http://localhost:8080/', origin: 'http://localhost:8080' });
+    await router.handlers.caption({ requestId: 'f', source, priority: 0 }, { ...srcdoc, tabUrl: 'http://localhost:8080/', origin: 'null' });
+    const [local, sandboxed] = calls.slice(-2).map((call) => (call.request as { page: PageContext }).page);
+    expect(mayFetch('http://localhost:8080/a.png', local!)).toBe(true);
+    expect(mayFetch('http://localhost:8080/a.png', sandboxed!)).toBe(false);
   });
 
   it('refuses requests whose source is not a web or data image URL', async () => {
