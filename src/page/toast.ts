@@ -145,6 +145,11 @@ export function createToastController(document: Document, options: ToastOptions 
   };
 
   const focusInside = (handle: ToastHandle) => document.activeElement === handle.host;
+  /** Focus is somewhere other than the toast, the page's body, or where it was when the request came. */
+  const movedOnSince = (handle: ToastHandle) => {
+    const active = document.activeElement;
+    return active !== null && active !== document.body && active !== returnFocusTo && !focusInside(handle);
+  };
 
   const remove = (restoreFocus: boolean) => {
     if (announceTimer !== undefined) clearTimeout(announceTimer);
@@ -295,7 +300,9 @@ export function createToastController(document: Document, options: ToastOptions 
 
     // Focus first, then change the live region, so the region's polite
     // announcement queues after the focus announcement instead of being cut off by it.
-    handle.dialog.focus({ preventScroll: true });
+    // Not when the user has moved on while we worked (typing in a comment box): the live
+    // region says the result, and focus stays where they are.
+    if (!movedOnSince(handle)) handle.dialog.focus({ preventScroll: true });
     if (done) {
       handle.status.hidden = true;
       handle.status.textContent = '';
@@ -313,8 +320,9 @@ export function createToastController(document: Document, options: ToastOptions 
     show(toastId, content) {
       if (closedIds.has(toastId)) return undefined;
       if (!current || current.toastId !== toastId) {
-        // Only a new request replaces the toast; a late result of an older one does not.
-        if (current && content.state !== 'working') return undefined;
+        // Only a new request makes a toast. A result for one this document never showed is a late
+        // one: of an older request, or of a request made on the page this tab showed before.
+        if (content.state !== 'working') return undefined;
         const active = document.activeElement;
         const previousFocus = current ? returnFocusTo : active && active !== document.body ? active : null;
         // The user was in the old toast: focus stays in the toast, not dropped to the page's body.

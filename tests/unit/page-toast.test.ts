@@ -113,6 +113,15 @@ describe('one toast at a time', () => {
     expect(document.activeElement).toBe(button);
   });
 
+  it('shows no result for a toast this document never showed (a request made on the page the tab showed before)', () => {
+    const button = pageButton();
+    const toasts = createToastController(document);
+    expect(toasts.show('t1', { state: 'done', description: 'A picture on the previous page.' })).toBeUndefined();
+    expect(toasts.show('t1', { state: 'error', error: 'Timed out.' })).toBeUndefined();
+    expect(hosts()).toHaveLength(0);
+    expect(document.activeElement).toBe(button);
+  });
+
   it('does not bring back a toast the user closed', () => {
     const toasts = createToastController(document);
     must(toasts.show('t1', { state: 'working' })).closeButton.click();
@@ -135,6 +144,22 @@ describe('keyboard', () => {
     expect(hosts()).toHaveLength(0);
     expect(toasts.current()).toBeUndefined();
     expect(document.activeElement).toBe(button);
+  });
+
+  it('leaves focus where the user moved it while we worked, and the live region says the result', () => {
+    pageButton();
+    const toasts = createToastController(document);
+    toasts.show('t1', { state: 'working' });
+    const comment = document.createElement('textarea');
+    document.body.append(comment);
+    comment.focus();
+    const handle = must(toasts.show('t1', { state: 'done', description: 'A cat.' }));
+    expect(document.activeElement).toBe(comment);
+    expect(handle.live.contains(handle.description)).toBe(true);
+    expect(handle.description.textContent).toBe('A cat.');
+    const error = must(toasts.show('t2', { state: 'working' }) && toasts.show('t2', { state: 'error', error: 'Timed out.' }));
+    expect(document.activeElement).toBe(comment);
+    expect(error.status.textContent).toContain('Timed out.');
   });
 
   it('ignores other keys', () => {
