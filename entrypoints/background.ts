@@ -68,7 +68,7 @@ export default defineBackground({
         incognito: sender.tab?.incognito,
         // Chrome reports the document's origin ("null" when sandboxed); Firefox reports the tab's cookie store.
         origin: fromPage ? (sender as { origin?: string }).origin : undefined,
-        cookieStoreId: (sender.tab as { cookieStoreId?: string } | undefined)?.cookieStoreId,
+        cookieStoreId: cookieStoreOf(sender.tab),
         extensionPage,
         engineHost: sender.tab === undefined && isEngineHostUrl(sender.url, offscreenUrl),
       };
@@ -102,7 +102,15 @@ export default defineBackground({
 
     browser.contextMenus.onClicked.addListener((info, tab) => {
       if (info.menuItemId !== describeMenuId || !info.srcUrl || tab?.id === undefined) return;
-      void onMenu({ srcUrl: info.srcUrl, tabId: tab.id, frameId: info.frameId ?? 0, frameUrl: info.frameUrl ?? info.pageUrl, pageUrl: info.pageUrl ?? tab.url, incognito: tab.incognito });
+      void onMenu({
+        srcUrl: info.srcUrl,
+        tabId: tab.id,
+        frameId: info.frameId ?? 0,
+        frameUrl: info.frameUrl ?? info.pageUrl,
+        pageUrl: info.pageUrl ?? tab.url,
+        incognito: tab.incognito,
+        cookieStoreId: cookieStoreOf(tab),
+      });
     });
 
     // Context menus cannot be clicked in a headless browser; the end-to-end
@@ -111,6 +119,12 @@ export default defineBackground({
     Object.assign(globalThis, { lightcapTestHooks: { describeFromMenu: onMenu } });
   },
 });
+
+/** Firefox's tabs carry their cookie store (a container, a private window); Chrome's, and the polyfill's types, do not. */
+function cookieStoreOf(tab: unknown): string | undefined {
+  const store = (tab as { cookieStoreId?: unknown } | undefined)?.cookieStoreId;
+  return typeof store === 'string' ? store : undefined;
+}
 
 /** The engine host module (and with it the engine) loads only in the Firefox build. */
 function createLazyInProcessClient(rules: RuleSetter): HostClient {

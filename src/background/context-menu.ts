@@ -27,6 +27,8 @@ export interface MenuTarget {
   /** URL of the tab's top-level page. */
   pageUrl?: string;
   incognito?: boolean;
+  /** Firefox's cookie store of the tab (a container or private window has its own); Chrome reports none. */
+  cookieStoreId?: string | undefined;
 }
 
 export interface MenuDeps {
@@ -50,7 +52,14 @@ export async function describeFromMenu(target: MenuTarget, deps: MenuDeps): Prom
   if (!source) {
     content = { state: 'error', error: texts.unreadable };
   } else {
-    const reply = await deps.caption(source, priorities.visible, `menu${target.tabId}`, { frameUrl: target.frameUrl, topLevelUrl: target.pageUrl ?? target.frameUrl, incognito: target.incognito === true });
+    const page: PageContext = {
+      frameUrl: target.frameUrl,
+      topLevelUrl: target.pageUrl ?? target.frameUrl,
+      incognito: target.incognito === true,
+      // A container's tab must not be sent the default container's cookies (fetch-policy.ts credentialsFor).
+      ...(target.cookieStoreId === undefined ? {} : { cookieStoreId: target.cookieStoreId }),
+    };
+    const reply = await deps.caption(source, priorities.visible, `menu${target.tabId}`, page);
     if ('output' in reply) {
       content = reply.output.confident
         ? { state: 'done', description: reply.output.alt, text: reply.output.text }

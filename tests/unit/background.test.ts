@@ -6,7 +6,7 @@ import type { RuleSetter } from '../../src/host/network-access';
 import type { BackgroundRequests, DescriptionStyle, EngineHostRequests, PageContext, RequestOf } from '../../src/messaging/protocol';
 import { defaultSettings, descriptionStyle, isEnabledForUrl, withSite } from '../../src/settings/schema';
 import type { Settings } from '../../src/settings/schema';
-import { credentialsFor, mayFetch } from '../../src/shared/fetch-policy';
+import { cachePartition, credentialsFor, mayFetch } from '../../src/shared/fetch-policy';
 
 const wording = { caption: true, neutral: false, language: 'en' } as const;
 const noRules: RuleSetter = { add: async () => [], remove: async () => undefined };
@@ -253,6 +253,16 @@ describe('context menu flow', () => {
     );
     expect(content).toEqual({ state: 'done', description: 'A dog.', text: ['WOOF'] });
     expect(sent).toEqual([[4, 1, { state: 'working' }], [4, 1, content]]);
+  });
+
+  it('fetches for a Firefox container\'s tab without the default container\'s cookies', async () => {
+    const pages: PageContext[] = [];
+    const caption = async (_source: unknown, _priority: 0, _owner: string, page: PageContext) => (pages.push(page), { cancel: true } as const);
+    const target = { srcUrl: 'https://mail.example/avatar.png', tabId: 4, frameId: 0, frameUrl: 'https://mail.example/inbox', pageUrl: 'https://mail.example/inbox' };
+    await describeFromMenu({ ...target, cookieStoreId: 'firefox-container-1' }, { caption, sendToTab: async () => undefined });
+    await describeFromMenu({ ...target, cookieStoreId: 'firefox-default' }, { caption, sendToTab: async () => undefined });
+    expect(pages.map((page) => credentialsFor(target.srcUrl, page))).toEqual(['omit', 'include']);
+    expect(cachePartition(pages[0]!)).not.toBe(cachePartition(pages[1]!));
   });
 
   it('explains images it cannot read, without asking the engine', async () => {
