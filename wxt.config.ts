@@ -99,7 +99,14 @@ export default defineConfig({
     // _locales holds the popup's and the toast's strings (English and German); the name and description stay English.
     default_locale: 'en',
     // declarativeNetRequestWithHostAccess: session rules that keep our own image fetches to what the page could see (see src/background/network-rules.ts).
-    permissions: ['storage', 'contextMenus', 'declarativeNetRequestWithHostAccess', ...(browser === 'chrome' ? ['offscreen'] : []), ...(manifestVersion === 2 ? ['<all_urls>'] : [])],
+    // scripting (Chrome): the context menu runs the content script in a tab opened before the extension was installed or updated.
+    permissions: [
+      'storage',
+      'contextMenus',
+      'declarativeNetRequestWithHostAccess',
+      ...(browser === 'chrome' ? ['offscreen', 'scripting'] : []),
+      ...(manifestVersion === 2 ? ['<all_urls>'] : []),
+    ],
     ...(manifestVersion === 3 ? { host_permissions: ['<all_urls>'] } : {}),
     content_security_policy:
       manifestVersion === 3

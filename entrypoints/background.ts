@@ -97,6 +97,10 @@ export default defineBackground({
       describeFromMenu(target, {
         caption: router.caption,
         sendToTab: (tabId, frameId, message) => browser.tabs.sendMessage(tabId, message, { frameId }),
+        // Firefox adds the content script to tabs already open when the extension is installed; Chrome does not.
+        ...(!import.meta.env.FIREFOX
+          ? { injectContentScript: (tabId: number, frameId: number) => browser.scripting.executeScript({ target: { tabId, frameIds: [frameId] }, files: ['/content-scripts/content.js'] }) }
+          : {}),
         texts: menuTexts({ translate }),
       });
 

@@ -34,8 +34,20 @@ export interface MenuTarget {
 export interface MenuDeps {
   caption(source: ImageSource, priority: 0, owner: string, page: PageContext): Promise<Reply<CaptionOutput>>;
   sendToTab(tabId: number, frameId: number, message: Message<ContentRequests>): Promise<unknown>;
+  /**
+   * Runs the content script in a frame that has none: Chrome adds it only to
+   * pages loaded after the extension was installed or updated, so a tab open
+   * since then would get no toast at all. Absent where the browser adds it itself (Firefox).
+   */
+  injectContentScript?(tabId: number, frameId: number): Promise<unknown>;
   texts?: MenuTexts;
+  /** Waits between tries to reach a content script that has just been injected and is starting. */
+  sleep?(ms: number): Promise<void>;
 }
+
+/** How long a freshly injected content script gets to start listening (it reads the settings first). */
+const injectedStartTries = 10;
+const injectedStartDelayMs = 100;
 
 /**
  * "Describe image with LightCap": works on any image, even one with alt, for
@@ -45,8 +57,9 @@ export interface MenuDeps {
 export async function describeFromMenu(target: MenuTarget, deps: MenuDeps): Promise<ToastContent> {
   const toastId = `menu-${Date.now().toString(36)}`;
   const texts = deps.texts ?? menuTexts();
-  const show = (content: ToastContent) => deps.sendToTab(target.tabId, target.frameId, { type: 'toast', toastId, content }).catch(() => undefined);
-  await show({ state: 'working' });
+  const send = (content: ToastContent) => deps.sendToTab(target.tabId, target.frameId, { type: 'toast', toastId, content });
+  const show = (content: ToastContent) => send(content).catch(() => undefined);
+  await showWorking(target, deps, () => send({ state: 'working' }));
   let content: ToastContent;
   const source = parseImageSource({ kind: 'url', url: target.srcUrl });
   if (!source) {
@@ -72,4 +85,30 @@ export async function describeFromMenu(target: MenuTarget, deps: MenuDeps): Prom
   }
   await show(content);
   return content;
+}
+
+/** Shows that the request started; where the frame has no content script, runs one there first. */
+async function showWorking(target: MenuTarget, deps: MenuDeps, send: () => Promise<unknown>): Promise<void> {
+  try {
+    await send();
+    return;
+  } catch {
+    if (!deps.injectContentScript) return;
+  }
+  try {
+    await deps.injectContentScript(target.tabId, target.frameId);
+  } catch {
+    // A page no extension may script (the browser's own pages, the web store): nothing to show the toast in.
+    return;
+  }
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  for (let attempt = 0; attempt < injectedStartTries; attempt++) {
+    await sleep(injectedStartDelayMs);
+    try {
+      await send();
+      return;
+    } catch {
+      // Not listening yet.
+    }
+  }
 }

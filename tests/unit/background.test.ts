@@ -265,6 +265,32 @@ describe('context menu flow', () => {
     expect(cachePartition(pages[0]!)).not.toBe(cachePartition(pages[1]!));
   });
 
+  it('runs the content script in a tab opened before the extension was installed, then shows the toast there', async () => {
+    const sent: unknown[] = [];
+    const injected: [number, number][] = [];
+    let listening = false;
+    let startsAfter = 3;
+    const deps = {
+      caption: async () => ({ output: { alt: 'A dog.', confident: true, text: [], objects: [], cached: false, ms: 1 } }),
+      sendToTab: async (tabId: number, frameId: number, message: unknown) => {
+        if (!listening) throw new Error('Could not establish connection. Receiving end does not exist.');
+        sent.push([tabId, frameId, (message as { content: { state: string } }).content.state]);
+      },
+      injectContentScript: async (tabId: number, frameId: number) => void injected.push([tabId, frameId]),
+      // The injected script starts listening after it has read the settings: a few tries later.
+      sleep: async () => void (--startsAfter <= 0 && (listening = true)),
+    };
+    await describeFromMenu({ srcUrl: 'https://a.example/dog.jpg', tabId: 7, frameId: 2 }, deps);
+    expect(injected).toEqual([[7, 2]]);
+    expect(sent).toEqual([[7, 2, 'working'], [7, 2, 'done']]);
+    // Where no script may run (the browser's own pages), it gives up at once and still answers.
+    const refused = await describeFromMenu(
+      { srcUrl: 'https://a.example/dog.jpg', tabId: 8, frameId: 0 },
+      { ...deps, sendToTab: async () => Promise.reject(new Error('no receiver')), injectContentScript: async () => Promise.reject(new Error('Cannot access a chrome:// URL')) },
+    );
+    expect(refused).toMatchObject({ state: 'done', description: 'A dog.' });
+  });
+
   it('explains images it cannot read, without asking the engine', async () => {
     let asked = 0;
     const content = await describeFromMenu(

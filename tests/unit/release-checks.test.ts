@@ -12,7 +12,7 @@ function build(change: (root: string) => void = () => {}): string {
   mkdirSync(join(root, 'chunks'));
   const manifest = {
     manifest_version: 3,
-    permissions: ['storage', 'contextMenus', 'declarativeNetRequestWithHostAccess', 'offscreen'],
+    permissions: ['storage', 'contextMenus', 'declarativeNetRequestWithHostAccess', 'offscreen', 'scripting'],
     host_permissions: ['<all_urls>'],
     content_security_policy: { extension_pages: "script-src 'self' 'wasm-unsafe-eval'; object-src 'self';" },
   };
@@ -33,7 +33,7 @@ describe('release checks', () => {
   });
 
   it('read the documented permissions from the store listing', () => {
-    expect([...documentedPermissions(listing)].sort()).toEqual(['<all_urls>', 'contextMenus', 'declarativeNetRequestWithHostAccess', 'offscreen', 'storage']);
+    expect([...documentedPermissions(listing)].sort()).toEqual(['<all_urls>', 'contextMenus', 'declarativeNetRequestWithHostAccess', 'offscreen', 'scripting', 'storage']);
   });
 
   it('fail on a planted remote script, eval, and a request to an origin of ours', () => {
