@@ -281,6 +281,25 @@ describe('SVG complexity cap', () => {
     expect(() => checkSvgComplexity(image(`data:image/jpeg;base64,${Buffer.from(jpeg).toString('base64')}`))).not.toThrow();
   });
 
+  it('reads character references with leading zeros as the parser does, and refuses encodings that could hide a word', () => {
+    expect(() => checkSvgComplexity(svg('<rect style="&#x0000066;ilter:blur(30px)"/>'))).toThrow(/filters/);
+    expect(() => checkSvgComplexity(svg('<rect style="&#00000102;ilter:blur(30px)"/>'))).toThrow(/filters/);
+    expect(() => checkSvgComplexity(svg('<image href="&#00000100;ata:image/svg+xml,%3Csvg%3E%3C/svg%3E"/>'))).toThrow(/embeds/);
+    expect(() => checkSvgComplexity(svg('<text>&#99999999999999999999;</text>'))).not.toThrow();
+    const declared = (encoding: string, body: string) => new TextEncoder().encode(`<?xml version="1.0" encoding="${encoding}"?><svg xmlns="http://www.w3.org/2000/svg">${body}</svg>`);
+    // In ISO-2022-JP, ESC ( B switches to ASCII and vanishes: the parser reads "filter".
+    expect(() => checkSvgComplexity(declared('ISO-2022-JP', '<rect style="fil\u001b(Bter:blur(9px)"/>'))).toThrow(/ISO-2022-JP encoding/);
+    expect(() => checkSvgComplexity(declared('UTF-7', '<rect/>'))).toThrow(/encoding/);
+    for (const encoding of ['UTF-8', 'utf8', 'us-ascii', 'ISO-8859-1', 'windows-1252']) expect(() => checkSvgComplexity(declared(encoding, '<rect/>')), encoding).not.toThrow();
+  });
+
+  it('refuses a data: URL in any attribute (an XHTML <img src> in a foreignObject), and checks long runs of spaces in linear time', () => {
+    expect(() => checkSvgComplexity(svg('<foreignObject width="9" height="9"><img xmlns="http://www.w3.org/1999/xhtml" src="data:image/svg+xml,%3Csvg/%3E"/></foreignObject>'))).toThrow(/embeds/);
+    expect(() => checkSvgComplexity(svg(`<style>a{b:url(${' '.repeat(300_000)}x)}</style>`))).not.toThrow();
+    expect(() => checkSvgComplexity(svg(`<image href="${' '.repeat(300_000)}x"/>`))).not.toThrow();
+    expect(() => checkSvgComplexity(svg(`<${'<'.repeat(200_000)}`))).toThrow(/elements|could not/);
+  });
+
   it('lets embedded fonts and the words "data:" in text through, and refuses style sheets and escaped URLs', () => {
     expect(() => checkSvgComplexity(svg('<style>@font-face{font-family:x;src:url(data:font/woff2;base64,d09GMgABAAAA)}</style><text>Hi</text>'))).not.toThrow();
     expect(() => checkSvgComplexity(svg('<desc>data:2019,2020</desc><rect width="10" height="10"/>'))).not.toThrow();

@@ -37,6 +37,16 @@ describe('sniffImage', () => {
     expect(sniffImage(new TextEncoder().encode('<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"></svg>')).format).toBe('svg');
   });
 
+  it('reads an SVG\'s leading comments step by step: a run of empty comments returns at once, not after exponential backtracking', () => {
+    const encode = (text: string) => new TextEncoder().encode(text);
+    expect(sniffImage(encode(`<?xml version="1.0"?><!-- a --> <!---->\n<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "x.dtd"><svg width="1"></svg>`)).format).toBe('svg');
+    // 2^70 ways to split these comments for a backtracking matcher; a hostile page serves it as an image.
+    expect(() => sniffImage(encode(`${'<!---->'.repeat(70)}x`))).toThrow(expect.objectContaining({ code: 'unsupported-format' }));
+    expect(sniffImage(encode(`${'<!---->'.repeat(70)}<svg>`)).format).toBe('svg');
+    expect(() => sniffImage(encode('<!-- never closed <svg>'))).toThrow(expect.objectContaining({ code: 'unsupported-format' }));
+    expect(() => sniffImage(encode('<!--><svg>'))).toThrow(expect.objectContaining({ code: 'unsupported-format' }));
+  });
+
   it('rejects empty and unknown data with typed errors', () => {
     expect(() => sniffImage(new Uint8Array())).toThrow(expect.objectContaining({ code: 'empty-input' }));
     expect(() => sniffImage(new TextEncoder().encode('%PDF-1.7 not an image'))).toThrow(expect.objectContaining({ code: 'unsupported-format' }));

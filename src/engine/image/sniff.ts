@@ -58,9 +58,33 @@ export function sniffImage(bytes: Uint8Array): ImageHeader {
     return { format: 'avif', ...avifSize(bytes, view) };
   }
   if (bytes.length >= 4 && view.getUint32(0) === 0x00000100) return { format: 'ico', ...icoSize(bytes, view) };
-  const head = ascii(0, 512).replace(/^\uFEFF/, '').trimStart();
-  if (/^(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*(<!DOCTYPE svg[^>]*>\s*)?<svg[\s>]/i.test(head)) return { format: 'svg' };
+  if (startsLikeSvg(ascii(0, 512))) return { format: 'svg' };
   throw new EngineError('unsupported-format', 'the data is not an image format we can read (JPEG, PNG, GIF, WebP, BMP, AVIF, SVG, ICO)');
+}
+
+/**
+ * An XML declaration, comments and an svg doctype, in that order, then
+ * `<svg`. Read step by step: a regular expression with a repeated comment
+ * group backtracks exponentially over a run of empty comments.
+ */
+function startsLikeSvg(head: string): boolean {
+  let rest = head.replace(/^\uFEFF/, '').trimStart();
+  if (rest.startsWith('<?xml')) {
+    const end = rest.indexOf('>');
+    if (end < 0) return false;
+    rest = rest.slice(end + 1).trimStart();
+  }
+  while (rest.startsWith('<!--')) {
+    const end = rest.indexOf('-->', 4);
+    if (end < 0) return false;
+    rest = rest.slice(end + 3).trimStart();
+  }
+  if (/^<!DOCTYPE svg/i.test(rest)) {
+    const end = rest.indexOf('>');
+    if (end < 0) return false;
+    rest = rest.slice(end + 1).trimStart();
+  }
+  return /^<svg[\s>]/i.test(rest);
 }
 
 /**

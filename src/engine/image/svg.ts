@@ -26,10 +26,15 @@ export const defaultSvgLimits: SvgLimits = { maxBytes: 1024 * 1024, maxElements:
  */
 export function checkSvgComplexity(bytes: Uint8Array, limits: SvgLimits = defaultSvgLimits): void {
   if (bytes.length > limits.maxBytes) throw new EngineError('image-too-large', `the SVG is ${bytes.length} bytes; the limit is ${limits.maxBytes}`);
-  // Character references are read as the parser reads them, so "&#102;ilter" is "filter" here too.
-  const text = new TextDecoder()
-    .decode(bytes)
-    .replace(/&#(x[0-9a-f]{1,6}|[0-9]{1,7});?/gi, (_, code: string) => String.fromCodePoint(Math.min(0x10ffff, code[0] === 'x' || code[0] === 'X' ? parseInt(code.slice(1), 16) : Number(code))));
+  // Read as UTF-8: an XML declaration naming another encoding (ISO-2022-JP can put escape bytes inside a
+  // word) would let the browser's parser read words this check does not see.
+  const encoding = /^\s*(?:\uFEFF)?<\?xml[^>]*?\bencoding\s*=\s*["']([^"']*)["']/i.exec(new TextDecoder().decode(bytes.subarray(0, 512)))?.[1];
+  if (encoding !== undefined && !asciiCompatibleEncoding.test(encoding.trim())) {
+    throw new EngineError('unsupported-format', `an SVG in the ${encoding.slice(0, 40)} encoding is not rendered`);
+  }
+  // Character references are read as the parser reads them, so "&#102;ilter" is "filter" here too, with
+  // any number of leading zeros ("&#00000102;").
+  const text = new TextDecoder().decode(bytes).replace(/&#(x[0-9a-f]+|[0-9]+);?/gi, (_, code: string) => String.fromCodePoint(characterReference(code)));
   // Blunt on purpose: any "filter" at all (element, attribute, CSS, any namespace prefix or case),
   // any backslash (a CSS escape, hex or not, could spell one out, or a "data:" URL) and any entity
   // declaration. A false refusal costs one description; a miss stalls the engine.
@@ -38,9 +43,19 @@ export function checkSvgComplexity(bytes: Uint8Array, limits: SvgLimits = defaul
   }
   const elements = text.match(/<[^!?/\s>]/g)?.length ?? 0;
   if (elements > limits.maxElements) throw new EngineError('image-too-large', `the SVG has ${elements} elements; the limit is ${limits.maxElements}`);
-  const uses = text.match(/<(?:[^\s>/]*:)?use[\s/>]/gi)?.length ?? 0;
+  // A prefix stops at the next "<", so a long run of them is not searched again from each one.
+  const uses = text.match(/<(?:[^\s>/<]*:)?use[\s/>]/gi)?.length ?? 0;
   if (uses > limits.maxUses) throw new EngineError('image-too-large', `the SVG has ${uses} <use> references; the limit is ${limits.maxUses}`);
   checkEmbeddedImages(text, limits);
+}
+
+/** UTF-8, ASCII, and the single-byte encodings that write ASCII's letters as ASCII does. */
+const asciiCompatibleEncoding = /^(?:utf-?8|us-ascii|ascii|iso-8859-\d{1,2}|latin-?1|windows-125\d)$/i;
+
+/** The code point of a numeric character reference's digits ("x66" or "102"); beyond Unicode, the last code point. */
+function characterReference(code: string): number {
+  const value = code[0] === 'x' || code[0] === 'X' ? parseInt(code.slice(1), 16) : parseInt(code, 10);
+  return Number.isFinite(value) ? Math.min(0x10ffff, value) : 0x10ffff;
 }
 
 /** Raster formats whose header gives their size, so an embedded one can be measured before the browser decodes it. */
@@ -57,7 +72,9 @@ const embeddedFont = /^(?:font\/|application\/(?:x-)?font)/;
  * raster one is held to the pixel limit that a page's own image is held to.
  */
 function checkEmbeddedImages(text: string, limits: SvgLimits): void {
-  for (const match of text.matchAll(/(?:href\s*=\s*["']|url\(\s*["']?)\s*data:([^,;"'\s)]*)((?:;[^,;"'\s)]*)*),/gi)) {
+  // Any attribute's value (href, an XHTML <img src> in a foreignObject) or a CSS url(), each written so
+  // that no two runs of spaces sit side by side: that would backtrack quadratically over a long run.
+  for (const match of text.matchAll(/(?:=\s*["']\s*|url\(\s*(?:["']\s*)?)data:([^,;"'\s)]*)((?:;[^,;"'\s)]*)*),/gi)) {
     const type = (match[1] ?? '').toLowerCase();
     const base64 = /;base64$/i.test(match[2] ?? '');
     if (embeddedFont.test(type)) continue;
