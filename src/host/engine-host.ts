@@ -199,6 +199,10 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
     };
   };
 
+  /** Byte sources whose key is being computed, and those of them cancelled meanwhile. */
+  const hashing = new Set<string>();
+  const cancelledWhileHashing = new Set<string>();
+
   const handlers: HandlerMap<EngineHostRequests, unknown> = {
     async 'host-caption'(request) {
       const requestId = parseRequestId(request.requestId);
@@ -207,10 +211,19 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
       stamp('firstRequestAt');
       const job: Job = { source, page: parsePageContext(request.page), style: parseDescriptionStyle(request.style) };
       // Requests that would be fetched differently (cookies, Referer, partition) never share a job.
-      const sourceKey =
-        source.kind === 'url'
-          ? `url:${credentialsFor(source.url, job.page)}:${encodeURIComponent(refererFor(source.url, job.page.frameUrl, job.page.referrerPolicy) ?? '')}:${source.url}`
-          : `bytes:${await sha256Hex(new TextEncoder().encode(source.base64))}`;
+      let sourceKey: string;
+      if (source.kind === 'url') {
+        sourceKey = `url:${credentialsFor(source.url, job.page)}:${encodeURIComponent(refererFor(source.url, job.page.frameUrl, job.page.referrerPolicy) ?? '')}:${source.url}`;
+      } else {
+        // Hashing megabytes takes a while, and the request is in no queue yet: a cancel meanwhile is kept here.
+        hashing.add(requestId);
+        try {
+          sourceKey = `bytes:${await sha256Hex(new TextEncoder().encode(source.base64))}`;
+        } finally {
+          hashing.delete(requestId);
+        }
+        if (cancelledWhileHashing.delete(requestId)) return { cancel: true };
+      }
       const jobKey = `${styleKey(job.style)}:${cachePartition(job.page)}:${job.page.incognito ? 'private' : 'regular'}:${sourceKey}`;
       try {
         return { output: await queue.enqueue(jobKey, parsePriority(request.priority), requestId, job) };
@@ -222,7 +235,9 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
       const ids = Array.isArray(request.requestIds) ? request.requestIds : [];
       for (const id of ids) {
         const requestId = parseRequestId(id);
-        if (requestId) queue.cancel(requestId);
+        if (!requestId) continue;
+        if (hashing.has(requestId)) cancelledWhileHashing.add(requestId);
+        queue.cancel(requestId);
       }
       return { output: null };
     },

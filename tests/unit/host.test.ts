@@ -312,6 +312,18 @@ describe('engine host', () => {
     expect(await caption(engineHost, 'c2', 'https://example.com/404.png')).toMatchObject({ error: { code: 'fetch-failed' } });
   });
 
+  it('answers cancel, and never runs the job, for a byte source cancelled while its hash was computed', async () => {
+    const { engineHost, captioner } = host();
+    const png = Buffer.from('the bytes of an inline image').toString('base64');
+    const pending = engineHost.handlers['host-caption']({ requestId: 'h1', source: { kind: 'bytes', base64: png, mime: 'image/png' }, priority: 0, page: publicPage }, undefined);
+    // The cancel arrives before the hash is done (the page scrolled the image away, the tab closed).
+    await engineHost.handlers['host-cancel']({ requestIds: ['h1'] }, undefined);
+    expect(await pending).toEqual({ cancel: true });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(captioner.calls).toBe(0);
+    expect(await engineHost.status()).toMatchObject({ queued: 0 });
+  });
+
   it('sends cookies only to the origin of the frame showing the image, and never in private browsing', async () => {
     const { engineHost, log } = host();
     await caption(engineHost, 'a', 'https://bank.example/statement.png', page('https://evil.example/'));
