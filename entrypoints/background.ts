@@ -24,7 +24,7 @@ export default defineBackground({
     const rules = createNetworkRules(browser.declarativeNetRequest as unknown as SessionRulesApi, new URL(browser.runtime.getURL('/')).host);
     const host: HostClient = import.meta.env.FIREFOX
       ? createLazyInProcessClient(rules)
-      : createOffscreenHostClient({ allowGpu: async () => (await loadSettings()).useGpu });
+      : createOffscreenHostClient({ allowGpu: async () => (await loadSettings()).useGpu, onDocumentClosed: () => rules.removeAll() });
     if (!import.meta.env.FIREFOX) {
       // The engine's document (a process of its own, for isolation) is opened when the worker starts, so the first
       // page that needs it only waits for the models; they load when such a page starts loading (below).

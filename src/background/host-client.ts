@@ -43,11 +43,26 @@ const offscreenPath = '/offscreen.html';
  * the models and stalling again for every image.
  */
 export function createOffscreenHostClient(
-  options: { heartbeatMs?: number; unresponsiveMs?: number; retryPauseMs?: number; allowGpu?: () => Promise<boolean> } = {},
+  options: {
+    heartbeatMs?: number;
+    unresponsiveMs?: number;
+    retryPauseMs?: number;
+    allowGpu?: () => Promise<boolean>;
+    /**
+     * Called when we close the engine document ourselves (stalled, or restarted) with its fetches
+     * perhaps still running: their per-fetch network rules, which the document would have removed
+     * when each fetch ended, must go with it.
+     */
+    onDocumentClosed?: () => Promise<void>;
+  } = {},
 ): HostClient {
   // A document that closed itself leaves the browser's list of contexts within about 15 ms (measured in Chromium);
   // the pause keeps the retry from finding it there and sending to it again.
-  const { heartbeatMs = 10_000, unresponsiveMs = 20_000, retryPauseMs = 200, allowGpu = async () => true } = options;
+  const { heartbeatMs = 10_000, unresponsiveMs = 20_000, retryPauseMs = 200, allowGpu = async () => true, onDocumentClosed = async () => undefined } = options;
+  const closeDocument = async () => {
+    await browser.offscreen.closeDocument().catch(() => undefined);
+    await onDocumentClosed().catch(() => undefined);
+  };
   let creating: Promise<void> | undefined;
   let pending = 0;
   let heartbeat: ReturnType<typeof setInterval> | undefined;
@@ -112,7 +127,7 @@ export function createOffscreenHostClient(
         if (outcome !== 'unresponsive') return;
         stalls++;
         stallsOfThisEngine++;
-        void browser.offscreen.closeDocument().catch(() => undefined);
+        void closeDocument();
       });
     }, heartbeatMs);
   };
@@ -166,7 +181,7 @@ export function createOffscreenHostClient(
       generation++;
       // A document still being made was made from the old settings: let it finish, then close it.
       await creating?.catch(() => undefined);
-      await browser.offscreen.closeDocument().catch(() => undefined);
+      await closeDocument();
     },
   };
 }

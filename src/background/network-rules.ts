@@ -67,8 +67,15 @@ function exactUrlFilter(url: string): string | undefined {
  * allow rule). New ids start above the removed ones, so that fetch's own
  * removal, when it ends, cannot take away a rule made for another.
  */
-export function createNetworkRules(api: SessionRulesApi, extensionHost: string): RuleSetter {
+/** The rule setter, and a way to drop every per-fetch rule at once when the document that asked for them is gone. */
+export interface NetworkRules extends RuleSetter {
+  removeAll(): Promise<void>;
+}
+
+export function createNetworkRules(api: SessionRulesApi, extensionHost: string): NetworkRules {
   let nextId = firstRequestRuleId;
+  /** Per-fetch rules added and not yet removed. */
+  const live = new Set<number>();
   const allocate = () => {
     nextId = nextId >= 2_000_000_000 ? firstRequestRuleId : nextId + 1;
     return nextId;
@@ -108,11 +115,19 @@ export function createNetworkRules(api: SessionRulesApi, extensionHost: string):
       await baseline;
       const rules = rulesFor(url, page);
       if (rules.length > 0) await api.updateSessionRules({ addRules: rules });
+      for (const rule of rules) live.add(rule.id);
       return rules.map((rule) => rule.id);
     },
     async remove(ruleIds) {
       // Only per-fetch rules: the block rules stay whatever a caller asks.
       const ids = ruleIds.filter((id) => Number.isInteger(id) && id >= firstRequestRuleId);
+      for (const id of ids) live.delete(id);
+      if (ids.length > 0) await api.updateSessionRules({ removeRuleIds: ids });
+    },
+    async removeAll() {
+      // A rule left behind would give a later fetch of that URL another page's Referer, or a redirect a local host.
+      const ids = [...live];
+      live.clear();
       if (ids.length > 0) await api.updateSessionRules({ removeRuleIds: ids });
     },
   };

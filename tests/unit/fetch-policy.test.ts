@@ -211,6 +211,15 @@ describe('network rules', () => {
     // A public image gets only the page's Referer.
     await rules.add('https://cdn.example/a.png', { frameUrl: 'https://news.example/story', topLevelUrl: 'https://news.example/story', incognito: false });
     expect(calls[0]?.addRules?.map((rule) => rule.action)).toEqual([{ type: 'modifyHeaders', requestHeaders: [{ header: 'referer', operation: 'set', value: 'https://news.example/' }] }]);
+    // The engine document closed mid-fetch: every per-fetch rule still in place goes, and only those.
+    const left = calls[0]?.addRules?.map((rule) => rule.id) ?? [];
+    const another = await rules.add('http://192.168.1.1/other.jpg', localPage);
+    await rules.remove([another[0]!]);
+    calls.length = 0;
+    await rules.removeAll();
+    expect(calls).toEqual([{ removeRuleIds: [...left, another[1]!] }]);
+    await rules.removeAll();
+    expect(calls).toHaveLength(1);
   });
 
   it('follows the page\'s referrer policy, and removes the Referer where the page sent none', async () => {

@@ -75,6 +75,16 @@ describe('offscreen host client', () => {
     expect(fake.state.created).toBe(createdBefore + 1);
   });
 
+  it('drops the per-fetch network rules of a document it closes (stalled, or restarted), whose fetches cannot remove them any more', async () => {
+    let dropped = 0;
+    const client = createOffscreenHostClient({ heartbeatMs: 5, unresponsiveMs: 10, retryPauseMs: 1, onDocumentClosed: async () => void dropped++ });
+    const request = { requestId: 'r', source: { kind: 'url', url: 'https://a.example/x.png' }, priority: 0 } as const;
+    expect(await client.call('host-caption', request)).toMatchObject({ error: { code: 'timeout' } });
+    expect(dropped).toBe(1);
+    await client.restart?.();
+    expect(dropped).toBe(2);
+  });
+
   it('never keeps a document made from the GPU setting as it was before a restart', async () => {
     fake.state.answer = true;
     let useGpu = true;
