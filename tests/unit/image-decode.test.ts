@@ -26,6 +26,28 @@ function pngHeader(width: number, height: number): Uint8Array {
   return bytes;
 }
 
+const ascii = (text: string) => new TextEncoder().encode(text);
+const u32 = (value: number) => {
+  const bytes = new Uint8Array(4);
+  new DataView(bytes.buffer).setUint32(0, value);
+  return bytes;
+};
+const concat = (...parts: Uint8Array[]) => {
+  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+};
+/** An ISO-BMFF box: its size, its type, then its payload. */
+const box = (type: string, ...payload: Uint8Array[]) => {
+  const body = concat(...payload);
+  return concat(u32(8 + body.length), ascii(type), body);
+};
+const meta = (width: number, height: number) => box('meta', u32(0), box('hdlr', u32(0), u32(0), ascii('pict')), box('iprp', box('ipco', box('ispe', u32(0), u32(width), u32(height)))));
+
 describe('sniffImage', () => {
   it('reads format and size from the headers of real encodings', async () => {
     const base = sharp({ create: { width: 37, height: 21, channels: 3, background: '#808080' } });
@@ -34,6 +56,7 @@ describe('sniffImage', () => {
     expect(sniffImage(new Uint8Array(await base.clone().gif().toBuffer()))).toEqual({ format: 'gif', width: 37, height: 21 });
     expect(sniffImage(new Uint8Array(await base.clone().webp().toBuffer()))).toEqual({ format: 'webp', width: 37, height: 21 });
     expect(sniffImage(new Uint8Array(await base.clone().webp({ lossless: true }).toBuffer()))).toEqual({ format: 'webp', width: 37, height: 21 });
+    expect(sniffImage(new Uint8Array(await base.clone().avif().toBuffer()))).toEqual({ format: 'avif', width: 37, height: 21 });
     expect(sniffImage(new TextEncoder().encode('<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"></svg>')).format).toBe('svg');
   });
 
@@ -52,7 +75,7 @@ describe('sniffImage', () => {
     expect(() => sniffImage(new TextEncoder().encode('%PDF-1.7 not an image'))).toThrow(expect.objectContaining({ code: 'unsupported-format' }));
   });
 
-  it('sizes a GIF by its first frame when that is larger than its screen, an icon by its largest image, an AVIF by its largest ispe', () => {
+  it('sizes a GIF by its first frame when that is larger than its screen, an icon by its largest image, an AVIF by the largest size its meta box or track headers declare anywhere in the file', () => {
     // GIF89a, a 16x16 screen without colour table, a graphic control extension, then a 30000x30000 frame.
     const gif = new Uint8Array([0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 16, 0, 16, 0, 0, 0, 0, 0x21, 0xf9, 4, 0, 0, 0, 0, 0, 0x2c, 0, 0, 0, 0, 0x30, 0x75, 0x30, 0x75, 0, 0x3b]);
     expect(sniffImage(gif)).toEqual({ format: 'gif', width: 30000, height: 30000 });
@@ -68,18 +91,19 @@ describe('sniffImage', () => {
     ico.set(png, 22);
     expect(sniffImage(ico)).toEqual({ format: 'ico', width: 30000, height: 30000 });
     expect(() => checkHeader(sniffImage(ico), ico.length, defaultDecodeLimits)).toThrow(expect.objectContaining({ code: 'image-too-large' }));
-    // An AVIF with a small planted ispe ahead of the real one.
-    const avif = new Uint8Array(80);
-    const avifView = new DataView(avif.buffer);
-    avif.set(new TextEncoder().encode('ftypavif'), 4);
-    const ispe = (at: number, width: number, height: number) => {
-      avif.set(new TextEncoder().encode('ispe'), at);
-      avifView.setUint32(at + 8, width);
-      avifView.setUint32(at + 12, height);
-    };
-    ispe(16, 64, 64);
-    ispe(40, 30000, 30000);
+    // An AVIF with a small decoy ispe in a free box up front, and the real one in a meta box after 70 kB of data.
+    const avif = concat(box('ftyp', ascii('avif'), u32(0), ascii('avifmif1')), box('free', box('ispe', u32(0), u32(64), u32(64))), box('mdat', new Uint8Array(70_000)), meta(30000, 30000));
     expect(sniffImage(avif)).toEqual({ format: 'avif', width: 30000, height: 30000 });
+    // An image sequence sized only by its track header (16.16 fixed point), version 0 and 1.
+    for (const version of [0, 1]) {
+      const fields = version === 0 ? 20 : 32;
+      const tkhd = box('tkhd', new Uint8Array([version, 0, 0, 7]), new Uint8Array(fields + 8 + 8 + 36), u32(20000 * 65536), u32(15000 * 65536));
+      const avis = concat(box('ftyp', ascii('avis'), u32(0), ascii('avis')), box('moov', box('trak', tkhd)), box('mdat', new Uint8Array(100)));
+      expect(sniffImage(avis), `tkhd version ${version}`).toEqual({ format: 'avif', width: 20000, height: 15000 });
+    }
+    // No size anywhere (a decoy ispe outside meta does not count): refused, not left to the decoder.
+    const unsized = concat(box('ftyp', ascii('avif'), u32(0), ascii('avif')), box('free', box('ispe', u32(0), u32(64), u32(64))), box('mdat', new Uint8Array(100)));
+    expect(() => sniffImage(unsized)).toThrow(expect.objectContaining({ code: 'unsupported-format' }));
   });
 
   it('refuses a 30000x30000 decompression bomb from its header alone', () => {

@@ -55,7 +55,10 @@ export function sniffImage(bytes: Uint8Array): ImageHeader {
     return { format: 'bmp', width: Math.abs(view.getInt32(18, true)), height: Math.abs(view.getInt32(22, true)) };
   }
   if (bytes.length >= 12 && ascii(4, 4) === 'ftyp' && /^(avif|avis|mif1)/.test(ascii(8, 4))) {
-    return { format: 'avif', ...avifSize(bytes, view) };
+    const size = avifSize(bytes, view);
+    // Every AVIF image item must carry an ispe: one without any size is not one we let a decoder size for us.
+    if (size.width === undefined) throw new EngineError('unsupported-format', 'the AVIF file declares no image size (no ispe box, no track header)');
+    return { format: 'avif', ...size };
   }
   if (bytes.length >= 4 && view.getUint32(0) === 0x00000100) return { format: 'ico', ...icoSize(bytes, view) };
   if (startsLikeSvg(ascii(0, 512))) return { format: 'svg' };
@@ -166,15 +169,49 @@ function jpegSize(bytes: Uint8Array, view: DataView): { width?: number; height?:
  * (a grid and its tiles, a thumbnail), and bytes that look like one can be
  * planted: the largest counts.
  */
+/**
+ * The largest image an AVIF declares: every `ispe` (image spatial extent) in
+ * its `meta` box, and every track header of an image sequence, found by
+ * walking the boxes of the whole file (a box's place is free, so a small
+ * decoy early on must not hide the real size further in). Boxes other than
+ * these containers are skipped by their size, never searched.
+ */
 function avifSize(bytes: Uint8Array, view: DataView): { width?: number; height?: number } {
-  const end = Math.min(bytes.length - 16, 64 * 1024);
   let best: { width: number; height: number } | undefined;
-  for (let i = 4; i < end; i++) {
-    if (bytes[i] === 0x69 && bytes[i + 1] === 0x73 && bytes[i + 2] === 0x70 && bytes[i + 3] === 0x65) {
-      const size = { width: view.getUint32(i + 8), height: view.getUint32(i + 12) };
-      if (!best || size.width * size.height > best.width * best.height) best = size;
+  let boxesLeft = 10_000;
+  const consider = (width: number, height: number) => {
+    if (!best || width * height > best.width * best.height) best = { width, height };
+  };
+  const walk = (start: number, end: number, depth: number) => {
+    for (let offset = start; offset + 8 <= end && boxesLeft-- > 0; ) {
+      let size = view.getUint32(offset);
+      let header = 8;
+      if (size === 1) {
+        if (offset + 16 > end) return;
+        const large = view.getBigUint64(offset + 8);
+        size = large > BigInt(end - offset) ? end - offset : Number(large);
+        header = 16;
+      } else if (size === 0) {
+        size = end - offset;
+      }
+      if (size < header || offset + size > end) return;
+      const type = String.fromCharCode(bytes[offset + 4]!, bytes[offset + 5]!, bytes[offset + 6]!, bytes[offset + 7]!);
+      const body = offset + header;
+      if (depth < 6) {
+        // meta is a full box (4 bytes of version and flags before its children).
+        if (type === 'meta') walk(body + 4, offset + size, depth + 1);
+        else if (type === 'iprp' || type === 'ipco' || type === 'moov' || type === 'trak') walk(body, offset + size, depth + 1);
+      }
+      if (type === 'ispe' && body + 12 <= offset + size) consider(view.getUint32(body + 4), view.getUint32(body + 8));
+      if (type === 'tkhd') {
+        // Width and height are 16.16 fixed point, after fields whose size depends on the box's version.
+        const at = body + (bytes[body] === 1 ? 88 : 76);
+        if (at + 8 <= offset + size) consider(view.getUint32(at) >>> 16, view.getUint32(at + 4) >>> 16);
+      }
+      offset += size;
     }
-  }
+  };
+  walk(0, bytes.length, 0);
   return best ?? {};
 }
 
