@@ -1,8 +1,8 @@
-import type { ContentRequests, ImageSource, Message, PageContext, Reply, CaptionOutput, ToastContent } from '../messaging/protocol';
+import type { ContentRequests, ErrorCode, ImageSource, Message, PageContext, Reply, CaptionOutput, ToastContent } from '../messaging/protocol';
 import { priorities } from '../messaging/protocol';
 import { parseImageSource } from '../messaging/validate';
 import { englishLocaliser } from '../shared/i18n';
-import type { Localiser } from '../shared/i18n';
+import type { Localiser, MessageKey } from '../shared/i18n';
 
 export const describeMenuId = 'lightcap-describe-image';
 
@@ -11,11 +11,38 @@ export interface MenuTexts {
   nothingConfident: string;
   unreadable: string;
   cancelled: string;
+  /** Why a description failed, from the reply's code: the engine's own messages are English and technical. */
+  reason(code: ErrorCode): string;
 }
+
+/** Every error code has words; a new code is a type error here until it has. */
+const reasonMessages: Record<ErrorCode, MessageKey> = {
+  'fetch-failed': 'menuReasonFetch',
+  'blocked-address': 'menuReasonBlocked',
+  timeout: 'menuReasonTimeout',
+  'empty-input': 'menuReasonDamaged',
+  'corrupt-image': 'menuReasonDamaged',
+  'unsupported-format': 'menuReasonFormat',
+  'image-too-small': 'menuReasonTooSmall',
+  'image-too-large': 'menuReasonTooLarge',
+  overloaded: 'menuReasonBusy',
+  'host-unavailable': 'menuReasonRestarting',
+  'too-slow': 'menuReasonTooSlow',
+  'model-load': 'menuReasonEngine',
+  inference: 'menuReasonEngine',
+  internal: 'menuReasonEngine',
+  'bad-request': 'menuReasonEngine',
+  disabled: 'menuReasonEngine',
+};
 
 /** The texts in the given language's messages (English where a message is missing). */
 export function menuTexts({ translate }: Pick<Localiser, 'translate'> = englishLocaliser): MenuTexts {
-  return { nothingConfident: translate('menuNothingConfident'), unreadable: translate('menuUnreadable'), cancelled: translate('menuCancelled') };
+  return {
+    nothingConfident: translate('menuNothingConfident'),
+    unreadable: translate('menuUnreadable'),
+    cancelled: translate('menuCancelled'),
+    reason: (code) => translate(reasonMessages[code] as 'menuReasonEngine'),
+  };
 }
 
 export interface MenuTarget {
@@ -78,7 +105,7 @@ export async function describeFromMenu(target: MenuTarget, deps: MenuDeps): Prom
         ? { state: 'done', description: reply.output.alt, text: reply.output.text }
         : { state: 'done', notice: texts.nothingConfident, text: reply.output.text };
     } else if ('error' in reply) {
-      content = { state: 'error', error: reply.error.message };
+      content = { state: 'error', error: texts.reason(reply.error.code) };
     } else {
       content = { state: 'error', error: texts.cancelled };
     }

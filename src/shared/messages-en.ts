@@ -306,6 +306,50 @@ export const englishMessages = {
     message: 'The description was cancelled.',
     description: 'Toast: error when the description was cancelled.',
   },
+  menuReasonFetch: {
+    message: 'The image could not be downloaded.',
+    description: 'Toast: the reason a description failed: the image could not be fetched.',
+  },
+  menuReasonBlocked: {
+    message: 'The image is on a local network address that this page cannot reach.',
+    description: 'Toast: the reason a description failed: the image is on a private or local host.',
+  },
+  menuReasonTimeout: {
+    message: 'Describing it took too long.',
+    description: 'Toast: the reason a description failed: it timed out.',
+  },
+  menuReasonDamaged: {
+    message: 'The image file is empty or damaged.',
+    description: 'Toast: the reason a description failed: the file is empty or corrupt.',
+  },
+  menuReasonFormat: {
+    message: 'This kind of image is not supported.',
+    description: 'Toast: the reason a description failed: unsupported format (or an SVG with filters).',
+  },
+  menuReasonTooSmall: {
+    message: 'The image is too small to describe.',
+    description: 'Toast: the reason a description failed: the image is tiny.',
+  },
+  menuReasonTooLarge: {
+    message: 'The image is too large to describe safely.',
+    description: 'Toast: the reason a description failed: too many pixels or bytes.',
+  },
+  menuReasonBusy: {
+    message: 'Too many images are waiting. Try again in a moment.',
+    description: 'Toast: the reason a description failed: the queue is full.',
+  },
+  menuReasonRestarting: {
+    message: 'The extension was restarting. Try again.',
+    description: 'Toast: the reason a description failed: the engine was unavailable.',
+  },
+  menuReasonTooSlow: {
+    message: 'The description model runs too slowly on this device.',
+    description: 'Toast: the reason a description failed: the device is too slow for the model.',
+  },
+  menuReasonEngine: {
+    message: 'The description model failed.',
+    description: 'Toast: the reason a description failed: the model could not load or run.',
+  },
   toastWorking: {
     message: 'Describing image…',
     description: 'Toast on the page: while the image is being described.',

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createRouter, isEngineHostUrl } from '../../src/background/router';
 import type { HostClient } from '../../src/background/host-client';
-import { describeFromMenu } from '../../src/background/context-menu';
+import { describeFromMenu, menuTexts } from '../../src/background/context-menu';
+import { germanLocaliser } from './i18n-helpers';
 import type { RuleSetter } from '../../src/host/network-access';
 import type { BackgroundRequests, DescriptionStyle, EngineHostRequests, PageContext, RequestOf } from '../../src/messaging/protocol';
 import { defaultSettings, descriptionStyle, isEnabledForUrl, withSite } from '../../src/settings/schema';
@@ -302,7 +303,7 @@ describe('context menu flow', () => {
   });
 
   it('says "nothing confident" in the texts it is given (the user\'s language)', async () => {
-    const texts = { nothingConfident: 'Nichts in diesem Bild wurde sicher erkannt.', unreadable: 'nicht lesbar', cancelled: 'abgebrochen' };
+    const texts = { nothingConfident: 'Nichts in diesem Bild wurde sicher erkannt.', unreadable: 'nicht lesbar', cancelled: 'abgebrochen', reason: (code: string) => `Grund ${code}` };
     const content = await describeFromMenu(
       { srcUrl: 'https://a.example/fog.jpg', tabId: 4, frameId: 0 },
       { caption: async () => ({ output: { alt: '', confident: false, text: [], objects: [], cached: false, ms: 1 } }), sendToTab: async () => undefined, texts },
@@ -310,6 +311,14 @@ describe('context menu flow', () => {
     expect(content).toEqual({ state: 'done', notice: texts.nothingConfident, text: [] });
     const unreadable = await describeFromMenu({ srcUrl: 'blob:https://a.example/1', tabId: 4, frameId: 0 }, { caption: async () => ({ cancel: true }), sendToTab: async () => undefined, texts });
     expect(unreadable).toEqual({ state: 'error', error: 'nicht lesbar' });
+    // An engine error is said in the user's words for its code, never the engine's English message.
+    const timedOut = await describeFromMenu(
+      { srcUrl: 'https://a.example/fog.jpg', tabId: 4, frameId: 0 },
+      { caption: async () => ({ error: { code: 'timeout', message: 'the engine took longer than 15000 ms' } }), sendToTab: async () => undefined, texts },
+    );
+    expect(timedOut).toEqual({ state: 'error', error: 'Grund timeout' });
+    expect(menuTexts(germanLocaliser()).reason('image-too-large')).toBe('Das Bild ist zu groß, um es sicher zu beschreiben.');
+    expect(menuTexts().reason('corrupt-image')).toBe('The image file is empty or damaged.');
   });
 
   it('answers status and cache requests only from extension pages', async () => {
