@@ -82,13 +82,17 @@ export interface ToastController {
   /**
    * Shows or updates the toast. A 'working' message for a new id replaces the
    * current toast; results for an id that is not the current one (an older
-   * request, or a toast the user closed) are ignored and return undefined.
+   * request, a toast the user closed, or one this document never showed) are
+   * ignored and return undefined.
    */
   show(toastId: string, content: ToastContent): ToastHandle | undefined;
   /** Closes the toast; focus goes back where it was if it was inside the toast. */
   close(): void;
   current(): ToastHandle | undefined;
 }
+
+/** A toast as the controller keeps it: what it last showed, and when it was put on the page. */
+type ShownToast = ToastHandle & { lastContent: ToastContent; shownAt: number };
 
 const styles = `
 :host { all: initial; }
@@ -124,7 +128,7 @@ export function createToastController(document: Document, options: ToastOptions 
   const announceDelayMs = options.announceDelayMs ?? 100;
   /** Ids the user closed: their late results must not bring the toast back. */
   const closedIds = new Set<string>();
-  let current: (ToastHandle & { lastContent: ToastContent }) | undefined;
+  let current: ShownToast | undefined;
   let returnFocusTo: Element | null = null;
   let announceTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -170,7 +174,7 @@ export function createToastController(document: Document, options: ToastOptions 
     remove(true);
   };
 
-  const build = (toastId: string): ToastHandle & { lastContent: ToastContent } => {
+  const build = (toastId: string): ShownToast => {
     document.getElementById(toastHostId)?.remove();
     const host = document.createElement('div');
     host.id = toastHostId;
@@ -225,7 +229,7 @@ export function createToastController(document: Document, options: ToastOptions 
     dialog.append(title, live, actions);
     shadow.append(dialog);
 
-    const handle: ToastHandle & { lastContent: ToastContent } = {
+    const handle: ShownToast = {
       toastId,
       host,
       dialog,
@@ -237,6 +241,7 @@ export function createToastController(document: Document, options: ToastOptions 
       copyButton,
       closeButton,
       lastContent: { state: 'working' },
+      shownAt: Date.now(),
       async copy() {
         const text = clipboardText(handle.lastContent);
         if (!text) return false;
@@ -265,32 +270,18 @@ export function createToastController(document: Document, options: ToastOptions 
     return handle;
   };
 
-  const render = (handle: ToastHandle & { lastContent: ToastContent }, content: ToastContent) => {
+  const render = (handle: ShownToast, content: ToastContent) => {
     handle.lastContent = content;
     handle.host.dataset.state = content.state;
     if (announceTimer !== undefined) clearTimeout(announceTimer);
     announceTimer = undefined;
-
-    const lines = (content.text ?? []).map((line) => line.trim()).filter(Boolean);
     const done = content.state === 'done';
-    handle.description.hidden = !done;
-    handle.textHeading.hidden = !done || lines.length === 0;
-    handle.textList.hidden = !done || lines.length === 0;
     handle.copyButton.hidden = !done || clipboardText(content) === '';
     handle.copyButton.textContent = labels.copy;
-    handle.textList.replaceChildren(
-      ...(done ? lines : []).map((line) => {
-        const item = document.createElement('li');
-        item.textContent = line;
-        return item;
-      }),
-    );
 
     if (content.state === 'working') {
-      handle.status.hidden = false;
-      handle.description.textContent = '';
+      fillLiveRegion(handle, { state: 'working' });
       // Set after a delay so the region exists before its text changes.
-      handle.status.textContent = '';
       announceTimer = setTimeout(() => {
         announceTimer = undefined;
         if (current === handle && handle.lastContent.state === 'working') handle.status.textContent = labels.working;
@@ -303,7 +294,39 @@ export function createToastController(document: Document, options: ToastOptions 
     // Not when the user has moved on while we worked (typing in a comment box): the live
     // region says the result, and focus stays where they are.
     if (!movedOnSince(handle)) handle.dialog.focus({ preventScroll: true });
-    if (done) {
+    // A result that follows its request at once (a cached one, an unreadable image) waits until the
+    // region has existed for the delay too: text that arrives with the region is not announced.
+    const wait = announceDelayMs - (Date.now() - handle.shownAt);
+    if (wait <= 0) {
+      fillLiveRegion(handle, content);
+      return;
+    }
+    fillLiveRegion(handle, { state: 'working' });
+    announceTimer = setTimeout(() => {
+      announceTimer = undefined;
+      if (current === handle && handle.lastContent === content) fillLiveRegion(handle, content);
+    }, wait);
+  };
+
+  /** What the live region says: nothing while working (the status comes later), the description and text, or the error. */
+  const fillLiveRegion = (handle: ToastHandle, content: ToastContent) => {
+    const lines = (content.text ?? []).map((line) => line.trim()).filter(Boolean);
+    const done = content.state === 'done';
+    handle.description.hidden = !done;
+    handle.textHeading.hidden = !done || lines.length === 0;
+    handle.textList.hidden = !done || lines.length === 0;
+    handle.textList.replaceChildren(
+      ...(done ? lines : []).map((line) => {
+        const item = document.createElement('li');
+        item.textContent = line;
+        return item;
+      }),
+    );
+    if (content.state === 'working') {
+      handle.status.hidden = false;
+      handle.status.textContent = '';
+      handle.description.textContent = '';
+    } else if (done) {
       handle.status.hidden = true;
       handle.status.textContent = '';
       // A description is in the descriptions' language; our notice that there is none is in the toast's.

@@ -63,8 +63,25 @@ describe('announcing', () => {
     expect(shadowOf(handle).activeElement).toBe(handle.dialog);
   });
 
+  it('gives a result that follows its request at once (an unreadable image) to a region that has existed for the delay, so it is announced', async () => {
+    const toasts = createToastController(document, { announceDelayMs: 30 });
+    toasts.show('t1', { state: 'working' });
+    const handle = must(toasts.show('t1', { state: 'error', error: 'LightCap cannot read this image.' }));
+    // Focus moves at once; the words come when the region is old enough to announce a change.
+    expect(document.activeElement).toBe(handle.host);
+    expect(handle.status.textContent).toBe('');
+    await wait(40);
+    expect(handle.status.textContent).toBe('Could not describe the image: LightCap cannot read this image.');
+    // A later result is written at once.
+    toasts.show('t2', { state: 'working' });
+    await wait(40);
+    const later = must(toasts.show('t2', { state: 'done', description: 'A cat.', text: ['MEOW'] }));
+    expect(later.description.textContent).toBe('A cat.');
+    expect([...later.textList.children].map((item) => item.textContent)).toEqual(['MEOW']);
+  });
+
   it('hides the text part when nothing was read', () => {
-    const toasts = createToastController(document);
+    const toasts = createToastController(document, { announceDelayMs: 0 });
     toasts.show('t1', { state: 'working' });
     const handle = must(toasts.show('t1', { state: 'done', description: 'A red car.' }));
     expect(handle.textHeading.hidden).toBe(true);
@@ -72,7 +89,7 @@ describe('announcing', () => {
   });
 
   it('shows errors in the status region', () => {
-    const toasts = createToastController(document);
+    const toasts = createToastController(document, { announceDelayMs: 0 });
     toasts.show('t1', { state: 'working' });
     const handle = must(toasts.show('t1', { state: 'error', error: 'The image could not be read.' }));
     expect(handle.host.dataset.state).toBe('error');
@@ -81,7 +98,7 @@ describe('announcing', () => {
   });
 
   it('puts page-provided strings in as text, never markup', () => {
-    const toasts = createToastController(document);
+    const toasts = createToastController(document, { announceDelayMs: 0 });
     toasts.show('t1', { state: 'working' });
     const handle = must(toasts.show('t1', { state: 'done', description: '<img src=x onerror="alert(1)">', text: ['<b>bold</b>'] }));
     expect(handle.description.textContent).toBe('<img src=x onerror="alert(1)">');
@@ -104,7 +121,7 @@ describe('one toast at a time', () => {
 
   it('keeps focus in the toast when a new request replaces a toast the user was in, and still returns it to the page', () => {
     const button = pageButton();
-    const toasts = createToastController(document);
+    const toasts = createToastController(document, { announceDelayMs: 0 });
     toasts.show('t1', { state: 'working' });
     toasts.show('t1', { state: 'done', description: 'A cat.' });
     const second = must(toasts.show('t2', { state: 'working' }));
@@ -115,7 +132,7 @@ describe('one toast at a time', () => {
 
   it('shows no result for a toast this document never showed (a request made on the page the tab showed before)', () => {
     const button = pageButton();
-    const toasts = createToastController(document);
+    const toasts = createToastController(document, { announceDelayMs: 0 });
     expect(toasts.show('t1', { state: 'done', description: 'A picture on the previous page.' })).toBeUndefined();
     expect(toasts.show('t1', { state: 'error', error: 'Timed out.' })).toBeUndefined();
     expect(hosts()).toHaveLength(0);
@@ -123,7 +140,7 @@ describe('one toast at a time', () => {
   });
 
   it('does not bring back a toast the user closed', () => {
-    const toasts = createToastController(document);
+    const toasts = createToastController(document, { announceDelayMs: 0 });
     must(toasts.show('t1', { state: 'working' })).closeButton.click();
     expect(hosts()).toHaveLength(0);
     expect(toasts.show('t1', { state: 'done', description: 'Late' })).toBeUndefined();
@@ -134,7 +151,7 @@ describe('one toast at a time', () => {
 describe('keyboard', () => {
   it('closes on Escape and gives focus back to where it was', () => {
     const button = pageButton();
-    const toasts = createToastController(document);
+    const toasts = createToastController(document, { announceDelayMs: 0 });
     toasts.show('t1', { state: 'working' });
     const handle = must(toasts.show('t1', { state: 'done', description: 'A cat.' }));
     expect(document.activeElement).toBe(handle.host);
@@ -148,7 +165,7 @@ describe('keyboard', () => {
 
   it('leaves focus where the user moved it while we worked, and the live region says the result', () => {
     pageButton();
-    const toasts = createToastController(document);
+    const toasts = createToastController(document, { announceDelayMs: 0 });
     toasts.show('t1', { state: 'working' });
     const comment = document.createElement('textarea');
     document.body.append(comment);
@@ -163,7 +180,7 @@ describe('keyboard', () => {
   });
 
   it('ignores other keys', () => {
-    const toasts = createToastController(document);
+    const toasts = createToastController(document, { announceDelayMs: 0 });
     const handle = must(toasts.show('t1', { state: 'working' }));
     handle.dialog.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
     expect(hosts()).toHaveLength(1);
@@ -171,7 +188,7 @@ describe('keyboard', () => {
 
   it('closes with the Close button and returns focus', () => {
     const button = pageButton();
-    const toasts = createToastController(document);
+    const toasts = createToastController(document, { announceDelayMs: 0 });
     toasts.show('t1', { state: 'working' });
     const handle = must(toasts.show('t1', { state: 'done', description: 'A cat.' }));
     handle.closeButton.click();
@@ -194,7 +211,7 @@ describe('copy', () => {
 
   it('uses navigator.clipboard by default', async () => {
     const writeText = vi.spyOn(navigator.clipboard, 'writeText').mockResolvedValue(undefined);
-    const toasts = createToastController(document);
+    const toasts = createToastController(document, { announceDelayMs: 0 });
     toasts.show('t1', { state: 'working' });
     const handle = must(toasts.show('t1', { state: 'done', description: 'A sign.' }));
     expect(await handle.copy()).toBe(true);
@@ -205,7 +222,7 @@ describe('copy', () => {
     vi.spyOn(navigator.clipboard, 'writeText').mockRejectedValue(new Error('denied'));
     const execCommand = vi.fn((command: string) => command === 'copy');
     Object.defineProperty(document, 'execCommand', { value: execCommand, configurable: true });
-    const toasts = createToastController(document);
+    const toasts = createToastController(document, { announceDelayMs: 0 });
     toasts.show('t1', { state: 'working' });
     const handle = must(toasts.show('t1', { state: 'done', description: 'A sign.' }));
     expect(await handle.copy()).toBe(true);
@@ -279,7 +296,7 @@ describe('language', () => {
   });
 
   it('marks the description with the language descriptions are written in', async () => {
-    const toasts = createToastController(document, { labels: localisedToastLabels(german.translate), lang: 'de', descriptionLang: () => 'en' });
+    const toasts = createToastController(document, { announceDelayMs: 0, labels: localisedToastLabels(german.translate), lang: 'de', descriptionLang: () => 'en' });
     const { handle } = await doneToast(toasts);
     expect(handle.dialog.lang).toBe('de');
     expect(handle.description.lang).toBe('en');
