@@ -217,12 +217,14 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
       } else {
         // Hashing megabytes takes a while, and the request is in no queue yet: a cancel meanwhile is kept here.
         hashing.add(requestId);
+        let cancelled = false;
         try {
           sourceKey = `bytes:${await sha256Hex(new TextEncoder().encode(source.base64))}`;
         } finally {
           hashing.delete(requestId);
+          cancelled = cancelledWhileHashing.delete(requestId);
         }
-        if (cancelledWhileHashing.delete(requestId)) return { cancel: true };
+        if (cancelled) return { cancel: true };
       }
       const jobKey = `${styleKey(job.style)}:${cachePartition(job.page)}:${job.page.incognito ? 'private' : 'regular'}:${sourceKey}`;
       try {

@@ -71,6 +71,8 @@ export interface CaptionLimits extends SchedulerLimits {
   svgRedrawWindowMs: number;
   /** Delay before onStats is called after a change; changes in between are batched. */
   statsDelayMs: number;
+  /** How often design mode is looked at: turning it on changes no attribute, so no observer sees it. */
+  designModeCheckMs: number;
 }
 
 export const defaultCaptionLimits: CaptionLimits = {
@@ -87,6 +89,7 @@ export const defaultCaptionLimits: CaptionLimits = {
   maxSvgRedraws: 5,
   svgRedrawWindowMs: 10_000,
   statsDelayMs: 50,
+  designModeCheckMs: 2000,
 };
 
 export interface PageCaptionerOptions {
@@ -210,13 +213,40 @@ export function createPageCaptioner(options: PageCaptionerOptions): PageCaptione
     lastPumpAt = performance.now();
     viewport = viewportFactory(document, guarded(onProximity));
     discovery.start();
+    watchDesignMode();
     scheduleStats();
+  };
+
+  /**
+   * A page that turns design mode on (an editor in an about:blank frame, a
+   * preview whose Edit button makes it editable) must lose our text before
+   * the author saves it, and get it back when editing ends: every image is
+   * looked at again when the mode changes. A property read every few seconds.
+   */
+  let designModeTimer: ReturnType<typeof setInterval> | undefined;
+  let lastDesignMode = document.designMode;
+  const watchDesignMode = () => {
+    if (designModeTimer !== undefined) return;
+    lastDesignMode = document.designMode;
+    designModeTimer = setInterval(
+      guarded(() => {
+        if (document.designMode === lastDesignMode) return;
+        lastDesignMode = document.designMode;
+        if (active) discovery.rescan();
+      }),
+      limits.designModeCheckMs,
+    );
+  };
+  const unwatchDesignMode = () => {
+    clearInterval(designModeTimer);
+    designModeTimer = undefined;
   };
 
   /** Stops everything and forgets the page; texts we wrote stay unless restore is asked for. */
   const deactivate = (restore: boolean) => {
     const touched = restore ? elementsWeTouched() : [];
     active = false;
+    unwatchDesignMode();
     discovery.stop();
     viewport?.disconnect();
     viewport = undefined;
@@ -342,6 +372,9 @@ export function createPageCaptioner(options: PageCaptionerOptions): PageCaptione
         return;
       }
       detachFromJob(entry);
+      // A copy the page made of an image we described (a quoted message built from the read view's HTML)
+      // carries our text but was never written here: ours all the same.
+      if ((verdict.reason === 'ours' || verdict.reason === 'editable') && writer.state(element) === undefined) writer.adopt(element);
       const state = writer.state(element);
       // No longer an image at all (its role changed): nothing of ours may stay.
       const noLongerTarget = verdict.reason === 'unsupported' && state !== undefined;
@@ -353,8 +386,6 @@ export function createPageCaptioner(options: PageCaptionerOptions): PageCaptione
       if (noLongerTarget || carriesOurMarkerOnly || namedSinceOurs || editedSinceOurs) writer.restore(element);
       entry.reason = verdict.reason;
       if (verdict.reason === 'ours') {
-        // A copy the page made of an image we described carries our text but was never written here.
-        if (state === undefined) writer.adopt(element);
         entry.status = 'captioned';
         if (shownUrl !== undefined) entry.key = shownUrl;
       } else {

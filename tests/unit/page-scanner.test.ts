@@ -246,6 +246,37 @@ describe('captioning', () => {
     expect(fake.urls()).toEqual([url('b.jpg')]);
   });
 
+  it('takes our text off a copy of a described image that the page puts into an editor (a quoted message built from the read view\'s HTML)', async () => {
+    const { captioner } = setup(`<div id="read"><img id="a" src="${url('a.jpg')}"></div><div id="reply" contenteditable="true"></div>`);
+    captioner.start();
+    await settle();
+    expect(byId('a').getAttribute('alt')).toBe('Auto-generated: Description of a.jpg');
+    byId('reply').innerHTML = byId('read').innerHTML.replace('id="a"', 'id="quoted"');
+    await settle();
+    expect(byId('quoted').hasAttribute('alt')).toBe(false);
+    expect(byId('quoted').hasAttribute('data-lightcap')).toBe(false);
+    expect(byId('a').getAttribute('alt')).toBe('Auto-generated: Description of a.jpg');
+  });
+
+  it('takes our text back when the document goes into design mode after we wrote it, and describes again when it leaves', async () => {
+    const { captioner } = setup(`<img id="a" src="${url('a.jpg')}">`, { limits: { designModeCheckMs: 5 } });
+    captioner.start();
+    await settle();
+    expect(byId('a').getAttribute('alt')).toBe('Auto-generated: Description of a.jpg');
+    Object.defineProperty(document, 'designMode', { value: 'on', configurable: true });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await settle();
+      expect(byId('a').hasAttribute('alt')).toBe(false);
+      expect(byId('a').hasAttribute('data-lightcap')).toBe(false);
+    } finally {
+      Reflect.deleteProperty(document, 'designMode');
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await settle();
+    expect(byId('a').getAttribute('alt')).toBe('Auto-generated: Description of a.jpg');
+  });
+
   it('writes nothing when the document went into design mode while we asked', async () => {
     const fake = fakeClient();
     const { captioner } = setup(`<img id="a" src="${url('a.jpg')}">`, { client: fake });
