@@ -302,8 +302,12 @@ describe('SVG complexity cap', () => {
     for (const encoding of ['UTF-8', 'utf8', 'us-ascii', 'ISO-8859-1', 'windows-1252']) expect(() => checkSvgComplexity(declared(encoding, '<rect/>')), encoding).not.toThrow();
   });
 
-  it('refuses a data: URL in any attribute (an XHTML <img src> in a foreignObject), and checks long runs of spaces in linear time', () => {
+  it('refuses a data: URL wherever it is written (an XHTML <img src> or srcset, @import "…", image-set()), and checks long runs of spaces in linear time', () => {
     expect(() => checkSvgComplexity(svg('<foreignObject width="9" height="9"><img xmlns="http://www.w3.org/1999/xhtml" src="data:image/svg+xml,%3Csvg/%3E"/></foreignObject>'))).toThrow(/embeds/);
+    expect(() => checkSvgComplexity(svg('<foreignObject width="9" height="9"><img xmlns="http://www.w3.org/1999/xhtml" srcset="a.png 1x, data:image/svg+xml;base64,PHN2Zz4= 2x"/></foreignObject>'))).toThrow(/embeds/);
+    expect(() => checkSvgComplexity(svg('<style>@import "data:text/css;base64,cmVjdHtmaWx0ZXI6Ymx1cig5cHgpfQ==";</style>'))).toThrow(/embeds text\/css/);
+    expect(() => checkSvgComplexity(svg('<rect style="mask-image:image-set(&quot;data:image/svg+xml;base64,PHN2Zz4=&quot; 1x)"/>'))).toThrow(/embeds/);
+    expect(() => checkSvgComplexity(svg('<text>data: 2019, 2020; data:2021</text>'))).not.toThrow();
     expect(() => checkSvgComplexity(svg(`<style>a{b:url(${' '.repeat(300_000)}x)}</style>`))).not.toThrow();
     expect(() => checkSvgComplexity(svg(`<image href="${' '.repeat(300_000)}x"/>`))).not.toThrow();
     expect(() => checkSvgComplexity(svg(`<${'<'.repeat(200_000)}`))).toThrow(/elements|could not/);

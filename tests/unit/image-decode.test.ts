@@ -101,6 +101,10 @@ describe('sniffImage', () => {
       const avis = concat(box('ftyp', ascii('avis'), u32(0), ascii('avis')), box('moov', box('trak', tkhd)), box('mdat', new Uint8Array(100)));
       expect(sniffImage(avis), `tkhd version ${version}`).toEqual({ format: 'avif', width: 20000, height: 15000 });
     }
+    // A decoy ahead of 10,000 filler boxes: refused rather than sized by the decoy.
+    const filler = concat(...Array.from({ length: 10_000 }, () => box('free')));
+    const flooded = concat(box('ftyp', ascii('avif'), u32(0), ascii('avif')), box('meta', u32(0), box('iprp', box('ipco', box('ispe', u32(0), u32(64), u32(64)), filler, box('ispe', u32(0), u32(30000), u32(30000))))));
+    expect(() => sniffImage(flooded)).toThrow(expect.objectContaining({ code: 'unsupported-format' }));
     // No size anywhere (a decoy ispe outside meta does not count): refused, not left to the decoder.
     const unsized = concat(box('ftyp', ascii('avif'), u32(0), ascii('avif')), box('free', box('ispe', u32(0), u32(64), u32(64))), box('mdat', new Uint8Array(100)));
     expect(() => sniffImage(unsized)).toThrow(expect.objectContaining({ code: 'unsupported-format' }));

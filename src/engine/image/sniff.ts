@@ -182,8 +182,11 @@ function avifSize(bytes: Uint8Array, view: DataView): { width?: number; height?:
   const consider = (width: number, height: number) => {
     if (!best || width * height > best.width * best.height) best = { width, height };
   };
-  const walk = (start: number, end: number, depth: number) => {
-    for (let offset = start; offset + 8 <= end && boxesLeft-- > 0; ) {
+  /** Walks the boxes in [start, end); `parent` is the type of the box they are in ('' at the top). */
+  const walk = (start: number, end: number, parent: string, depth: number) => {
+    for (let offset = start; offset + 8 <= end; ) {
+      // A file of more boxes than any real one has could hide its size behind them: refused, not half read.
+      if (--boxesLeft < 0) throw new EngineError('unsupported-format', 'the AVIF file has too many boxes to find its size');
       let size = view.getUint32(offset);
       let header = 8;
       if (size === 1) {
@@ -197,21 +200,25 @@ function avifSize(bytes: Uint8Array, view: DataView): { width?: number; height?:
       if (size < header || offset + size > end) return;
       const type = String.fromCharCode(bytes[offset + 4]!, bytes[offset + 5]!, bytes[offset + 6]!, bytes[offset + 7]!);
       const body = offset + header;
+      const boxEnd = offset + size;
       if (depth < 6) {
         // meta is a full box (4 bytes of version and flags before its children).
-        if (type === 'meta') walk(body + 4, offset + size, depth + 1);
-        else if (type === 'iprp' || type === 'ipco' || type === 'moov' || type === 'trak') walk(body, offset + size, depth + 1);
+        if (type === 'meta' && parent === '') walk(body + 4, boxEnd, type, depth + 1);
+        else if ((type === 'iprp' && parent === 'meta') || (type === 'ipco' && parent === 'iprp') || (type === 'moov' && parent === '') || (type === 'trak' && parent === 'moov')) {
+          walk(body, boxEnd, type, depth + 1);
+        }
       }
-      if (type === 'ispe' && body + 12 <= offset + size) consider(view.getUint32(body + 4), view.getUint32(body + 8));
-      if (type === 'tkhd') {
+      // Only where a decoder looks: item properties, and track headers.
+      if (type === 'ispe' && parent === 'ipco' && body + 12 <= boxEnd) consider(view.getUint32(body + 4), view.getUint32(body + 8));
+      if (type === 'tkhd' && parent === 'trak') {
         // Width and height are 16.16 fixed point, after fields whose size depends on the box's version.
         const at = body + (bytes[body] === 1 ? 88 : 76);
-        if (at + 8 <= offset + size) consider(view.getUint32(at) >>> 16, view.getUint32(at + 4) >>> 16);
+        if (at + 8 <= boxEnd) consider(view.getUint32(at) >>> 16, view.getUint32(at + 4) >>> 16);
       }
-      offset += size;
+      offset = boxEnd;
     }
   };
-  walk(0, bytes.length, 0);
+  walk(0, bytes.length, '', 0);
   return best ?? {};
 }
 

@@ -72,9 +72,10 @@ const embeddedFont = /^(?:font\/|application\/(?:x-)?font)/;
  * raster one is held to the pixel limit that a page's own image is held to.
  */
 function checkEmbeddedImages(text: string, limits: SvgLimits): void {
-  // Any attribute's value (href, an XHTML <img src> in a foreignObject) or a CSS url(), each written so
-  // that no two runs of spaces sit side by side: that would backtrack quadratically over a long run.
-  for (const match of text.matchAll(/(?:=\s*["']\s*|url\(\s*(?:["']\s*)?)data:([^,;"'\s)]*)((?:;[^,;"'\s)]*)*),/gi)) {
+  // Wherever one is written (an href, an XHTML <img src> or srcset in a foreignObject, a CSS url(),
+  // image-set() or @import "…"): "data:", a media type or none, parameters, a comma. Words in text
+  // ("data: 2019, 2020") are no such URL.
+  for (const match of text.matchAll(/data:((?:[a-z][a-z0-9.+-]*\/[a-z0-9.+-]+)?)((?:;[^,;"'\s)]*)*),/gi)) {
     const type = (match[1] ?? '').toLowerCase();
     const base64 = /;base64$/i.test(match[2] ?? '');
     if (embeddedFont.test(type)) continue;
