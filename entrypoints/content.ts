@@ -58,7 +58,7 @@ export default defineContentScript({
     const handlers: HandlerMap<ContentRequests, undefined> = {
       'page-stats': async () => ({ output: captioner.stats() }),
       toast: async (request) => {
-        toasts.show(request.toastId, request.content);
+        toasts.show(request.toastId, request.content, typeof request.requestedAt === 'number' ? request.requestedAt : undefined);
         return { output: null };
       },
     };

@@ -82,9 +82,10 @@ const injectedStartDelayMs = 100;
  * accessible toast. Returns what the toast shows, so tests can check it.
  */
 export async function describeFromMenu(target: MenuTarget, deps: MenuDeps): Promise<ToastContent> {
-  const toastId = `menu-${Date.now().toString(36)}`;
+  const requestedAt = Date.now();
+  const toastId = `menu-${requestedAt.toString(36)}`;
   const texts = deps.texts ?? menuTexts();
-  const send = (content: ToastContent) => deps.sendToTab(target.tabId, target.frameId, { type: 'toast', toastId, content });
+  const send = (content: ToastContent) => deps.sendToTab(target.tabId, target.frameId, { type: 'toast', toastId, content, requestedAt });
   const show = (content: ToastContent) => send(content).catch(() => undefined);
   await showWorking(target, deps, () => send({ state: 'working' }));
   let content: ToastContent;

@@ -234,7 +234,8 @@ export interface EngineHostRequests {
 /** Requests a content script answers. */
 export interface ContentRequests {
   'page-stats': { request: NoPayload; response: PageStats };
-  'toast': { request: { toastId: string; content: ToastContent }; response: null };
+  /** `requestedAt`: when the user asked (epoch ms), so a document that began after it knows the result is not its own. */
+  'toast': { request: { toastId: string; content: ToastContent; requestedAt?: number }; response: null };
 }
 
 export type RequestOf<Map, K extends keyof Map> = Map[K] extends { request: infer R } ? R : never;

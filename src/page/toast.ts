@@ -59,6 +59,8 @@ export interface ToastOptions {
    * first message is set this long after the region is in the page.
    */
   announceDelayMs?: number;
+  /** When this document began (epoch ms; `performance.timeOrigin`): a result asked for before it belongs to another page. */
+  documentStartedAt?: number;
 }
 
 /** The toast's parts. The shadow root is closed, so tests and the entrypoint reach them through this. */
@@ -82,10 +84,12 @@ export interface ToastController {
   /**
    * Shows or updates the toast. A 'working' message for a new id replaces the
    * current toast; results for an id that is not the current one (an older
-   * request, a toast the user closed, or one this document never showed) are
-   * ignored and return undefined.
+   * request, a toast the user closed) are ignored and return undefined, as is
+   * one this document never showed unless it was asked for (`requestedAt`,
+   * epoch ms) after this document began: the page was still loading, and
+   * missed the 'working' message.
    */
-  show(toastId: string, content: ToastContent): ToastHandle | undefined;
+  show(toastId: string, content: ToastContent, requestedAt?: number): ToastHandle | undefined;
   /** Closes the toast; focus goes back where it was if it was inside the toast. */
   close(): void;
   current(): ToastHandle | undefined;
@@ -126,6 +130,7 @@ export function createToastController(document: Document, options: ToastOptions 
   const labels: ToastLabels = { ...defaultToastLabels, ...options.labels };
   const language = options.lang ?? 'en';
   const announceDelayMs = options.announceDelayMs ?? 100;
+  const documentStartedAt = options.documentStartedAt ?? document.defaultView?.performance.timeOrigin ?? 0;
   /** Ids the user closed: their late results must not bring the toast back. */
   const closedIds = new Set<string>();
   let current: ShownToast | undefined;
@@ -340,12 +345,13 @@ export function createToastController(document: Document, options: ToastOptions 
   };
 
   return {
-    show(toastId, content) {
+    show(toastId, content, requestedAt) {
       if (closedIds.has(toastId)) return undefined;
       if (!current || current.toastId !== toastId) {
-        // Only a new request makes a toast. A result for one this document never showed is a late
-        // one: of an older request, or of a request made on the page this tab showed before.
-        if (content.state !== 'working') return undefined;
+        // Only a new request makes a toast; a late result of an older one does not, nor one of a
+        // request made on the page this tab showed before this one.
+        const askedHere = requestedAt !== undefined && requestedAt >= documentStartedAt;
+        if (content.state !== 'working' && (current !== undefined || !askedHere)) return undefined;
         const active = document.activeElement;
         const previousFocus = current ? returnFocusTo : active && active !== document.body ? active : null;
         // The user was in the old toast: focus stays in the toast, not dropped to the page's body.

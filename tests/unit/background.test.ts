@@ -243,17 +243,23 @@ describe('the engine host as a sender', () => {
 });
 
 describe('context menu flow', () => {
-  it('shows progress, then the description and the text read, in the tab and frame it was opened in', async () => {
+  it('shows progress, then the description and the text read, in the tab and frame it was opened in, saying when it was asked', async () => {
     const sent: unknown[] = [];
+    const messages: { requestedAt?: number }[] = [];
     const content = await describeFromMenu(
       { srcUrl: 'https://a.example/dog.jpg', tabId: 4, frameId: 1 },
       {
         caption: async () => ({ output: { alt: 'A dog.', confident: true, text: ['WOOF'], objects: [], cached: false, ms: 1 } }),
-        sendToTab: async (tabId, frameId, message) => void sent.push([tabId, frameId, (message as { content: unknown }).content]),
+        sendToTab: async (tabId, frameId, message) => {
+          sent.push([tabId, frameId, (message as { content: unknown }).content]);
+          messages.push(message as { requestedAt?: number });
+        },
       },
     );
     expect(content).toEqual({ state: 'done', description: 'A dog.', text: ['WOOF'] });
     expect(sent).toEqual([[4, 1, { state: 'working' }], [4, 1, content]]);
+    expect(messages.map((message) => message.requestedAt)).toEqual([expect.any(Number), messages[0]!.requestedAt]);
+    expect(Math.abs(Date.now() - messages[0]!.requestedAt!)).toBeLessThan(5000);
   });
 
   it('fetches for a Firefox container\'s tab without the default container\'s cookies', async () => {

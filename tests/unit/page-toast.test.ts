@@ -130,13 +130,23 @@ describe('one toast at a time', () => {
     expect(document.activeElement).toBe(button);
   });
 
-  it('shows no result for a toast this document never showed (a request made on the page the tab showed before)', () => {
+  it('shows no result for a toast this document never showed when it was asked for on the page before (or says not when)', () => {
     const button = pageButton();
-    const toasts = createToastController(document, { announceDelayMs: 0 });
-    expect(toasts.show('t1', { state: 'done', description: 'A picture on the previous page.' })).toBeUndefined();
+    const toasts = createToastController(document, { announceDelayMs: 0, documentStartedAt: 1_000_000 });
+    expect(toasts.show('t1', { state: 'done', description: 'A picture on the previous page.' }, 999_000)).toBeUndefined();
     expect(toasts.show('t1', { state: 'error', error: 'Timed out.' })).toBeUndefined();
     expect(hosts()).toHaveLength(0);
     expect(document.activeElement).toBe(button);
+  });
+
+  it('shows the result of a request made on this page while it was loading (its content script missed the working message)', () => {
+    const toasts = createToastController(document, { announceDelayMs: 0, documentStartedAt: 1_000_000 });
+    const handle = must(toasts.show('t1', { state: 'done', description: 'A cat.' }, 1_000_500));
+    expect(handle.description.textContent).toBe('A cat.');
+    // Not over another request's toast.
+    toasts.show('t2', { state: 'working' });
+    expect(toasts.show('t3', { state: 'done', description: 'A dog.' }, 1_000_600)).toBeUndefined();
+    expect(toasts.current()?.toastId).toBe('t2');
   });
 
   it('does not bring back a toast the user closed', () => {
