@@ -76,6 +76,8 @@ export function createNetworkRules(api: SessionRulesApi, extensionHost: string):
   let nextId = firstRequestRuleId;
   /** Per-fetch rules added and not yet removed. */
   const live = new Set<number>();
+  /** Bumped by removeAll: rules still being added for a document closed meanwhile are removed once they land. */
+  let closedDocuments = 0;
   const allocate = () => {
     nextId = nextId >= 2_000_000_000 ? firstRequestRuleId : nextId + 1;
     return nextId;
@@ -112,11 +114,18 @@ export function createNetworkRules(api: SessionRulesApi, extensionHost: string):
 
   return {
     async add(url, page) {
+      const closedBefore = closedDocuments;
       await baseline;
       const rules = rulesFor(url, page);
+      const ids = rules.map((rule) => rule.id);
       if (rules.length > 0) await api.updateSessionRules({ addRules: rules });
-      for (const rule of rules) live.add(rule.id);
-      return rules.map((rule) => rule.id);
+      if (closedDocuments !== closedBefore) {
+        // The document that asked was closed while they were added: its fetch will not run.
+        if (ids.length > 0) await api.updateSessionRules({ removeRuleIds: ids });
+        return ids;
+      }
+      for (const id of ids) live.add(id);
+      return ids;
     },
     async remove(ruleIds) {
       // Only per-fetch rules: the block rules stay whatever a caller asks.
@@ -126,6 +135,7 @@ export function createNetworkRules(api: SessionRulesApi, extensionHost: string):
     },
     async removeAll() {
       // A rule left behind would give a later fetch of that URL another page's Referer, or a redirect a local host.
+      closedDocuments++;
       const ids = [...live];
       live.clear();
       if (ids.length > 0) await api.updateSessionRules({ removeRuleIds: ids });

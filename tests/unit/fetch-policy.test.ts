@@ -220,6 +220,15 @@ describe('network rules', () => {
     expect(calls).toEqual([{ removeRuleIds: [...left, another[1]!] }]);
     await rules.removeAll();
     expect(calls).toHaveLength(1);
+    // Rules still being added when the document closes are removed once they land.
+    calls.length = 0;
+    const adding = rules.add('http://192.168.1.1/late.jpg', localPage);
+    await rules.removeAll();
+    const late = await adding;
+    expect(calls.at(-1)).toEqual({ removeRuleIds: late });
+    calls.length = 0;
+    await rules.removeAll();
+    expect(calls).toEqual([]);
   });
 
   it('follows the page\'s referrer policy, and removes the Referer where the page sent none', async () => {
