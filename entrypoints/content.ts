@@ -102,9 +102,19 @@ function topLevelHostname(): string {
       // fall through
     }
   }
+  let hostname: string;
   try {
-    return window.top?.location.hostname ?? location.hostname;
+    hostname = window.top?.location.hostname ?? location.hostname;
   } catch {
-    return location.hostname;
+    hostname = location.hostname;
   }
+  // A popup the page opened and wrote into is about:blank, with the page's origin.
+  if (hostname === '' && self.origin !== 'null') {
+    try {
+      return new URL(self.origin).hostname;
+    } catch {
+      // fall through
+    }
+  }
+  return hostname;
 }

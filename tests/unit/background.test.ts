@@ -150,6 +150,17 @@ describe('background router', () => {
     expect(mayFetch('http://localhost:8080/a.png', sandboxed!)).toBe(false);
   });
 
+  it('holds a popup a page opened and wrote into (about:blank in the address bar) to that page\'s site switch', async () => {
+    const { client, calls } = recordingHost();
+    const settings: Settings = withSite({ ...defaultSettings }, 'bank.example', false);
+    const router = createRouter(client, async () => ({ style: wording, enabledFor: (topLevelUrl: string | undefined) => isEnabledForUrl(settings, topLevelUrl) }), noRules);
+    const source = { kind: 'url', url: 'https://bank.example/card.png' } as const;
+    const popup = { tabId: 9, frameId: 0, url: 'about:blank', tabUrl: 'about:blank', incognito: false, origin: 'https://www.bank.example' };
+    expect(await router.handlers.caption({ requestId: 'a', source, priority: 0 }, popup)).toMatchObject({ error: { code: 'disabled' } });
+    expect(await router.handlers.caption({ requestId: 'b', source, priority: 0 }, { ...popup, origin: 'https://shop.example' })).toMatchObject({ output: {} });
+    expect(calls).toHaveLength(1);
+  });
+
   it('refuses requests whose source is not a web or data image URL', async () => {
     const { client, calls } = recordingHost();
     const router = createRouter(client, everywhere(wording), noRules);
