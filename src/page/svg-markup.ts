@@ -88,7 +88,9 @@ function inlineReferences(clone: Element, original: SVGSVGElement): void {
     for (const id of referencedIds(element)) {
       if (present.has(id) || inlined >= maxInlinedReferences) continue;
       const referenced = lookup(id);
-      if (!referenced || original.contains(referenced)) continue;
+      // Only svg content from outside this svg (a sprite's <symbol>, a shared gradient): never an HTML
+      // element (a link to "#app" would copy the page's text and form values) nor an ancestor of the svg.
+      if (!referenced || referenced.namespaceURI !== svgNamespace || original.contains(referenced) || referenced.contains(original)) continue;
       if (!defs) {
         defs = clone.ownerDocument.createElementNS(svgNamespace, 'defs');
         clone.insertBefore(defs, clone.firstChild);

@@ -48,6 +48,17 @@ describe('serialiseSvg', () => {
     expect(markup).not.toContain('id="unused"');
   });
 
+  it('never copies page HTML or the svg\'s own ancestors that a link in it points at (a clickable diagram\'s "#section" links)', () => {
+    document.body.innerHTML =
+      '<div id="app"><input type="hidden" value="SECRET-TOKEN"><svg id="s" role="img"><a href="#app"><circle r="3"/></a><a href="#section-2"><rect width="2" height="2"/></a></svg></div>' +
+      '<section id="section-2"><p>The page\'s own text</p></section>';
+    const markup = serialiseSvg(svgById('s'));
+    expect(markup).not.toContain('SECRET-TOKEN');
+    expect(markup).not.toContain('own text');
+    expect(markup).not.toContain('<defs>');
+    expect(markup).toContain('<circle r="3"');
+  });
+
   it('does not copy what the svg already holds', () => {
     document.body.innerHTML = '<svg id="s" role="img"><defs><circle id="dot" r="2"/></defs><use href="#dot"/></svg>';
     expect(serialiseSvg(svgById('s'))).not.toContain('<defs><circle id="dot" r="2"/></defs><defs>');
