@@ -305,6 +305,9 @@ export function createPageCaptioner(options: PageCaptionerOptions): PageCaptione
 
   /** A new picture: what we said about the old one is wrong now. */
   const sourceChanged = (target: CaptionTarget) => {
+    // A new picture starts a new count: a virtual list that reuses one <img> for rows with and without
+    // an author's alt would otherwise look like a page fighting our text, and be left alone for good.
+    authorOverrides.delete(target);
     const entry = entries.get(target);
     if (entry) {
       detachFromJob(entry);

@@ -294,6 +294,22 @@ describe('captioning', () => {
     }
   });
 
+  it('describes the rows of a virtual list that reuses one <img> for rows with and without an author\'s alt', async () => {
+    const { captioner, fake } = setup(`<img id="row" src="${url('r0.jpg')}">`);
+    captioner.start();
+    await settle();
+    const row = byId('row');
+    for (let i = 1; i <= 8; i++) {
+      // The framework sets alt, then src, for each row it shows in the element.
+      if (i % 2 === 1) row.setAttribute('alt', `Row ${i}, by its author`);
+      else row.removeAttribute('alt');
+      row.setAttribute('src', url(`r${i}.jpg`));
+      await settle();
+    }
+    expect(fake.urls()).toEqual([url('r0.jpg'), url('r2.jpg'), url('r4.jpg'), url('r6.jpg'), url('r8.jpg')]);
+    expect(row.getAttribute('alt')).toBe('Auto-generated: Description of r8.jpg');
+  });
+
   it('sends one request per URL and gives the result to every image showing it', async () => {
     const fake = fakeClient();
     const { captioner } = setup(`
