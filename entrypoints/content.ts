@@ -32,7 +32,10 @@ export default defineContentScript({
         if (isReply(reply)) return reply as Reply<CaptionOutput>;
         return { error: { code: 'host-unavailable', message: 'no answer from the extension' } };
       } catch {
-        // The service worker restarted or the extension was updated; the page logic retries.
+        // Updated, reloaded or removed: this script is cut off for good (reading isInvalid runs
+        // onInvalidated, which stops the captioner), so it stops instead of retrying every image.
+        if (ctx.isInvalid) return { cancel: true };
+        // The service worker restarted; the page logic retries.
         return { error: { code: 'host-unavailable', message: 'the extension was restarting' } };
       } finally {
         signal.removeEventListener('abort', onAbort);
