@@ -102,6 +102,15 @@ describe('neutral wording rules', () => {
     expect(neutral('a policeman and a fireman')).toBe('A police officer and a firefighter.');
   });
 
+  it('reads "male" and "female" as nouns where they are ones, and never says "a person and a person" or "the person … the person"', () => {
+    expect(neutral('a male and a female')).toBe('Two people.');
+    expect(neutral('two males playing soccer')).toBe('Two people playing soccer.');
+    expect(neutral('a female singer is singing')).toBe('A singer is singing.');
+    expect(neutral('the bride and bridesmaids pose')).toBe('The newlywed and wedding attendants pose.');
+    expect(neutral('the man is talking to the woman')).toBe('The person is talking to the other person.');
+    expect(neutral('the man and the dog')).toBe('The person and the dog.');
+  });
+
   it('leaves other words and captions without people alone', () => {
     expect(neutral('a dog runs through the snow')).toBe('A dog runs through the snow.');
     expect(neutral('a snowman in a yard')).toBe('A snowman in a yard.');

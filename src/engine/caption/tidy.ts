@@ -30,6 +30,7 @@ const firefighter: NeutralNoun = { one: 'firefighter', many: 'firefighters' };
 const angler: NeutralNoun = { one: 'angler', many: 'anglers' };
 const cameraOperator: NeutralNoun = { one: 'camera operator', many: 'camera operators' };
 const rider: NeutralNoun = { one: 'rider', many: 'riders' };
+const weddingAttendant: NeutralNoun = { one: 'wedding attendant', many: 'wedding attendants' };
 
 /**
  * Every word for people the caption vocabulary has, gendered or not, with
@@ -37,7 +38,8 @@ const rider: NeutralNoun = { one: 'rider', many: 'riders' };
  * woman" is recognised as two people.
  */
 const peopleNouns: Record<string, PeopleWord> = {
-  ...forms(person, ['man', 'woman', 'guy', 'lady', 'gentleman', 'person'], ['men', 'women', 'guys', 'ladies', 'gentlemen', 'people']),
+  // "male" and "female" are nouns only where a phrase ends after them (nounUses turns those into "person").
+  ...forms(person, ['man', 'woman', 'guy', 'lady', 'gentleman', 'person'], ['men', 'women', 'guys', 'ladies', 'gentlemen', 'people', 'males', 'females']),
   ...forms(child, ['boy', 'girl', 'son', 'daughter', 'child'], ['boys', 'girls', 'sons', 'daughters', 'children']),
   ...forms(parent, ['mother', 'father', 'mom', 'dad', 'parent'], ['mothers', 'fathers', 'moms', 'dads', 'parents']),
   ...forms(sibling, ['brother', 'sister', 'sibling'], ['brothers', 'sisters', 'siblings']),
@@ -47,6 +49,7 @@ const peopleNouns: Record<string, PeopleWord> = {
   ...forms(angler, ['fisherman', 'angler'], ['fishermen', 'anglers']),
   ...forms(cameraOperator, ['cameraman'], ['cameramen']),
   ...forms(rider, ['cowboy', 'cowgirl'], ['cowboys', 'cowgirls']),
+  ...forms(weddingAttendant, ['bridesmaid', 'groomsman'], ['bridesmaids', 'groomsmen']),
 };
 
 function forms(noun: NeutralNoun, singular: readonly string[], plural: readonly string[]): Record<string, PeopleWord> {
@@ -219,6 +222,8 @@ export function dropDanglingEnd(words: readonly string[]): string[] {
 export function neutralise(words: readonly string[]): string[] {
   // The caption vocabulary is lower case; lowering here only guards other callers.
   let tokens = words.map((w) => w.toLowerCase());
+  // "a male and a female": nouns here, so they take part in "two people" and "another" below.
+  tokens = tokens.map((token, i) => ((token === 'male' || token === 'female') && (i + 1 >= tokens.length || phraseBoundaries.has(tokens[i + 1]!)) ? 'person' : token));
   // One pair per round: "two men and a woman" is one merge, "a man and a woman with a boy and a girl" two. A caption is short.
   for (let round = 0; round < 4; round++) {
     const merged = mergeFirstCoordination(tokens);
@@ -344,6 +349,8 @@ function sayAnotherForRepeats(tokens: readonly string[]): string[] {
   });
   for (const phrase of repeats.reverse()) {
     if (phrase.determiner === 'a' || phrase.determiner === 'an') out[phrase.start] = 'another';
+    // "the man is talking to the woman": "the other person", not "the person" twice.
+    else if (phrase.determiner === 'the' && !phrase.plural) out.splice(phrase.start + 1, 0, 'other');
     else if (phrase.plural && countOf(phrase) !== undefined && phrase.determiner !== 'the') out.splice(phrase.end, 0, 'other');
   }
   return out;
