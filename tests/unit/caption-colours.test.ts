@@ -93,6 +93,14 @@ describe('colour phrases in a caption', () => {
     ]);
   });
 
+  it('reads "an orange" and "the orange is …" as the fruit, not a colour to check (it is a COCO object the guard checks)', () => {
+    expect(findColourPhrases(words('a man holding an orange and a banana'))).toEqual([]);
+    expect(findColourPhrases(words('the orange is on the table'))).toEqual([]);
+    expect(findColourPhrases(words('a girl eating an orange'))).toEqual([]);
+    expect(findColourPhrases(words('a man in an orange shirt'))).toEqual([{ colours: [4], start: 4, end: 4, noun: 5, worn: false }]);
+    expect(findColourPhrases(words('the dog is orange'))).toHaveLength(1);
+  });
+
   it('takes a shade with its colour', () => {
     expect(findColourPhrases(words('a man in a light blue shirt'))).toEqual([{ colours: [5], start: 4, end: 5, noun: 6, worn: false }]);
   });

@@ -171,7 +171,9 @@ export function findColourPhrases(words: readonly string[]): ColourPhrase[] {
     }
     const before = words[first.start - 1] ?? '';
     const noun = nounAfter(words, end + 1, determiners.has(before));
-    phrases.push({ colours, start: first.start, end, noun, worn: noun === undefined && colourIntroducers.has(before) });
+    // "an orange", "the orange is on the table": the fruit (a COCO object the guard checks), no colour.
+    const fruit = colours.length === 1 && first.start === end && words[end] === 'orange' && noun === undefined && determiners.has(before);
+    if (!fruit) phrases.push({ colours, start: first.start, end, noun, worn: noun === undefined && colourIntroducers.has(before) });
     i = end + 1;
   }
   return phrases;
