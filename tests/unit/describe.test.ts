@@ -21,6 +21,9 @@ group('wording', () => {
   it('cuts long text at a word boundary', () => {
     expect(truncateAtWord('OPEN 24 HOURS EVERY DAY', 15)).toBe('OPEN 24 HOURS…');
     expect(truncateAtWord('short', 15)).toBe('short');
+    // A word that ends exactly at the cut fits.
+    expect(truncateAtWord('aaa bbb ccc', 8)).toBe('aaa bbb…');
+    expect(truncateAtWord('aaa bbb ccc', 7)).toBe('aaa…');
   });
 });
 

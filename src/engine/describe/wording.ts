@@ -106,7 +106,8 @@ export function truncateAtWord(text: string, maxLength: number): string {
   if (text.length <= maxLength) return text;
   if (maxLength <= 1) return '…'.slice(0, maxLength);
   const room = text.slice(0, maxLength - 1);
-  const boundary = room.lastIndexOf(' ');
+  // A word that ends exactly where the room does fits ("aaa bbb ccc" in 8: "aaa bbb…").
+  const boundary = text[maxLength - 1] === ' ' ? room.length : room.lastIndexOf(' ');
   const cut = boundary > 0 ? room.slice(0, boundary) : room;
   return `${cut.replace(/[\s,.;:–-]+$/, '')}…`;
 }
