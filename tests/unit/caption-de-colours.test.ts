@@ -81,6 +81,12 @@ describe('German colour phrases', () => {
     expect(drop('ein Mann in Rot läuft', ['3:0'])).toBe('ein Mann läuft');
     expect(drop('eine Frau ganz in Schwarz gekleidet tanzt', ['4:0'])).toBe('eine Frau tanzt');
     expect(drop('ein leuchtend rotes Auto', ['2:0'])).toBe('ein Auto');
+    // Colours joined by a slash, as some training captions write them, are checked too.
+    expect(stems('schwarz/weißer')).toEqual(['schwarz', 'weiß']);
+    expect(drop('ein schwarz/weißer Hund läuft', ['1:0'])).toBe('ein weißer Hund läuft');
+    // Nothing left dangling when a predicate colour goes.
+    expect(drop('ein Hund ist braun', ['3:0'])).toBe('ein Hund');
+    expect(drop('ein Hund ist braun .', ['3:0'])).toBe('ein Hund .');
   });
 });
 

@@ -150,6 +150,19 @@ describe('gendered words neutral wording leaves', () => {
     expect(genderedWordsDe(neutral('eine Polizistin und ein Mann'))).toEqual(['Polizistin']);
   });
 
+  it('finds feminine agent nouns the object names do not list, and the words weiblich and männlich, but no -in word that is none', () => {
+    for (const word of ['Asiatin', 'Turnerin', 'Verkäuferin', 'Joggerin', 'Kellnerin', 'Malerin', 'Schülerinnen', 'Cheerleaderin']) {
+      expect(genderedWordsDe(`Eine ${word} lacht.`), word).toEqual([word]);
+    }
+    expect(genderedWordsDe('Eine weibliche Person lacht.')).toEqual(['weibliche']);
+    expect(genderedWordsDe('Ein männlicher Sänger singt.')).toEqual(['männlicher']);
+    for (const caption of ['Ein Delfin springt.', 'Ein Pinguin steht im Schnee.', 'Ein Kind sitzt am Kamin.', 'Ein Hund im Satin.']) expect(genderedWordsDe(caption), caption).toEqual([]);
+  });
+
+  it('turns the "sie" that follows a girl into the "es" of the neutral "Kind"', () => {
+    expect(tidyGermanCaption('ein Mädchen lacht während sie springt'.split(' '), { neutral: true })).toBe('Ein Kind lacht während es springt.');
+  });
+
   it('finds none in what neutral wording wrote, nor in other words', () => {
     for (const [caption] of typical) expect(genderedWordsDe(neutral(caption)), caption).toEqual([]);
     expect(genderedWordsDe('Ein Kind baut einen Schneemann in Berlin.')).toEqual([]);

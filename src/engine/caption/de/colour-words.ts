@@ -43,7 +43,8 @@ const shadePrefixes = ['hell', 'dunkel', 'knall', 'marine', 'himmel', 'königs',
 const shadePixels: Readonly<Record<string, readonly PixelColour[]>> = { marine: ['blue', 'black'] };
 
 const stemPattern = Object.keys(colourStems).sort((a, b) => b.length - a.length).join('|');
-const colourToken = new RegExp(`^(${shadePrefixes.join('|')})?-?((?:(?:${stemPattern})-?)+?)(farben|farbig)?(e|en|em|er|es|n|m|r|s)?$`);
+// Parts joined by "-" or "/" ("schwarz-weißen", "schwarz/weißer": the training captions write both).
+const colourToken = new RegExp(`^(${shadePrefixes.join('|')})?-?((?:(?:${stemPattern})[-/]?)+?)(farben|farbig)?(e|en|em|er|es|n|m|r|s)?$`);
 const singleStem = new RegExp(`(${stemPattern})`, 'g');
 
 export interface GermanColourPart {
@@ -78,14 +79,14 @@ export function germanColourWord(token: string): GermanColourWord | undefined {
   const [, shade = '', body = '', suffix = '', ending = ''] = match;
   // "orangen", "beigem": a stem that ends in "e" takes the ending without its own "e".
   if (/^[nmrs]$/.test(ending) && !(suffix === '' && body.endsWith('e'))) return undefined;
-  const stems = body.replace(/-$/, '').match(singleStem) ?? [];
+  const stems = body.replace(/[-/]$/, '').match(singleStem) ?? [];
   // The stems must make up the whole body, so that nothing unknown hides between them.
-  if (stems.join('').length !== body.replace(/-/g, '').length || stems.length === 0) return undefined;
+  if (stems.join('').length !== body.replace(/[-/]/g, '').length || stems.length === 0) return undefined;
   const extra = shadePixels[shade];
   return {
     parts: stems.map((stem) => ({ stem, pixels: extra ?? colourStems[stem]! })),
     shade,
-    joiner: body.includes('-') ? '-' : '',
+    joiner: body.includes('/') ? '/' : body.includes('-') ? '-' : '',
     suffix,
     ending,
   };

@@ -170,7 +170,17 @@ export function removeGermanColours(words: readonly string[], drop: ReadonlySet<
     from = end + 1;
   }
   out.push(...words.slice(from));
-  return out;
+  return dropDanglingEndDe(out);
+}
+
+/** Words a German sentence cannot end on once a colour after them is gone ("ein Hund ist braun" → "ein Hund"). */
+const cannotEndDe = new Set(['ist', 'sind', 'und', 'oder', 'in', 'mit', 'auf', 'an', 'ganz', 'ein', 'eine', 'einen', 'einem', 'einer', 'der', 'die', 'das', 'den', 'dem']);
+
+function dropDanglingEndDe(words: readonly string[]): string[] {
+  let end = words.length;
+  while (end > 0 && (words[end - 1] === '.' || cannotEndDe.has(words[end - 1]!.toLowerCase()))) end--;
+  // The full stop, if there was one, goes back after what is left.
+  return end === words.length ? [...words] : [...words.slice(0, end), ...(words.at(-1) === '.' ? ['.'] : [])];
 }
 
 /** ["roten"], ["roter", "und", "weißer"], ["rote", ",", "weiße", "und", "blaue"]. */

@@ -20,10 +20,14 @@ export function genderedWordsDe(sentence: string): string[] {
   return (sentence.match(/[\p{L}-]+/gu) ?? []).filter((word) => {
     const lower = word.toLowerCase();
     if (alwaysGendered.has(lower)) return true;
-    if (germanClassOf(lower) !== 'person') return false;
-    // "Spielerin", "Polizistinnen": a word for people with the feminine ending.
+    // "eine weibliche Person", "ein männlicher Sänger": the adjective says it.
+    if (/^(weiblich|männlich)(e|en|em|er|es)?$/.test(lower)) return true;
+    // "Spielerin", "Polizistinnen": a word for people with the feminine ending, known or not
+    // ("Asiatin", "Verkäuferin", "Schülerinnen": agent nouns the object names do not list).
     const feminine = /^(.{3,}?)(in|innen)$/.exec(lower);
     if (feminine && germanClassOf(feminine[1]!) === 'person') return true;
+    if (/^.{3,}(?:er|ler|ner|ist|ant|ent|at|og|eur|ör)(?:in|innen)$/.test(lower)) return true;
+    if (germanClassOf(lower) !== 'person') return false;
     // "Feuerwehrmann", "Geschäftsfrauen": neutral wording rewrites only the plain nouns.
     return /.(mann|mannes|männer|männern|frau|frauen)$/.test(lower);
   });

@@ -50,7 +50,12 @@ export function agreePronounsDe(words: readonly string[]): string[] {
       if (referring.has(possessive[1]!)) out[i] = withCaseOf(word, `${possessiveStem[to]}${possessive[2] ?? ''}`);
       continue;
     }
-    // "sie" and "ihr" are also plural and "ihr" a possessive: only the pronouns of a masculine noun are unambiguous.
+    // "sie" and "ihr" are also plural and "ihr" a possessive: only the pronouns of a masculine noun are unambiguous,
+    // and the "sie" that spoken German uses for a girl ("ein Mädchen lacht, während sie springt").
+    if (lower === 'sie' && /^mädchen/i.test(words[only.end] ?? '')) {
+      out[i] = withCaseOf(word, personalPronouns[to][0]);
+      continue;
+    }
     const personal = from === 'm' ? personalPronouns.m.indexOf(lower) : -1;
     if (personal >= 0) out[i] = withCaseOf(word, personalPronouns[to][personal]!);
   }
