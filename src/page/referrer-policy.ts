@@ -13,7 +13,27 @@ import type { CaptionTarget } from './targets';
  * keeps it); for those we send the default's Referer.
  */
 export function referrerPolicyOf(target: CaptionTarget): ReferrerPolicyName | undefined {
-  return elementReferrerPolicy(target) ?? documentReferrerPolicy(target.ownerDocument);
+  return elementReferrerPolicy(target) ?? inheritedReferrerPolicy(target.ownerDocument);
+}
+
+/**
+ * A document's policy, or, for an about:srcdoc or about:blank document
+ * without its own, the policy of the document that made it (the frame's
+ * parent, or a popup's opener), which it inherits: a web mail's
+ * `no-referrer` covers the messages it shows in srcdoc frames. Only a
+ * same-origin maker can be read, and only same-origin documents inherit.
+ */
+function inheritedReferrerPolicy(document: Document, depth = 0): ReferrerPolicyName | undefined {
+  const own = documentReferrerPolicy(document);
+  if (own !== undefined || depth >= 8 || !/^about:/i.test(document.URL)) return own;
+  try {
+    const view = document.defaultView;
+    const maker = view?.frameElement?.ownerDocument ?? (view?.opener as Window | null | undefined)?.document;
+    return maker ? inheritedReferrerPolicy(maker, depth + 1) : undefined;
+  } catch {
+    // A cross-origin opener: nothing to read, nothing inherited either.
+    return undefined;
+  }
 }
 
 /** An `<img>`'s own policy; an invalid or empty attribute means "the document's". */

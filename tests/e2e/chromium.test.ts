@@ -273,6 +273,12 @@ describe('page captions', () => {
       { timeoutMs: captionTimeout, what: 'the images inside the srcdoc and script-written frames to be described' },
     );
     for (const id of ids) expect(byId(states, id).alt, `#${id} alt`).toMatch(new RegExp(`^${defaultPrefix}\\S`));
+    // The frames inherit the page's no-referrer policy: the browser's requests and ours carry no Referer.
+    for (const path of ['/dyn/count/in-srcdoc/astronaut.jpg', '/dyn/count/in-blank/camera.jpg']) {
+      const requests = suite.server.requests().filter((r) => r.path === path);
+      expect(requests.some((r) => !r.imageLoad), `our fetch of ${path}`).toBe(true);
+      expect(requests.map((r) => r.referer ?? null), `Referers of ${path}`).toEqual(requests.map(() => null));
+    }
     // A sandboxed frame has no origin: its image may be described, never with this site's cookies (unit tests), and never left pending.
     const sandboxed = byId(states, 'in-sandbox');
     console.log(`[e2e] sandboxed srcdoc frame's image: ${sandboxed.marker} ${JSON.stringify(sandboxed.alt)}`);
