@@ -1,7 +1,7 @@
 import type { ErrorCode, ImageSource, ReferrerPolicyName } from '../messaging/protocol';
 import { elementReferrerPolicy, referrerPolicyOf } from './referrer-policy';
 import { markupDigest, serialiseSvg } from './svg-markup';
-import { isSvgImage, sourceUrl } from './targets';
+import { isImageElement, isSvgImage, sourceUrl } from './targets';
 import type { CaptionTarget } from './targets';
 
 /**
@@ -12,8 +12,11 @@ import type { CaptionTarget } from './targets';
 
 /** Where an element's pixels come from, before encoding. */
 export type SourceRef =
-  /** `referrerPolicy`: the one the page's request for an http(s) URL ran under, when the page set one. */
-  | { kind: 'url'; url: string; referrerPolicy?: ReferrerPolicyName }
+  /**
+   * `referrerPolicy`: the one the page's request for an http(s) URL ran under, when the page set one.
+   * `redraw`: for a blob: URL, the picture as the element shows it, for when the page has revoked the URL.
+   */
+  | { kind: 'url'; url: string; referrerPolicy?: ReferrerPolicyName; redraw?: () => Promise<Blob | undefined> }
   /** Markup serialised from the page (an inline `<svg>`). */
   | { kind: 'markup'; markup: string; mime: string };
 
@@ -47,7 +50,15 @@ export async function resolveSource(ref: SourceRef, options: SourceOptions, sign
     return 'error' in bytes ? bytes : { kind: 'bytes', ...bytes };
   }
   if (/^blob:/i.test(url)) {
-    const blob = await options.fetchBlob(url, signal);
+    let blob: Blob;
+    try {
+      blob = await options.fetchBlob(url, signal);
+    } catch (error) {
+      // Revoked once the picture loaded (as MDN advises for previews): the picture is still on screen.
+      const drawn = signal.aborted ? undefined : await ref.redraw?.();
+      if (!drawn) throw error;
+      blob = drawn;
+    }
     if (blob.size > options.maxBytes) return { error: { code: 'image-too-large', message: `${blob.size} bytes` } };
     if (blob.size === 0) return { error: { code: 'empty-input', message: 'empty blob' } };
     return { kind: 'bytes', base64: await blobToBase64(blob, options.view), mime: blob.type || 'application/octet-stream' };
@@ -118,6 +129,26 @@ export async function blobToBase64(blob: Blob, view: (Window & typeof globalThis
   return bytesToBase64(new Uint8Array(await blob.arrayBuffer()));
 }
 
+/** Longer side of a picture redrawn from the page: more than the engine reads (its text detector's tiles included). */
+const maxRedrawSide = 2048;
+
+/**
+ * A loaded `<img>` drawn onto a canvas, as PNG. A blob: URL is the page's own
+ * origin, so the canvas is not tainted; undefined when there is nothing drawn.
+ */
+async function redrawImage(image: HTMLImageElement): Promise<Blob | undefined> {
+  const { naturalWidth: width, naturalHeight: height } = image;
+  if (!image.complete || width === 0 || height === 0) return undefined;
+  const scale = Math.min(1, maxRedrawSide / Math.max(width, height));
+  const canvas = image.ownerDocument.createElement('canvas');
+  canvas.width = Math.max(1, Math.round(width * scale));
+  canvas.height = Math.max(1, Math.round(height * scale));
+  const context = canvas.getContext('2d');
+  if (!context) return undefined;
+  context.drawImage(image, 0, 0, canvas.width, canvas.height);
+  return new Promise((resolve) => canvas.toBlob((blob) => resolve(blob ?? undefined), 'image/png'));
+}
+
 /** A request key (a URL, or a digest of markup) and where its pixels come from. */
 export interface TargetSource {
   key: string;
@@ -137,6 +168,7 @@ export function sourceOfTarget(target: CaptionTarget): TargetSource | undefined 
   }
   const url = sourceUrl(target);
   if (!isSupportedUrl(url)) return undefined;
+  if (/^blob:/i.test(url) && isImageElement(target)) return { key: url, ref: { kind: 'url', url, redraw: () => redrawImage(target) } };
   // Only a network fetch sends a Referer; data: and blob: are read without one.
   const referrerPolicy = /^https?:/i.test(url) ? referrerPolicyOf(target) : undefined;
   if (!referrerPolicy) return { key: url, ref: { kind: 'url', url } };

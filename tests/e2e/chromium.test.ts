@@ -261,6 +261,13 @@ describe('page captions', () => {
     }
   }, captionTimeout + 30_000);
 
+  test('images the page made from blob: URLs are described, also once the page has revoked the URL', async () => {
+    needsContentScript();
+    const page = await open('/pages/blob.html');
+    const states = await waitForGenerated(page, ['kept', 'revoked']);
+    expect(byId(states, 'revoked').src).toMatch(/^blob:/);
+  }, captionTimeout + 30_000);
+
   test('images in about:srcdoc and about:blank frames (a web mail\'s message, an ad a script wrote) are described', async () => {
     needsContentScript();
     const page = await open('/pages/srcdoc.html');

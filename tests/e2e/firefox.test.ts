@@ -107,6 +107,23 @@ test('author alt, alt="" and images in an editor are left alone in Firefox too',
   }
 }, 90_000);
 
+test('images the page made from blob: URLs are described in Firefox, also once the page has revoked the URL', async () => {
+  const page = await browser.newPage();
+  try {
+    await page.goto(server.url('/pages/blob.html'), { waitUntil: 'load' });
+    const settled = await waitFor(
+      async () => {
+        const now = await states(page);
+        return ['kept', 'revoked'].every((id) => now.find((s) => s.id === id)?.marker === 'generated') ? now : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 250, what: 'the blob: images to be described in Firefox' },
+    );
+    for (const id of ['kept', 'revoked']) expect(settled.find((s) => s.id === id)!.alt).toMatch(new RegExp(`^${defaultPrefix}\\S`));
+  } finally {
+    await page.close();
+  }
+}, 90_000);
+
 test('images in about:srcdoc and about:blank frames are described in Firefox', async () => {
   const page = await browser.newPage();
   try {

@@ -25,6 +25,18 @@ describe('resolveSource', () => {
     expect(await resolveSource({ kind: 'url', url: 'blob:https://example.com/1' }, options({ fetchBlob: async () => new Blob([]) }), signal)).toMatchObject({ error: { code: 'empty-input' } });
   });
 
+  it('draws the picture again when the page has revoked its blob: URL, and fails as before when there is nothing drawn', async () => {
+    const drawn = new Blob([new Uint8Array([137, 80, 78, 71])], { type: 'image/png' });
+    const revoked = { kind: 'url', url: 'blob:https://example.com/2' } as const;
+    expect(await resolveSource({ ...revoked, redraw: async () => drawn }, options(), signal)).toEqual({ kind: 'bytes', base64: 'iVBORw==', mime: 'image/png' });
+    await expect(resolveSource({ ...revoked, redraw: async () => undefined }, options(), signal)).rejects.toThrow('no blobs here');
+    await expect(resolveSource(revoked, options(), signal)).rejects.toThrow('no blobs here');
+    const aborted = AbortSignal.abort();
+    let redrawn = false;
+    await expect(resolveSource({ ...revoked, redraw: async () => ((redrawn = true), drawn) }, options(), aborted)).rejects.toThrow();
+    expect(redrawn).toBe(false);
+  });
+
   it('encodes svg markup as UTF-8 bytes with its mime type, within the cap', async () => {
     const markup = '<svg xmlns="http://www.w3.org/2000/svg"><text>é</text></svg>';
     const source = await resolveSource({ kind: 'markup', markup, mime: 'image/svg+xml' }, options(), signal);
