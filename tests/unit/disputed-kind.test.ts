@@ -85,6 +85,8 @@ describe('unsureKinds', () => {
 
   it('adds nothing when the group is named already, or has no kind to say', () => {
     expect(unsureKinds([at('dog', 0.6)], catFace, [catOrDog], [animals])).toEqual([]);
+    // Named as the kind already: a horse the unsaid caption disputed (settleDisputedKinds) is the one animal, not two.
+    expect(unsureKinds([at('animal', 0.5)], catFace, [catOrDog], [animals])).toEqual([]);
     const { kind: _kind, ...unnamed } = animals;
     expect(unsureKinds([], catFace, [catOrDog], [unnamed])).toEqual([]);
   });

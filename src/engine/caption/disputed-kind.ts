@@ -51,7 +51,8 @@ export function unsureKinds(
   const found: Detection[] = [];
   for (const set of confusable) {
     const group = groups.find((g) => g.kind && set.classes.every((label) => g.classes.includes(label)));
-    if (!group?.kind || nameable.some((object) => group.classes.includes(object.label))) continue;
+    // Named already: by one of the group's classes, or as the kind itself (settleDisputedKinds relabelled it).
+    if (!group?.kind || nameable.some((object) => group.classes.includes(object.label) || object.label === group.kind)) continue;
     const inSet = fainter.filter((object) => set.classes.includes(object.label));
     // The stronger of each disputed pair: another class of the set close behind it on the same box (the guard's bar).
     const disputed = inSet.filter((a) =>
