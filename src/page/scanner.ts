@@ -73,6 +73,12 @@ export interface CaptionLimits extends SchedulerLimits {
   statsDelayMs: number;
   /** How often design mode is looked at: turning it on changes no attribute, so no observer sees it. */
   designModeCheckMs: number;
+  /**
+   * An image whose file changes again within this time of its last change
+   * (a 360° viewer, a frame animation) is asked about once it has shown one
+   * file this long, not at every frame; a single change is asked about at once.
+   */
+  sourceSettleMs: number;
 }
 
 export const defaultCaptionLimits: CaptionLimits = {
@@ -90,6 +96,7 @@ export const defaultCaptionLimits: CaptionLimits = {
   svgRedrawWindowMs: 10_000,
   statsDelayMs: 50,
   designModeCheckMs: 2000,
+  sourceSettleMs: 300,
 };
 
 export interface PageCaptionerOptions {
@@ -192,6 +199,15 @@ export function createPageCaptioner(options: PageCaptionerOptions): PageCaptione
     if ((authorOverrides.get(element) ?? 0) >= limits.maxAuthorOverrides) return 'author-alt';
     return undefined;
   };
+  /** When each image's file last changed, and the time before: two close together make a burst. */
+  const sourceChanges = new WeakMap<Element, { previous: number; last: number }>();
+  const settleTimers = new Map<Element, ReturnType<typeof setTimeout>>();
+  /** How long to wait before asking about an image whose file keeps changing; 0: ask now. */
+  const untilSourceSettles = (element: Element): number => {
+    const changes = sourceChanges.get(element);
+    if (!changes || changes.last - changes.previous >= limits.sourceSettleMs) return 0;
+    return Math.max(0, changes.last + limits.sourceSettleMs - performance.now());
+  };
   const loadWaiters = new Map<Element, AbortController>();
   let viewport: ViewportWatcher | undefined;
   let cancelStats: Cancel | undefined;
@@ -252,6 +268,8 @@ export function createPageCaptioner(options: PageCaptionerOptions): PageCaptione
     viewport = undefined;
     for (const waiter of loadWaiters.values()) waiter.abort();
     loadWaiters.clear();
+    for (const timer of settleTimers.values()) clearTimeout(timer);
+    settleTimers.clear();
     scheduler.cancelAll();
     for (const entry of entries.values()) if (writer.state(entry.element) === 'pending') writer.restore(entry.element);
     for (const element of touched) writer.restore(element);
@@ -305,6 +323,8 @@ export function createPageCaptioner(options: PageCaptionerOptions): PageCaptione
 
   /** A new picture: what we said about the old one is wrong now. */
   const sourceChanged = (target: CaptionTarget) => {
+    const changes = sourceChanges.get(target);
+    sourceChanges.set(target, { previous: changes?.last ?? -Infinity, last: performance.now() });
     // A new picture starts a new count: a virtual list that reuses one <img> for rows with and without
     // an author's alt would otherwise look like a page fighting our text, and be left alone for good.
     authorOverrides.delete(target);
@@ -410,6 +430,26 @@ export function createPageCaptioner(options: PageCaptionerOptions): PageCaptione
       if (writer.state(element) !== undefined) writer.restore(element);
       entry.status = 'skipped';
       entry.reason = leaveAlone;
+      return;
+    }
+    const settling = untilSourceSettles(element);
+    if (settling > 0) {
+      // A frame of an animation: looked at again once the file has stayed put.
+      detachFromJob(entry);
+      entry.status = 'skipped';
+      entry.reason = 'not-loaded';
+      if (!settleTimers.has(element)) {
+        settleTimers.set(
+          element,
+          setTimeout(
+            guarded(() => {
+              settleTimers.delete(element);
+              markDirty(element);
+            }),
+            settling,
+          ),
+        );
+      }
       return;
     }
     if (entry.status === 'pending' && scheduler.keyOf(entry) === source.key) return;

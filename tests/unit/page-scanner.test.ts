@@ -107,7 +107,8 @@ function setup(
     hostname: 'www.example.com',
     geometry: options.geometry ?? testGeometry,
     viewport: viewport.factory,
-    limits: { retryBaseMs: 1, statsDelayMs: 0, ...options.limits },
+    // Changes in these tests come within milliseconds of each other: no waiting for a file to settle unless a test asks.
+    limits: { retryBaseMs: 1, statsDelayMs: 0, sourceSettleMs: 0, ...options.limits },
     ...(options.fetchBlob ? { fetchBlob: options.fetchBlob } : {}),
     ...(options.imageLoads ? { imageLoads: options.imageLoads } : {}),
   });
@@ -308,6 +309,23 @@ describe('captioning', () => {
     }
     expect(fake.urls()).toEqual([url('r0.jpg'), url('r2.jpg'), url('r4.jpg'), url('r6.jpg'), url('r8.jpg')]);
     expect(row.getAttribute('alt')).toBe('Auto-generated: Description of r8.jpg');
+  });
+
+  it('asks about an image whose file changes every frame (a 360° viewer) once it stays put, not at every frame', async () => {
+    const fake = fakeClient((u) => output(`Description of ${u.slice(u.lastIndexOf('/') + 1)}`));
+    const { captioner } = setup(`<img id="spin" src="${url('f0.jpg')}">`, { client: fake, limits: { sourceSettleMs: 40 } });
+    captioner.start();
+    await settle();
+    const spin = byId('spin');
+    for (let frame = 1; frame <= 12; frame++) {
+      spin.setAttribute('src', url(`f${frame}.jpg`));
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    await settle();
+    // The first picture, the first change (a single change is asked about at once), then the one it stopped on.
+    expect(fake.urls()).toEqual([url('f0.jpg'), url('f1.jpg'), url('f12.jpg')]);
+    expect(spin.getAttribute('alt')).toBe('Auto-generated: Description of f12.jpg');
   });
 
   it('sends one request per URL and gives the result to every image showing it', async () => {
