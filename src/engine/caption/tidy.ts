@@ -38,7 +38,7 @@ const weddingAttendant: NeutralNoun = { one: 'wedding attendant', many: 'wedding
  * woman" is recognised as two people.
  */
 const peopleNouns: Record<string, PeopleWord> = {
-  // "male" and "female" are nouns only where a phrase ends after them (nounUses turns those into "person").
+  // "male" and "female" are nouns only where a phrase ends after them (neutralise turns those into "person").
   ...forms(person, ['man', 'woman', 'guy', 'lady', 'gentleman', 'person'], ['men', 'women', 'guys', 'ladies', 'gentlemen', 'people', 'males', 'females']),
   ...forms(child, ['boy', 'girl', 'son', 'daughter', 'child'], ['boys', 'girls', 'sons', 'daughters', 'children']),
   ...forms(parent, ['mother', 'father', 'mom', 'dad', 'parent'], ['mothers', 'fathers', 'moms', 'dads', 'parents']),

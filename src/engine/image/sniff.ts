@@ -163,18 +163,14 @@ function jpegSize(bytes: Uint8Array, view: DataView): { width?: number; height?:
 }
 
 /**
- * AVIF keeps its size in an 'ispe' (image spatial extents) property box:
- * 'ispe', 4 bytes of version and flags, then width and height. The box sits
- * in the metadata at the start of the file. A file has one per image item
- * (a grid and its tiles, a thumbnail), and bytes that look like one can be
- * planted: the largest counts.
- */
-/**
- * The largest image an AVIF declares: every `ispe` (image spatial extent) in
- * its `meta` box, and every track header of an image sequence, found by
- * walking the boxes of the whole file (a box's place is free, so a small
- * decoy early on must not hide the real size further in). Boxes other than
- * these containers are skipped by their size, never searched.
+ * The largest image an AVIF declares. Its size is in an `ispe` (image
+ * spatial extents) property box, in meta/iprp/ipco: 4 bytes of version and
+ * flags, then width and height; a file has one per image item (a grid and
+ * its tiles, a thumbnail), and the largest counts. An image sequence's is in
+ * its track headers (moov/trak/tkhd). The boxes of the whole file are walked
+ * (a box's place is free, so a small decoy early on must not hide the real
+ * size further in); boxes other than these containers are skipped by their
+ * size, never searched.
  */
 function avifSize(bytes: Uint8Array, view: DataView): { width?: number; height?: number } {
   let best: { width: number; height: number } | undefined;
