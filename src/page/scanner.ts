@@ -396,8 +396,10 @@ export function createPageCaptioner(options: PageCaptionerOptions): PageCaptione
       }
       detachFromJob(entry);
       // A copy the page made of an image we described (a quoted message built from the read view's HTML)
-      // carries our text but was never written here: ours all the same.
-      if ((verdict.reason === 'ours' || verdict.reason === 'editable') && writer.state(element) === undefined) writer.adopt(element);
+      // carries our text but was never written here: ours all the same. In an editor, where taking it
+      // back means removing it, only when it still starts with our prefix: the author may have typed
+      // their own alt into the copy, and the marker would not say so.
+      if (writer.state(element) === undefined && (verdict.reason === 'ours' || (verdict.reason === 'editable' && startsWithOurPrefix(element)))) writer.adopt(element);
       const state = writer.state(element);
       // No longer an image at all (its role changed): nothing of ours may stay.
       const noLongerTarget = verdict.reason === 'unsupported' && state !== undefined;
@@ -467,6 +469,9 @@ export function createPageCaptioner(options: PageCaptionerOptions): PageCaptione
       applyResult(entry, known);
     }
   };
+
+  const startsWithOurPrefix = (element: Element) =>
+    settings.prefix.trim() !== '' && (element.getAttribute(captionAttributeOf(element)) ?? '').startsWith(settings.prefix);
 
   /** A role=img element we described now paints another background (a class or style changed). */
   const showsAnotherBackground = (entry: Entry, shownUrl: string | undefined): boolean =>

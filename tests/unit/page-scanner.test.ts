@@ -257,6 +257,10 @@ describe('captioning', () => {
     expect(byId('quoted').hasAttribute('alt')).toBe(false);
     expect(byId('quoted').hasAttribute('data-lightcap')).toBe(false);
     expect(byId('a').getAttribute('alt')).toBe('Auto-generated: Description of a.jpg');
+    // A copy whose alt the author rewrote in the editor (the marker left in place) keeps the author's words.
+    byId('reply').innerHTML = '<img id="rewritten" alt="My dog Rex on the beach" data-lightcap="generated" src="' + url('a.jpg') + '">';
+    await settle();
+    expect(byId('rewritten').getAttribute('alt')).toBe('My dog Rex on the beach');
   });
 
   it('takes our text back when the document goes into design mode after we wrote it, and describes again when it leaves', async () => {
