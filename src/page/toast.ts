@@ -369,9 +369,13 @@ export function createToastController(document: Document, options: ToastOptions 
   };
 }
 
-/** What Copy puts on the clipboard: the description, then the text read in the image. */
+/**
+ * What Copy puts on the clipboard: the description, then the text read in
+ * the image. Never our notice that nothing was confident: an author drafting
+ * alt text could paste it as the image's alt.
+ */
 export function clipboardText(content: ToastContent): string {
-  const description = (content.description ?? content.notice)?.trim() ?? '';
+  const description = content.description?.trim() ?? '';
   const lines = (content.text ?? []).map((line) => line.trim()).filter(Boolean);
   if (lines.length === 0) return description;
   return [description, lines.join('\n')].filter(Boolean).join('\n\n');

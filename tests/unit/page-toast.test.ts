@@ -253,6 +253,9 @@ describe('copy', () => {
     expect(clipboardText({ state: 'done', description: ' A sign. ', text: [' STOP '] })).toBe('A sign.\n\nSTOP');
     expect(clipboardText({ state: 'done', description: 'A sign.' })).toBe('A sign.');
     expect(clipboardText({ state: 'done', text: ['STOP'] })).toBe('STOP');
+    // Our notice is no description: nothing to copy, or only the text read.
+    expect(clipboardText({ state: 'done', notice: 'Nothing in this image was recognised with confidence.' })).toBe('');
+    expect(clipboardText({ state: 'done', notice: 'Nothing in this image was recognised with confidence.', text: ['EXIT'] })).toBe('EXIT');
   });
 });
 
@@ -319,7 +322,7 @@ describe('language', () => {
     const handle = must(toasts.show('t2', { state: 'done', notice: 'Nichts in diesem Bild wurde sicher erkannt.', text: [] }));
     expect(handle.description.textContent).toBe('Nichts in diesem Bild wurde sicher erkannt.');
     expect(handle.description.lang).toBe('de');
-    expect(clipboardText({ state: 'done', notice: 'Nichts.', text: ['OPEN'] })).toBe('Nichts.\n\nOPEN');
+    expect(clipboardText({ state: 'done', notice: 'Nichts.', text: ['OPEN'] })).toBe('OPEN');
   });
 
   it('has the same roles and ARIA in German as in English', async () => {
