@@ -76,7 +76,8 @@ export interface CaptionLimits extends SchedulerLimits {
   /**
    * An image whose file changes again within this time of its last change
    * (a 360° viewer, a frame animation) is asked about once it has shown one
-   * file this long, not at every frame; a single change is asked about at once.
+   * file this long, not at every frame; a single change (changes within 50 ms
+   * of each other, such as src then srcset, count as one) is asked about at once.
    */
   sourceSettleMs: number;
 }
@@ -323,8 +324,10 @@ export function createPageCaptioner(options: PageCaptionerOptions): PageCaptione
 
   /** A new picture: what we said about the old one is wrong now. */
   const sourceChanged = (target: CaptionTarget) => {
+    // Changes within 50 ms of each other are one (a lazy loader setting src, then srcset).
     const changes = sourceChanges.get(target);
-    sourceChanges.set(target, { previous: changes?.last ?? -Infinity, last: performance.now() });
+    const now = performance.now();
+    if (!changes || now - changes.last >= 50) sourceChanges.set(target, { previous: changes?.last ?? -Infinity, last: now });
     // A new picture starts a new count: a virtual list that reuses one <img> for rows with and without
     // an author's alt would otherwise look like a page fighting our text, and be left alone for good.
     authorOverrides.delete(target);

@@ -317,19 +317,30 @@ describe('captioning', () => {
 
   it('asks about an image whose file changes every frame (a 360° viewer) once it stays put, not at every frame', async () => {
     const fake = fakeClient((u) => output(`Description of ${u.slice(u.lastIndexOf('/') + 1)}`));
-    const { captioner } = setup(`<img id="spin" src="${url('f0.jpg')}">`, { client: fake, limits: { sourceSettleMs: 40 } });
+    const { captioner } = setup(`<img id="spin" src="${url('f0.jpg')}">`, { client: fake, limits: { sourceSettleMs: 200 } });
     captioner.start();
     await settle();
     const spin = byId('spin');
     for (let frame = 1; frame <= 12; frame++) {
       spin.setAttribute('src', url(`f${frame}.jpg`));
-      await new Promise((resolve) => setTimeout(resolve, 5));
+      await new Promise((resolve) => setTimeout(resolve, 60));
     }
-    await new Promise((resolve) => setTimeout(resolve, 80));
+    await new Promise((resolve) => setTimeout(resolve, 300));
     await settle();
     // The first picture, the first change (a single change is asked about at once), then the one it stopped on.
     expect(fake.urls()).toEqual([url('f0.jpg'), url('f1.jpg'), url('f12.jpg')]);
     expect(spin.getAttribute('alt')).toBe('Auto-generated: Description of f12.jpg');
+  });
+
+  it('asks at once about a lazy image whose loader sets src and then srcset (one change, not a burst)', async () => {
+    const fake = fakeClient((u) => output(`Description of ${u.slice(u.lastIndexOf('/') + 1)}`));
+    const { captioner } = setup(`<img id="lazy" src="${url('placeholder.gif')}">`, { client: fake, limits: { sourceSettleMs: 10_000 } });
+    captioner.start();
+    await settle();
+    byId('lazy').setAttribute('src', url('real.jpg'));
+    byId('lazy').setAttribute('srcset', `${url('real.jpg')} 1x`);
+    await settle();
+    expect(fake.urls()).toEqual([url('placeholder.gif'), url('real.jpg')]);
   });
 
   it('sends one request per URL and gives the result to every image showing it', async () => {
