@@ -87,6 +87,9 @@ describe('German colour phrases', () => {
     // Nothing left dangling when a predicate colour goes.
     expect(drop('ein Hund ist braun', ['3:0'])).toBe('ein Hund');
     expect(drop('ein Hund ist braun .', ['3:0'])).toBe('ein Hund .');
+    // A separable verb's particle at the end is no dangling word.
+    expect(drop('ein Mann in einem roten Hemd steigt in einen Bus ein', ['4:0'])).toBe('ein Mann in einem Hemd steigt in einen Bus ein');
+    expect(drop('eine Frau in einem roten Kleid schaut sich etwas an', ['4:0'])).toBe('eine Frau in einem Kleid schaut sich etwas an');
   });
 });
 

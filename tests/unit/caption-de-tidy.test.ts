@@ -161,6 +161,8 @@ describe('gendered words neutral wording leaves', () => {
 
   it('turns the "sie" that follows a girl into the "es" of the neutral "Kind"', () => {
     expect(tidyGermanCaption('ein Mädchen lacht während sie springt'.split(' '), { neutral: true })).toBe('Ein Kind lacht während es springt.');
+    // With a thing in between, "sie" may be it (or them).
+    expect(tidyGermanCaption('ein Mädchen pflückt Blumen und hält sie in der Hand'.split(' '), { neutral: true })).toBe('Ein Kind pflückt Blumen und hält sie in der Hand.');
   });
 
   it('finds none in what neutral wording wrote, nor in other words', () => {

@@ -102,13 +102,16 @@ describe('neutral wording rules', () => {
     expect(neutral('a policeman and a fireman')).toBe('A police officer and a firefighter.');
   });
 
-  it('reads "male" and "female" as nouns where they are ones, and never says "a person and a person" or "the person … the person"', () => {
+  it('reads "male" and "female" as nouns where they are ones, never says "a person and a person", and says "the other person" for a second, different person', () => {
     expect(neutral('a male and a female')).toBe('Two people.');
     expect(neutral('two males playing soccer')).toBe('Two people playing soccer.');
     expect(neutral('a female singer is singing')).toBe('A singer is singing.');
     expect(neutral('the bride and bridesmaids pose')).toBe('The newlywed and wedding attendants pose.');
     expect(neutral('the man is talking to the woman')).toBe('The person is talking to the other person.');
     expect(neutral('the man and the dog')).toBe('The person and the dog.');
+    // Not where "the man" points back to someone named before, nor after a group.
+    expect(neutral('a man and a woman are walking down the street while the man holds an umbrella')).toBe('Two people are walking down the street while the person holds an umbrella.');
+    expect(neutral('a crowd of people watch the man')).toBe('A crowd of people watch the person.');
   });
 
   it('leaves other words and captions without people alone', () => {

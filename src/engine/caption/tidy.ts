@@ -339,21 +339,25 @@ function sameWords(a: readonly string[], b: readonly string[]): boolean {
  */
 function sayAnotherForRepeats(tokens: readonly string[]): string[] {
   const out = [...tokens];
-  const seen = new Set<NeutralNoun>();
-  // Right to left so that inserting "other" does not move the phrases still to come.
   const phrases = peoplePhrases(tokens);
-  const repeats = phrases.filter((phrase) => {
-    const repeated = seen.has(phrase.noun);
-    seen.add(phrase.noun);
-    return repeated && phrase.modifiers.length === 0;
-  });
-  for (const phrase of repeats.reverse()) {
+  const repeats = phrases
+    .map((phrase, index) => ({ phrase, earlier: phrases.slice(0, index).filter((before) => before.noun === phrase.noun) }))
+    .filter(({ phrase, earlier }) => earlier.length > 0 && phrase.modifiers.length === 0);
+  // Right to left so that inserting "other" does not move the phrases still to come.
+  for (const { phrase, earlier } of repeats.reverse()) {
     if (phrase.determiner === 'a' || phrase.determiner === 'an') out[phrase.start] = 'another';
-    // "the man is talking to the woman": "the other person", not "the person" twice.
-    else if (phrase.determiner === 'the' && !phrase.plural) out.splice(phrase.start + 1, 0, 'other');
+    // "the man is talking to the woman": "the other person", not "the person" twice. Not when it points
+    // back ("a man and a woman … the man", the same word before) or the people before were a group.
+    else if (phrase.determiner === 'the' && !phrase.plural && isSecondOfTwo(tokens, phrase, earlier)) out.splice(phrase.start + 1, 0, 'other');
     else if (phrase.plural && countOf(phrase) !== undefined && phrase.determiner !== 'the') out.splice(phrase.end, 0, 'other');
   }
   return out;
+}
+
+/** "the woman" after "the man": a second, single person, named by another word than any before it. */
+function isSecondOfTwo(tokens: readonly string[], phrase: PeoplePhrase, earlier: readonly PeoplePhrase[]): boolean {
+  const word = tokens[phrase.end];
+  return earlier.every((before) => !before.plural && tokens[before.end] !== word);
 }
 
 const objectPronounFollowers = new Set([

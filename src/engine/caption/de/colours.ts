@@ -147,6 +147,7 @@ export function checkGermanCaptionColours(
 export function removeGermanColours(words: readonly string[], drop: ReadonlySet<string>): string[] {
   if (drop.size === 0) return [...words];
   const out: string[] = [];
+  let predicateGone = false;
   let from = 0;
   for (const phrase of findGermanColourPhrases(words)) {
     if (!phrase.slots.some((slot) => drop.has(slotKey(slot)))) continue;
@@ -168,19 +169,21 @@ export function removeGermanColours(words: readonly string[], drop: ReadonlySet<
     }
     out.push(...words.slice(from, start), ...joinColours(kept));
     from = end + 1;
+    // The sentence ended on the colour ("ein Hund ist braun"): what led up to it cannot end it.
+    if (kept.length === 0 && words.slice(from).every((word) => word === '.')) predicateGone = true;
   }
   out.push(...words.slice(from));
-  return dropDanglingEndDe(out);
+  return predicateGone ? dropDanglingVerbDe(out) : out;
 }
 
-/** Words a German sentence cannot end on once a colour after them is gone ("ein Hund ist braun" → "ein Hund"). */
-const cannotEndDe = new Set(['ist', 'sind', 'und', 'oder', 'in', 'mit', 'auf', 'an', 'ganz', 'ein', 'eine', 'einen', 'einem', 'einer', 'der', 'die', 'das', 'den', 'dem']);
+/** "ein Hund ist" once its predicate colour is gone: the verb (and a joiner before it) go too. */
+const danglingBeforePredicate = new Set(['ist', 'sind', 'und', 'oder', ',']);
 
-function dropDanglingEndDe(words: readonly string[]): string[] {
-  let end = words.length;
-  while (end > 0 && (words[end - 1] === '.' || cannotEndDe.has(words[end - 1]!.toLowerCase()))) end--;
-  // The full stop, if there was one, goes back after what is left.
-  return end === words.length ? [...words] : [...words.slice(0, end), ...(words.at(-1) === '.' ? ['.'] : [])];
+function dropDanglingVerbDe(words: readonly string[]): string[] {
+  const stop = words.at(-1) === '.' ? ['.'] : [];
+  let end = words.length - stop.length;
+  while (end > 0 && danglingBeforePredicate.has(words[end - 1]!.toLowerCase())) end--;
+  return [...words.slice(0, end), ...stop];
 }
 
 /** ["roten"], ["roter", "und", "weißer"], ["rote", ",", "weiße", "und", "blaue"]. */

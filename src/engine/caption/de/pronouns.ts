@@ -52,7 +52,9 @@ export function agreePronounsDe(words: readonly string[]): string[] {
     }
     // "sie" and "ihr" are also plural and "ihr" a possessive: only the pronouns of a masculine noun are unambiguous,
     // and the "sie" that spoken German uses for a girl ("ein Mädchen lacht, während sie springt").
-    if (lower === 'sie' && /^mädchen/i.test(words[only.end] ?? '')) {
+    // Only with no noun between them (nouns are capitalised by now): "pflückt Blumen und hält sie" means the flowers.
+    const nounBetween = out.slice(only.end + 1, i).some((between) => /^[A-ZÄÖÜ]/.test(between));
+    if (lower === 'sie' && !nounBetween && /^mädchen/i.test(words[only.end] ?? '')) {
       out[i] = withCaseOf(word, personalPronouns[to][0]);
       continue;
     }
