@@ -402,7 +402,7 @@ export function createPageCaptioner(options: PageCaptionerOptions): PageCaptione
       // carries our text but was never written here: ours all the same. In an editor, where taking it
       // back means removing it, only when it still starts with our prefix: the author may have typed
       // their own alt into the copy, and the marker would not say so.
-      if (writer.state(element) === undefined && (verdict.reason === 'ours' || (verdict.reason === 'editable' && startsWithOurPrefix(element)))) writer.adopt(element);
+      if (writer.state(element) === undefined && (verdict.reason === 'ours' || (verdict.reason === 'editable' && looksWrittenByUs(element)))) writer.adopt(element);
       const state = writer.state(element);
       // No longer an image at all (its role changed): nothing of ours may stay.
       const noLongerTarget = verdict.reason === 'unsupported' && state !== undefined;
@@ -473,8 +473,14 @@ export function createPageCaptioner(options: PageCaptionerOptions): PageCaptione
     }
   };
 
-  const startsWithOurPrefix = (element: Element) =>
-    settings.prefix.trim() !== '' && (element.getAttribute(captionAttributeOf(element)) ?? '').startsWith(settings.prefix);
+  /** Its text starts with our prefix, or is the very text we wrote on an element showing the same picture (the prefix may be empty, or changed since). */
+  const looksWrittenByUs = (element: CaptionTarget) => {
+    const text = element.getAttribute(captionAttributeOf(element)) ?? '';
+    if (settings.prefix.trim() !== '' && text.startsWith(settings.prefix)) return true;
+    const shown = sourceUrl(element);
+    for (const { element: other } of entries.values()) if (other !== element && writer.writtenAlt(other) === text && sourceUrl(other) === shown) return true;
+    return false;
+  };
 
   /** A role=img element we described now paints another background (a class or style changed). */
   const showsAnotherBackground = (entry: Entry, shownUrl: string | undefined): boolean =>

@@ -263,6 +263,17 @@ describe('captioning', () => {
     expect(byId('rewritten').getAttribute('alt')).toBe('My dog Rex on the beach');
   });
 
+  it('takes our text off a copy in an editor with no prefix set too: it is the text we wrote on the original', async () => {
+    const { captioner } = setup(`<div id="read"><img id="a" src="${url('a.jpg')}"></div><div id="reply" contenteditable="true"></div>`, { settings: { prefix: '' } });
+    captioner.start();
+    await settle();
+    expect(byId('a').getAttribute('alt')).toBe('Description of a.jpg');
+    byId('reply').innerHTML = byId('read').innerHTML.replace('id="a"', 'id="quoted"');
+    await settle();
+    expect(byId('quoted').hasAttribute('alt')).toBe(false);
+    expect(byId('quoted').hasAttribute('data-lightcap')).toBe(false);
+  });
+
   it('takes our text back when the document goes into design mode after we wrote it, and describes again when it leaves', async () => {
     const { captioner } = setup(`<img id="a" src="${url('a.jpg')}">`, { limits: { designModeCheckMs: 5 } });
     captioner.start();
