@@ -133,12 +133,14 @@ export async function blobToBase64(blob: Blob, view: (Window & typeof globalThis
 const maxRedrawSide = 2048;
 
 /**
- * A loaded `<img>` drawn onto a canvas, as PNG. A blob: URL is the page's own
- * origin, so the canvas is not tainted; undefined when there is nothing drawn.
+ * A loaded `<img>` drawn onto a canvas, as JPEG (a PNG of a photo at this
+ * size could near the byte cap). A blob: URL is the page's own origin, so the
+ * canvas is not tainted; undefined when there is nothing drawn, or when the
+ * element shows another file by now (the request may be shared by several).
  */
-async function redrawImage(image: HTMLImageElement): Promise<Blob | undefined> {
+async function redrawImage(image: HTMLImageElement, url: string): Promise<Blob | undefined> {
   const { naturalWidth: width, naturalHeight: height } = image;
-  if (!image.complete || width === 0 || height === 0) return undefined;
+  if (!image.complete || width === 0 || height === 0 || (image.currentSrc || image.src) !== url) return undefined;
   const scale = Math.min(1, maxRedrawSide / Math.max(width, height));
   const canvas = image.ownerDocument.createElement('canvas');
   canvas.width = Math.max(1, Math.round(width * scale));
@@ -146,7 +148,7 @@ async function redrawImage(image: HTMLImageElement): Promise<Blob | undefined> {
   const context = canvas.getContext('2d');
   if (!context) return undefined;
   context.drawImage(image, 0, 0, canvas.width, canvas.height);
-  return new Promise((resolve) => canvas.toBlob((blob) => resolve(blob ?? undefined), 'image/png'));
+  return new Promise((resolve) => canvas.toBlob((blob) => resolve(blob ?? undefined), 'image/jpeg', 0.92));
 }
 
 /** A request key (a URL, or a digest of markup) and where its pixels come from. */
@@ -168,7 +170,7 @@ export function sourceOfTarget(target: CaptionTarget): TargetSource | undefined 
   }
   const url = sourceUrl(target);
   if (!isSupportedUrl(url)) return undefined;
-  if (/^blob:/i.test(url) && isImageElement(target)) return { key: url, ref: { kind: 'url', url, redraw: () => redrawImage(target) } };
+  if (/^blob:/i.test(url) && isImageElement(target)) return { key: url, ref: { kind: 'url', url, redraw: () => redrawImage(target, url) } };
   // Only a network fetch sends a Referer; data: and blob: are read without one.
   const referrerPolicy = /^https?:/i.test(url) ? referrerPolicyOf(target) : undefined;
   if (!referrerPolicy) return { key: url, ref: { kind: 'url', url } };
