@@ -106,6 +106,7 @@ describe('neutral wording rules', () => {
     expect(neutral('a male and a female')).toBe('Two people.');
     expect(neutral('two males playing soccer')).toBe('Two people playing soccer.');
     expect(neutral('a female singer is singing')).toBe('A singer is singing.');
+    expect(neutral('the male and female dancers perform')).toBe('The dancers perform.');
     expect(neutral('the bride and bridesmaids pose')).toBe('The newlywed and wedding attendants pose.');
     expect(neutral('the man is talking to the woman')).toBe('The person is talking to the other person.');
     expect(neutral('the man and the dog')).toBe('The person and the dog.');

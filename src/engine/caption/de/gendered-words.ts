@@ -15,6 +15,9 @@ const alwaysGendered = new Set([
   'mönch', 'mönche', 'könig', 'königin', 'prinz', 'prinzessin', 'cowboy', 'cowboys', 'cowgirl', 'cowgirls',
 ]);
 
+/** Words that end like a Mann compound and name no person. */
+const notMannCompounds = new Set(['dobermann', 'dobermanns', 'dobermänner', 'dobermännern']);
+
 /** The words of a German sentence that still say a person's gender. */
 export function genderedWordsDe(sentence: string): string[] {
   return (sentence.match(/[\p{L}-]+/gu) ?? []).filter((word) => {
@@ -29,6 +32,6 @@ export function genderedWordsDe(sentence: string): string[] {
     if (/^.{3,}(?:er|ler|ner|ist|ant|ent|at|og|eur|ör)(?:in|innen)$/.test(lower)) return true;
     if (germanClassOf(lower) !== 'person') return false;
     // "Feuerwehrmann", "Geschäftsfrauen": neutral wording rewrites only the plain nouns.
-    return /.(mann|mannes|männer|männern|frau|frauen)$/.test(lower);
+    return /.(mann|mannes|männer|männern|frau|frauen)$/.test(lower) && !notMannCompounds.has(lower);
   });
 }
