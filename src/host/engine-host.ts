@@ -199,9 +199,8 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
     };
   };
 
-  /** Byte sources whose key is being computed, and those of them cancelled meanwhile. */
+  /** Byte sources whose key is being computed; a cancel meanwhile takes its request out. */
   const hashing = new Set<string>();
-  const cancelledWhileHashing = new Set<string>();
 
   const handlers: HandlerMap<EngineHostRequests, unknown> = {
     async 'host-caption'(request) {
@@ -217,14 +216,13 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
       } else {
         // Hashing megabytes takes a while, and the request is in no queue yet: a cancel meanwhile is kept here.
         hashing.add(requestId);
-        let cancelled = false;
+        let stillWanted = false;
         try {
           sourceKey = `bytes:${await sha256Hex(new TextEncoder().encode(source.base64))}`;
         } finally {
-          hashing.delete(requestId);
-          cancelled = cancelledWhileHashing.delete(requestId);
+          stillWanted = hashing.delete(requestId);
         }
-        if (cancelled) return { cancel: true };
+        if (!stillWanted) return { cancel: true };
       }
       const jobKey = `${styleKey(job.style)}:${cachePartition(job.page)}:${job.page.incognito ? 'private' : 'regular'}:${sourceKey}`;
       try {
@@ -238,7 +236,7 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
       for (const id of ids) {
         const requestId = parseRequestId(id);
         if (!requestId) continue;
-        if (hashing.has(requestId)) cancelledWhileHashing.add(requestId);
+        hashing.delete(requestId);
         queue.cancel(requestId);
       }
       return { output: null };
