@@ -55,10 +55,10 @@ export function isEngineHostUrl(senderUrl: string | undefined, offscreenUrl: str
  */
 export function pageOf(sender: SenderInfo, contentScriptOrigin?: unknown): PageContext {
   const frameOrigin = parseOrigin(sender.origin) ?? parseOrigin(contentScriptOrigin);
-  const frameUrl = requestingUrl(sender.url, frameOrigin);
+  const tabUrl = sender.tabUrl ?? sender.url;
   // A popup a page opened and wrote into (about:blank in the address bar) is that page's, for its switch too.
-  const topLevelUrl = (sender.frameId ?? 0) === 0 ? requestingUrl(sender.tabUrl ?? sender.url, frameOrigin) : (sender.tabUrl ?? sender.url);
-  const page: PageContext = { frameUrl, topLevelUrl, incognito: sender.incognito === true };
+  const topLevelUrl = (sender.frameId ?? 0) === 0 ? requestingUrl(tabUrl, frameOrigin) : tabUrl;
+  const page: PageContext = { frameUrl: requestingUrl(sender.url, frameOrigin), topLevelUrl, incognito: sender.incognito === true };
   return {
     ...page,
     ...(frameOrigin === undefined ? {} : { frameOrigin }),
