@@ -284,32 +284,25 @@ export function createToastController(document: Document, options: ToastOptions 
     handle.copyButton.hidden = !done || clipboardText(content) === '';
     handle.copyButton.textContent = labels.copy;
 
-    if (content.state === 'working') {
-      fillLiveRegion(handle, { state: 'working' });
-      // Set after a delay so the region exists before its text changes.
-      announceTimer = setTimeout(() => {
-        announceTimer = undefined;
-        if (current === handle && handle.lastContent.state === 'working') handle.status.textContent = labels.working;
-      }, announceDelayMs);
-      return;
-    }
-
+    const working = content.state === 'working';
     // Focus first, then change the live region, so the region's polite
     // announcement queues after the focus announcement instead of being cut off by it.
     // Not when the user has moved on while we worked (typing in a comment box): the live
     // region says the result, and focus stays where they are.
-    if (!movedOnSince(handle)) handle.dialog.focus({ preventScroll: true });
-    // A result that follows its request at once (a cached one, an unreadable image) waits until the
-    // region has existed for the delay too: text that arrives with the region is not announced.
-    const wait = announceDelayMs - (Date.now() - handle.shownAt);
-    if (wait <= 0) {
-      fillLiveRegion(handle, content);
+    if (!working && !movedOnSince(handle)) handle.dialog.focus({ preventScroll: true });
+    const say = () => (working ? (handle.status.textContent = labels.working) : fillLiveRegion(handle, content));
+    // Text that arrives with its region is not announced: the region must have existed for the delay
+    // first. The working status always waits (a timer, even of 0); a result (a cached one, an unreadable
+    // image) only what is left of the delay.
+    const wait = working ? announceDelayMs : announceDelayMs - (Date.now() - handle.shownAt);
+    if (!working && wait <= 0) {
+      say();
       return;
     }
     fillLiveRegion(handle, { state: 'working' });
     announceTimer = setTimeout(() => {
       announceTimer = undefined;
-      if (current === handle && handle.lastContent === content) fillLiveRegion(handle, content);
+      if (current === handle && handle.lastContent === content) say();
     }, wait);
   };
 
