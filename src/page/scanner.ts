@@ -400,8 +400,8 @@ export function createPageCaptioner(options: PageCaptionerOptions): PageCaptione
       detachFromJob(entry);
       // A copy the page made of an image we described (a quoted message built from the read view's HTML)
       // carries our text but was never written here: ours all the same. In an editor, where taking it
-      // back means removing it, only when it still starts with our prefix: the author may have typed
-      // their own alt into the copy, and the marker would not say so.
+      // back means removing it, only while its text still looks like ours (looksWrittenByUs): the author
+      // may have typed their own alt into the copy, and the marker would not say so.
       if (writer.state(element) === undefined && (verdict.reason === 'ours' || (verdict.reason === 'editable' && looksWrittenByUs(element)))) writer.adopt(element);
       const state = writer.state(element);
       // No longer an image at all (its role changed): nothing of ours may stay.
