@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import puppeteer from 'puppeteer-core';
-import type { Browser, Page } from 'puppeteer-core';
+import type { Browser, Frame, Page } from 'puppeteer-core';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,7 +56,7 @@ afterAll(async () => {
   if (profile) rmSync(profile, { recursive: true, force: true, maxRetries: 3 });
 });
 
-async function states(page: Page): Promise<ImageState[]> {
+async function states(page: Page | Frame): Promise<ImageState[]> {
   return page.evaluate(() =>
     [...document.querySelectorAll('img, input[type=image]')].map((el) => ({
       id: el.id,
@@ -65,6 +65,23 @@ async function states(page: Page): Promise<ImageState[]> {
       marker: el.getAttribute('data-lightcap'),
     })),
   );
+}
+
+/** states() of the page and of every frame in it (a frame that is navigating counts as empty). */
+async function statesInFrames(page: Page): Promise<ImageState[]> {
+  return (await Promise.all(page.frames().map((frame) => states(frame).catch(() => [])))).flat();
+}
+
+/** Waits until every id carries a generated alt, then checks each starts with our prefix. */
+async function expectGenerated(read: () => Promise<ImageState[]>, ids: string[], what: string): Promise<void> {
+  const settled = await waitFor(
+    async () => {
+      const now = await read();
+      return ids.every((id) => now.find((s) => s.id === id)?.marker === 'generated') ? now : undefined;
+    },
+    { timeoutMs: 60_000, intervalMs: 250, what },
+  );
+  for (const id of ids) expect(settled.find((s) => s.id === id)!.alt).toMatch(new RegExp(`^${defaultPrefix}\\S`));
 }
 
 test('an image without alt gets a generated alt (and the text banner is read)', async () => {
@@ -111,14 +128,7 @@ test('images the page made from blob: URLs are described in Firefox, also once t
   const page = await browser.newPage();
   try {
     await page.goto(server.url('/pages/blob.html'), { waitUntil: 'load' });
-    const settled = await waitFor(
-      async () => {
-        const now = await states(page);
-        return ['kept', 'revoked'].every((id) => now.find((s) => s.id === id)?.marker === 'generated') ? now : undefined;
-      },
-      { timeoutMs: 60_000, intervalMs: 250, what: 'the blob: images to be described in Firefox' },
-    );
-    for (const id of ['kept', 'revoked']) expect(settled.find((s) => s.id === id)!.alt).toMatch(new RegExp(`^${defaultPrefix}\\S`));
+    await expectGenerated(() => states(page), ['kept', 'revoked'], 'the blob: images to be described in Firefox');
   } finally {
     await page.close();
   }
@@ -128,17 +138,7 @@ test('images in about:srcdoc and about:blank frames are described in Firefox', a
   const page = await browser.newPage();
   try {
     await page.goto(server.url('/pages/srcdoc.html'), { waitUntil: 'load' });
-    const ids = ['in-srcdoc', 'in-blank'];
-    const settled = await waitFor(
-      async () => {
-        const perFrame = await Promise.all(page.frames().map((frame) => frame.evaluate(() =>
-          [...document.querySelectorAll('img')].map((el) => ({ id: el.id, alt: el.getAttribute('alt'), marker: el.getAttribute('data-lightcap') }))).catch(() => [])));
-        const now = perFrame.flat();
-        return ids.every((id) => now.find((s) => s.id === id)?.marker === 'generated') ? now : undefined;
-      },
-      { timeoutMs: 60_000, intervalMs: 250, what: 'the images inside the srcdoc and script-written frames to be described in Firefox' },
-    );
-    for (const id of ids) expect(settled.find((s) => s.id === id)!.alt).toMatch(new RegExp(`^${defaultPrefix}\\S`));
+    await expectGenerated(() => statesInFrames(page), ['in-srcdoc', 'in-blank'], 'the images inside the srcdoc and script-written frames to be described in Firefox');
   } finally {
     await page.close();
   }
