@@ -1,5 +1,5 @@
 import { browser } from 'wxt/browser';
-import { createPageCaptioner, createToastController } from '@/src/page';
+import { createPageCaptioner, createToastController, shadowRootReader } from '@/src/page';
 import type { CaptionClient } from '@/src/page';
 import { localisedToastLabels } from '@/src/page/toast';
 import { loadSettings, watchSettings } from '@/src/settings/storage';
@@ -50,6 +50,8 @@ export default defineContentScript({
       settings: settingsForPage(settings, uiLanguage),
       client,
       hostname: topLevelHostname(),
+      // Images inside web components' closed shadow roots, where the browser lets extensions reach them.
+      shadowRootOf: shadowRootReader('dom' in browser ? browser.dom : undefined, document.documentElement),
     });
     const localiser = extensionLocaliser();
     const toasts = createToastController(document, {

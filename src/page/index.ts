@@ -16,5 +16,7 @@ export { createPageCaptioner, defaultCaptionLimits } from './scanner';
 export type { CaptionClient, CaptionLimits, CaptionRequest, PageCaptioner, PageCaptionerOptions } from './scanner';
 export { intersectionViewport } from './viewport';
 export type { ViewportWatcher, ViewportWatcherFactory } from './viewport';
+export { shadowRootReader } from './shadow-roots';
+export type { DomApi } from './shadow-roots';
 export { clipboardText, createToastController, defaultToastLabels, toastHostId } from './toast';
 export type { ToastController, ToastHandle, ToastLabels, ToastOptions } from './toast';

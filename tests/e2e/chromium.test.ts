@@ -329,11 +329,14 @@ describe('page captions', () => {
     expect(await page.evaluate(() => [...document.querySelectorAll('picture, source')].some((e) => e.hasAttribute('alt')))).toBe(false);
   }, captionTimeout + 30_000);
 
-  test('images in open shadow roots (nested too) are described and named in the accessibility tree', async () => {
+  test('images in open shadow roots (nested too) and in a closed one are described and named in the accessibility tree', async () => {
     needsContentScript();
     const page = await open('/pages/shadow.html');
-    const states = await waitForGenerated(page, ['in-shadow', 'nested-shadow']);
+    const states = await waitForGenerated(page, ['in-shadow', 'nested-shadow', 'in-closed-shadow']);
     expect(byId(states, 'nested-shadow').alt).toMatch(/OPEN 24 HOURS/i);
+    // Reached through chrome.dom.openOrClosedShadowRoot: the page's own scripts cannot see into it.
+    expect(byId(states, 'in-closed-shadow').alt).toMatch(/welcome/i);
+    expect(await page.evaluate(() => document.getElementById('closed-card')?.shadowRoot ?? null)).toBeNull();
     const cdp = await cdpFor(page);
     const ax = await accessibleName(cdp, `document.getElementById('outer-host').shadowRoot.getElementById('inner-host').shadowRoot.getElementById('nested-shadow')`);
     expect(ax.name).toBe(byId(states, 'nested-shadow').alt);

@@ -145,7 +145,10 @@ export async function tabIdOf(sw: Worker, page: Page): Promise<number> {
   return id;
 }
 
-/** What the content script has done to each image, read from the page (pierces open shadow roots). */
+/**
+ * What the content script has done to each image, read from the page (pierces open shadow roots, and the
+ * closed ones a fixture page lists on `window.closedShadowRoots`).
+ */
 export interface ImageState {
   id: string;
   src: string;
@@ -158,7 +161,8 @@ export async function imageStates(page: Page | Frame): Promise<ImageState[]> {
   // `__name` helper that does not exist in the page.
   return page.evaluate(() => {
     const out: { id: string; src: string; alt: string | null; marker: string | null }[] = [];
-    const roots: (Document | ShadowRoot)[] = [document];
+    const listed = (window as { closedShadowRoots?: ShadowRoot[] }).closedShadowRoots ?? [];
+    const roots: (Document | ShadowRoot)[] = [document, ...listed];
     for (let root = roots.shift(); root; root = roots.shift()) {
       for (const el of root.querySelectorAll('img, input[type=image]')) {
         const image = el as HTMLImageElement;

@@ -56,15 +56,20 @@ afterAll(async () => {
   if (profile) rmSync(profile, { recursive: true, force: true, maxRetries: 3 });
 });
 
+/** What the content script has done to each image: the document, its open shadow roots and the closed ones a fixture lists on window.closedShadowRoots. */
 async function states(page: Page | Frame): Promise<ImageState[]> {
-  return page.evaluate(() =>
-    [...document.querySelectorAll('img, input[type=image]')].map((el) => ({
-      id: el.id,
-      src: (el as HTMLImageElement).currentSrc || (el as HTMLImageElement).src,
-      alt: el.getAttribute('alt'),
-      marker: el.getAttribute('data-lightcap'),
-    })),
-  );
+  return page.evaluate(() => {
+    const listed = (window as { closedShadowRoots?: ShadowRoot[] }).closedShadowRoots ?? [];
+    const roots: (Document | ShadowRoot)[] = [document, ...listed];
+    const out: ImageState[] = [];
+    for (let root = roots.shift(); root; root = roots.shift()) {
+      for (const el of root.querySelectorAll('img, input[type=image]')) {
+        out.push({ id: el.id, src: (el as HTMLImageElement).currentSrc || (el as HTMLImageElement).src, alt: el.getAttribute('alt'), marker: el.getAttribute('data-lightcap') });
+      }
+      for (const host of root.querySelectorAll('*')) if (host.shadowRoot) roots.push(host.shadowRoot);
+    }
+    return out;
+  });
 }
 
 /** states() of the page and of every frame in it (a frame that is navigating counts as empty). */
@@ -129,6 +134,17 @@ test('images the page made from blob: URLs are described in Firefox, also once t
   try {
     await page.goto(server.url('/pages/blob.html'), { waitUntil: 'load' });
     await expectGenerated(() => states(page), ['kept', 'revoked'], 'the blob: images to be described in Firefox');
+  } finally {
+    await page.close();
+  }
+}, 90_000);
+
+test('images in open and closed shadow roots are described in Firefox (content scripts read openOrClosedShadowRoot)', async () => {
+  const page = await browser.newPage();
+  try {
+    await page.goto(server.url('/pages/shadow.html'), { waitUntil: 'load' });
+    await expectGenerated(() => states(page), ['in-shadow', 'nested-shadow', 'in-closed-shadow'], 'the shadow-root images to be described in Firefox');
+    expect((await states(page)).find((s) => s.id === 'in-closed-shadow')!.alt).toMatch(/welcome/i);
   } finally {
     await page.close();
   }

@@ -11,7 +11,7 @@ async function settle(rounds = 6): Promise<void> {
 
 const running: Discovery[] = [];
 
-function setup(html: string) {
+function setup(html: string, shadowRootOf?: (element: Element) => ShadowRoot | null) {
   document.body.innerHTML = html;
   const evaluated: CaptionTarget[] = [];
   const attributes: string[] = [];
@@ -30,6 +30,7 @@ function setup(html: string) {
       prunes += 1;
     },
     afterSlice: () => {},
+    shadowRootOf,
   });
   running.push(discovery);
   const ids = () => evaluated.map((element) => element.id);
@@ -61,6 +62,30 @@ describe('finding candidates', () => {
     discovery.start();
     await settle();
     expect(ids().sort()).toEqual(['img', 'inner', 'input', 'painted', 'shadowed', 'svg']);
+  });
+
+  it('finds images in closed shadow roots through shadowRootOf, and their later images too', async () => {
+    const closedRoots = new Map<Element, ShadowRoot>();
+    const { discovery, ids, reset } = setup('<div id="host"></div>', (element) => closedRoots.get(element) ?? element.shadowRoot);
+    const host = document.getElementById('host')!;
+    const closed = host.attachShadow({ mode: 'closed' });
+    closedRoots.set(host, closed);
+    closed.innerHTML = '<img id="closed-image" src="a.jpg"><div id="later"></div>';
+    discovery.start();
+    await settle();
+    expect(ids()).toEqual(['closed-image']);
+    reset();
+    closed.getElementById('later')!.innerHTML = '<img id="closed-later" src="b.jpg">';
+    await settle();
+    expect(ids()).toEqual(['closed-later']);
+  });
+
+  it('without shadowRootOf, closed shadow roots stay out of reach', async () => {
+    const { discovery, ids } = setup('<div id="host"></div>');
+    document.getElementById('host')!.attachShadow({ mode: 'closed' }).innerHTML = '<img id="closed-image" src="a.jpg">';
+    discovery.start();
+    await settle();
+    expect(ids()).toEqual([]);
   });
 
   it('finds candidates added later, and evaluates each once per change', async () => {
