@@ -159,6 +159,13 @@ describe('gendered words neutral wording leaves', () => {
     for (const caption of ['Ein Delfin springt.', 'Ein Pinguin steht im Schnee.', 'Ein Kind sitzt am Kamin.', 'Ein Hund im Satin.', 'Ein Dobermann läuft.']) expect(genderedWordsDe(caption), caption).toEqual([]);
   });
 
+  it('says a spouse as the companion, the possessive agreeing with "Person"', () => {
+    expect(neutral('ein Mann tanzt mit seiner Frau')).toBe('Eine Person tanzt mit ihrer Begleitung.');
+    expect(neutral('ein Mann und seine Frau sitzen auf einer Bank')).toBe('Eine Person und ihre Begleitung sitzen auf einer Bank.');
+    expect(neutral('die Frau und ihr Mann lachen')).toBe('Die Person und ihre Begleitung lachen.');
+    expect(genderedWordsDe(neutral('ein Mann und seine Frau'))).toEqual([]);
+  });
+
   it('turns the "sie" that follows a girl into the "es" of the neutral "Kind"', () => {
     expect(tidyGermanCaption('ein Mädchen lacht während sie springt'.split(' '), { neutral: true })).toBe('Ein Kind lacht während es springt.');
     // With a thing in between, "sie" may be it (or them).

@@ -198,6 +198,14 @@ describe('neutral German words', () => {
     expect(neutral('Ein Mann und eine Frau in einem roten Kleid')).toBe('Eine Person und eine weitere Person in einem roten Kleid');
   });
 
+  it('says a spouse ("ihr Mann", "seine Frau") as the companion, never "ihre Person"', () => {
+    expect(neutral('Die Frau und ihr Mann lachen.')).toBe('Die Person und ihre Begleitung lachen.');
+    expect(neutral('Ein Mann tanzt mit ihrer Frau.')).toBe('Eine Person tanzt mit ihrer Begleitung.');
+    expect(neutral('Zwei Männer und ihre Frauen')).toBe('Zwei Personen und ihre Begleitungen');
+    // Not after an article: "eine Frau" is a woman, and a later one "eine weitere Person".
+    expect(neutral('Ein Mann und eine Frau')).toBe('Zwei Personen');
+  });
+
   it('says "weitere" for a later person, as tidy.ts says "another"', () => {
     expect(neutral('Eine Frau sitzt neben einem Mann.')).toBe('Eine Person sitzt neben einer weiteren Person.');
     expect(neutral('Ein Mädchen spielt mit einem Jungen.')).toBe('Ein Kind spielt mit einem weiteren Kind.');

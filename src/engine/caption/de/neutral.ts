@@ -9,6 +9,7 @@ import { definiteArticles, adjectiveEndings, contracted } from './grammar';
 import type { Declension, GrammaticalCase, Slot } from './grammar';
 import { adjectiveStem, declensionAfter, determinerForm, findPeoplePhrases, splitPunctuation } from './people-phrases';
 import type { Determiner, Modifier, PeoplePhrase } from './people-phrases';
+import { companionDe, spouseWordsDe } from './people-nouns';
 import type { NeutralNounDe } from './people-nouns';
 import { isGermanGarment } from './garments';
 import { germanColourWord } from './colour-words';
@@ -42,6 +43,14 @@ function renderPhrase(phrase: PeoplePhrase, another: boolean): string[] {
     ...modifiers.map((modifier) => inflect(modifier, declension, slot, reading.case)),
     `${phrase.neutral[reading.number][reading.case]}${phrase.suffix}`,
   ];
+}
+
+/** "seine Frau", "ihr Mann", "ihren Männern": a spouse, whose neutral word is the companion, not another "Person". */
+function spousePhrase(tokens: readonly string[], phrase: PeoplePhrase): PeoplePhrase {
+  const { determiner } = phrase;
+  const possessive = determiner?.kind === 'ein-word' && (determiner.stem === 'sein' || determiner.stem === 'ihr');
+  if (!possessive || !spouseWordsDe.has(splitPunctuation(tokens[phrase.end]!).core)) return phrase;
+  return { ...phrase, neutral: companionDe };
 }
 
 /** How many people a phrase counts: "ein Mann" 1, "zwei Frauen" 2, "Männer" or "die Männer" unknown. */
@@ -124,10 +133,12 @@ function renderGroup(group: readonly PeoplePhrase[], c: GrammaticalCase, another
  *   roten Kleid": the dress is hers);
  * - a later "eine Person" after an earlier person is "eine weitere Person"
  *   (tidy.ts's "another person").
+ * - a spouse ("seine Frau", "ihr Mann") is the companion: "eine Frau und ihr
+ *   Mann" → "eine Person und ihre Begleitung" (pronouns.ts has made "sein"
+ *   agree with "Person" first), never "ihre Person".
  * Not handled: pronouns (er/sie, sein/ihr: German has no settled neutral
  * singular pronoun, so "sein Fahrrad" stays; a caption should name "die
- * Person" instead); the possessive's own agreement ("ein Mann und seine
- * Frau" → "... und seine Person"); feminine job nouns and the generic
+ * Person" instead); feminine job nouns and the generic
  * masculine ("Polizistin", "Sänger"); Mutter/Vater, Sohn/Tochter, Bruder/
  * Schwester; relative pronouns ("der Mann, der ..." keeps "der"); adjectives
  * not directly between article and noun (intensifiers such as "sehr" aside), and more than four words between them;
@@ -138,7 +149,7 @@ function renderGroup(group: readonly PeoplePhrase[], c: GrammaticalCase, another
  */
 export function neutralGermanWords(words: readonly string[]): string[] {
   const tokens = [...words];
-  const phrases = findPeoplePhrases(tokens);
+  const phrases = findPeoplePhrases(tokens).map((phrase) => spousePhrase(tokens, phrase));
   const out: string[] = [];
   const seen = new Set<NeutralNounDe>();
   let cursor = 0;

@@ -36,8 +36,18 @@ const parentDe: NeutralNounDe = {
   pl: samePerCase('Eltern'),
 };
 
+/**
+ * "ihr Mann", "seine Frau": a spouse, said as the person's companion ("ihre
+ * Begleitung"), since "ihre Person" would say nothing and "Partner" is itself
+ * gendered.
+ */
+export const companionDe: NeutralNounDe = { gender: 'f', sg: samePerCase('Begleitung'), pl: samePerCase('Begleitungen') };
+
 /** The nouns neutral wording writes, so that later steps can agree with them. */
-export const neutralNounsDe: readonly NeutralNounDe[] = [personDe, childDe, parentDe];
+export const neutralNounsDe: readonly NeutralNounDe[] = [personDe, childDe, parentDe, companionDe];
+
+/** The forms of "Mann" and "Frau", which after "sein"/"ihr" mean husband and wife. */
+export const spouseWordsDe: ReadonlySet<string> = new Set(['Mann', 'Mannes', 'Männer', 'Männern', 'Frau', 'Frauen']);
 
 const readings = (number: GrammaticalNumber, ...cases: GrammaticalCase[]): Reading[] => cases.map((c) => ({ number, case: c }));
 const form = (neutral: NeutralNounDe, gender: GermanGender, ...r: Reading[][]): PeopleNounForm => ({ neutral, gender, readings: r.flat() });
