@@ -64,9 +64,14 @@ export function normaliseSettings(value: Partial<Settings> | null | undefined): 
   };
 }
 
-/** Version 2 added the caption model; people who had version 1 get the same defaults as new users. */
+/**
+ * Version 2 added the caption model; people who had version 1 get the same defaults as new users.
+ * Fields already there are kept: WXT reads a value with no version mark as version 1, and a
+ * current value can lack its mark (a first save whose mark had not landed yet, one made as the
+ * popup closed, a restored store), so filling in must never overwrite a choice.
+ */
 export function migrateSettingsV1ToV2(old: SettingsV1): SettingsV2 {
-  return { ...old, captionModel: true, neutralWording: true };
+  return { captionModel: true, neutralWording: true, ...old };
 }
 
 /**
@@ -74,7 +79,8 @@ export function migrateSettingsV1ToV2(old: SettingsV1): SettingsV2 {
  * an English browser had, and gives users of a German one German at once.
  */
 export function migrateSettingsV2ToV3(old: SettingsV2): Settings {
-  return { ...old, descriptionLanguage: 'auto', useGpu: true };
+  // Fields already there are kept, as in migrateSettingsV1ToV2; normaliseSettings checks their types on read.
+  return { descriptionLanguage: 'auto', useGpu: true, ...old };
 }
 
 /**

@@ -44,6 +44,13 @@ describe('stored settings', () => {
     expect(await raw()).toEqual({ value: expected, version: 3 });
   });
 
+  it('keeps every choice of a current value stored without its version mark (read as version 1)', async () => {
+    const current: Settings = { ...v1, captionModel: false, neutralWording: false, descriptionLanguage: 'de', useGpu: false };
+    const { loadSettings } = await storedAt(undefined, current);
+    expect(await loadSettings()).toEqual(current);
+    expect(await raw()).toEqual({ value: current, version: 3 });
+  });
+
   it('upgrades version 2 to 3, adding the language as auto and the GPU switch on', async () => {
     const { loadSettings } = await storedAt(2, v2);
     const expected: Settings = { ...v2, descriptionLanguage: 'auto', useGpu: true };
