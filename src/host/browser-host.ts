@@ -94,13 +94,14 @@ function createBrowserCaptioner(threads: number, allowGpu: boolean, onRuntime: (
 export function createBrowserEngineHost(networkAccess: NetworkAccess, options: BrowserHostOptions = {}): EngineHost {
   const { threads = chooseThreads(currentThreadEnvironment()), allowGpu = true } = options;
   const store = createPackagedModelStore();
-  let version: Promise<string> | undefined;
   let runtime: InferenceRuntime | undefined;
   return createEngineHost({
     captioner: createBrowserCaptioner(threads, allowGpu, (created) => (runtime = created)),
     // A caption record is about 0.5 kB: 5,000 of them fit the byte bound with room to spare.
     cache: createIndexedDbCache({ bounds: { maxEntries: 5000, maxBytes: 8 * 1024 * 1024 } }),
-    modelVersion: () => (version ??= readJson<EngineManifest>(store, 'manifest.json').then((m) => m.version)),
+    // Read once by the engine host, which forgets a failed read so that the next request tries again
+    // (a second memo here used to keep the rejected promise until the document closed).
+    modelVersion: () => readJson<EngineManifest>(store, 'manifest.json').then((m) => m.version),
     threads: () => runtime?.threads ?? threads,
     executionProviders: () => runtime?.executionProviders() ?? {},
     // Three: the next two images are fetched and hashed while the engine describes one (each at most fetchLimits.maxBytes).

@@ -30,7 +30,8 @@ export const errorHandling: Readonly<Record<ErrorCode, ErrorHandling>> = {
   'unsupported-format': 'permanent',
   'image-too-small': 'permanent',
   'image-too-large': 'permanent',
-  'model-load': 'permanent',
+  // The host loads again for the next request (a session that failed to be made once may be made next time).
+  'model-load': 'transient',
   inference: 'permanent',
   'too-slow': 'refuses-all',
 };

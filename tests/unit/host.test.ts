@@ -195,6 +195,20 @@ describe('engine host', () => {
     expect((await engineHost.status()).cacheBytes).toBeGreaterThan(0);
   });
 
+  it('reads the model version again after a failed read, instead of failing every request until the document closes', async () => {
+    let reads = 0;
+    const { engineHost } = host({
+      modelVersion: async () => {
+        reads += 1;
+        if (reads === 1) throw new TypeError('Failed to fetch');
+        return 'test';
+      },
+    });
+    expect(await caption(engineHost, 'a', 'https://example.com/cat.png')).toHaveProperty('error');
+    expect(await caption(engineHost, 'b', 'https://example.com/cat.png')).toMatchObject({ output: { alt: '27 bytes' } });
+    expect(reads).toBe(2);
+  });
+
   it('reports the engine\'s time per image, stage by stage, for the images it described (not those served from the cache)', async () => {
     const { engineHost } = host();
     expect((await engineHost.status()).imageTimings).toBeUndefined();

@@ -412,6 +412,10 @@ describe('errors, retries and deadlines', () => {
     expect(ask(member('again'), 'a')).toEqual({ kind: 'error', code });
   });
 
+  it('treats model-load as transient: the host tries the load again for the next request', () => {
+    expect(errorHandling['model-load']).toBe('transient');
+  });
+
   it('treats blocked-address as permanent', () => {
     expect(errorHandling['blocked-address']).toBe('permanent');
   });
