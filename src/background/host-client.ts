@@ -75,6 +75,13 @@ export function createOffscreenHostClient(
   /** Bumped by restart(): a document being made from settings read before it must not be the one that stays. */
   let generation = 0;
 
+  /**
+   * Captions being forwarded, by request id, and whether a cancel came for one meanwhile. A cancel
+   * sent while a caption waits to be retried (its document closed) reaches the new document before
+   * the caption does, where nothing knows the id yet: the retry must not go out after it.
+   */
+  const captionsInFlight = new Map<string, { cancelled: boolean }>();
+
   const ensureDocument = async (): Promise<void> => {
     // A document still being made is already listed as a context, but cannot take messages until it has loaded.
     if (creating) return creating;
@@ -135,10 +142,20 @@ export function createOffscreenHostClient(
   /** Sends to the engine's document (made if need be), retrying once in a new one if it went away. */
   const forward = async <K extends keyof EngineHostRequests>(type: K, request: RequestOf<EngineHostRequests, K>): Promise<Reply<ResponseOf<EngineHostRequests, K>>> => {
     const message = { ...(request as object), type, target: 'engine-host' } as HostMessage;
+    const captionId = message.type === 'host-caption' ? message.requestId : undefined;
+    const tracked = { cancelled: false };
+    if (captionId !== undefined) captionsInFlight.set(captionId, tracked);
+    if (message.type === 'host-cancel') {
+      for (const id of message.requestIds) {
+        const caption = captionsInFlight.get(id);
+        if (caption) caption.cancelled = true;
+      }
+    }
     pending++;
     watch();
     try {
       for (let attempt = 0; attempt < 2; attempt++) {
+        if (tracked.cancelled) return { cancel: true };
         const stallsBefore = stalls;
         try {
           const reply = await send(message);
@@ -149,9 +166,11 @@ export function createOffscreenHostClient(
         if (stalls !== stallsBefore) return errorReply('timeout', 'the engine stopped responding while working on this request');
         if (attempt === 0) await new Promise((resolve) => setTimeout(resolve, retryPauseMs));
       }
+      if (tracked.cancelled) return { cancel: true };
       return errorReply('host-unavailable', 'the captioning engine stopped responding');
     } finally {
       pending--;
+      if (captionId !== undefined && captionsInFlight.get(captionId) === tracked) captionsInFlight.delete(captionId);
     }
   };
 

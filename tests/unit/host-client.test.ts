@@ -8,13 +8,14 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
  * (the GPU setting changed) never leaves a document made with the old setting.
  */
 const fake = vi.hoisted(() => {
-  const state = { open: false, created: 0, closed: 0, urls: [] as string[], answer: false, status: null as unknown };
+  const state = { open: false, created: 0, closed: 0, urls: [] as string[], answer: false, status: null as unknown, sent: [] as unknown[] };
   const browser = {
     runtime: {
       getContexts: async () => (state.open ? [{ contextType: 'OFFSCREEN_DOCUMENT' }] : []),
       // The document never answers anything, status pings included, until it is closed (unless told to answer).
-      sendMessage: () =>
+      sendMessage: (message: unknown) =>
         new Promise((resolve, reject) => {
+          state.sent.push(message);
           if (state.answer) {
             resolve({ output: state.status });
             return;
@@ -48,7 +49,7 @@ vi.mock('wxt/browser', () => ({ browser: fake.browser }));
 const { createOffscreenHostClient } = await import('../../src/background/host-client');
 
 afterEach(() => {
-  Object.assign(fake.state, { open: false, created: 0, closed: 0, urls: [], answer: false, status: null });
+  Object.assign(fake.state, { open: false, created: 0, closed: 0, urls: [], answer: false, status: null, sent: [] });
 });
 
 describe('offscreen host client', () => {
@@ -73,6 +74,22 @@ describe('offscreen host client', () => {
     const createdBefore = fake.state.created;
     expect(await client.call('host-caption', request)).toMatchObject({ error: { code: 'timeout' } });
     expect(fake.state.created).toBe(createdBefore + 1);
+  });
+
+  it('does not retry a caption in a new document once it was cancelled while waiting for the retry', async () => {
+    const client = createOffscreenHostClient({ heartbeatMs: 60_000, retryPauseMs: 50 });
+    const request = { requestId: 't7-f0-r1', source: { kind: 'url', url: 'https://a.example/x.png' }, priority: 0 } as const;
+    const answer = client.call('host-caption', request);
+    await vi.waitFor(() => expect(fake.state.sent).toHaveLength(1));
+    // The document closes (idle, or restarted for the GPU setting): the caption waits to be retried,
+    // and the tab closes meanwhile, so its cancel goes to the new document first.
+    await client.restart?.();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    void client.call('host-cancel', { requestIds: ['t7-f0-r1'] });
+    expect(await answer).toEqual({ cancel: true });
+    const captions = fake.state.sent.filter((message) => (message as { type?: string }).type === 'host-caption');
+    expect(captions).toHaveLength(1);
+    await client.restart?.();
   });
 
   it('drops the per-fetch network rules of a document it closes (stalled, or restarted), whose fetches cannot remove them any more', async () => {
