@@ -151,7 +151,7 @@ export function createRouter(host: HostClient, settings: () => Promise<RouterSet
   const namespaced = (sender: SenderInfo, requestId: string) => `t${sender.tabId ?? 'x'}-f${sender.frameId ?? 0}-${requestId}`;
 
   const caption: Router['caption'] = async (source, priority, owner, page) =>
-    host.call('host-caption', { requestId: `${owner}-${run}-${sequence++}`, source, priority, page, style: (await settings()).style });
+    host.call('host-caption', { requestId: `${owner}-${run}-${sequence++}`, source, priority, page, style: (await settings()).style, owner });
 
   return {
     caption,
@@ -171,7 +171,7 @@ export function createRouter(host: HostClient, settings: () => Promise<RouterSet
           if (!enabledFor(page.topLevelUrl)) return errorReply('disabled', 'LightCap Alt is turned off for this site');
           // The tab may have closed, or the page cancelled this request, while the settings were read.
           if (sender.tabId !== undefined && !requestsByTab.get(sender.tabId)?.has(hostRequestId)) return { cancel: true };
-          return await host.call('host-caption', { requestId: hostRequestId, source, priority: parsePriority(request.priority), page, style });
+          return await host.call('host-caption', { requestId: hostRequestId, source, priority: parsePriority(request.priority), page, style, owner: `t${sender.tabId ?? 'x'}` });
         } finally {
           untrack();
         }

@@ -226,7 +226,8 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
       }
       const jobKey = `${styleKey(job.style)}:${cachePartition(job.page)}:${job.page.incognito ? 'private' : 'regular'}:${sourceKey}`;
       try {
-        return { output: await queue.enqueue(jobKey, parsePriority(request.priority), requestId, job) };
+        // One tab's thousand images must not starve another tab's first: owners take turns (job-queue.ts).
+        return { output: await queue.enqueue(jobKey, parsePriority(request.priority), requestId, job, parseRequestId(request.owner) ?? '') };
       } catch (error) {
         return replyForError(error);
       }

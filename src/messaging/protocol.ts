@@ -221,6 +221,8 @@ export interface EngineHostRequests {
       page?: PageContext;
       /** How to word the description (the user's settings); defaults to caption + neutral. */
       style?: DescriptionStyle;
+      /** Who asked (the background's name for a tab, or the menu): waiting images take turns between owners. */
+      owner?: string;
     };
     response: CaptionOutput;
   };

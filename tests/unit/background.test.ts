@@ -35,7 +35,7 @@ describe('background router', () => {
     const reply = await router.handlers.caption({ requestId: 'img-1', source: { kind: 'url', url: 'https://a.example/dog.jpg' }, priority: 0 }, sender);
     expect(reply).toMatchObject({ output: { alt: 'A dog.' } });
     const page = { frameUrl: 'https://a.example/frame', topLevelUrl: 'https://top.example/', incognito: false };
-    expect(calls[0]).toEqual({ type: 'host-caption', request: { requestId: 't7-f2-img-1', source: { kind: 'url', url: 'https://a.example/dog.jpg' }, priority: 0, page, style: wording } });
+    expect(calls[0]).toEqual({ type: 'host-caption', request: { requestId: 't7-f2-img-1', source: { kind: 'url', url: 'https://a.example/dog.jpg' }, priority: 0, page, style: wording, owner: 't7' } });
     await router.handlers['caption-cancel']({ requestId: 'img-1' }, { tabId: 7, frameId: 2 });
     expect(calls[1]).toEqual({ type: 'host-cancel', request: { requestIds: ['t7-f2-img-1'] } });
   });

@@ -77,6 +77,37 @@ describe('job queue', () => {
     expect(runs).toEqual(['first', 'second']);
   });
 
+  it('takes turns between owners at the same priority, so one tab\'s many images never starve another tab\'s first', async () => {
+    const order: string[] = [];
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const queue = createJobQueue<string>(async (key) => {
+      order.push(key);
+      if (key === 'a0') await gate;
+      return key;
+    }, { concurrency: 1, maxWaiting: 100 });
+    const all = ['a0', 'a1', 'a2', 'a3'].map((key, i) => queue.enqueue(key, 0, `ra${i}`, undefined, 't1'));
+    all.push(queue.enqueue('b0', 0, 'rb0', undefined, 't2'), queue.enqueue('b1', 0, 'rb1', undefined, 't2'));
+    // A less urgent job waits for every more urgent one, whoever's turn it is.
+    all.push(queue.enqueue('b-later', 2, 'rb2', undefined, 't2'));
+    release();
+    await Promise.all(all);
+    expect(order).toEqual(['a0', 'b0', 'a1', 'b1', 'a2', 'a3', 'b-later']);
+  });
+
+  it('when full, refuses a job of the owner with the most waiting, not another tab\'s first image', async () => {
+    const queue = createJobQueue<string>(() => new Promise(() => undefined), { concurrency: 1, maxWaiting: 3 });
+    void queue.enqueue('running', 0, 'r0', undefined, 't1');
+    const spam = ['s1', 's2', 's3'].map((key) => queue.enqueue(key, 0, key, undefined, 't1'));
+    for (const job of spam) job.catch(() => undefined);
+    const first = queue.enqueue('first', 0, 'other', undefined, 't2');
+    let refusedFirst = false;
+    first.catch(() => (refusedFirst = true));
+    await expect(spam[2]).rejects.toBeInstanceOf(QueueOverloadedError);
+    expect(refusedFirst).toBe(false);
+    expect(queue.waiting()).toBe(3);
+  });
+
   it('refuses the least urgent waiting job when full', async () => {
     const queue = createJobQueue<string>(() => new Promise(() => undefined), { concurrency: 1, maxWaiting: 2 });
     void queue.enqueue('running', 0, 'r0', undefined);
