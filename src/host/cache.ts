@@ -125,8 +125,16 @@ export function createIndexedDbCache(options: { name?: string; bounds: CacheBoun
     async get(key) {
       const entry = await transaction<Entry | undefined>('readonly', (store) => store.get(key) as IDBRequest<Entry | undefined>);
       if (!entry) return undefined;
-      // Touch without waiting: a slow write must not delay the caption.
-      void transaction('readwrite', (store) => store.put({ ...entry, lastUsed: now() })).catch(() => undefined);
+      // Touch without waiting: a slow write must not delay the caption. Read and written in one
+      // transaction, and only if the record is still there: a clear() or an eviction that came
+      // between this read and the touch must not be undone by writing the record back.
+      void transaction('readwrite', (store) => {
+        const current = store.get(key) as IDBRequest<Entry | undefined>;
+        current.onsuccess = () => {
+          if (current.result) store.put({ ...current.result, lastUsed: now() });
+        };
+        return undefined;
+      }).catch(() => undefined);
       return entry.value;
     },
     async put(key, value) {

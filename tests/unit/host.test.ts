@@ -123,6 +123,18 @@ describe('IndexedDB caption cache', () => {
   const value = (alt: string) => ({ alt, confident: true, text: [], objects: [] });
   const roomy = { maxEntries: 100, maxBytes: 1_000_000 };
 
+  it('a cache hit\'s touch never writes back a record that a clear removed meanwhile', async () => {
+    const cache = createIndexedDbCache({ name: `test-clear-race-${Math.random()}`, bounds: roomy, indexedDB: new IDBFactory() });
+    await cache.put('k', value('K'));
+    const cleared = cache.clear();
+    const hit = cache.get('k');
+    expect(await cleared).toBe(1);
+    expect(await hit).toEqual(value('K'));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await cache.size()).toEqual({ entries: 0, bytes: 0 });
+    expect(await cache.get('k')).toBeUndefined();
+  });
+
   it('stores, evicts the least recently used beyond the entry bound, and clears', async () => {
     let clock = 0;
     const cache = createIndexedDbCache({ name: 'test-lru', bounds: { ...roomy, maxEntries: 2 }, indexedDB: new IDBFactory(), now: () => ++clock });
