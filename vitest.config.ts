@@ -1,4 +1,23 @@
+import { readFileSync } from 'node:fs';
+import { compile } from 'svelte/compiler';
 import { defineConfig } from 'vitest/config';
+import type { Plugin } from 'vitest/config';
+
+/**
+ * Popup components compiled for the DOM with Svelte's own compiler: the few
+ * lines vite-plugin-svelte would do here (script lang="ts" is type-only,
+ * which Svelte 5 strips itself; styles are injected).
+ */
+function svelteComponents(): Plugin {
+  return {
+    name: 'lightcap-svelte-components',
+    load(id) {
+      if (!id.endsWith('.svelte')) return null;
+      const { js } = compile(readFileSync(id, 'utf8'), { filename: id, generate: 'client', css: 'injected' });
+      return { code: js.code, map: js.map };
+    },
+  };
+}
 
 export default defineConfig({
   resolve: {
@@ -7,9 +26,22 @@ export default defineConfig({
     alias: { 'onnxruntime-web/wasm': 'onnxruntime-web' },
   },
   test: {
-    include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts'], exclude: ['tests/unit/**/*.svelte.test.ts'] },
+      },
+      {
+        // Svelte's browser build (mount) for component tests, kept apart: the browser condition would
+        // also pick browser builds of other packages (onnxruntime-web among them) for the unit tests.
+        extends: true,
+        plugins: [svelteComponents()],
+        resolve: { conditions: ['browser'] },
+        test: { name: 'components', include: ['tests/unit/**/*.svelte.test.ts'], environment: 'happy-dom' },
+      },
+    ],
   },
 });

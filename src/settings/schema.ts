@@ -53,7 +53,8 @@ export function normaliseSettings(value: Partial<Settings> | null | undefined): 
   const minSize = Number(v.minSize);
   return {
     enabled: typeof v.enabled === 'boolean' ? v.enabled : defaultSettings.enabled,
-    disabledSites: [...new Set(sites.filter(Boolean))].slice(0, 5000),
+    // The newest 5,000: the site just turned off is at the end, and must be the one kept.
+    disabledSites: [...new Set(sites.filter(Boolean))].slice(-5000),
     prefix: typeof v.prefix === 'string' ? v.prefix.slice(0, prefixMaxLength) : defaultSettings.prefix,
     replaceJunkAlt: typeof v.replaceJunkAlt === 'boolean' ? v.replaceJunkAlt : defaultSettings.replaceJunkAlt,
     minSize: Number.isFinite(minSize) ? Math.min(minSizeRange.max, Math.max(minSizeRange.min, Math.round(minSize))) : defaultSettings.minSize,

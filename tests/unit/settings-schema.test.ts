@@ -111,6 +111,13 @@ describe('the per-site switch', () => {
     expect(isEnabledFor(withSite(defaultSettings, 'www.com', false), 'example.com')).toBe(true);
   });
 
+  it('keeps the newest 5,000 sites turned off, so the site just turned off is never the one dropped', () => {
+    const full = { ...defaultSettings, disabledSites: Array.from({ length: 5000 }, (_, i) => `site${i}.example`) };
+    const after = normaliseSettings(withSite(full, 'new.example', false));
+    expect(isEnabledFor(after, 'new.example')).toBe(false);
+    expect(after.disabledSites).toHaveLength(5000);
+  });
+
   it('withSite turns a host off, and on again even when a parent domain turned it off', () => {
     const disabled = withSite(defaultSettings, 'www.Shop.example', false);
     expect(disabled.disabledSites).toEqual(['shop.example']);
