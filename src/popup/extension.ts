@@ -23,6 +23,22 @@ export async function findTargetTab(search: string): Promise<TargetTab> {
   }
 }
 
+/**
+ * Calls `onChange` whenever the tab goes to another address while the popup is open (a redirect,
+ * a link followed in a popup opened with `?tabId=`), so that the site switch never names, or
+ * turns off, the site the tab has left. Returns the unsubscribe.
+ */
+export function watchTargetTab(tabId: number, onChange: (target: TargetTab) => void): () => void {
+  const listener = (updatedId: number, change: { url?: string; status?: string }, tab: { url?: string }) => {
+    if (updatedId !== tabId || (change.url === undefined && change.status !== 'loading')) return;
+    // Without the "tabs" permission the address is only told for pages our host permissions cover:
+    // a load with none is a page we cannot run on (a browser page), which pageKindOf calls restricted.
+    onChange({ tabId, page: pageKindOf(change.url ?? tab.url) });
+  };
+  browser.tabs.onUpdated.addListener(listener);
+  return () => browser.tabs.onUpdated.removeListener(listener);
+}
+
 type BackgroundRequest = { type: keyof BackgroundRequests };
 type ContentRequest = { type: keyof ContentRequests };
 
