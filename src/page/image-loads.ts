@@ -1,3 +1,5 @@
+import { pageResourceLog } from './resource-log';
+import type { ResourceLog } from './resource-log';
 import { backgroundImageUrl, isImageInput, isRoleImage } from './targets';
 import type { CaptionTarget } from './targets';
 
@@ -8,7 +10,9 @@ import type { CaptionTarget } from './targets';
  * input whose image the page could not load (a 404, or one the browser
  * blocked) would mean fetching what the browser refused to. A role=img
  * element's CSS background fires no event at all, so its URL is loaded once
- * through the page's own image loader, and that answer is remembered per URL.
+ * through the page's own image loader, but only after the page fetched it
+ * itself (resource-log.ts: our loads skip the page's CSP), and that answer is
+ * remembered per URL.
  */
 
 export type ImageLoadStatus = 'loaded' | 'failed' | 'unknown';
@@ -66,6 +70,8 @@ export function createImageLoadWatcher(view: (Window & typeof globalThis) | null
         const url = backgroundImageUrl(element);
         if (url === undefined) return;
         probe(url, signal).then((loaded) => {
+          // A wait cut short says nothing about the URL.
+          if (signal.aborted) return;
           rememberBackground(url, loaded);
           settle(loaded);
         }, () => undefined);
@@ -83,30 +89,37 @@ export function createImageLoadWatcher(view: (Window & typeof globalThis) | null
   };
 }
 
-/** A detached `<img>` of the page's document: loaded like the page's images, never shown. */
-export function pageImageProbe(view: (Window & typeof globalThis) | null): ImageProbe {
-  return (url, signal) =>
-    new Promise<boolean>((resolve) => {
-      const ImageConstructor = view?.Image;
-      if (!ImageConstructor || signal.aborted) {
-        resolve(false);
-        return;
-      }
-      const image = new ImageConstructor();
-      const done = (loaded: boolean) => {
-        signal.removeEventListener('abort', abort);
-        image.onload = null;
-        image.onerror = null;
-        resolve(loaded);
-      };
-      const abort = () => {
-        image.removeAttribute('src');
-        done(false);
-      };
-      signal.addEventListener('abort', abort, { once: true });
-      image.onload = () => done(image.naturalWidth > 0);
-      image.onerror = () => done(false);
-      image.decoding = 'async';
-      image.src = url;
-    });
+/**
+ * A detached `<img>` of the page's document, never shown, loaded once the page's own loader has
+ * fetched the URL (and never if it does not: a load the page's CSP or a blocker refused), so that
+ * the answer comes from the cache the page filled and no request goes out that the page did not make.
+ */
+export function pageImageProbe(view: (Window & typeof globalThis) | null, resources: ResourceLog = pageResourceLog(view)): ImageProbe {
+  return async (url, signal) => (await resources.fetchedByPage(url, signal)) && decodes(view, url, signal);
+}
+
+function decodes(view: (Window & typeof globalThis) | null, url: string, signal: AbortSignal): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const ImageConstructor = view?.Image;
+    if (!ImageConstructor || signal.aborted) {
+      resolve(false);
+      return;
+    }
+    const image = new ImageConstructor();
+    const done = (loaded: boolean) => {
+      signal.removeEventListener('abort', abort);
+      image.onload = null;
+      image.onerror = null;
+      resolve(loaded);
+    };
+    const abort = () => {
+      image.removeAttribute('src');
+      done(false);
+    };
+    signal.addEventListener('abort', abort, { once: true });
+    image.onload = () => done(image.naturalWidth > 0);
+    image.onerror = () => done(false);
+    image.decoding = 'async';
+    image.src = url;
+  });
 }

@@ -342,6 +342,30 @@ describe('page captions', () => {
     expect(ax.name).toBe(byId(states, 'nested-shadow').alt);
   }, captionTimeout + 30_000);
 
+  test('images the page\'s CSP blocks are neither requested nor described (our own loads skip the page\'s CSP)', async () => {
+    needsContentScript();
+    const page = await open('/pages/csp.html');
+    await waitFor(async () => (await page.evaluate(() => document.getElementById('allowed-bg')?.getAttribute('data-lightcap'))) === 'generated', {
+      timeoutMs: captionTimeout,
+      what: 'the allowed background to be described',
+    });
+    expect(await page.evaluate(() => document.getElementById('allowed-bg')?.getAttribute('aria-label'))).toMatch(/welcome/i);
+    // The blocked ones had as long as the allowed one took, and a second more.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const blocked = await page.evaluate(() =>
+      ['blocked-bg', 'blocked-input'].map((id) => {
+        const element = document.getElementById(id)!;
+        return { id, label: element.getAttribute('aria-label'), alt: element.getAttribute('alt'), generated: element.getAttribute('data-lightcap') === 'generated' };
+      }),
+    );
+    expect(blocked).toEqual([
+      { id: 'blocked-bg', label: null, alt: null, generated: false },
+      { id: 'blocked-input', label: null, alt: null, generated: false },
+    ]);
+    expect(suite.server.hits('/dyn/count/csp-bg/welcome.png')).toBe(0);
+    expect(suite.server.hits('/dyn/count/csp-input/open-24-hours.png')).toBe(0);
+  }, captionTimeout + 30_000);
+
   test('cross-origin images (origin B) are described; the engine fetches each once', async () => {
     needsContentScript();
     const page = await open('/pages/cross-origin.html');

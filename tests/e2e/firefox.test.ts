@@ -150,6 +150,32 @@ test('images in open and closed shadow roots are described in Firefox (content s
   }
 }, 90_000);
 
+test('images the page\'s CSP blocks are neither requested nor described in Firefox', async () => {
+  const page = await browser.newPage();
+  try {
+    await page.goto(server.url('/pages/csp.html'), { waitUntil: 'load' });
+    const read = () =>
+      page.evaluate(() =>
+        ['allowed-bg', 'blocked-bg', 'blocked-input'].map((id) => {
+          const element = document.getElementById(id)!;
+          return { id, label: element.getAttribute('aria-label'), alt: element.getAttribute('alt'), generated: element.getAttribute('data-lightcap') === 'generated' };
+        }),
+      );
+    await waitFor(async () => (await read())[0]!.generated, { timeoutMs: 60_000, what: 'the allowed background to be described in Firefox' });
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const [allowed, ...blocked] = await read();
+    expect(allowed!.label).toMatch(/welcome/i);
+    expect(blocked).toEqual([
+      { id: 'blocked-bg', label: null, alt: null, generated: false },
+      { id: 'blocked-input', label: null, alt: null, generated: false },
+    ]);
+    expect(server.hits('/dyn/count/csp-bg/welcome.png')).toBe(0);
+    expect(server.hits('/dyn/count/csp-input/open-24-hours.png')).toBe(0);
+  } finally {
+    await page.close();
+  }
+}, 90_000);
+
 test('images in about:srcdoc and about:blank frames are described in Firefox', async () => {
   const page = await browser.newPage();
   try {

@@ -121,11 +121,31 @@ describe('image load watcher', () => {
 });
 
 describe('pageImageProbe', () => {
+  const fetchedByPage = { fetchedByPage: async () => true };
+
   it('answers false at once without a window, and when aborted', async () => {
-    expect(await pageImageProbe(null)('https://example.com/a.png', new AbortController().signal)).toBe(false);
+    expect(await pageImageProbe(null, fetchedByPage)('https://example.com/a.png', new AbortController().signal)).toBe(false);
     const waiter = new AbortController();
-    const answer = pageImageProbe(window)('https://example.com/a.png', waiter.signal);
+    const answer = pageImageProbe(window, fetchedByPage)('https://example.com/a.png', waiter.signal);
     waiter.abort();
     expect(await answer).toBe(false);
+  });
+
+  it('loads nothing until the page itself has fetched the URL (our loads are not held to its CSP)', async () => {
+    const made: string[] = [];
+    const view = {
+      Image: class {
+        set src(url: string) {
+          made.push(url);
+        }
+        removeAttribute() {}
+      },
+    } as unknown as Window & typeof globalThis;
+    const waiter = new AbortController();
+    const answer = pageImageProbe(view, { fetchedByPage: (_url, signal) => new Promise((resolve) => signal.addEventListener('abort', () => resolve(false))) })('https://tracker.example/p.png', waiter.signal);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    waiter.abort();
+    expect(await answer).toBe(false);
+    expect(made).toEqual([]);
   });
 });
