@@ -55,7 +55,9 @@ export function isEngineHostUrl(senderUrl: string | undefined, offscreenUrl: str
  */
 export function pageOf(sender: SenderInfo, contentScriptOrigin?: unknown): PageContext {
   const frameOrigin = parseOrigin(sender.origin) ?? parseOrigin(contentScriptOrigin);
-  const tabUrl = sender.tabUrl ?? sender.url;
+  // A subframe's own URL is never the address bar's: where the browser withholds the tab's URL (Firefox,
+  // for a page the extension has no access to), the top-level page stays unknown, which every policy reads strictly.
+  const tabUrl = sender.tabUrl ?? ((sender.frameId ?? 0) === 0 ? sender.url : undefined);
   // A popup a page opened and wrote into (about:blank in the address bar) is that page's, for its switch too.
   const topLevelUrl = (sender.frameId ?? 0) === 0 ? requestingUrl(tabUrl, frameOrigin) : tabUrl;
   const page: PageContext = { frameUrl: requestingUrl(sender.url, frameOrigin), topLevelUrl, incognito: sender.incognito === true };

@@ -108,7 +108,10 @@ export function credentialsFor(
   const hop = parseUrl(hopUrl);
   if (!frame || !hop || frame.origin === 'null' || frame.origin !== hop.origin) return 'omit';
   if (page.frameOrigin !== undefined && page.frameOrigin !== frame.origin) return 'omit';
-  return isSameSite(frame, parseUrl(page.topLevelUrl) ?? frame) ? 'include' : 'omit';
+  // Without the address bar's page (Firefox withholds a tab's URL where the extension has no access to it)
+  // a frame cannot be told from a tracker frame on someone else's page: no cookies.
+  const top = parseUrl(page.topLevelUrl);
+  return top && isSameSite(frame, top) ? 'include' : 'omit';
 }
 
 /** Chrome reports no store; Firefox names its default one so (private windows and containers have others). */

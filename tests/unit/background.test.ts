@@ -129,6 +129,21 @@ describe('background router', () => {
     expect(pages[2]).toMatchObject({ cookieStoreId: 'firefox-container-2' });
   });
 
+  it('never takes a subframe\'s own URL for the address bar\'s when the browser withholds the tab\'s URL (Firefox)', async () => {
+    const { client, calls } = recordingHost();
+    const router = createRouter(client, everywhere(wording), noRules);
+    const source = { kind: 'url', url: 'https://tracker.example/id.png' } as const;
+    await router.handlers.caption({ requestId: 'a', source, priority: 0 }, { tabId: 1, frameId: 5, url: 'https://tracker.example/f', incognito: false });
+    await router.handlers.caption({ requestId: 'b', source, priority: 0 }, { tabId: 1, frameId: 0, url: 'https://tracker.example/f', incognito: false });
+    const pages = calls.map((call) => (call.request as { page: PageContext }).page);
+    expect(pages[0]!.topLevelUrl).toBeUndefined();
+    expect(credentialsFor(source.url, pages[0]!)).toBe('omit');
+    expect(cachePartition(pages[0]!)).not.toBe(cachePartition(pages[1]!));
+    // The top frame is the address bar's page.
+    expect(pages[1]!.topLevelUrl).toBe('https://tracker.example/f');
+    expect(credentialsFor(source.url, pages[1]!)).toBe('include');
+  });
+
   it('lets an about:srcdoc or about:blank frame fetch as the document that made it, and a sandboxed one as nobody', async () => {
     const { client, calls } = recordingHost();
     const router = createRouter(client, everywhere(wording), noRules);

@@ -71,8 +71,10 @@ describe('address spaces', () => {
 
 describe('credentials, Referer and cache partition', () => {
   it('sends cookies only same-origin with the frame, while every hop was, and never in private browsing', () => {
-    const page = { frameUrl: 'https://shop.example/cart', incognito: false };
+    const page = { frameUrl: 'https://shop.example/cart', topLevelUrl: 'https://shop.example/cart', incognito: false };
     expect(credentialsFor('https://shop.example/img.png', page)).toBe('include');
+    // No address-bar page known: a frame cannot be told from a tracker frame on another site's page.
+    expect(credentialsFor('https://shop.example/img.png', { frameUrl: page.frameUrl, incognito: false })).toBe('omit');
     expect(credentialsFor('https://cdn.shop.example/img.png', page)).toBe('omit');
     expect(credentialsFor('https://shop.example/img.png', page, false)).toBe('omit');
     expect(credentialsFor('https://shop.example/img.png', { ...page, incognito: true })).toBe('omit');
