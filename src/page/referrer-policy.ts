@@ -65,14 +65,21 @@ export function documentReferrerPolicy(document: Document): ReferrerPolicyName |
     const meta = metas[i];
     // The collection also holds a foreign-namespace <meta> (one in svg), which sets nothing.
     if (!meta || meta.namespaceURI !== htmlNamespace || meta.getAttribute('name')?.toLowerCase() !== 'referrer') continue;
-    const policy = parseMetaReferrer(meta.getAttribute('content') ?? '');
+    const policy = parseMetaReferrer(meta.getAttribute('content') ?? '', metaContentTrimmed);
     if (policy) return policy;
   }
   return undefined;
 }
 
-/** A meta's content, ASCII case-insensitive and untrimmed as browsers read it; undefined when invalid. */
-export function parseMetaReferrer(content: string): ReferrerPolicyName | undefined {
-  const value = content.toLowerCase();
+/**
+ * Firefox strips whitespace around a referrer meta's content (" no-referrer" sends no Referer there);
+ * Chromium does not (it ignores such a meta and sends the default). We read it as the browser we run in
+ * does, or our Referer would be one the page's own request did not carry.
+ */
+const metaContentTrimmed = import.meta.env.FIREFOX === true;
+
+/** A meta's content, ASCII case-insensitive, and trimmed where the browser trims it; undefined when invalid. */
+export function parseMetaReferrer(content: string, trimmed = false): ReferrerPolicyName | undefined {
+  const value = (trimmed ? content.replace(/^[\t\n\f\r ]+|[\t\n\f\r ]+$/g, '') : content).toLowerCase();
   return legacyMetaValues.get(value) ?? parseReferrerPolicy(value);
 }

@@ -176,6 +176,21 @@ test('images the page\'s CSP blocks are neither requested nor described in Firef
   }
 }, 90_000);
 
+test('a referrer meta with spaces around its value, which Firefox honours, holds our Referer too', async () => {
+  const page = await browser.newPage();
+  try {
+    const image = server.url('/dyn/count/ff-meta/welcome.png', 'B');
+    await page.goto(server.url(`/dyn/page?img=${encodeURIComponent(image)}&meta=${encodeURIComponent(' no-referrer ')}`), { waitUntil: 'load' });
+    await expectGenerated(() => states(page), ['img0'], 'the image to be described in Firefox');
+    const requests = server.requests().filter((request) => request.path === '/dyn/count/ff-meta/welcome.png');
+    // The page's own request and the engine's: neither carries a Referer.
+    expect(requests.length).toBeGreaterThanOrEqual(2);
+    expect(requests.map((request) => request.referer ?? '')).toEqual(requests.map(() => ''));
+  } finally {
+    await page.close();
+  }
+}, 90_000);
+
 test('images in about:srcdoc and about:blank frames are described in Firefox', async () => {
   const page = await browser.newPage();
   try {

@@ -56,14 +56,16 @@ describe('referrer policy of an image', () => {
   });
 
   it('maps the legacy meta keywords, which an img attribute does not accept', () => {
-    expect(['never', 'default', 'always', 'origin-when-crossorigin', 'ALWAYS'].map(parseMetaReferrer)).toEqual([
+    expect(['never', 'default', 'always', 'origin-when-crossorigin', 'ALWAYS'].map((content) => parseMetaReferrer(content))).toEqual([
       'no-referrer',
       'strict-origin-when-cross-origin',
       'unsafe-url',
       'origin-when-cross-origin',
       'unsafe-url',
     ]);
-    expect(['constructor', 'toString', '', 'origin ', 'no-referrer, origin'].map(parseMetaReferrer)).toEqual([undefined, undefined, undefined, undefined, undefined]);
+    expect(['constructor', 'toString', '', 'origin ', 'no-referrer, origin'].map((content) => parseMetaReferrer(content))).toEqual([undefined, undefined, undefined, undefined, undefined]);
+    // Firefox trims the content (its own request then carries no Referer); Chromium ignores such a meta.
+    expect([' no-referrer', 'no-referrer ', '\tno-referrer\n', ' ALWAYS '].map((content) => parseMetaReferrer(content, true))).toEqual(['no-referrer', 'no-referrer', 'no-referrer', 'unsafe-url']);
     document.body.innerHTML = '<img id="a" src="https://cdn.example/a.png" referrerpolicy="always">';
     expect(referrerPolicyOf(byId('a'))).toBeUndefined();
   });
