@@ -22,7 +22,7 @@ export default defineContentScript({
     // (Not crypto.randomUUID: it exists only in secure contexts, and plain-http pages have images too.)
     const pageToken = Array.from(crypto.getRandomValues(new Uint8Array(12)), (byte) => byte.toString(16).padStart(2, '0')).join('');
     // Said at once, so the old page's work stops even if this page never asks for a description.
-    void browser.runtime.sendMessage({ type: 'page-open', pageToken }).catch(() => undefined);
+    const opened: Promise<unknown> = browser.runtime.sendMessage({ type: 'page-open', pageToken }).catch(() => undefined);
     const client: CaptionClient = async (request, signal) => {
       const onAbort = () => void browser.runtime.sendMessage({ type: 'caption-cancel', requestId: request.requestId }).catch(() => undefined);
       signal.addEventListener('abort', onAbort, { once: true });
@@ -49,7 +49,7 @@ export default defineContentScript({
       document,
       settings: settingsForPage(settings, uiLanguage),
       client,
-      hostname: topLevelHostname(),
+      hostname: readableTopLevelHostname() ?? topLevelHostnameFrom(await opened) ?? location.hostname,
       // Images inside web components' closed shadow roots, where the browser lets extensions reach them.
       shadowRootOf: shadowRootReader('dom' in browser ? browser.dom : undefined, document.documentElement),
     });
@@ -95,9 +95,11 @@ export default defineContentScript({
 
 /**
  * The per-site switch is about the site in the address bar, so an iframe
- * follows the page that embeds it.
+ * follows the page that embeds it. Undefined where this document cannot tell:
+ * a cross-origin frame in Firefox, which has no `ancestorOrigins` (the
+ * background's answer to page-open says it then).
  */
-function topLevelHostname(): string {
+function readableTopLevelHostname(): string | undefined {
   const ancestors = location.ancestorOrigins;
   const top = ancestors && ancestors.length > 0 ? ancestors[ancestors.length - 1] : undefined;
   if (top) {
@@ -111,7 +113,7 @@ function topLevelHostname(): string {
   try {
     hostname = window.top?.location.hostname ?? location.hostname;
   } catch {
-    hostname = location.hostname;
+    return undefined;
   }
   // A popup the page opened and wrote into is about:blank, with the page's origin.
   if (hostname === '' && self.origin !== 'null') {
@@ -122,4 +124,11 @@ function topLevelHostname(): string {
     }
   }
   return hostname;
+}
+
+/** The address bar's host name from the background's answer to page-open, if it gave one. */
+function topLevelHostnameFrom(reply: unknown): string | undefined {
+  if (!isReply(reply) || !('output' in reply)) return undefined;
+  const output = reply.output as { topLevelHostname?: unknown } | null;
+  return typeof output?.topLevelHostname === 'string' && output.topLevelHostname !== '' ? output.topLevelHostname : undefined;
 }

@@ -81,6 +81,14 @@ function requestingUrl(frameUrl: string | undefined, frameOrigin: string | undef
   return opaqueUrl && frameOrigin !== undefined && frameOrigin !== 'null' ? `${frameOrigin}/` : frameUrl;
 }
 
+function hostnameOf(url: string | undefined): string | null {
+  try {
+    return url ? new URL(url).hostname || null : null;
+  } catch {
+    return null;
+  }
+}
+
 /** What the router reads of the user's settings, once for each request. */
 export interface RouterSettings {
   /** How descriptions are worded, their language included. */
@@ -182,7 +190,8 @@ export function createRouter(host: HostClient, settings: () => Promise<RouterSet
         const token = parseRequestId(request.pageToken);
         if (!token || sender.tabId === undefined) return errorReply('bad-request', 'page-open needs a page token, from a tab');
         noteDocument(sender.tabId, sender.frameId ?? 0, token);
-        return { output: null };
+        // A cross-origin frame in Firefox (no ancestorOrigins) cannot read which page embeds it; the browser told us.
+        return { output: { topLevelHostname: hostnameOf(pageOf(sender).topLevelUrl) } };
       },
       async 'caption-cancel'(request, sender) {
         const requestId = parseRequestId(request.requestId);

@@ -202,7 +202,8 @@ export interface BackgroundRequests {
   };
   'caption-cancel': { request: { requestId: string }; response: null };
   /** From each content script as it starts: this frame now shows the document with this token (see 'caption'). */
-  'page-open': { request: { pageToken: string }; response: null };
+  /** Answers with the host name in the address bar, as the browser told the background (null where it did not). */
+  'page-open': { request: { pageToken: string }; response: { topLevelHostname: string | null } };
   'engine-status': { request: NoPayload; response: EngineStatus };
   'cache-clear': { request: NoPayload; response: { cleared: number } };
   /** From the engine host only: the session network rules for one fetch it is about to make. */

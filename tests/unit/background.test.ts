@@ -220,7 +220,7 @@ describe('background router', () => {
     expect(cancelled).toEqual([['t4-f2-ad-1']]);
     // The tab shows a new page, whose content script says so as it starts: everything of the old one goes,
     // before the new page asks for anything (it may never).
-    expect(await router.handlers['page-open']({ pageToken: 'page-b' }, { tabId: 4, frameId: 0 })).toEqual({ output: null });
+    expect(await router.handlers['page-open']({ pageToken: 'page-b' }, { tabId: 4, frameId: 0 })).toEqual({ output: { topLevelHostname: null } });
     await tick();
     expect(cancelled[1]?.sort()).toEqual(['t4-f0-top-1', 't4-f0-top-2', 't4-f2-ad-2']);
     // The new page's own requests, from its frames too, are not cancelled by its own tokens.
@@ -230,6 +230,15 @@ describe('background router', () => {
     await tick();
     expect(cancelled).toHaveLength(2);
     expect(await router.handlers['page-open']({ pageToken: '' }, { tabId: 4, frameId: 0 })).toMatchObject({ error: { code: 'bad-request' } });
+  });
+
+  it('tells a frame which site is in the address bar, for the per-site switch (Firefox gives cross-origin frames no ancestorOrigins)', async () => {
+    const { client } = recordingHost();
+    const router = createRouter(client, everywhere(wording), noRules);
+    const frame = { tabId: 4, frameId: 3, url: 'https://www.youtube.example/embed/x', tabUrl: 'https://news.example/story', incognito: false };
+    expect(await router.handlers['page-open']({ pageToken: 'frame-a' }, frame)).toEqual({ output: { topLevelHostname: 'news.example' } });
+    // Where the browser withholds the tab's URL, a frame's own is not taken for it.
+    expect(await router.handlers['page-open']({ pageToken: 'frame-b' }, { ...frame, tabUrl: undefined })).toEqual({ output: { topLevelHostname: null } });
   });
 
   it('cancels the open requests of a closed tab', async () => {
