@@ -577,6 +577,8 @@ describe('popup', () => {
 
     const violations = await runAxe(popup, { tags: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] });
     expect(violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.html).join(' | ')})`)).toEqual([]);
+    // The prefix is read in the language descriptions are written in, whatever the popup's own.
+    expect(await popup.evaluate(() => document.getElementById('prefix')?.getAttribute('lang'))).toBe('en');
 
     // The privacy policy and the notices ship in the extension, and the popup links to both.
     const shipped = await popup.evaluate(async () =>
