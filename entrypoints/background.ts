@@ -25,17 +25,6 @@ export default defineBackground({
     const host: HostClient = import.meta.env.FIREFOX
       ? createLazyInProcessClient(rules)
       : createOffscreenHostClient({ allowGpu: async () => (await loadSettings()).useGpu, onDocumentClosed: () => rules.removeAll() });
-    if (!import.meta.env.FIREFOX) {
-      // The engine's document (a process of its own, for isolation) is opened when the worker starts, so the first
-      // page that needs it only waits for the models; they load when such a page starts loading (below).
-      void loadSettings()
-        .then((settings) => (settings.enabled ? host.open?.() : undefined))
-        .catch(() => undefined);
-      // The engine picks WASM or WebGPU when it loads: a changed GPU setting takes effect in a new engine document.
-      watchSettings((next, previous) => {
-        if (next.useGpu !== previous.useGpu) void host.restart?.();
-      });
-    }
     // A language setting of 'auto' follows the browser's UI language.
     const router = createRouter(
       host,
@@ -45,6 +34,22 @@ export default defineBackground({
       },
       rules,
     );
+    if (!import.meta.env.FIREFOX) {
+      // The engine's document (a process of its own, for isolation) is opened when the worker starts, so the first
+      // page that needs it only waits for the models; they load when such a page starts loading (below). A document
+      // that outlived the worker before this one drops that worker's requests: their pages have asked again.
+      void loadSettings()
+        .then(async (settings) => {
+          if (!settings.enabled) return;
+          await host.open?.();
+          await router.forgetEarlierRuns();
+        })
+        .catch(() => undefined);
+      // The engine picks WASM or WebGPU when it loads: a changed GPU setting takes effect in a new engine document.
+      watchSettings((next, previous) => {
+        if (next.useGpu !== previous.useGpu) void host.restart?.();
+      });
+    }
     const { translate } = extensionLocaliser();
     const offscreenUrl = browser.runtime.getURL('/offscreen.html');
 

@@ -28,6 +28,11 @@ export interface Router {
   forgetTab(tabId: number): Promise<void>;
   /** The context-menu flow and the popup use the same path as content scripts. */
   caption(source: ImageSource, priority: Priority, owner: string, page: PageContext): Promise<Reply<CaptionOutput>>;
+  /**
+   * Cancels in the engine what the service worker before this one asked for: when it stopped, its
+   * pages' messages failed and they asked again under new ids, so no cancel would ever reach the old ones.
+   */
+  forgetEarlierRuns(): Promise<void>;
 }
 
 /**
@@ -161,7 +166,7 @@ export function createRouter(host: HostClient, settings: () => Promise<RouterSet
   const namespaced = (sender: SenderInfo, requestId: string) => `t${sender.tabId ?? 'x'}-f${sender.frameId ?? 0}-${requestId}`;
 
   const caption: Router['caption'] = async (source, priority, owner, page) =>
-    host.call('host-caption', { requestId: `${owner}-${run}-${sequence++}`, source, priority, page, style: (await settings()).style, owner });
+    host.call('host-caption', { requestId: `${owner}-${run}-${sequence++}`, source, priority, page, style: (await settings()).style, owner, run });
 
   return {
     caption,
@@ -181,7 +186,7 @@ export function createRouter(host: HostClient, settings: () => Promise<RouterSet
           if (!enabledFor(page.topLevelUrl)) return errorReply('disabled', 'LightCap Alt is turned off for this site');
           // The tab may have closed, or the page cancelled this request, while the settings were read.
           if (sender.tabId !== undefined && !requestsByTab.get(sender.tabId)?.has(hostRequestId)) return { cancel: true };
-          return await host.call('host-caption', { requestId: hostRequestId, source, priority: parsePriority(request.priority), page, style, owner: `t${sender.tabId ?? 'x'}` });
+          return await host.call('host-caption', { requestId: hostRequestId, source, priority: parsePriority(request.priority), page, style, owner: `t${sender.tabId ?? 'x'}`, run });
         } finally {
           untrack();
         }
@@ -216,6 +221,9 @@ export function createRouter(host: HostClient, settings: () => Promise<RouterSet
         await rules.remove(ids);
         return { output: null };
       },
+    },
+    async forgetEarlierRuns() {
+      await host.call('host-forget-runs', { run });
     },
     async forgetTab(tabId) {
       pageTokens.delete(tabId);

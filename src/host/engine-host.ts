@@ -1,4 +1,4 @@
-import type { CaptionOutput, ColdStartTimeline, DescriptionStyle, ExecutionProviderName, EngineHostRequests, EngineSpeed, EngineStatus, ErrorCode, HandlerMap, ImageSource, Reply } from '../messaging/protocol';
+import type { CaptionOutput, ColdStartTimeline, DescriptionStyle, ExecutionProviderName, EngineHostRequests, EngineSpeed, EngineStatus, ErrorCode, HandlerMap, ImageSource, Reply, RequestOf } from '../messaging/protocol';
 import { errorReply, parseDescriptionStyle, parseImageSource, parsePageContext, parsePriority, parseRequestId } from '../messaging/validate';
 import { isEngineError } from '../engine/errors';
 import type { EngineErrorCode } from '../engine/errors';
@@ -201,6 +201,40 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
 
   /** Byte sources whose key is being computed; a cancel meanwhile takes its request out. */
   const hashing = new Set<string>();
+  /** The service-worker run of each request not yet answered, for host-forget-runs. */
+  const runOf = new Map<string, string>();
+
+  const cancelRequest = (requestId: string) => {
+    hashing.delete(requestId);
+    queue.cancel(requestId);
+  };
+
+  /** A parsed caption request, keyed and queued: fetched, described and cached once however many ask. */
+  const describeRequest = async (requestId: string, source: ImageSource, request: RequestOf<EngineHostRequests, 'host-caption'>): Promise<Reply<CaptionOutput>> => {
+    const job: Job = { source, page: parsePageContext(request.page), style: parseDescriptionStyle(request.style) };
+    // Requests that would be fetched differently (cookies, Referer, partition) never share a job.
+    let sourceKey: string;
+    if (source.kind === 'url') {
+      sourceKey = `url:${credentialsFor(source.url, job.page)}:${encodeURIComponent(refererFor(source.url, job.page.frameUrl, job.page.referrerPolicy) ?? '')}:${source.url}`;
+    } else {
+      // Hashing megabytes takes a while, and the request is in no queue yet: a cancel meanwhile is kept here.
+      hashing.add(requestId);
+      let stillWanted = false;
+      try {
+        sourceKey = `bytes:${await sha256Hex(new TextEncoder().encode(source.base64))}`;
+      } finally {
+        stillWanted = hashing.delete(requestId);
+      }
+      if (!stillWanted) return { cancel: true };
+    }
+    const jobKey = `${styleKey(job.style)}:${cachePartition(job.page)}:${job.page.incognito ? 'private' : 'regular'}:${sourceKey}`;
+    try {
+      // One tab's thousand images must not starve another tab's first: owners take turns (job-queue.ts).
+      return { output: await queue.enqueue(jobKey, parsePriority(request.priority), requestId, job, parseRequestId(request.owner) ?? '') };
+    } catch (error) {
+      return replyForError(error);
+    }
+  };
 
   const handlers: HandlerMap<EngineHostRequests, unknown> = {
     async 'host-caption'(request) {
@@ -208,39 +242,28 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
       const source = parseImageSource(request.source);
       if (!requestId || !source) return errorReply('bad-request', 'a caption request needs a requestId and an http(s), data: or bytes source');
       stamp('firstRequestAt');
-      const job: Job = { source, page: parsePageContext(request.page), style: parseDescriptionStyle(request.style) };
-      // Requests that would be fetched differently (cookies, Referer, partition) never share a job.
-      let sourceKey: string;
-      if (source.kind === 'url') {
-        sourceKey = `url:${credentialsFor(source.url, job.page)}:${encodeURIComponent(refererFor(source.url, job.page.frameUrl, job.page.referrerPolicy) ?? '')}:${source.url}`;
-      } else {
-        // Hashing megabytes takes a while, and the request is in no queue yet: a cancel meanwhile is kept here.
-        hashing.add(requestId);
-        let stillWanted = false;
-        try {
-          sourceKey = `bytes:${await sha256Hex(new TextEncoder().encode(source.base64))}`;
-        } finally {
-          stillWanted = hashing.delete(requestId);
-        }
-        if (!stillWanted) return { cancel: true };
-      }
-      const jobKey = `${styleKey(job.style)}:${cachePartition(job.page)}:${job.page.incognito ? 'private' : 'regular'}:${sourceKey}`;
+      const run = parseRequestId(request.run);
+      if (run !== undefined) runOf.set(requestId, run);
       try {
-        // One tab's thousand images must not starve another tab's first: owners take turns (job-queue.ts).
-        return { output: await queue.enqueue(jobKey, parsePriority(request.priority), requestId, job, parseRequestId(request.owner) ?? '') };
-      } catch (error) {
-        return replyForError(error);
+        return await describeRequest(requestId, source, request);
+      } finally {
+        if (runOf.get(requestId) === run) runOf.delete(requestId);
       }
     },
     async 'host-cancel'(request) {
       const ids = Array.isArray(request.requestIds) ? request.requestIds : [];
       for (const id of ids) {
         const requestId = parseRequestId(id);
-        if (!requestId) continue;
-        hashing.delete(requestId);
-        queue.cancel(requestId);
+        if (requestId) cancelRequest(requestId);
       }
       return { output: null };
+    },
+    async 'host-forget-runs'(request) {
+      const current = parseRequestId(request.run);
+      if (!current) return errorReply('bad-request', 'host-forget-runs needs the current run');
+      const earlier = [...runOf].filter(([, run]) => run !== current).map(([requestId]) => requestId);
+      for (const requestId of earlier) cancelRequest(requestId);
+      return { output: { cancelled: earlier.length } };
     },
     async 'host-prepare'() {
       // Not awaited: the caller only says a page is coming; its images will wait for the same load.

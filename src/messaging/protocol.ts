@@ -224,10 +224,17 @@ export interface EngineHostRequests {
       style?: DescriptionStyle;
       /** Who asked (the background's name for a tab, or the menu): waiting images take turns between owners. */
       owner?: string;
+      /** The service worker's run that asked (a random token per start), for host-forget-runs. */
+      run?: string;
     };
     response: CaptionOutput;
   };
   'host-cancel': { request: { requestIds: string[] }; response: null };
+  /**
+   * Cancels every request an earlier service worker sent (any run but `run`): after a restart its
+   * pages asked again under new ids, and the old requests would run for nobody, past any cancel.
+   */
+  'host-forget-runs': { request: { run: string }; response: { cancelled: number } };
   /** Start loading the models now, if they are not loading yet: a page that may need them has started to load. */
   'host-prepare': { request: NoPayload; response: null };
   'host-status': { request: NoPayload; response: EngineStatus };

@@ -35,7 +35,7 @@ describe('background router', () => {
     const reply = await router.handlers.caption({ requestId: 'img-1', source: { kind: 'url', url: 'https://a.example/dog.jpg' }, priority: 0 }, sender);
     expect(reply).toMatchObject({ output: { alt: 'A dog.' } });
     const page = { frameUrl: 'https://a.example/frame', topLevelUrl: 'https://top.example/', incognito: false };
-    expect(calls[0]).toEqual({ type: 'host-caption', request: { requestId: 't7-f2-img-1', source: { kind: 'url', url: 'https://a.example/dog.jpg' }, priority: 0, page, style: wording, owner: 't7' } });
+    expect(calls[0]).toEqual({ type: 'host-caption', request: { requestId: 't7-f2-img-1', source: { kind: 'url', url: 'https://a.example/dog.jpg' }, priority: 0, page, style: wording, owner: 't7', run: expect.stringMatching(/^\w+$/) } });
     await router.handlers['caption-cancel']({ requestId: 'img-1' }, { tabId: 7, frameId: 2 });
     expect(calls[1]).toEqual({ type: 'host-cancel', request: { requestIds: ['t7-f2-img-1'] } });
   });
@@ -230,6 +230,15 @@ describe('background router', () => {
     await tick();
     expect(cancelled).toHaveLength(2);
     expect(await router.handlers['page-open']({ pageToken: '' }, { tabId: 4, frameId: 0 })).toMatchObject({ error: { code: 'bad-request' } });
+  });
+
+  it('asks the engine to drop the requests of the worker before it, naming its own run, the one its captions carry', async () => {
+    const { client, calls } = recordingHost();
+    const router = createRouter(client, everywhere(wording), noRules);
+    await router.handlers.caption({ requestId: 'img-1', source: { kind: 'url', url: 'https://a.example/dog.jpg' }, priority: 0 }, { tabId: 7, frameId: 0, url: 'https://a.example/', incognito: false });
+    await router.forgetEarlierRuns();
+    const run = (calls[0]!.request as { run: string }).run;
+    expect(calls[1]).toEqual({ type: 'host-forget-runs', request: { run } });
   });
 
   it('tells a frame which site is in the address bar, for the per-site switch (Firefox gives cross-origin frames no ancestorOrigins)', async () => {

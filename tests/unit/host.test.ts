@@ -238,6 +238,22 @@ describe('engine host', () => {
     expect((await engineHost.status()).cacheBytes).toBeGreaterThan(0);
   });
 
+  it('cancels what an earlier service worker asked for once the new one says its run, and nothing of its own', async () => {
+    const { engineHost, captioner } = host();
+    const ask = (requestId: string, url: string, run: string) =>
+      engineHost.handlers['host-caption']({ requestId, source: { kind: 'url', url }, priority: 0, page: publicPage, run }, undefined);
+    // The old worker's requests (their pages have asked again under new ids, which joined the same job).
+    const orphan = ask('t1-f0-old-1', 'https://example.com/cat.png', 'old');
+    const orphanWaiting = ask('t1-f0-old-2', 'https://example.com/dog.png', 'old');
+    const retried = ask('t1-f0-new-1', 'https://example.com/cat.png', 'new');
+    expect(await engineHost.handlers['host-forget-runs']({ run: 'new' }, undefined)).toEqual({ output: { cancelled: 2 } });
+    expect(await orphan).toEqual({ cancel: true });
+    expect(await orphanWaiting).toEqual({ cancel: true });
+    expect(await retried).toMatchObject({ output: { alt: '27 bytes' } });
+    // dog.png was wanted by nobody any more: never described.
+    expect(captioner.calls).toBe(1);
+  });
+
   it('reads the model version again after a failed read, instead of failing every request until the document closes', async () => {
     let reads = 0;
     const { engineHost } = host({
