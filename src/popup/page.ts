@@ -8,7 +8,12 @@ import { unwrapReply } from './replies';
 export type PageKind =
   /** An ordinary web page: LightCap's content script can run here. */
   | { kind: 'web'; site: string }
-  /** Browser pages, extension pages, file: URLs and stores that forbid extensions. */
+  /**
+   * A file: page. Firefox runs content scripts there, Chrome once the user allows file access; it has
+   * no site, so only the global switch applies (the content script reads it so too).
+   */
+  | { kind: 'local' }
+  /** Browser pages, extension pages and stores that forbid extensions. */
   | { kind: 'restricted' };
 
 /**
@@ -26,6 +31,7 @@ export function pageKindOf(url: string | undefined): PageKind {
   } catch {
     return { kind: 'restricted' };
   }
+  if (parsed.protocol === 'file:') return { kind: 'local' };
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return { kind: 'restricted' };
   const site = normaliseSite(parsed.hostname);
   if (!site || restrictedHosts.includes(site)) return { kind: 'restricted' };

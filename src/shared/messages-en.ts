@@ -18,7 +18,16 @@ export const englishMessages = {
   },
   cannotRunHere: {
     message: "LightCap can't run on this page.",
-    description: 'Popup: browser pages, extension stores and file: pages, where extensions may not run.',
+    description: 'Popup: browser pages and extension stores, where extensions may not run.',
+  },
+  noSiteHere: {
+    message: 'This page has no site, so only “$SWITCH$” applies here.',
+    description: 'Popup: under the per-site switch on a file: page, which has no site to turn off.',
+    placeholders: { switch: { content: '$1', example: 'Describe images automatically' } },
+  },
+  localFilesNotAllowed: {
+    message: 'LightCap is not running on this file. In Chrome, turn on “Allow access to file URLs” in its details on the extensions page, then reload.',
+    description: 'Popup: a file: page where the content script is not running (Chrome needs the user to allow file access).',
   },
   offEverywhere: {
     message: 'Off everywhere. Turn on “$SWITCH$” to choose per site.',

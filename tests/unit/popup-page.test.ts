@@ -16,13 +16,18 @@ describe('pageKindOf', () => {
       'not a url',
       'chrome://extensions/',
       'about:blank',
-      'file:///home/a.html',
       'chrome-extension://abc/popup.html',
       'https://chromewebstore.google.com/detail/x',
       'https://addons.mozilla.org/en-US/firefox/',
     ]) {
       expect(pageKindOf(url), String(url)).toEqual({ kind: 'restricted' });
     }
+  });
+});
+
+describe('pageKindOf, file: pages', () => {
+  it('takes a file: page as one without a site, where only the global switch applies', () => {
+    expect(pageKindOf('file:///home/a.html')).toEqual({ kind: 'local' });
   });
 });
 
