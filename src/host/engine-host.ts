@@ -18,6 +18,7 @@ import type { FetchFunction } from './image-fetch';
 import type { NetworkAccess } from './network-access';
 import { HostRefusal } from './host-errors';
 import { createImageTimingLog } from './image-timings';
+import { raceAbort } from '../shared/abort';
 
 export interface HostDeadlines {
   /** Decoding and every model stage of one image together. */
@@ -158,7 +159,10 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
     const key = await cacheKey(bytes, cachePartition(job.page), `${await modelVersion()}|${styleKey(job.style)}`);
     const hit = useCache ? await writes.then(() => cache.get(key)).catch(() => undefined) : undefined;
     if (hit) return { ...hit, cached: true, ms: performance.now() - started };
-    await ensureLoaded();
+    // A job cancelled while the models load gives its slot back at once, not when the load ends.
+    await raceAbort(ensureLoaded(), signal, () => {
+      throw new JobCancelledError();
+    });
     refuseIfTooSlow();
     // Jobs run a few at once so that fetching and hashing the next images overlap with this one's inference; the engine itself takes one at a time.
     const caption = await engineTurn.run(signal, async () => {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { IDBFactory } from 'fake-indexeddb';
 import { createJobQueue, JobCancelledError, QueueOverloadedError } from '../../src/host/job-queue';
 import { cacheKey, createIndexedDbCache } from '../../src/host/cache';
@@ -236,6 +236,20 @@ describe('engine host', () => {
     expect(captioner.calls).toBe(1);
     expect(await engineHost.status()).toMatchObject({ state: 'ready', speed: 'ok', cacheEntries: 1 });
     expect((await engineHost.status()).cacheBytes).toBeGreaterThan(0);
+  });
+
+  it('gives a job\'s slot back as soon as it is cancelled while the models load', async () => {
+    let finishLoad: () => void = () => undefined;
+    const loaded = new Promise<void>((resolve) => (finishLoad = resolve));
+    const slowLoad = { ...createFakeCaptioner(), load: async () => (await loaded, { loadMs: 5 }) };
+    const { engineHost } = host({ captioner: slowLoad });
+    const first = caption(engineHost, 'a', 'https://example.com/cat.png');
+    await vi.waitFor(async () => expect((await engineHost.status()).state).toBe('loading'));
+    await engineHost.handlers['host-cancel']({ requestIds: ['a'] }, undefined);
+    expect(await first).toEqual({ cancel: true });
+    // The queue has one slot: the next job may start now, and waits for the same load.
+    await vi.waitFor(async () => expect((await engineHost.status()).queued).toBe(0));
+    finishLoad();
   });
 
   it('cancels what an earlier service worker asked for once the new one says its run, and nothing of its own', async () => {
