@@ -95,7 +95,8 @@ export async function describeFromMenu(target: MenuTarget, deps: MenuDeps): Prom
   } else {
     const page: PageContext = {
       frameUrl: target.frameUrl,
-      topLevelUrl: target.pageUrl ?? target.frameUrl,
+      // A subframe's own URL is never the address bar's (router.ts pageOf): unknown, read strictly.
+      topLevelUrl: target.pageUrl ?? (target.frameId === 0 ? target.frameUrl : undefined),
       incognito: target.incognito === true,
       // A container's tab must not be sent the default container's cookies (fetch-policy.ts credentialsFor).
       ...(target.cookieStoreId === undefined ? {} : { cookieStoreId: target.cookieStoreId }),

@@ -30,12 +30,16 @@ export interface ImageLoadWatcher {
    * when it fails; never after `signal` aborts, and at most once.
    */
   waitFor(element: CaptionTarget, signal: AbortSignal, onSettled: (loaded: boolean) => void): void;
+  /** Stops watching the page's resource timing (the captioner stopped); a later wait starts it again. */
+  dispose(): void;
 }
 
 /** Background URLs remembered per page; a page that paints more than this is probed again, no harm done. */
 const maxRememberedBackgrounds = 2000;
 
-export function createImageLoadWatcher(view: (Window & typeof globalThis) | null, probe: ImageProbe = pageImageProbe(view)): ImageLoadWatcher {
+export function createImageLoadWatcher(view: (Window & typeof globalThis) | null, givenProbe?: ImageProbe): ImageLoadWatcher {
+  const resources = givenProbe ? undefined : pageResourceLog(view);
+  const probe = givenProbe ?? pageImageProbe(view, resources);
   const inputs = new WeakMap<HTMLInputElement, { src: string; status: 'loaded' | 'failed' }>();
   const backgrounds = new Map<string, 'loaded' | 'failed'>();
   const rememberBackground = (url: string, loaded: boolean) => {
@@ -51,6 +55,10 @@ export function createImageLoadWatcher(view: (Window & typeof globalThis) | null
 
   return {
     inputStatus,
+
+    dispose() {
+      resources?.dispose();
+    },
 
     backgroundStatus(element) {
       const url = backgroundImageUrl(element);

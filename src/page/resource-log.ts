@@ -7,15 +7,23 @@
  * images by CSP would have each tracker pixel painted as a `role=img`
  * background requested by us, and described into its `aria-label`. Only a URL
  * the page has fetched itself may be loaded again by us, which tells its
- * server nothing new. A load the page's CSP refused never reaches the network:
- * Chromium still lists it, with a duration of 0 (start and end at the same
- * instant, status 0), so an entry counts only when it took time. A real fetch,
- * even from the disk cache, takes longer than the clock's resolution (5-100 µs).
+ * server nothing new.
  *
- * Resource timing keeps 250 entries by default, and our script starts once
- * the page is idle: on a page of many resources an early one may have left the
- * buffer, and then its image is not described (the safe side). Entries that
- * come later are seen by an observer, buffer or not.
+ * A load the page's CSP refused never reaches the network. Chromium still
+ * lists it, with a duration of 0 (start and end at the same instant, status
+ * 0), so there an entry counts only when it took time; a real fetch, even from
+ * the disk cache, takes longer than its clock's resolution (5-100 µs). Firefox
+ * does not list refused loads at all, and its clock is coarser (1 ms): any
+ * entry counts.
+ *
+ * What this misses, on the safe side (the image is not described):
+ * - the resource timing buffer keeps the page's first 250 entries and drops
+ *   later ones until the page clears it; the observer, started with the
+ *   content script, sees every entry from then on, but one that came between
+ *   the 250th and our start (document_idle) is lost;
+ * - Firefox lists no entry for an image its in-memory image cache served
+ *   (a page revisited, another tab of the site), so such a role=img background
+ *   or image button is not described there.
  */
 
 export interface ResourceLog {
@@ -25,6 +33,8 @@ export interface ResourceLog {
    * data: and blob: URLs are the page's own bytes and fetch nothing: true.
    */
   fetchedByPage(url: string, signal: AbortSignal): Promise<boolean>;
+  /** Stops observing the page (the captioner stopped, or the extension was updated). */
+  dispose(): void;
 }
 
 /** URLs remembered; a page that fetches more than this has its oldest forgotten (not described, no harm done). */
@@ -37,15 +47,14 @@ function withoutFragment(url: string): string {
 
 type PageWindow = Window & typeof globalThis;
 
-export function pageResourceLog(view: PageWindow | null): ResourceLog {
+export function pageResourceLog(view: PageWindow | null, options: { refusedLoadsListed?: boolean } = {}): ResourceLog {
+  const { refusedLoadsListed = import.meta.env.FIREFOX !== true } = options;
   const fetched = new Set<string>();
   const waiters = new Map<string, Set<() => void>>();
-  let started = false;
-  let available = false;
 
   const note = (entry: PerformanceEntry) => {
-    // Refused before any fetch (CSP): listed, but it took no time.
-    if (!(entry.duration > 0)) return;
+    // Chromium: refused before any fetch (CSP), listed, but it took no time.
+    if (refusedLoadsListed && !(entry.duration > 0)) return;
     const url = withoutFragment(entry.name);
     fetched.delete(url);
     fetched.add(url);
@@ -56,24 +65,30 @@ export function pageResourceLog(view: PageWindow | null): ResourceLog {
     for (const wake of waiting) wake();
   };
 
-  // Started on first use: a page with no painted or input images never gets an observer.
-  const start = () => {
-    if (started) return;
-    started = true;
-    const Observer = view?.PerformanceObserver;
-    if (!view || typeof Observer !== 'function' || !Observer.supportedEntryTypes?.includes('resource')) return;
-    available = true;
+  // Started at once: entries past the buffer's 250 reach an observer only, and only from when it observes.
+  const Observer = view?.PerformanceObserver;
+  const available = view !== null && typeof Observer === 'function' && Observer.supportedEntryTypes?.includes('resource') === true;
+  let observer: PerformanceObserver | undefined;
+  /** Observes from now on (again, after dispose), with what the buffer still holds. */
+  const observe = () => {
+    if (!available || observer) return;
     for (const entry of view.performance.getEntriesByType('resource')) note(entry);
-    new Observer((list) => {
+    observer = new Observer((list) => {
       for (const entry of list.getEntries()) note(entry);
-    }).observe({ type: 'resource' });
+    });
+    observer.observe({ type: 'resource' });
   };
+  observe();
 
   return {
+    dispose() {
+      observer?.disconnect();
+      observer = undefined;
+    },
     fetchedByPage(url, signal) {
       if (/^(data|blob):/i.test(url)) return Promise.resolve(!signal.aborted);
-      start();
       if (signal.aborted || !available) return Promise.resolve(false);
+      observe();
       const key = withoutFragment(url);
       if (fetched.has(key)) return Promise.resolve(true);
       return new Promise<boolean>((resolve) => {

@@ -209,7 +209,8 @@ export function createPageCaptioner(options: PageCaptionerOptions): PageCaptione
     if (!changes || changes.last - changes.previous >= limits.sourceSettleMs) return 0;
     return Math.max(0, changes.last + limits.sourceSettleMs - performance.now());
   };
-  const loadWaiters = new Map<Element, AbortController>();
+  /** Elements waiting for their picture to load, with the address each waits for. */
+  const loadWaiters = new Map<Element, { controller: AbortController; url: string }>();
   let viewport: ViewportWatcher | undefined;
   let cancelStats: Cancel | undefined;
 
@@ -267,7 +268,7 @@ export function createPageCaptioner(options: PageCaptionerOptions): PageCaptione
     discovery.stop();
     viewport?.disconnect();
     viewport = undefined;
-    for (const waiter of loadWaiters.values()) waiter.abort();
+    for (const waiter of loadWaiters.values()) waiter.controller.abort();
     loadWaiters.clear();
     for (const timer of settleTimers.values()) clearTimeout(timer);
     settleTimers.clear();
@@ -349,7 +350,7 @@ export function createPageCaptioner(options: PageCaptionerOptions): PageCaptione
   /** The element left the page: cancel its share of any request and stop watching it. */
   const drop = (entry: Entry) => {
     detachFromJob(entry);
-    loadWaiters.get(entry.element)?.abort();
+    loadWaiters.get(entry.element)?.controller.abort();
     loadWaiters.delete(entry.element);
     viewport?.unobserve(entry.element);
     entries.delete(entry.element);
@@ -487,15 +488,21 @@ export function createPageCaptioner(options: PageCaptionerOptions): PageCaptione
     targetKind(entry.element) === 'role-img' && entry.key !== undefined && shownUrl !== undefined && entry.key !== shownUrl;
 
   const waitForLoad = (element: CaptionTarget) => {
-    if (loadWaiters.has(element) || !active) return;
+    if (!active) return;
+    const url = sourceUrl(element);
+    const current = loadWaiters.get(element);
+    if (current?.url === url) return;
+    // It shows another picture now (a web mail's "show images", another background): the old one
+    // may never load (the page was refused it), and must not keep this one from being watched.
+    current?.controller.abort();
     const waiter = new AbortController();
-    loadWaiters.set(element, waiter);
+    loadWaiters.set(element, { controller: waiter, url });
     imageLoads.waitFor(
       element,
       waiter.signal,
       guarded((loaded: boolean) => {
         waiter.abort();
-        loadWaiters.delete(element);
+        if (loadWaiters.get(element)?.controller === waiter) loadWaiters.delete(element);
         if (loaded) markDirty(element);
       }),
     );
@@ -653,6 +660,7 @@ export function createPageCaptioner(options: PageCaptionerOptions): PageCaptione
     stop: guarded(() => {
       started = false;
       if (active) deactivate(false);
+      imageLoads.dispose();
     }),
 
     restoreAll: guarded(() => {

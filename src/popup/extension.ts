@@ -28,12 +28,18 @@ export async function findTargetTab(search: string): Promise<TargetTab> {
  * a link followed in a popup opened with `?tabId=`), so that the site switch never names, or
  * turns off, the site the tab has left. Returns the unsubscribe.
  */
-export function watchTargetTab(tabId: number, onChange: (target: TargetTab) => void): () => void {
+export function watchTargetTab(tabId: number, onChange: (target: TargetTab) => void, shown?: PageKind): () => void {
+  let last = shown === undefined ? undefined : JSON.stringify(shown);
   const listener = (updatedId: number, change: { url?: string; status?: string }, tab: { url?: string }) => {
     if (updatedId !== tabId || (change.url === undefined && change.status !== 'loading')) return;
     // Without the "tabs" permission the address is only told for pages our host permissions cover:
     // a load with none is a page we cannot run on (a browser page), which pageKindOf calls restricted.
-    onChange({ tabId, page: pageKindOf(change.url ?? tab.url) });
+    const page = pageKindOf(change.url ?? tab.url);
+    // A frame navigating sets the tab loading too: the counts restart only when the page really changed.
+    const key = JSON.stringify(page);
+    if (key === last) return;
+    last = key;
+    onChange({ tabId, page });
   };
   browser.tabs.onUpdated.addListener(listener);
   return () => browser.tabs.onUpdated.removeListener(listener);

@@ -316,6 +316,16 @@ describe('context menu flow', () => {
     expect(cachePartition(pages[0]!)).not.toBe(cachePartition(pages[1]!));
   });
 
+  it('never takes a subframe\'s URL for the address bar\'s in the menu path either', async () => {
+    const pages: PageContext[] = [];
+    const caption = async (_source: unknown, _priority: 0, _owner: string, page: PageContext) => (pages.push(page), { cancel: true } as const);
+    const frame = { srcUrl: 'https://tracker.example/id.png', tabId: 4, frameId: 3, frameUrl: 'https://tracker.example/f' };
+    await describeFromMenu(frame, { caption, sendToTab: async () => undefined });
+    await describeFromMenu({ ...frame, frameId: 0 }, { caption, sendToTab: async () => undefined });
+    expect(pages.map((page) => page.topLevelUrl)).toEqual([undefined, 'https://tracker.example/f']);
+    expect(pages.map((page) => credentialsFor(frame.srcUrl, page))).toEqual(['omit', 'include']);
+  });
+
   it('runs the content script in a tab opened before the extension was installed, then shows the toast there', async () => {
     const sent: unknown[] = [];
     const injected: [number, number][] = [];

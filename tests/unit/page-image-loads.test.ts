@@ -121,7 +121,7 @@ describe('image load watcher', () => {
 });
 
 describe('pageImageProbe', () => {
-  const fetchedByPage = { fetchedByPage: async () => true };
+  const fetchedByPage = { fetchedByPage: async () => true, dispose: () => undefined };
 
   it('answers false at once without a window, and when aborted', async () => {
     expect(await pageImageProbe(null, fetchedByPage)('https://example.com/a.png', new AbortController().signal)).toBe(false);
@@ -142,7 +142,7 @@ describe('pageImageProbe', () => {
       },
     } as unknown as Window & typeof globalThis;
     const waiter = new AbortController();
-    const answer = pageImageProbe(view, { fetchedByPage: (_url, signal) => new Promise((resolve) => signal.addEventListener('abort', () => resolve(false))) })('https://tracker.example/p.png', waiter.signal);
+    const answer = pageImageProbe(view, { fetchedByPage: (_url, signal) => new Promise((resolve) => signal.addEventListener('abort', () => resolve(false))), dispose: () => undefined })('https://tracker.example/p.png', waiter.signal);
     await new Promise((resolve) => setTimeout(resolve, 10));
     waiter.abort();
     expect(await answer).toBe(false);

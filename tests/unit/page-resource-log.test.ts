@@ -3,16 +3,20 @@ import { pageResourceLog } from '../../src/page/resource-log';
 
 /** A window with just the resource timing the log reads: entries already there, and an observer fed later. */
 function fakeView(initial: { name: string; duration: number }[]) {
-  const observers: ((entries: { name: string; duration: number }[]) => void)[] = [];
+  const observers = new Set<(entries: { name: string; duration: number }[]) => void>();
   class FakeObserver {
     static supportedEntryTypes = ['resource'];
+    private deliver = (entries: { name: string; duration: number }[]) => this.callback({ getEntries: () => entries });
     constructor(private readonly callback: (list: { getEntries(): { name: string; duration: number }[] }) => void) {}
     observe() {
-      observers.push((entries) => this.callback({ getEntries: () => entries }));
+      observers.add(this.deliver);
+    }
+    disconnect() {
+      observers.delete(this.deliver);
     }
   }
   const view = { PerformanceObserver: FakeObserver, performance: { getEntriesByType: () => initial } } as unknown as Window & typeof globalThis;
-  return { view, fetch: (name: string, duration = 12) => observers.forEach((deliver) => deliver([{ name, duration }])) };
+  return { view, observers, fetch: (name: string, duration = 12) => observers.forEach((deliver) => deliver([{ name, duration }])) };
 }
 
 const open = () => new AbortController().signal;
@@ -39,6 +43,22 @@ describe('the page\'s resource log', () => {
     expect(settled).toBe(false);
     waiting.abort();
     expect(await blocked).toBe(false);
+  });
+
+  it('in Firefox, which lists no refused load and has a 1 ms clock, counts an entry that took no measurable time', async () => {
+    const { view } = fakeView([{ name: 'https://a.example/cached.png', duration: 0 }]);
+    expect(await pageResourceLog(view, { refusedLoadsListed: false }).fetchedByPage('https://a.example/cached.png', open())).toBe(true);
+  });
+
+  it('observes from the start, stops when disposed, and observes again when asked after that', async () => {
+    const { view, observers, fetch } = fakeView([]);
+    const log = pageResourceLog(view);
+    expect(observers.size).toBe(1);
+    fetch('https://a.example/early.png');
+    log.dispose();
+    expect(observers.size).toBe(0);
+    expect(await log.fetchedByPage('https://a.example/early.png', open())).toBe(true);
+    expect(observers.size).toBe(1);
   });
 
   it('takes data: and blob: URLs as the page\'s own bytes, and says no where there is no resource timing', async () => {

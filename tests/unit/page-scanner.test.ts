@@ -1142,6 +1142,26 @@ describe('<input type=image>', () => {
   });
 });
 
+describe('waiting for a picture that may never load', () => {
+  it('watches the new picture when the old one never loaded (the page was refused it)', async () => {
+    const probed: string[] = [];
+    // The page never fetched blocked.png (its CSP refused it), so the wait on it never ends.
+    const probe: ImageProbe = (probedUrl) => (probed.push(probedUrl), probedUrl.endsWith('ok.png') ? Promise.resolve(true) : new Promise(() => {}));
+    const imageLoads = createImageLoadWatcher(window, probe);
+    const dom = createDomGeometry(imageLoads);
+    const geometry: Geometry = { ...testGeometry, isLoaded: (element) => (isImageInput(element) ? dom.isLoaded(element) : testGeometry.isLoaded(element)) };
+    const { captioner, fake } = setup(`<input id="go" type="image" src="${url('blocked.png')}">`, { imageLoads, geometry });
+    captioner.start();
+    await settle();
+    expect(fake.calls).toHaveLength(0);
+    // A web mail's "show images": the button now shows a picture the page may load.
+    byId('go').setAttribute('src', url('ok.png'));
+    await settle();
+    expect(probed).toEqual([url('blocked.png'), url('ok.png')]);
+    expect(fake.urls()).toEqual([url('ok.png')]);
+  });
+});
+
 describe('role=img elements and svg', () => {
   const painted = (id: string, file: string, attributes = '') => `<div id="${id}" role="img" ${attributes} style="background-image: url('${url(file)}')"></div>`;
 

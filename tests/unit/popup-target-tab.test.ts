@@ -21,6 +21,9 @@ describe('the popup\'s tab', () => {
     // A load whose address we are not told (no host permission there: a browser page) is a page we cannot run on.
     await fakeBrowser.tabs.onUpdated.trigger(7, { status: 'loading' }, { id: 7 } as never);
     expect(seen.at(-1)).toEqual({ tabId: 7, page: { kind: 'restricted' } });
+    // A frame of the page navigating (the tab loading again at the same kind of page) changes nothing.
+    await fakeBrowser.tabs.onUpdated.trigger(7, { status: 'loading' }, { id: 7 } as never);
+    expect(seen).toHaveLength(2);
     unwatch();
     await fakeBrowser.tabs.onUpdated.trigger(7, { url: 'https://c.example/' }, { id: 7, url: 'https://c.example/' } as never);
     expect(seen).toHaveLength(2);
