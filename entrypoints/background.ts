@@ -36,14 +36,9 @@ export default defineBackground({
     );
     if (!import.meta.env.FIREFOX) {
       // The engine's document (a process of its own, for isolation) is opened when the worker starts, so the first
-      // page that needs it only waits for the models; they load when such a page starts loading (below). A document
-      // that outlived the worker before this one drops that worker's requests: their pages have asked again.
+      // page that needs it only waits for the models; they load when such a page starts loading (below).
       void loadSettings()
-        .then(async (settings) => {
-          if (!settings.enabled) return;
-          await host.open?.();
-          await router.forgetEarlierRuns();
-        })
+        .then((settings) => (settings.enabled ? host.open?.() : undefined))
         .catch(() => undefined);
       // The engine picks WASM or WebGPU when it loads: a changed GPU setting takes effect in a new engine document.
       watchSettings((next, previous) => {

@@ -28,11 +28,6 @@ export interface Router {
   forgetTab(tabId: number): Promise<void>;
   /** The context-menu flow and the popup use the same path as content scripts. */
   caption(source: ImageSource, priority: Priority, owner: string, page: PageContext): Promise<Reply<CaptionOutput>>;
-  /**
-   * Cancels in the engine what the service worker before this one asked for: when it stopped, its
-   * pages' messages failed and they asked again under new ids, so no cancel would ever reach the old ones.
-   */
-  forgetEarlierRuns(): Promise<void>;
 }
 
 /**
@@ -163,6 +158,19 @@ export function createRouter(host: HostClient, settings: () => Promise<RouterSet
     if (previous !== undefined) void forget(tabId, frameId === 0 ? undefined : frameId).catch(() => undefined);
   };
 
+  /**
+   * Cancels in the engine what the service worker before this one asked for: when it stopped, its
+   * pages' messages failed and they asked again under new ids, so no cancel would ever reach the old
+   * ones. Said with this worker's first caption, not when it starts: at start it made the engine
+   * document build its host while the browser was still launching (first caption 0.5 s later, bench:page).
+   */
+  let earlierRunsForgotten = false;
+  const forgetEarlierRuns = () => {
+    if (earlierRunsForgotten) return;
+    earlierRunsForgotten = true;
+    void host.call('host-forget-runs', { run }).catch(() => undefined);
+  };
+
   const namespaced = (sender: SenderInfo, requestId: string) => `t${sender.tabId ?? 'x'}-f${sender.frameId ?? 0}-${requestId}`;
 
   const caption: Router['caption'] = async (source, priority, owner, page) =>
@@ -186,7 +194,9 @@ export function createRouter(host: HostClient, settings: () => Promise<RouterSet
           if (!enabledFor(page.topLevelUrl)) return errorReply('disabled', 'LightCap Alt is turned off for this site');
           // The tab may have closed, or the page cancelled this request, while the settings were read.
           if (sender.tabId !== undefined && !requestsByTab.get(sender.tabId)?.has(hostRequestId)) return { cancel: true };
-          return await host.call('host-caption', { requestId: hostRequestId, source, priority: parsePriority(request.priority), page, style, owner: `t${sender.tabId ?? 'x'}`, run });
+          const answer = host.call('host-caption', { requestId: hostRequestId, source, priority: parsePriority(request.priority), page, style, owner: `t${sender.tabId ?? 'x'}`, run });
+          forgetEarlierRuns();
+          return await answer;
         } finally {
           untrack();
         }
@@ -221,9 +231,6 @@ export function createRouter(host: HostClient, settings: () => Promise<RouterSet
         await rules.remove(ids);
         return { output: null };
       },
-    },
-    async forgetEarlierRuns() {
-      await host.call('host-forget-runs', { run });
     },
     async forgetTab(tabId) {
       pageTokens.delete(tabId);

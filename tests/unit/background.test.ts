@@ -15,11 +15,12 @@ const noRules: RuleSetter = { add: async () => [], remove: async () => undefined
 const everywhere = (style: DescriptionStyle) => async () => ({ style, enabledFor: () => true });
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
 
-function recordingHost() {
+/** A host that records what it is asked; the once-per-worker host-forget-runs only when `withRunCleanup`. */
+function recordingHost(options: { withRunCleanup?: boolean } = {}) {
   const calls: { type: keyof EngineHostRequests; request: unknown }[] = [];
   const client: HostClient = {
     async call(type, request) {
-      calls.push({ type, request });
+      if (type !== 'host-forget-runs' || options.withRunCleanup) calls.push({ type, request });
       if (type === 'host-caption') return { output: { alt: 'A dog.', confident: true, text: ['WOOF'], objects: [], cached: false, ms: 1 } } as never;
       return { output: null } as never;
     },
@@ -232,12 +233,14 @@ describe('background router', () => {
     expect(await router.handlers['page-open']({ pageToken: '' }, { tabId: 4, frameId: 0 })).toMatchObject({ error: { code: 'bad-request' } });
   });
 
-  it('asks the engine to drop the requests of the worker before it, naming its own run, the one its captions carry', async () => {
-    const { client, calls } = recordingHost();
+  it('asks the engine, with its first caption, to drop the requests of the worker before it, naming its own run', async () => {
+    const { client, calls } = recordingHost({ withRunCleanup: true });
     const router = createRouter(client, everywhere(wording), noRules);
-    await router.handlers.caption({ requestId: 'img-1', source: { kind: 'url', url: 'https://a.example/dog.jpg' }, priority: 0 }, { tabId: 7, frameId: 0, url: 'https://a.example/', incognito: false });
-    await router.forgetEarlierRuns();
+    const sender = { tabId: 7, frameId: 0, url: 'https://a.example/', incognito: false };
+    await router.handlers.caption({ requestId: 'img-1', source: { kind: 'url', url: 'https://a.example/dog.jpg' }, priority: 0 }, sender);
+    await router.handlers.caption({ requestId: 'img-2', source: { kind: 'url', url: 'https://a.example/cat.jpg' }, priority: 0 }, sender);
     const run = (calls[0]!.request as { run: string }).run;
+    expect(calls.map((call) => call.type)).toEqual(['host-caption', 'host-forget-runs', 'host-caption']);
     expect(calls[1]).toEqual({ type: 'host-forget-runs', request: { run } });
   });
 
