@@ -64,7 +64,7 @@ export default defineContentScript({
       'page-stats': async () => ({ output: captioner.stats() }),
       toast: async (request) => {
         toasts.show(request.toastId, request.content, typeof request.requestedAt === 'number' ? request.requestedAt : undefined);
-        return { output: null };
+        return { output: { documentOrigin: self.origin } };
       },
     };
     const onMessage = (message: unknown, sender: { id?: string }) => {

@@ -1,6 +1,6 @@
 import type { ContentRequests, ErrorCode, ImageSource, Message, PageContext, Reply, CaptionOutput, ToastContent } from '../messaging/protocol';
 import { priorities } from '../messaging/protocol';
-import { parseImageSource } from '../messaging/validate';
+import { isRecord, parseImageSource, parseOrigin } from '../messaging/validate';
 import { englishLocaliser } from '../shared/i18n';
 import type { Localiser, MessageKey } from '../shared/i18n';
 
@@ -87,7 +87,8 @@ export async function describeFromMenu(target: MenuTarget, deps: MenuDeps): Prom
   const texts = deps.texts ?? menuTexts();
   const send = (content: ToastContent) => deps.sendToTab(target.tabId, target.frameId, { type: 'toast', toastId, content, requestedAt });
   const show = (content: ToastContent) => send(content).catch(() => undefined);
-  await showWorking(target, deps, () => send({ state: 'working' }));
+  // The frame's content script says which origin its document has: a sandboxed one ("null") gets no cookies.
+  const frameOrigin = documentOriginFrom(await showWorking(target, deps, () => send({ state: 'working' })));
   let content: ToastContent;
   const source = parseImageSource({ kind: 'url', url: target.srcUrl });
   if (!source) {
@@ -98,6 +99,7 @@ export async function describeFromMenu(target: MenuTarget, deps: MenuDeps): Prom
       // A subframe's own URL is never the address bar's (router.ts pageOf): unknown, read strictly.
       topLevelUrl: target.pageUrl ?? (target.frameId === 0 ? target.frameUrl : undefined),
       incognito: target.incognito === true,
+      ...(frameOrigin === undefined ? {} : { frameOrigin }),
       // A container's tab must not be sent the default container's cookies (fetch-policy.ts credentialsFor).
       ...(target.cookieStoreId === undefined ? {} : { cookieStoreId: target.cookieStoreId }),
     };
@@ -116,28 +118,33 @@ export async function describeFromMenu(target: MenuTarget, deps: MenuDeps): Prom
   return content;
 }
 
-/** Shows that the request started; where the frame has no content script, runs one there first. */
-async function showWorking(target: MenuTarget, deps: MenuDeps, send: () => Promise<unknown>): Promise<void> {
+/** The document origin in a content script's answer to the toast, if it gave one. */
+function documentOriginFrom(reply: unknown): string | undefined {
+  if (!isRecord(reply) || !isRecord(reply.output)) return undefined;
+  return parseOrigin(reply.output.documentOrigin);
+}
+
+/** Shows that the request started, and returns the content script's answer; where the frame has none, runs one there first. */
+async function showWorking(target: MenuTarget, deps: MenuDeps, send: () => Promise<unknown>): Promise<unknown> {
   try {
-    await send();
-    return;
+    return await send();
   } catch {
-    if (!deps.injectContentScript) return;
+    if (!deps.injectContentScript) return undefined;
   }
   try {
     await deps.injectContentScript(target.tabId, target.frameId);
   } catch {
     // A page no extension may script (the browser's own pages, the web store): nothing to show the toast in.
-    return;
+    return undefined;
   }
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   for (let attempt = 0; attempt < injectedStartTries; attempt++) {
     await sleep(injectedStartDelayMs);
     try {
-      await send();
-      return;
+      return await send();
     } catch {
       // Not listening yet.
     }
   }
+  return undefined;
 }

@@ -245,7 +245,11 @@ export interface EngineHostRequests {
 export interface ContentRequests {
   'page-stats': { request: NoPayload; response: PageStats };
   /** `requestedAt`: when the user asked (epoch ms), so a document that began after it knows the result is not its own. */
-  'toast': { request: { toastId: string; content: ToastContent; requestedAt?: number }; response: null };
+  /**
+   * Answers with the document's origin as the content script reads it (`self.origin`, "null" when sandboxed,
+   * which the page cannot change): the menu fetches the image as that origin.
+   */
+  'toast': { request: { toastId: string; content: ToastContent; requestedAt?: number }; response: { documentOrigin: string } };
 }
 
 export type RequestOf<Map, K extends keyof Map> = Map[K] extends { request: infer R } ? R : never;

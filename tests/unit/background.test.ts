@@ -319,6 +319,18 @@ describe('context menu flow', () => {
     expect(cachePartition(pages[0]!)).not.toBe(cachePartition(pages[1]!));
   });
 
+  it('fetches for the menu as the frame\'s document origin, which its content script tells: a sandboxed one gets no cookies', async () => {
+    const pages: PageContext[] = [];
+    const caption = async (_source: unknown, _priority: 0, _owner: string, page: PageContext) => (pages.push(page), { cancel: true } as const);
+    const target = { srcUrl: 'https://victim.example/account/qr.png', tabId: 4, frameId: 0, frameUrl: 'https://victim.example/uploads/x.html', pageUrl: 'https://victim.example/uploads/x.html' };
+    const answering = (documentOrigin: string) => async () => ({ output: { documentOrigin } });
+    await describeFromMenu(target, { caption, sendToTab: answering('null') });
+    await describeFromMenu(target, { caption, sendToTab: answering('https://victim.example') });
+    await describeFromMenu(target, { caption, sendToTab: answering('<script>') });
+    expect(pages.map((page) => page.frameOrigin)).toEqual(['null', 'https://victim.example', undefined]);
+    expect(pages.map((page) => credentialsFor(target.srcUrl, page))).toEqual(['omit', 'include', 'include']);
+  });
+
   it('never takes a subframe\'s URL for the address bar\'s in the menu path either', async () => {
     const pages: PageContext[] = [];
     const caption = async (_source: unknown, _priority: 0, _owner: string, page: PageContext) => (pages.push(page), { cancel: true } as const);
