@@ -59,7 +59,10 @@ export function createOffscreenHostClient(
   // A document that closed itself leaves the browser's list of contexts within about 15 ms (measured in Chromium);
   // the pause keeps the retry from finding it there and sending to it again.
   const { heartbeatMs = 10_000, unresponsiveMs = 20_000, retryPauseMs = 200, allowGpu = async () => true, onDocumentClosed = async () => undefined } = options;
+  /** Documents we closed ourselves (their rules are dropped then); a send that fails without one saw a crash. */
+  let closes = 0;
   const closeDocument = async () => {
+    closes++;
     await browser.offscreen.closeDocument().catch(() => undefined);
     await onDocumentClosed().catch(() => undefined);
   };
@@ -110,6 +113,18 @@ export function createOffscreenHostClient(
     await creating;
   };
 
+  /**
+   * A document that crashed (or was killed) mid-fetch could not remove that fetch's network rules,
+   * and a rule left behind would give a later fetch of the same URL, for another page, this one's
+   * Referer or let one hop through. Dropped once no document exists and none is being made, so no
+   * live document's rules go with them. (One that closed itself had no fetch in flight: nothing to drop.)
+   */
+  const dropRulesOfVanishedDocument = async () => {
+    if (creating) return;
+    const contexts = await browser.runtime.getContexts({ contextTypes: ['OFFSCREEN_DOCUMENT' as Browser.runtime.ContextType] }).catch(() => undefined);
+    if (contexts && contexts.length === 0 && !creating) await onDocumentClosed().catch(() => undefined);
+  };
+
   const send = async (message: HostMessage): Promise<unknown> => {
     await ensureDocument();
     return browser.runtime.sendMessage(message);
@@ -157,11 +172,13 @@ export function createOffscreenHostClient(
       for (let attempt = 0; attempt < 2; attempt++) {
         if (tracked.cancelled) return { cancel: true };
         const stallsBefore = stalls;
+        const closesBefore = closes;
         try {
           const reply = await send(message);
           if (isReply(reply)) return reply as Reply<ResponseOf<EngineHostRequests, K>>;
         } catch {
           // The document was closed, closed itself or crashed; the next attempt makes a new one.
+          if (closes === closesBefore) await dropRulesOfVanishedDocument();
         }
         if (stalls !== stallsBefore) return errorReply('timeout', 'the engine stopped responding while working on this request');
         if (attempt === 0) await new Promise((resolve) => setTimeout(resolve, retryPauseMs));

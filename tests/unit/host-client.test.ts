@@ -102,6 +102,20 @@ describe('offscreen host client', () => {
     expect(dropped).toBe(2);
   });
 
+  it('drops the network rules of a document that crashed mid-request, which could not remove them itself', async () => {
+    let dropped = 0;
+    const client = createOffscreenHostClient({ heartbeatMs: 60_000, retryPauseMs: 1, onDocumentClosed: async () => void dropped++ });
+    const request = { requestId: 'r', source: { kind: 'url', url: 'https://a.example/x.png' }, priority: 0 } as const;
+    const answer = client.call('host-caption', { ...request, requestId: 'crash' });
+    await vi.waitFor(() => expect(fake.state.sent).toContainEqual(expect.objectContaining({ requestId: 'crash' })));
+    // The document's process dies: nobody closed it, so nobody dropped its rules. The next document answers.
+    fake.state.open = false;
+    fake.state.answer = true;
+    fake.state.status = { alt: 'x', confident: true, text: [], objects: [], cached: false, ms: 1 };
+    expect(await answer).toMatchObject({ output: { alt: 'x' } });
+    expect(dropped).toBe(1);
+  });
+
   it('never keeps a document made from the GPU setting as it was before a restart', async () => {
     fake.state.answer = true;
     let useGpu = true;
