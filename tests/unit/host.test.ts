@@ -592,6 +592,8 @@ describe('engine host', () => {
     const slow = createFakeCaptioner({ hang: true, warmUpMs: 'hang' });
     const { engineHost, fetched } = host({ captioner: slow, deadlines: { captionMs: 50, tooSlowMs: 50 }, queue: { concurrency: 2, maxWaiting: 10 } });
     const first = caption(engineHost, 'a', 'https://example.com/a.png');
+    // Asked once the first image has the engine, so it is the one waiting (both run at once: concurrency 2).
+    await vi.waitFor(() => expect(slow.calls).toBe(1));
     const waiting = caption(engineHost, 'b', 'https://example.com/b.png');
     expect(await first).toMatchObject({ error: { code: 'timeout' } });
     expect(await waiting).toMatchObject({ error: { code: 'too-slow', message: expect.stringContaining('did not finish in 50 ms') } });
