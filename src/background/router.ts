@@ -1,6 +1,7 @@
 import type { BackgroundRequests, CaptionOutput, DescriptionStyle, HandlerMap, ImageSource, PageContext, Priority, Reply } from '../messaging/protocol';
 import { errorReply, parseImageSource, parseOrigin, parsePageContext, parsePriority, parseReferrerPolicy, parseRequestId } from '../messaging/validate';
 import type { HostClient } from './host-client';
+import { hostnameOfUrl } from '../settings/schema';
 import type { RuleSetter } from '../host/network-access';
 
 /** Who sent a message: only our own content scripts and pages ever reach us. */
@@ -79,14 +80,6 @@ export function pageOf(sender: SenderInfo, contentScriptOrigin?: unknown): PageC
 function requestingUrl(frameUrl: string | undefined, frameOrigin: string | undefined): string | undefined {
   const opaqueUrl = frameUrl !== undefined && /^about:/i.test(frameUrl);
   return opaqueUrl && frameOrigin !== undefined && frameOrigin !== 'null' ? `${frameOrigin}/` : frameUrl;
-}
-
-function hostnameOf(url: string | undefined): string | null {
-  try {
-    return url ? new URL(url).hostname || null : null;
-  } catch {
-    return null;
-  }
 }
 
 /** What the router reads of the user's settings, once for each request. */
@@ -206,7 +199,7 @@ export function createRouter(host: HostClient, settings: () => Promise<RouterSet
         if (!token || sender.tabId === undefined) return errorReply('bad-request', 'page-open needs a page token, from a tab');
         noteDocument(sender.tabId, sender.frameId ?? 0, token);
         // A cross-origin frame in Firefox (no ancestorOrigins) cannot read which page embeds it; the browser told us.
-        return { output: { topLevelHostname: hostnameOf(pageOf(sender).topLevelUrl) } };
+        return { output: { topLevelHostname: hostnameOfUrl(pageOf(sender).topLevelUrl) || null } };
       },
       async 'caption-cancel'(request, sender) {
         const requestId = parseRequestId(request.requestId);

@@ -122,14 +122,18 @@ export function isEnabledFor(settings: Settings, hostname: string): boolean {
   return settings.enabled && !settings.disabledSites.some((site) => siteCovers(site, hostname));
 }
 
+/** The host name of a page's URL, as the per-site switch reads it; '' for none (about:blank, a file, no URL). */
+export function hostnameOfUrl(url: string | undefined): string {
+  try {
+    return url ? new URL(url).hostname : '';
+  } catch {
+    return '';
+  }
+}
+
 /** isEnabledFor the host of a page's URL; a page without one (about:blank, a file) follows the global switch. */
 export function isEnabledForUrl(settings: Settings, url: string | undefined): boolean {
-  let hostname = '';
-  try {
-    hostname = url ? new URL(url).hostname : '';
-  } catch {
-    // no host
-  }
+  const hostname = hostnameOfUrl(url);
   return hostname === '' ? settings.enabled : isEnabledFor(settings, hostname);
 }
 
