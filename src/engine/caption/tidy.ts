@@ -222,16 +222,19 @@ export function dropDanglingEnd(words: readonly string[]): string[] {
 export function neutralise(words: readonly string[]): string[] {
   // The caption vocabulary is lower case; lowering here only guards other callers.
   let tokens = words.map((w) => w.toLowerCase());
-  // "the male and female dancers": both adjectives only state guessed genders, and go.
-  tokens = tokens.filter((token, i) => {
-    const isGender = (word: string | undefined) => word === 'male' || word === 'female';
-    const pairStart = isGender(token) && tokens[i + 1] === 'and' && isGender(tokens[i + 2]) && tokens[i + 3] !== undefined && !phraseBoundaries.has(tokens[i + 3]!);
-    const inPair = pairStart || (token === 'and' && isGender(tokens[i - 1]) && isGender(tokens[i + 1]) && tokens[i + 2] !== undefined && !phraseBoundaries.has(tokens[i + 2]!));
-    const pairEnd = isGender(token) && tokens[i - 1] === 'and' && isGender(tokens[i - 2]) && tokens[i + 1] !== undefined && !phraseBoundaries.has(tokens[i + 1]!);
-    return !(pairStart || inPair || pairEnd);
+  // "the male and female dancers": both adjectives only state guessed genders, and go (all three words,
+  // found where the pair starts: a noun follows it, so they are adjectives, not "a male and a female").
+  const isGender = (word: string | undefined) => word === 'male' || word === 'female';
+  const adjectivePair = new Set<number>();
+  tokens.forEach((token, i) => {
+    const next = tokens[i + 3];
+    if (isGender(token) && tokens[i + 1] === 'and' && isGender(tokens[i + 2]) && next !== undefined && !phraseBoundaries.has(next)) {
+      for (const k of [i, i + 1, i + 2]) adjectivePair.add(k);
+    }
   });
+  tokens = tokens.filter((_, i) => !adjectivePair.has(i));
   // "a male and a female": nouns here, so they take part in "two people" and "another" below.
-  tokens = tokens.map((token, i) => ((token === 'male' || token === 'female') && (i + 1 >= tokens.length || phraseBoundaries.has(tokens[i + 1]!)) ? 'person' : token));
+  tokens = tokens.map((token, i) => (isGender(token) && (i + 1 >= tokens.length || phraseBoundaries.has(tokens[i + 1]!)) ? 'person' : token));
   // One pair per round: "two men and a woman" is one merge, "a man and a woman with a boy and a girl" two. A caption is short.
   for (let round = 0; round < 4; round++) {
     const merged = mergeFirstCoordination(tokens);
