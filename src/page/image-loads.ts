@@ -38,8 +38,9 @@ export interface ImageLoadWatcher {
 const maxRememberedBackgrounds = 2000;
 
 export function createImageLoadWatcher(view: (Window & typeof globalThis) | null, givenProbe?: ImageProbe): ImageLoadWatcher {
-  const resources = givenProbe ? undefined : pageResourceLog(view);
-  const probe = givenProbe ?? pageImageProbe(view, resources);
+  // Our own resource log only with our own probe, so that dispose() has it to stop.
+  let resources: ResourceLog | undefined;
+  const probe = givenProbe ?? pageImageProbe(view, (resources = pageResourceLog(view)));
   const inputs = new WeakMap<HTMLInputElement, { src: string; status: 'loaded' | 'failed' }>();
   const backgrounds = new Map<string, 'loaded' | 'failed'>();
   const rememberBackground = (url: string, loaded: boolean) => {
@@ -102,7 +103,7 @@ export function createImageLoadWatcher(view: (Window & typeof globalThis) | null
  * fetched the URL (and never if it does not: a load the page's CSP or a blocker refused), so that
  * the answer comes from the cache the page filled and no request goes out that the page did not make.
  */
-export function pageImageProbe(view: (Window & typeof globalThis) | null, resources: ResourceLog = pageResourceLog(view)): ImageProbe {
+export function pageImageProbe(view: (Window & typeof globalThis) | null, resources: ResourceLog): ImageProbe {
   return async (url, signal) => (await resources.fetchedByPage(url, signal)) && decodes(view, url, signal);
 }
 
