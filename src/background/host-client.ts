@@ -85,13 +85,17 @@ export function createOffscreenHostClient(
    */
   const captionsInFlight = new Map<string, { cancelled: boolean }>();
 
+  /** Whether the browser lists an engine document (one still being made included). */
+  const documentListed = async (): Promise<boolean> =>
+    (await browser.runtime.getContexts({ contextTypes: ['OFFSCREEN_DOCUMENT' as Browser.runtime.ContextType] })).length > 0;
+
   const ensureDocument = async (): Promise<void> => {
     // A document still being made is already listed as a context, but cannot take messages until it has loaded.
     if (creating) return creating;
-    const contexts = await browser.runtime.getContexts({ contextTypes: ['OFFSCREEN_DOCUMENT' as Browser.runtime.ContextType] });
+    const listed = await documentListed();
     // Another caller may have started making it while we asked.
     if (creating) return creating;
-    if (contexts.length > 0) return;
+    if (listed) return;
     const readFor = generation;
     const url = (await allowGpu()) ? offscreenPath : `${offscreenPath}?gpu=off`;
     // Restarted while the setting was read: read it again.
@@ -121,8 +125,8 @@ export function createOffscreenHostClient(
    */
   const dropRulesOfVanishedDocument = async () => {
     if (creating) return;
-    const contexts = await browser.runtime.getContexts({ contextTypes: ['OFFSCREEN_DOCUMENT' as Browser.runtime.ContextType] }).catch(() => undefined);
-    if (contexts && contexts.length === 0 && !creating) await onDocumentClosed().catch(() => undefined);
+    const listed = await documentListed().catch(() => true);
+    if (!listed && !creating) await onDocumentClosed().catch(() => undefined);
   };
 
   const send = async (message: HostMessage): Promise<unknown> => {
