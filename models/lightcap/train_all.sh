@@ -9,7 +9,8 @@
 #      it comes after the parity check and before the gate; then prefold_tables.py: the graphs as
 #      onnxruntime optimises them, so the browser does not run its optimiser; then broadcast_memory.py:
 #      the decoder repeats the image's memory for the beams itself; then step_cache.py: it returns only
-#      the new position's keys and values);
+#      the new position's keys and values; then all_concepts.py: the encoder reports every concept's score,
+#      for the engine's place check);
 #   5. the confidence gate refitted for the new weights (npm run gate:fit, about 5 minutes).
 # The flickr30k-extra photos, flips and language pretraining (train.py --extra-train, --flip,
 # --lm-text) are not in it: none beat this recipe's beam-3 score (see models/lightcap/README.md).
@@ -42,6 +43,8 @@ for graph in encoder.onnx decoder.onnx; do npx tsx models/tools/ort_optimize.ts 
 "$python" models/lightcap/broadcast_memory.py models/lightcap
 # The decoder returns only the new position's keys and values; the engine writes the next step's cache (step_cache.py).
 "$python" models/lightcap/step_cache.py models/lightcap
+# The encoder reports every concept's score, not only the 10 it reads, for the engine's place check (all_concepts.py).
+"$python" models/lightcap/all_concepts.py models/lightcap
 # A fixed threshold (MODEL_CARD.md, "Confidence gate"): anchored on the old floor's wrong objects, which
 # the guard holding things to 0.3 mostly removes, the fit's own rule would say 141 of the 198 dev captions
 # the guard passes. 0.45 sits above the cluster of VizWiz dev captions at 0.41-0.44 that describe

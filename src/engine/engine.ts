@@ -19,6 +19,7 @@ import { EngineError, throwIfAborted } from './errors';
 import { createExclusive } from '../shared/exclusive';
 import { loadOnce } from './load-once';
 import type { Concept } from './caption/model';
+import { readConcepts } from './caption/model';
 import { unsupportedObjects } from './caption/guard';
 import { objectsToName } from './caption/disputed-kind';
 import { defaultColourCheck } from './caption/colours';
@@ -88,6 +89,7 @@ export interface CaptionReport {
   signals: GateSignals;
   /** Objects the guard found named but not seen, over every try. */
   guardFired: { label: string; words: string[]; presence: number }[];
+  /** The concepts the model read as tokens, best first. */
   concepts: Concept[];
 }
 
@@ -380,7 +382,7 @@ async function captionImage(
       retried: rejected.length > 0,
       classPresence: input.classPresence,
       labels,
-      conceptWords: memory.concepts.map((c) => c.word),
+      conceptWords: readConcepts(model.manifest, memory).map((c) => c.word),
       sharpness: pictureSharpness,
       names: language.names,
     });
@@ -402,7 +404,7 @@ async function captionImage(
         confidence,
         signals,
         guardFired,
-        concepts: memory.concepts,
+        concepts: readConcepts(model.manifest, memory),
       },
       encoderMs: memory.encoderMs,
       decoderMs,

@@ -7,7 +7,8 @@
  * CIDEr-D for a few steps, export.py exports the result, and onnxruntime-web must reproduce PyTorch's greedy tokens (the
  * golden input and the dev fixture) from the exported encoder and decoder.
  * Then the steps that make the shipped files (int8_matmul.py, ort_optimize.ts,
- * prefold_tables.py, broadcast_memory.py) must leave the engine's tokens as they were.
+ * prefold_tables.py, broadcast_memory.py, step_cache.py) must leave the engine's tokens as they were, and
+ * all_concepts.py must add every concept's score without changing the ones the model reads.
  *
  * Needs Debian's Python with torch and onnx (/usr/bin/python3; the python3 on
  * PATH may be another one). .ci/run installs them; elsewhere the suite is skipped.
@@ -21,7 +22,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureInput, goldenInput, loadExportedCaptionModel } from '../../models/tools/lightcap_fixture';
 import type { ParityFixture as Fixture } from '../../models/tools/lightcap_fixture';
 import type { CaptionModelManifest as Manifest } from '../../src/engine/caption/manifest';
-import type { CaptionModel } from '../../src/engine/caption/model';
+import type { CaptionModel, Concept } from '../../src/engine/caption/model';
+import { readConcepts } from '../../src/engine/caption/model';
 import { optimiseModel } from '../../src/engine/node/optimise';
 
 const PYTHON = '/usr/bin/python3';
@@ -241,10 +243,10 @@ describe.skipIf(skipReason !== null)(`LightCap training smoke test (synthetic da
     python('int8_matmul.py', [shipped]);
     const tokens = async (model: CaptionModel) => {
       try {
-        const out: { keys: Float32Array; greedy: number[]; beam3: number[] }[] = [];
+        const out: { keys: Float32Array; concepts: Concept[]; greedy: number[]; beam3: number[] }[] = [];
         for (let i = 0; i < fixture.files.length; i++) {
           const memory = await model.encode(fixtureInput(fixture.grid[i]!, fixture.presence[i]!));
-          out.push({ keys: memory.keys.data, greedy: (await model.decode(memory, { beamSize: 1 })).tokens, beam3: (await model.decode(memory, { beamSize: 3 })).tokens });
+          out.push({ keys: memory.keys.data, concepts: memory.concepts, greedy: (await model.decode(memory, { beamSize: 1 })).tokens, beam3: (await model.decode(memory, { beamSize: 3 })).tokens });
         }
         return out;
       } finally {
@@ -291,5 +293,21 @@ describe.skipIf(skipReason !== null)(`LightCap training smoke test (synthetic da
     expect(stepping.decoderReturnsStep).toBe(true);
     const stepped = await tokens(await loadExportedCaptionModel(shipped));
     expect(stepped.map((t) => [t.greedy, t.beam3])).toEqual(int8.map((t) => [t.greedy, t.beam3]));
+
+    // The encoder reports every concept's score, best first; the first `conceptTokens` are those the model read.
+    python('all_concepts.py', [shipped]);
+    const reporting = readJson<Manifest>(join(shipped, 'manifest.json'));
+    const read = stepped[0]!.concepts.length;
+    expect(reporting.conceptTokens).toBe(read);
+    const all = await tokens(await loadExportedCaptionModel(shipped));
+    expect(all.map((t) => [t.greedy, t.beam3])).toEqual(int8.map((t) => [t.greedy, t.beam3]));
+    for (let i = 0; i < all.length; i++) {
+      const concepts = all[i]!.concepts;
+      expect(concepts).toHaveLength(20);
+      expect(new Set(concepts.map((c) => c.word)).size).toBe(20);
+      expect(concepts.slice(0, read).map((c) => c.word)).toEqual(stepped[i]!.concepts.map((c) => c.word));
+      expect(readConcepts(reporting, { concepts })).toEqual(concepts.slice(0, read));
+      for (let j = 1; j < concepts.length; j++) expect(concepts[j]!.score).toBeLessThanOrEqual(concepts[j - 1]!.score);
+    }
   });
 });

@@ -25,6 +25,12 @@ export interface CaptionModelManifest {
    * returns the whole cache (`present_keys`, `present_values`).
    */
   decoderReturnsStep?: boolean;
+  /**
+   * How many of the concepts the model reads as tokens, when the encoder reports every
+   * concept's score (all_concepts.py): its first `conceptTokens` concepts are those. When
+   * absent, the encoder reports only the concepts it read.
+   */
+  conceptTokens?: number;
   /** By graph file: its fp32 tables, stored as int8 beside it. */
   tables?: Record<string, TableFile>;
   decoding: { maxWords: number; blockRepeatedTrigrams: boolean; lengthAlpha: number; suppressTokens: number[]; beamSize: number };

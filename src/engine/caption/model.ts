@@ -52,9 +52,18 @@ export interface CaptionModel {
 export interface CaptionMemory {
   readonly keys: FloatTensor;
   readonly values: FloatTensor;
-  /** The concept head's top words, best first (empty for a model without concepts). */
+  /**
+   * The concept head's words, best first (empty for a model without concepts): the ones
+   * the model read as tokens (`readConcepts`), then, from an encoder that reports them all
+   * (all_concepts.py), every other concept it scores.
+   */
   readonly concepts: Concept[];
   readonly encoderMs: number;
+}
+
+/** The concepts the model read as tokens: the first `conceptTokens` of `memory.concepts`. */
+export function readConcepts(manifest: Pick<CaptionModelManifest, 'conceptTokens'>, memory: Pick<CaptionMemory, 'concepts'>): Concept[] {
+  return memory.concepts.slice(0, manifest.conceptTokens ?? memory.concepts.length);
 }
 
 /** The files loadCaptionModel reads after the model's manifest, as models-root paths. */
