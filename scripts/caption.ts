@@ -67,6 +67,7 @@ for (const input of positionals) {
                 rejected: result.caption.rejected,
                 guardFired: result.caption.guardFired.map((g) => ({ label: g.label, words: g.words, presence: round(g.presence, 3) })),
                 coloursDropped: result.caption.coloursDropped,
+                unseenPlaces: result.caption.unseenPlaces,
                 concepts: result.caption.concepts.map((c) => ({ word: c.word, score: round(c.score, 3) })),
               }
             : null,

@@ -20,6 +20,7 @@ import { createExclusive } from '../shared/exclusive';
 import { loadOnce } from './load-once';
 import type { Concept } from './caption/model';
 import { readConcepts } from './caption/model';
+import { dropUnseenPhrases, unseenConceptWords } from './caption/concept-support';
 import { unsupportedObjects } from './caption/guard';
 import { objectsToName } from './caption/disputed-kind';
 import { defaultColourCheck } from './caption/colours';
@@ -62,6 +63,8 @@ export type CaptionOutcome =
   | 'low-confidence'
   /** It kept naming an object the detector did not see. */
   | 'unsupported-object'
+  /** It named a place or thing the concept head did not see, and not in a phrase that could be left out (concept-support.ts). */
+  | 'unseen-place'
   /** Neutral wording is on, and the caption says a gender it cannot reword ("Spielerin", "Bruder"): the objects sentence is said instead. */
   | 'gendered-word'
   /** It would have been said, but the image is a picture of text (a banner, a sign): only the text is said. */
@@ -73,13 +76,15 @@ export interface CaptionReport {
   /** The model's words, before the colour check, tidying and neutral wording. */
   words: string[];
   /**
-   * `words` less the colour words the pixels do not support
-   * (src/engine/caption/colours.ts): what `text` is tidied from.
+   * `words` less the phrases that name a place or thing the concept head did
+   * not see (src/engine/caption/concept-support.ts) and the colour words the
+   * pixels do not support (src/engine/caption/colours.ts): what `text` is
+   * tidied from.
    */
   checkedWords: string[];
   /** Colour words removed from the caption because too few pixels of what they describe have that colour. */
   coloursDropped: string[];
-  /** Earlier attempts the guard rejected, with the classes it found unsupported. */
+  /** Earlier attempts the guard rejected, with the classes it found unsupported and the unseen places it could not leave out. */
   rejected: { words: string[]; unsupported: string[] }[];
   outcome: CaptionOutcome;
   meanLogProb: number;
@@ -89,6 +94,8 @@ export interface CaptionReport {
   signals: GateSignals;
   /** Objects the guard found named but not seen, over every try. */
   guardFired: { label: string; words: string[]; presence: number }[];
+  /** Places and things the caption named that the concept head scored too low (concept-support.ts): their phrases were left out. */
+  unseenPlaces: string[];
   /** The concepts the model read as tokens, best first. */
   concepts: Concept[];
 }
@@ -358,6 +365,8 @@ async function captionImage(
 ): Promise<{ report: CaptionReport; encoderMs: number; decoderMs: number }> {
   const memory = await model.encode(input, signal);
   const pictureSharpness = sharpness(seen.image);
+  const unseen =
+    call.guard === false ? new Set<string>() : unseenConceptWords(memory.concepts, model.manifest.conceptTokens !== undefined, language.checkedConcepts, settings.guard.conceptSupport);
   const banned: string[] = [];
   const guardFired: CaptionReport['guardFired'] = [];
   const rejected: CaptionReport['rejected'] = [];
@@ -367,12 +376,14 @@ async function captionImage(
     decoderMs += raw.decoderMs;
     const unsupported = call.guard === false ? [] : unsupportedObjects(raw.words, input.classPresence, labels, settings.guard, language.names, unnameable);
     guardFired.push(...unsupported);
-    if (unsupported.length > 0 && rejected.length < settings.guard.retries) {
-      rejected.push({ words: raw.words, unsupported: unsupported.map((u) => u.label) });
-      banned.push(...language.names.wordsOfClasses(unsupported.map((u) => u.label), model.vocabulary));
+    const places = dropUnseenPhrases(raw.words, unseen, language.checkedConcepts);
+    const refused = [...unsupported.map((u) => u.label), ...places.stuck];
+    if (refused.length > 0 && rejected.length < settings.guard.retries) {
+      rejected.push({ words: raw.words, unsupported: refused });
+      banned.push(...language.names.wordsOfClasses(unsupported.map((u) => u.label), model.vocabulary), ...places.stuck);
       continue;
     }
-    const colours = language.checkColours(raw.words, seen.image, seen.objects);
+    const colours = language.checkColours(places.words, seen.image, seen.objects);
     const neutral = call.neutralWording ?? settings.neutralWording;
     const text = language.tidy(colours.words, { neutral });
     const signals = gateSignals({
@@ -390,8 +401,16 @@ async function captionImage(
     const confident = confidence >= (call.minConfidence ?? gate.threshold);
     const gendered = neutral ? language.genderedWords(text) : [];
     const outcome: CaptionOutcome =
-      unsupported.length > 0 ? 'unsupported-object' : !confident || !text ? 'low-confidence' : gendered.length > 0 ? 'gendered-word' : 'used';
-    if (unsupported.length > 0) rejected.push({ words: raw.words, unsupported: unsupported.map((u) => u.label) });
+      unsupported.length > 0
+        ? 'unsupported-object'
+        : places.stuck.length > 0
+          ? 'unseen-place'
+          : !confident || !text
+            ? 'low-confidence'
+            : gendered.length > 0
+              ? 'gendered-word'
+              : 'used';
+    if (refused.length > 0) rejected.push({ words: raw.words, unsupported: refused });
     return {
       report: {
         text,
@@ -404,6 +423,7 @@ async function captionImage(
         confidence,
         signals,
         guardFired,
+        unseenPlaces: places.found,
         concepts: readConcepts(model.manifest, memory),
       },
       encoderMs: memory.encoderMs,

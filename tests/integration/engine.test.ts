@@ -140,6 +140,19 @@ describe('engine with the real models (onnxruntime-web, 1 thread)', () => {
     expect(result.alt).toBe('A person.');
   });
 
+  it('leaves out a place the concept head did not see, and says the rest of the caption (IMG_1234.jpg)', async () => {
+    // A crop of the astronaut portrait: the model's words put the person "on a red slide", a thing no COCO class names
+    // (the detector cannot check it) and which the concept head scored below the guard's floor.
+    const image = await decodeImageNode(new Uint8Array(await readFile('tests/fixtures/images/IMG_1234.jpg')));
+    const result = await engine.describe(image);
+    const caption = result.caption!;
+    expect(caption.words.join(' ')).toMatch(/ on a red slide$/);
+    expect(caption.unseenPlaces).toEqual(['slide']);
+    expect(caption.checkedWords).not.toContain('slide');
+    expect(caption.outcome).toBe('used');
+    expect(result.alt).toBe('A little child in a shirt is sitting.');
+  });
+
   it('never says a caption that names an object the detector did not see', async () => {
     const image = await decodeImageNode(new Uint8Array(await readFile('tests/fixtures/images/astronaut.jpg')));
     const result = await engine.describe(image, { caption: { minConfidence: 0, neutralWording: false } });

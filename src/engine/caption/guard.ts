@@ -9,6 +9,7 @@
 import { cocoMentions, cocoWordsOfClasses } from './coco-phrases';
 import { inClassOrder } from './object-names';
 import type { NamedClass, ObjectNames } from './object-names';
+import type { ConceptSupport } from './concept-support';
 
 export interface GuardOptions {
   /**
@@ -52,6 +53,11 @@ export interface GuardOptions {
    * the objects sentence, which names the detector's class, takes its place.
    */
   unnameableRival?: UnnameableRival;
+  /**
+   * Places and things no COCO class names must have been seen by the caption
+   * model's concept head (concept-support.ts); when absent, they are not checked.
+   */
+  conceptSupport?: ConceptSupport;
 }
 
 export interface UnnameableRival {

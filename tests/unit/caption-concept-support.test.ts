@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { dropUnseenPhrases, englishCheckedConcepts, unseenConceptWords } from '../../src/engine/caption/concept-support';
+import { englishObjectNames } from '../../src/engine/caption/guard';
+import { placeMentions, singular } from '../../src/eval/places';
+
+const words = (caption: string) => caption.split(' ');
+const drop = (caption: string, unseen: string[]) => {
+  const result = dropUnseenPhrases(words(caption), new Set(unseen), englishCheckedConcepts);
+  return { caption: result.words.join(' '), found: result.found, stuck: result.stuck };
+};
+
+describe('dropUnseenPhrases (the model words of v2 captions on captions-dev)', () => {
+  it('takes out the phrase of place that names an unseen word, from its preposition', () => {
+    expect(drop('two people are standing on a sidewalk', ['sidewalk'])).toEqual({ caption: 'two people are standing', found: ['sidewalk'], stuck: [] });
+    expect(drop('a brown dog is running through the woods', ['woods']).caption).toBe('a brown dog is running');
+    expect(drop('a child in a shirt is jumping in the sand', ['sand']).caption).toBe('a child in a shirt is jumping');
+    expect(drop('a child is playing with a toy', ['toy']).caption).toBe('a child is playing');
+  });
+
+  it('opens "in front of", "on the edge of" and "next to" phrases before their first word', () => {
+    expect(drop('a group of people are standing in front of a building', ['building']).caption).toBe('a group of people are standing');
+    expect(drop('a dog is standing on the edge of a cliff', ['cliff']).caption).toBe('a dog is standing');
+    expect(drop('a person in a red shirt stands next to a fence', ['fence']).caption).toBe('a person in a red shirt stands');
+  });
+
+  it('takes the place a word qualifies with it ("a dirt road")', () => {
+    expect(drop('a group of people are standing on a dirt road', ['dirt']).caption).toBe('a group of people are standing');
+  });
+
+  it('keeps a phrase of place whose word was seen', () => {
+    expect(drop('a dog is running through the grass in the woods', ['woods']).caption).toBe('a dog is running through the grass');
+    expect(drop('a dog is running through the grass', ['woods'])).toEqual({ caption: 'a dog is running through the grass', found: [], stuck: [] });
+  });
+
+  it('cannot take out a word that is not in a phrase of place: it is stuck', () => {
+    // The object of a verb, and a phrase opened by a verb ("overlooking"): leaving them out would change what is said.
+    expect(drop('a young child in a blue shirt is climbing a rock wall', ['wall']).stuck).toEqual(['wall']);
+    expect(drop('a young child in a shirt is wearing a helmet', ['helmet']).stuck).toEqual(['helmet']);
+    expect(drop('two people are sitting on a cliff overlooking the ocean', ['ocean']).stuck).toEqual(['ocean']);
+    // "a group of", "a picture of": the word is what the caption is about.
+    expect(drop('a picture of a building', ['building']).stuck).toEqual(['building']);
+    // A verb between the word and the preposition ends the phrase: "on a bike holding a sign" is not one phrase.
+    expect(drop('a person on a bike holding a sign', ['sign']).stuck).toEqual(['sign']);
+  });
+
+  it('reads a noun in -ing as a noun, not as a verb that ends the phrase', () => {
+    expect(drop('two people are sitting on the steps of a building', ['building']).stuck).toEqual(['building']);
+    expect(drop('a man is leaning on a railing', ['railing']).caption).toBe('a man is leaning');
+  });
+});
+
+describe('unseenConceptWords', () => {
+  const concepts = [
+    { word: 'dog', score: 0.7 },
+    { word: 'grass', score: 0.2 },
+    { word: 'sidewalk', score: 0.01 },
+    { word: 'beach', score: 0.029 },
+    { word: 'running', score: 0.001 },
+  ];
+
+  it('returns the checked words the concept head scored below the floor', () => {
+    expect([...unseenConceptWords(concepts, true, englishCheckedConcepts, { minScore: 0.03 })]).toEqual(['sidewalk', 'beach']);
+    expect([...unseenConceptWords(concepts, true, englishCheckedConcepts, { minScore: 0.02 })]).toEqual(['sidewalk']);
+  });
+
+  it('checks nothing without the setting, or when the encoder reports only the concepts it read', () => {
+    expect(unseenConceptWords(concepts, true, englishCheckedConcepts, undefined).size).toBe(0);
+    // Only the top concepts: a word missing from them would look unseen, so nothing is checked.
+    expect(unseenConceptWords(concepts, false, englishCheckedConcepts, { minScore: 0.03 }).size).toBe(0);
+  });
+});
+
+describe('englishCheckedConcepts', () => {
+  it('holds no word that names a COCO class: the detector guard checks those', () => {
+    const labels = ['person', 'bicycle', 'car', 'motorcycle', 'bench', 'bird', 'cat', 'dog', 'horse', 'sports ball', 'kite', 'skateboard', 'surfboard', 'chair', 'couch', 'dining table', 'wine glass', 'cup', 'umbrella', 'backpack', 'handbag', 'boat', 'train', 'bed', 'tv', 'book', 'clock', 'potted plant', 'fire hydrant', 'stop sign', 'traffic light', 'frisbee', 'snowboard', 'skis', 'tennis racket', 'baseball bat', 'baseball glove', 'bottle', 'toilet'];
+    const named = [...englishCheckedConcepts].filter((word) => englishObjectNames.namedClasses([word], labels).length > 0);
+    expect(named).toEqual([]);
+  });
+});
+
+describe('placeMentions (npm run eval)', () => {
+  it('counts a word as mentioned when a reference has it in the singular or the plural', () => {
+    const references = ['Two dogs run along the beaches .', 'A dog is near some trees'];
+    expect(placeMentions(words('a dog runs on the beach near a tree by the water'), englishCheckedConcepts, references)).toEqual([
+      { word: 'beach', inReference: true },
+      { word: 'tree', inReference: true },
+      { word: 'water', inReference: false },
+    ]);
+  });
+
+  it('singular', () => {
+    expect(['trees', 'beaches', 'bushes', 'glasses', 'cities', 'grass', 'rocks', 'boxes'].map(singular)).toEqual(['tree', 'beach', 'bush', 'glass', 'city', 'grass', 'rock', 'box']);
+  });
+});
