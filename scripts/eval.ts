@@ -306,7 +306,7 @@ async function evalCaptions(engine: Engine, set: CaptionSet) {
       captioned: results.filter((r) => r.caption?.outcome === 'used').length,
       examples: results.filter((r) => r.confident).map((r) => r.alt),
       // The gate's threshold must sit above this for none of them to get a caption (the guard stops the others).
-      highestCaptionConfidence: Math.max(...results.map((r) => (r.caption && r.caption.outcome !== 'unsupported-object' ? r.caption.confidence : -Infinity))),
+      highestCaptionConfidence: Math.max(...results.map((r) => (r.caption && r.caption.outcome !== 'unsupported-object' && r.caption.outcome !== 'unseen-place' ? r.caption.confidence : -Infinity))),
     };
     console.log(
       `  quality-issue images (default settings): ${qualityIssues.nothingConfident}/${qualityIssues.total} "nothing confident", ${qualityIssues.captioned} captioned ` +

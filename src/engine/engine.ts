@@ -84,7 +84,7 @@ export interface CaptionReport {
   checkedWords: string[];
   /** Colour words removed from the caption because too few pixels of what they describe have that colour. */
   coloursDropped: string[];
-  /** Earlier attempts the guard rejected, with the classes it found unsupported and the unseen places it could not leave out. */
+  /** Earlier attempts the guard rejected, with the classes it found unsupported and the words of unseen places it could not leave out. */
   rejected: { words: string[]; unsupported: string[] }[];
   outcome: CaptionOutcome;
   meanLogProb: number;
@@ -94,7 +94,11 @@ export interface CaptionReport {
   signals: GateSignals;
   /** Objects the guard found named but not seen, over every try. */
   guardFired: { label: string; words: string[]; presence: number }[];
-  /** Places and things the caption named that the concept head scored too low (concept-support.ts): their phrases were left out. */
+  /**
+   * Places and things the concept head scored too low that the model's words
+   * named, over every try (concept-support.ts): left out with their phrase, or
+   * forbidden and the caption decoded again.
+   */
   unseenPlaces: string[];
   /** The concepts the model read as tokens, best first. */
   concepts: Concept[];
@@ -368,6 +372,7 @@ async function captionImage(
   const unseen =
     call.guard === false ? new Set<string>() : unseenConceptWords(memory.concepts, model.manifest.conceptTokens !== undefined, language.checkedConcepts, settings.guard.conceptSupport);
   const banned: string[] = [];
+  const unseenPlaces: string[] = [];
   const guardFired: CaptionReport['guardFired'] = [];
   const rejected: CaptionReport['rejected'] = [];
   let decoderMs = 0;
@@ -377,6 +382,7 @@ async function captionImage(
     const unsupported = call.guard === false ? [] : unsupportedObjects(raw.words, input.classPresence, labels, settings.guard, language.names, unnameable);
     guardFired.push(...unsupported);
     const places = dropUnseenPhrases(raw.words, unseen, language.checkedConcepts);
+    for (const word of places.found) if (!unseenPlaces.includes(word)) unseenPlaces.push(word);
     const refused = [...unsupported.map((u) => u.label), ...places.stuck];
     if (refused.length > 0 && rejected.length < settings.guard.retries) {
       rejected.push({ words: raw.words, unsupported: refused });
@@ -423,7 +429,7 @@ async function captionImage(
         confidence,
         signals,
         guardFired,
-        unseenPlaces: places.found,
+        unseenPlaces,
         concepts: readConcepts(model.manifest, memory),
       },
       encoderMs: memory.encoderMs,

@@ -168,7 +168,7 @@ describe('engine with the real models (onnxruntime-web, 1 thread)', () => {
         }
       }
     } else {
-      expect(caption.outcome).toBe('unsupported-object');
+      expect(['unsupported-object', 'unseen-place']).toContain(caption.outcome);
       expect(result.alt).toBe('A person.');
     }
   });

@@ -43,6 +43,21 @@ describe('dropUnseenPhrases (the model words of v2 captions on captions-dev)', (
     expect(drop('a person on a bike holding a sign', ['sign']).stuck).toEqual(['sign']);
   });
 
+  it('leaves a sentence that still reads: a following phrase joins the verb, and what cannot follow keeps the word stuck', () => {
+    expect(drop('a dog runs through the water and onto the sand', ['water']).caption).toBe('a dog runs onto the sand');
+    expect(drop('a man on the beach and a woman', ['beach']).caption).toBe('a man and a woman');
+    expect(drop('a boy jumps off a rock into the water', ['rock']).caption).toBe('a boy jumps into the water');
+    expect(drop('two people sit on a bench in front of a building', ['building']).caption).toBe('two people sit on a bench');
+    expect(drop('a person is standing on top of a mountain', ['mountain']).caption).toBe('a person is standing');
+    expect(drop('a man is standing outside of a building', ['building']).caption).toBe('a man is standing');
+    // The word qualified a noun that stays ("a dirt bike"), an "of" belonged to it, or the next phrase said where it was.
+    expect(drop('a man on a dirt bike', ['dirt']).stuck).toEqual(['dirt']);
+    expect(drop('two people are sitting on the steps of a building', ['steps']).stuck).toEqual(['steps']);
+    expect(drop('a dog with a stick in its mouth', ['stick']).stuck).toEqual(['stick']);
+    // A new phrase began after the preposition: "in pink climbs a rock wall" is not one phrase.
+    expect(drop('a girl in pink climbs a rock wall', ['rock']).stuck).toEqual(['rock']);
+  });
+
   it('reads a noun in -ing as a noun, not as a verb that ends the phrase', () => {
     expect(drop('two people are sitting on the steps of a building', ['building']).stuck).toEqual(['building']);
     expect(drop('a man is leaning on a railing', ['railing']).caption).toBe('a man is leaning');

@@ -47,15 +47,24 @@ export function unseenConceptWords(
 const prepositions = new Set([
   'on', 'in', 'at', 'by', 'near', 'into', 'onto', 'over', 'under', 'beside', 'behind', 'through', 'across', 'along', 'down',
   'up', 'around', 'past', 'toward', 'towards', 'above', 'below', 'beneath', 'inside', 'outside', 'against', 'between',
-  'from', 'off', 'with', 'of', 'to', 'overlooking',
+  'from', 'off', 'with', 'of', 'to',
 ]);
 /** Two-word openings whose last word alone would be read as another preposition. */
 const openingsEndingWith: Readonly<Record<string, readonly string[]>> = {
   of: ['front', 'top', 'side', 'edge', 'middle', 'bottom', 'end', 'outside', 'inside'],
   to: ['next', 'close'],
 };
-/** Words that can stand between the opening and the place: articles, numbers, adjectives the captions use. */
-const modifierStops = new Set(['and', 'or', 'is', 'are', 'while', 'who', 'that', 'as', ',']);
+/** Words that end a phrase of place where they stand: what comes before them is not part of it. */
+const phraseStops = new Set(['and', 'or', 'is', 'are', 'while', 'who', 'that', 'as', ',']);
+/**
+ * Words that open a noun phrase. One stands right after the preposition
+ * ("on a sidewalk", "in the snow") or not at all ("through snow"): anywhere
+ * else ("in pink climbs a rock wall") a new phrase began after the
+ * preposition, and the word is not in its phrase.
+ */
+const determiners = new Set(['a', 'an', 'the', 'his', 'her', 'their', 'its', 'some', 'two', 'three', 'four', 'several', 'many', 'this', 'that']);
+/** What may follow a phrase that is left out, so that the rest still reads: the end, another phrase, a new clause. */
+const phraseFollowers = new Set(['and', 'or', 'while', 'as', 'who', 'that', ',', '.']);
 
 export interface UnseenPhrases {
   /** The words with each phrase that names an unseen place or thing taken out. */
@@ -80,16 +89,32 @@ export function dropUnseenPhrases(words: readonly string[], unseen: ReadonlySet<
     if (!unseen.has(words[i]!)) continue;
     found.push(words[i]!);
     const start = phraseStart(words, i);
-    if (start === undefined) {
-      stuck.push(words[i]!);
-      continue;
-    }
     // "a dirt road", "a rock wall": the place the phrase names goes with the word that qualifies it.
     let end = i;
     while (end + 1 < words.length && checked.has(words[end + 1]!)) end++;
+    if (start === undefined || !canFollowLeftOut(words, start, end + 1)) {
+      stuck.push(words[i]!);
+      continue;
+    }
     for (let j = start; j <= end; j++) drop.add(j);
+    // "runs through the water and onto the sand": the next phrase now belongs to the verb.
+    if ((words[end + 1] === 'and' || words[end + 1] === 'or') && prepositions.has(words[end + 2] ?? '')) drop.add(end + 1);
   }
   return { words: words.filter((_, i) => !drop.has(i)), found, stuck };
+}
+
+/**
+ * Whether the caption still reads when its words from `start` up to `next`
+ * are left out: the next word ends the sentence, opens a new phrase or clause.
+ * Not a noun the left-out word qualified ("a dirt bike"), not an "of" that
+ * belonged to it ("the steps of a building"), and not a phrase that told
+ * where the left-out thing was ("a dog with a stick in its mouth").
+ */
+function canFollowLeftOut(words: readonly string[], start: number, next: number): boolean {
+  const word = words[next];
+  if (word === undefined || phraseFollowers.has(word)) return true;
+  if (word === 'of') return false;
+  return prepositions.has(word) && words[start] !== 'with';
 }
 
 /** Nouns ending in "ing", which do not end a phrase the way a verb ("holding", "sitting") does. */
@@ -99,7 +124,8 @@ const ingNouns = new Set(['building', 'railing', 'clothing', 'ceiling', 'paintin
 function phraseStart(words: readonly string[], end: number): number | undefined {
   for (let j = end - 1; j >= 0 && end - j <= 4; j--) {
     const word = words[j]!;
-    if (modifierStops.has(word) || (word.endsWith('ing') && !ingNouns.has(word))) return undefined;
+    if (phraseStops.has(word) || (word.endsWith('ing') && !ingNouns.has(word))) return undefined;
+    if (determiners.has(word) && !prepositions.has(words[j - 1] ?? '')) return undefined;
     if (!prepositions.has(word)) continue;
     if (word === 'to' || word === 'of') return compoundOpening(words, j);
     return j;
@@ -113,21 +139,28 @@ function phraseStart(words: readonly string[], end: number): number | undefined 
  * of") names what the caption is about.
  */
 function compoundOpening(words: readonly string[], at: number): number | undefined {
-  const before = words[at - 1];
-  const opening = before !== undefined && (openingsEndingWith[words[at]!] ?? []).includes(before);
+  const opening = isOpeningOf(words, at);
   if (words[at]! === 'to') return opening ? at - 1 : at;
   if (!opening) return undefined;
-  // "in front of", "on top of"; "on the edge of", "in the middle of".
+  // "outside of a building"; "in front of", "on top of"; "on the edge of", "in the middle of".
+  if (prepositions.has(words[at - 1]!)) return at - 1;
   if (prepositions.has(words[at - 2] ?? '')) return at - 2;
   if (['the', 'a'].includes(words[at - 2] ?? '') && prepositions.has(words[at - 3] ?? '')) return at - 3;
   return undefined;
 }
 
+/** Whether the "of" or "to" at `at` closes a two-word opening ("front of", "next to"). */
+function isOpeningOf(words: readonly string[], at: number): boolean {
+  const before = words[at - 1];
+  return before !== undefined && (openingsEndingWith[words[at] ?? ''] ?? []).includes(before);
+}
+
 /**
  * English places and things that no COCO class names: the words that
  * `unseenConceptWords` checks. Not the words of COCO classes (the detector
- * checks those), clothing (colours.ts checks its colour; whether someone wears
- * a jacket matters less than where they are), nor words that say little of
+ * checks those), clothing other than helmets and glasses, which captions
+ * invent often (colours.ts checks clothing's colour; whether someone wears a
+ * jacket matters less than where they are), nor words that say little of
  * the picture ("ground", "area", "background", "sky").
  */
 export const englishCheckedConcepts: ReadonlySet<string> = new Set([
