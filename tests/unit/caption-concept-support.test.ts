@@ -50,10 +50,14 @@ describe('dropUnseenPhrases (the model words of v2 captions on captions-dev)', (
     expect(drop('two people sit on a bench in front of a building', ['building']).caption).toBe('two people sit on a bench');
     expect(drop('a person is standing on top of a mountain', ['mountain']).caption).toBe('a person is standing');
     expect(drop('a man is standing outside of a building', ['building']).caption).toBe('a man is standing');
+    expect(drop('a young child is jumping off of a slide', ['slide']).caption).toBe('a young child is jumping');
+    expect(drop('a person is sitting on the sidewalk next to a building', ['sidewalk', 'building']).caption).toBe('a person is sitting');
     // The word qualified a noun that stays ("a dirt bike"), an "of" belonged to it, or the next phrase said where it was.
     expect(drop('a man on a dirt bike', ['dirt']).stuck).toEqual(['dirt']);
     expect(drop('two people are sitting on the steps of a building', ['steps']).stuck).toEqual(['steps']);
     expect(drop('a dog with a stick in its mouth', ['stick']).stuck).toEqual(['stick']);
+    // A verb's particle, not a place: "is holding" alone says nothing (flickr30k-extra).
+    expect(drop('a child in a shirt is holding up a rope', ['rope']).stuck).toEqual(['rope']);
     // A new phrase began after the preposition: "in pink climbs a rock wall" is not one phrase.
     expect(drop('a girl in pink climbs a rock wall', ['rock']).stuck).toEqual(['rock']);
   });

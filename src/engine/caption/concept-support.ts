@@ -51,7 +51,7 @@ const prepositions = new Set([
 ]);
 /** Two-word openings whose last word alone would be read as another preposition. */
 const openingsEndingWith: Readonly<Record<string, readonly string[]>> = {
-  of: ['front', 'top', 'side', 'edge', 'middle', 'bottom', 'end', 'outside', 'inside'],
+  of: ['front', 'top', 'side', 'edge', 'middle', 'bottom', 'end', 'outside', 'inside', 'off'],
   to: ['next', 'close'],
 };
 /** Words that end a phrase of place where they stand: what comes before them is not part of it. */
@@ -63,8 +63,13 @@ const phraseStops = new Set(['and', 'or', 'is', 'are', 'while', 'who', 'that', '
  * preposition, and the word is not in its phrase.
  */
 const determiners = new Set(['a', 'an', 'the', 'his', 'her', 'their', 'its', 'some', 'two', 'three', 'four', 'several', 'many', 'this', 'that']);
+/** Verbs whose particle is not a preposition of place: "holding up a rope" without its rope says nothing. */
+const needsObject = new Set([
+  'holding', 'holds', 'hold', 'carrying', 'carries', 'carry', 'pulling', 'pulls', 'pull', 'pushing', 'pushes', 'push', 'picking',
+  'picks', 'lifting', 'lifts', 'throwing', 'throws', 'wearing', 'wears', 'using', 'uses', 'putting', 'puts', 'setting',
+]);
 /** What may follow a phrase that is left out, so that the rest still reads: the end, another phrase, a new clause. */
-const phraseFollowers = new Set(['and', 'or', 'while', 'as', 'who', 'that', ',', '.']);
+const phraseFollowers = new Set(['and', 'or', 'while', 'as', 'who', 'that', ',', '.', 'next', 'close']);
 
 export interface UnseenPhrases {
   /** The words with each phrase that names an unseen place or thing taken out. */
@@ -92,7 +97,7 @@ export function dropUnseenPhrases(words: readonly string[], unseen: ReadonlySet<
     // "a dirt road", "a rock wall": the place the phrase names goes with the word that qualifies it.
     let end = i;
     while (end + 1 < words.length && checked.has(words[end + 1]!)) end++;
-    if (start === undefined || !canFollowLeftOut(words, start, end + 1)) {
+    if (start === undefined || needsObject.has(words[start - 1] ?? '') || !canFollowLeftOut(words, start, end + 1)) {
       stuck.push(words[i]!);
       continue;
     }
