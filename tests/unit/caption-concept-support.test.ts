@@ -25,6 +25,7 @@ describe('dropUnseenPhrases (the model words of v2 captions on captions-dev)', (
 
   it('takes the place a word qualifies with it ("a dirt road")', () => {
     expect(drop('a group of people are standing on a dirt road', ['dirt']).caption).toBe('a group of people are standing');
+    expect(drop('a person is sitting on a rock wall', ['rock', 'wall'])).toEqual({ caption: 'a person is sitting', found: ['rock', 'wall'], stuck: [] });
   });
 
   it('keeps a phrase of place whose word was seen', () => {
