@@ -368,6 +368,8 @@ async function captionImage(
   signal: AbortSignal | undefined,
 ): Promise<{ report: CaptionReport; encoderMs: number; decoderMs: number }> {
   const memory = await model.encode(input, signal);
+  // The concepts the model read as tokens; memory.concepts may hold every concept's score (all_concepts.py).
+  const readByModel = readConcepts(model.manifest, memory);
   const pictureSharpness = sharpness(seen.image);
   const unseen =
     call.guard === false ? new Set<string>() : unseenConceptWords(memory.concepts, model.manifest.conceptTokens !== undefined, language.checkedConcepts, settings.guard.conceptSupport);
@@ -399,7 +401,7 @@ async function captionImage(
       retried: rejected.length > 0,
       classPresence: input.classPresence,
       labels,
-      conceptWords: readConcepts(model.manifest, memory).map((c) => c.word),
+      conceptWords: readByModel.map((c) => c.word),
       sharpness: pictureSharpness,
       names: language.names,
     });
@@ -430,7 +432,7 @@ async function captionImage(
         signals,
         guardFired,
         unseenPlaces,
-        concepts: readConcepts(model.manifest, memory),
+        concepts: readByModel,
       },
       encoderMs: memory.encoderMs,
       decoderMs,
