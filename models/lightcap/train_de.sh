@@ -42,6 +42,8 @@ for graph in encoder.onnx decoder.onnx; do npx tsx models/tools/ort_optimize.ts 
 "$python" models/lightcap/broadcast_memory.py models/lightcap-de
 # The decoder returns only the new position's keys and values; the engine writes the next step's cache (step_cache.py).
 "$python" models/lightcap/step_cache.py models/lightcap-de
+# The encoder reports every concept's score, not only the 10 it reads, for the engine's place check (all_concepts.py).
+"$python" models/lightcap/all_concepts.py models/lightcap-de
 npx tsx scripts/fit-gate.ts --language de --caption-model lightcap-de/manifest.json \
   --set "$data/flickr30k-text/captions-dev-de.json" --quality-from "$data/captions-dev-vizwiz" \
   --signals meanLogProb,minTokenLogProb,words,retried,namedPresence,namesObjects,conceptOverlap,topPresence --write
