@@ -182,15 +182,15 @@ function colourCheckSummary(scored: readonly Scored[]): string {
  * captions the default says still name, with how many no reference mentions.
  */
 function placeCheckSummary(scored: readonly Scored[], threshold: number): string {
-  const checked = captionLanguage.checkedConcepts;
-  const unseen = scored.flatMap((s) => placeMentions(s.result.caption!.unseenPlaces, checked, s.references));
+  const checked = captionLanguage.places.checked;
+  const unseen = scored.flatMap((s) => placeMentions(s.result.caption!.unseenPlaces, checked, s.references, language));
   const refused = scored.filter((s) => s.result.caption!.outcome === 'unseen-place').length;
-  const said = scored.filter((s) => captionSaid(s, threshold)).flatMap((s) => placeMentions(s.result.caption!.checkedWords, checked, s.references));
+  const said = scored.filter((s) => captionSaid(s, threshold)).flatMap((s) => placeMentions(s.result.caption!.checkedWords, checked, s.references, language));
   const notMentioned = (list: readonly { inReference: boolean }[]) => list.filter((m) => !m.inReference).length;
   const share = said.length === 0 ? 0 : (100 * notMentioned(said)) / said.length;
   return (
     `${unseen.length} unseen place or thing words (${notMentioned(unseen)} in no reference), ${refused} captions not said for one; ` +
-    `the captions said name ${said.length} place or thing words, ${notMentioned(said)} (${share.toFixed(1)} %) in no reference (same word or its plural)`
+    `the captions said name ${said.length} place or thing words, ${notMentioned(said)} (${share.toFixed(1)} %) in no reference (${language === 'de' ? 'same word in any ending, or a compound ending in it' : 'same word or its plural'})`
   );
 }
 
@@ -270,7 +270,7 @@ async function evalCaptions(engine: Engine, set: CaptionSet) {
   }
   console.log(`    by class (fired/absent from references): ${[...byLabel].sort((a, b) => b[1].fired - a[1].fired).map(([k, v]) => `${k} ${v.fired}/${v.right}`).join(', ')}`);
   console.log(`  colour check: ${colourCheckSummary(withCaption)}`);
-  if (captionLanguage.checkedConcepts.size > 0) console.log(`  place check: ${placeCheckSummary(withCaption, threshold)}`);
+  if (captionLanguage.places.checked.size > 0) console.log(`  place check: ${placeCheckSummary(withCaption, threshold)}`);
 
   const thresholds = [...new Set([0.95, 0.9, 0.85, 0.8, 0.75, 0.7, 0.65, 0.6, 0.5, 0.4, threshold, 0].map((t) => round(t)))].sort((a, b) => b - a);
   console.log('  gate threshold sweep (the gate\'s probability that the caption names only real objects): captions used, CIDEr-D / BLEU-4 / object precision of the default description');

@@ -372,7 +372,7 @@ async function captionImage(
   const readByModel = readConcepts(model.manifest, memory);
   const pictureSharpness = sharpness(seen.image);
   const unseen =
-    call.guard === false ? new Set<string>() : unseenConceptWords(memory.concepts, model.manifest.conceptTokens !== undefined, language.checkedConcepts, settings.guard.conceptSupport);
+    call.guard === false ? new Set<string>() : unseenConceptWords(memory.concepts, model.manifest.conceptTokens !== undefined, language.places.checked, settings.guard.conceptSupport);
   const banned: string[] = [];
   const unseenPlaces: string[] = [];
   const guardFired: CaptionReport['guardFired'] = [];
@@ -383,7 +383,7 @@ async function captionImage(
     decoderMs += raw.decoderMs;
     const unsupported = call.guard === false ? [] : unsupportedObjects(raw.words, input.classPresence, labels, settings.guard, language.names, unnameable);
     guardFired.push(...unsupported);
-    const places = dropUnseenPhrases(raw.words, unseen, language.checkedConcepts);
+    const places = dropUnseenPhrases(raw.words, unseen, language.places.checked, language.places.grammar);
     for (const word of places.found) if (!unseenPlaces.includes(word)) unseenPlaces.push(word);
     const refused = [...unsupported.map((u) => u.label), ...places.stuck];
     if (refused.length > 0 && rejected.length < settings.guard.retries) {

@@ -1,11 +1,16 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { dropUnseenPhrases, englishCheckedConcepts, unseenConceptWords } from '../../src/engine/caption/concept-support';
+import { dropUnseenPhrases, englishCheckedConcepts, englishPlaceGrammar, unseenConceptWords } from '../../src/engine/caption/concept-support';
+import { germanPlaces } from '../../src/engine/caption/de/places';
+import { germanObjectNames } from '../../src/engine/caption/de/object-names';
 import { englishObjectNames } from '../../src/engine/caption/guard';
-import { placeMentions, singular } from '../../src/eval/places';
+import { germanForms, placeMentions, singular } from '../../src/eval/places';
 
 const words = (caption: string) => caption.split(' ');
+/** The detector's 80 classes. */
+const cocoLabels = (JSON.parse(readFileSync('models/detector/centernet.json', 'utf8')) as { labels: string[] }).labels;
 const drop = (caption: string, unseen: string[]) => {
-  const result = dropUnseenPhrases(words(caption), new Set(unseen), englishCheckedConcepts);
+  const result = dropUnseenPhrases(words(caption), new Set(unseen), englishCheckedConcepts, englishPlaceGrammar);
   return { caption: result.words.join(' '), found: result.found, stuck: result.stuck };
 };
 
@@ -55,6 +60,8 @@ describe('dropUnseenPhrases (the model words of v2 captions on captions-dev)', (
     expect(drop('a person is sitting on the sidewalk next to a building', ['sidewalk', 'building']).caption).toBe('a person is sitting');
     // The word qualified a noun that stays ("a dirt bike"), an "of" belonged to it, or the next phrase said where it was.
     expect(drop('a man on a dirt bike', ['dirt']).stuck).toEqual(['dirt']);
+    // "between" takes two things: without one of them there is no sentence.
+    expect(drop('a dog stands between a fence and a wall', ['fence']).stuck).toEqual(['fence']);
     expect(drop('two people are sitting on the steps of a building', ['steps']).stuck).toEqual(['steps']);
     expect(drop('a dog with a stick in its mouth', ['stick']).stuck).toEqual(['stick']);
     // A verb's particle, not a place: "is holding" alone says nothing (flickr30k-extra).
@@ -66,6 +73,56 @@ describe('dropUnseenPhrases (the model words of v2 captions on captions-dev)', (
   it('reads a noun in -ing as a noun, not as a verb that ends the phrase', () => {
     expect(drop('two people are sitting on the steps of a building', ['building']).stuck).toEqual(['building']);
     expect(drop('a man is leaning on a railing', ['railing']).caption).toBe('a man is leaning');
+  });
+});
+
+describe('dropUnseenPhrases in German (the German model\'s captions on captions-dev-de)', () => {
+  const dropDe = (caption: string, unseen: string[]) => {
+    const result = dropUnseenPhrases(words(caption), new Set(unseen), germanPlaces.checked, germanPlaces.grammar);
+    return { caption: result.words.join(' '), found: result.found, stuck: result.stuck };
+  };
+
+  it('takes out the phrase of place from its preposition, a contracted one too', () => {
+    expect(dropDe('ein Mann und eine Frau stehen vor einem Gebäude', ['Gebäude'])).toEqual({ caption: 'ein Mann und eine Frau stehen', found: ['Gebäude'], stuck: [] });
+    expect(dropDe('ein Hund springt über ein Hindernis', ['Hindernis']).caption).toBe('ein Hund springt');
+    expect(dropDe('ein kleines Mädchen in einem roten Kleid läuft auf einem Weg', ['Weg']).caption).toBe('ein kleines Mädchen in einem roten Kleid läuft');
+    expect(dropDe('ein Mann sitzt am Strand und schaut auf das Meer', ['Strand']).caption).toBe('ein Mann sitzt und schaut auf das Meer');
+    expect(dropDe('ein Hund läuft durch den Sand', ['Sand']).caption).toBe('ein Hund läuft');
+    expect(dropDe('zwei Kinder spielen auf einer grünen Wiese', ['Wiese']).caption).toBe('zwei Kinder spielen');
+    expect(dropDe('ein Hund springt über ein Hindernis in das Wasser', ['Hindernis']).caption).toBe('ein Hund springt in das Wasser');
+  });
+
+  it('takes out every unseen phrase, and one that followed a left-out phrase joins the verb', () => {
+    expect(dropDe('ein Mann mit einer Gitarre und eine Frau stehen vor einer Wand', ['Gitarre', 'Wand']).caption).toBe('ein Mann und eine Frau stehen');
+    expect(dropDe('ein Mann in einem schwarzen T-Shirt steht auf einem Gehweg vor einem Gebäude', ['Gebäude']).caption).toBe(
+      'ein Mann in einem schwarzen T-Shirt steht auf einem Gehweg',
+    );
+    expect(dropDe('ein Hund rennt durch das Wasser und auf den Strand', ['Wasser']).caption).toBe('ein Hund rennt auf den Strand');
+  });
+
+  it('keeps the word stuck where the sentence would not read without it', () => {
+    // The object of a verb, a postposition ("eine Straße entlang"), a phrase that says where the thing was.
+    expect(dropDe('ein Mann mit Helm fährt mit seinem Fahrrad eine Straße entlang', ['Straße']).stuck).toEqual(['Straße']);
+    expect(dropDe('ein Junge mit einem Stock in der Hand', ['Stock']).stuck).toEqual(['Stock']);
+    expect(dropDe('ein Hund mit einem Spielzeug im Maul', ['Spielzeug']).stuck).toEqual(['Spielzeug']);
+    // "mit Sonnenbrille sitzt": a verb follows, not the end of a phrase.
+    expect(dropDe('eine Frau mit Sonnenbrille sitzt auf einer Bühne', ['Sonnenbrille']).stuck).toEqual(['Sonnenbrille']);
+    // A verb whose preposition is not one of place: "zieht" alone says nothing.
+    expect(dropDe('ein Hund zieht an einem Seil', ['Seil']).stuck).toEqual(['Seil']);
+    // A separable particle follows: "klettert an einer Felswand hoch" without it is no sentence.
+    expect(dropDe('ein Mann klettert an einer Felswand hoch', ['Felswand']).stuck).toEqual(['Felswand']);
+    // A postposition or a particle that is also a preposition: "läuft entlang", "rennt zu" say something else.
+    expect(dropDe('ein Mann läuft am Strand entlang', ['Strand']).stuck).toEqual(['Strand']);
+    expect(dropDe('ein Hund rennt auf das Wasser zu', ['Wasser']).stuck).toEqual(['Wasser']);
+    // Without commas, a verb or a noun between the preposition and the word shows a phrase ended before it.
+    expect(dropDe('ein Mann auf einer Bühne spielt Gitarre', ['Gitarre']).stuck).toEqual(['Gitarre']);
+    expect(dropDe('ein Hund am Strand trinkt Wasser', ['Wasser']).stuck).toEqual(['Wasser']);
+    // A word after the phrase is no part of it in German ("am Strand Gitarre"), and "zwischen" needs both its things.
+    expect(dropDe('ein Mann spielt am Strand Gitarre', ['Strand'])).toEqual({ caption: 'ein Mann spielt am Strand Gitarre', found: ['Strand'], stuck: ['Strand'] });
+    expect(dropDe('ein Mann steht zwischen einem Zaun und einer Wand', ['Zaun']).stuck).toEqual(['Zaun']);
+    // "von" opens no phrase of place, and "umgeben" needs what surrounds.
+    expect(dropDe('ein Bild von einem Strand', ['Strand']).stuck).toEqual(['Strand']);
+    expect(dropDe('ein Haus umgeben von Bäumen', ['Bäumen']).stuck).toEqual(['Bäumen']);
   });
 });
 
@@ -92,8 +149,14 @@ describe('unseenConceptWords', () => {
 
 describe('englishCheckedConcepts', () => {
   it('holds no word that names a COCO class: the detector guard checks those', () => {
-    const labels = ['person', 'bicycle', 'car', 'motorcycle', 'bench', 'bird', 'cat', 'dog', 'horse', 'sports ball', 'kite', 'skateboard', 'surfboard', 'chair', 'couch', 'dining table', 'wine glass', 'cup', 'umbrella', 'backpack', 'handbag', 'boat', 'train', 'bed', 'tv', 'book', 'clock', 'potted plant', 'fire hydrant', 'stop sign', 'traffic light', 'frisbee', 'snowboard', 'skis', 'tennis racket', 'baseball bat', 'baseball glove', 'bottle', 'toilet'];
-    const named = [...englishCheckedConcepts].filter((word) => englishObjectNames.namedClasses([word], labels).length > 0);
+    const named = [...englishCheckedConcepts].filter((word) => englishObjectNames.namedClasses([word], cocoLabels).length > 0);
+    expect(named).toEqual([]);
+  });
+});
+
+describe('germanPlaces.checked', () => {
+  it('holds no word that names a COCO class: the detector guard checks those', () => {
+    const named = [...germanPlaces.checked].filter((word) => germanObjectNames.namedClasses([word], cocoLabels).length > 0);
     expect(named).toEqual([]);
   });
 });
@@ -106,6 +169,29 @@ describe('placeMentions (npm run eval)', () => {
       { word: 'tree', inReference: true },
       { word: 'water', inReference: false },
     ]);
+  });
+
+  it('in German, counts any ending of the word and a compound that ends in it', () => {
+    const references = ['Ein Hund läuft am Sandstrand zwischen Bäumen.', 'Zwei Hunde spielen auf der Straße'];
+    expect(placeMentions(words('ein Hund läuft am Strand vor einem Baum auf einer Strasse im Wasser'), germanPlaces.checked, references, 'de')).toEqual([
+      { word: 'Strand', inReference: true },
+      { word: 'Baum', inReference: true },
+      { word: 'Strasse', inReference: true },
+      { word: 'Wasser', inReference: false },
+    ]);
+    const mentions = (word: string, reference: string) => placeMentions([word], germanPlaces.checked, [reference], 'de')[0]!.inReference;
+    // Endings, plural umlauts, "ß" and "ss".
+    expect(mentions('Fluss', 'Zwei Flüsse')).toBe(true);
+    expect(mentions('Haus', 'Alte Häuser')).toBe(true);
+    expect(mentions('Hindernis', 'über Hindernisse')).toBe(true);
+    expect(mentions('Wiese', 'auf den Wiesen')).toBe(true);
+    expect(mentions('Straße', 'auf der Strasse')).toBe(true);
+    // Not another word that merely shares letters.
+    expect(mentions('Leine', 'Ein kleiner Hund')).toBe(false);
+    expect(mentions('Küche', 'Sie essen Kuchen')).toBe(false);
+    expect(mentions('See', 'Ein Hund im Wasser')).toBe(false);
+    expect(mentions('Geländer', 'auf dem Gelände')).toBe(false);
+    expect(germanForms('Baum')).toEqual(new Set(['baum', 'baume', 'baumen', 'baumn', 'baums', 'baumes', 'baumer', 'baumern', 'baumse', 'baumsen'].flatMap((f) => [f, f.replace('au', 'äu')])));
   });
 
   it('singular', () => {

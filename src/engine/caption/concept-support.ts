@@ -43,33 +43,89 @@ export function unseenConceptWords(
   return new Set(concepts.filter((c) => checked.has(c.word) && c.score < support.minScore).map((c) => c.word));
 }
 
-/** Prepositions that open a phrase of place ("on the sidewalk", "in front of a building", "next to a fence"). */
-const prepositions = new Set([
-  'on', 'in', 'at', 'by', 'near', 'into', 'onto', 'over', 'under', 'beside', 'behind', 'through', 'across', 'along', 'down',
-  'up', 'around', 'past', 'toward', 'towards', 'above', 'below', 'beneath', 'inside', 'outside', 'against', 'between',
-  'from', 'off', 'with', 'of', 'to',
-]);
-/** Two-word openings whose last word alone would be read as another preposition. */
-const openingsEndingWith: Readonly<Record<string, readonly string[]>> = {
-  of: ['front', 'top', 'side', 'edge', 'middle', 'bottom', 'end', 'outside', 'inside', 'off'],
-  to: ['next', 'close'],
-};
-/** Words that end a phrase of place where they stand: what comes before them is not part of it. */
-const phraseStops = new Set(['and', 'or', 'is', 'are', 'while', 'who', 'that', 'as', ',']);
 /**
- * Words that open a noun phrase. One stands right after the preposition
- * ("on a sidewalk", "in the snow") or not at all ("through snow"): anywhere
- * else ("in pink climbs a rock wall") a new phrase began after the
- * preposition, and the word is not in its phrase.
+ * How one language's captions open and close a phrase of place: enough of
+ * its grammar to take "on a sidewalk" or "vor einem Gebäude" out and leave a
+ * sentence that still reads, and to leave a word in place (stuck) whenever
+ * that is not sure.
  */
-const determiners = new Set(['a', 'an', 'the', 'his', 'her', 'their', 'its', 'some', 'two', 'three', 'four', 'several', 'many', 'this', 'that']);
-/** Verbs whose particle is not a preposition of place: "holding up a rope" without its rope says nothing. */
-const needsObject = new Set([
-  'holding', 'holds', 'hold', 'carrying', 'carries', 'carry', 'pulling', 'pulls', 'pull', 'pushing', 'pushes', 'push', 'picking',
-  'picks', 'lifting', 'lifts', 'throwing', 'throws', 'wearing', 'wears', 'using', 'uses', 'putting', 'puts', 'setting',
-]);
-/** What may follow a phrase that is left out, so that the rest still reads: the end, another phrase, a new clause. */
-const phraseFollowers = new Set(['and', 'or', 'while', 'as', 'who', 'that', ',', '.', 'next', 'close']);
+export interface PlaceGrammar {
+  /** Prepositions that open a phrase of place ("on the sidewalk", "im Wasser"). */
+  readonly prepositions: ReadonlySet<string>;
+  /** Two-word openings keyed by their last word, which alone would be read as another preposition ("front of", "next to"). */
+  readonly openingsEndingWith: Readonly<Record<string, readonly string[]>>;
+  /** Of those last words, the ones that open a phrase of place only as part of an opening ("of": "a group of" is no place). */
+  readonly onlyInOpening: ReadonlySet<string>;
+  /** Articles that may stand inside a longer opening ("on the edge of"). */
+  readonly openingArticles: ReadonlySet<string>;
+  /** Words that end a phrase of place where they stand: what comes before them is not part of it. */
+  readonly phraseStops: ReadonlySet<string>;
+  /**
+   * Whether a word cannot stand between a phrase's preposition and the word
+   * it names: an English verb form ("on a bike holding a sign"); in German,
+   * whose adjectives are inflected, anything but an article or an adjective
+   * ("auf einer Bühne spielt Gitarre").
+   */
+  breaksPhrase(word: string): boolean;
+  /** Whether the place or thing words right after the word go with it ("on a dirt road"); German writes such pairs as one word. */
+  readonly qualifiesNext: boolean;
+  /** Prepositions that take two things ("between a fence and a wall"): leaving out one of them leaves no sentence. */
+  readonly pairedPrepositions: ReadonlySet<string>;
+  /**
+   * Whether a preposition after the left-out phrase, at the end of the
+   * caption or of its clause, is a verb's particle or a postposition that
+   * belonged to the phrase ("läuft am Strand entlang", "rennt auf das Wasser zu").
+   */
+  readonly particleAtEnd: boolean;
+  /**
+   * Words that open a noun phrase. One stands right after the preposition
+   * ("on a sidewalk", "in the snow") or not at all ("through snow"): anywhere
+   * else ("in pink climbs a rock wall") a new phrase began after the
+   * preposition, and the word is not in its phrase.
+   */
+  readonly determiners: ReadonlySet<string>;
+  /** Verbs whose preposition is not one of place: "holding up a rope" without its rope says nothing. */
+  readonly needsObject: ReadonlySet<string>;
+  /** What may follow a phrase that is left out, so that the rest still reads: the end, another phrase, a new clause. */
+  readonly phraseFollowers: ReadonlySet<string>;
+  /** Prepositions that, right after the left-out phrase, belonged to it ("the steps of a building"). */
+  readonly belongsToPhrase: ReadonlySet<string>;
+  /** "with": a phrase it opens is followed by where the thing was ("a dog with a stick in its mouth"). */
+  readonly withWord: string;
+  /** "and", "or": a phrase after one, once the phrase before it is left out, belongs to the verb. */
+  readonly coordinators: ReadonlySet<string>;
+}
+
+/** Nouns ending in "ing", which do not end a phrase the way a verb ("holding", "sitting") does. */
+const ingNouns = new Set(['building', 'railing', 'clothing', 'ceiling', 'painting', 'evening', 'morning', 'wedding', 'ring', 'string', 'swing']);
+
+export const englishPlaceGrammar: PlaceGrammar = {
+  prepositions: new Set([
+    'on', 'in', 'at', 'by', 'near', 'into', 'onto', 'over', 'under', 'beside', 'behind', 'through', 'across', 'along', 'down',
+    'up', 'around', 'past', 'toward', 'towards', 'above', 'below', 'beneath', 'inside', 'outside', 'against', 'between',
+    'from', 'off', 'with', 'of', 'to',
+  ]),
+  openingsEndingWith: {
+    of: ['front', 'top', 'side', 'edge', 'middle', 'bottom', 'end', 'outside', 'inside', 'off'],
+    to: ['next', 'close'],
+  },
+  onlyInOpening: new Set(['of']),
+  openingArticles: new Set(['the', 'a']),
+  phraseStops: new Set(['and', 'or', 'is', 'are', 'while', 'who', 'that', 'as', ',']),
+  breaksPhrase: (word) => word.endsWith('ing') && !ingNouns.has(word),
+  qualifiesNext: true,
+  pairedPrepositions: new Set(['between']),
+  particleAtEnd: false,
+  determiners: new Set(['a', 'an', 'the', 'his', 'her', 'their', 'its', 'some', 'two', 'three', 'four', 'several', 'many', 'this', 'that']),
+  needsObject: new Set([
+    'holding', 'holds', 'hold', 'carrying', 'carries', 'carry', 'pulling', 'pulls', 'pull', 'pushing', 'pushes', 'push', 'picking',
+    'picks', 'lifting', 'lifts', 'throwing', 'throws', 'wearing', 'wears', 'using', 'uses', 'putting', 'puts', 'setting',
+  ]),
+  phraseFollowers: new Set(['and', 'or', 'while', 'as', 'who', 'that', ',', '.', 'next', 'close']),
+  belongsToPhrase: new Set(['of']),
+  withWord: 'with',
+  coordinators: new Set(['and', 'or']),
+};
 
 export interface UnseenPhrases {
   /** The words with each phrase that names an unseen place or thing taken out. */
@@ -86,7 +142,12 @@ export interface UnseenPhrases {
  * word, and the place or thing words of `checked` right after it ("on a dirt
  * road", where only "dirt" was unseen).
  */
-export function dropUnseenPhrases(words: readonly string[], unseen: ReadonlySet<string>, checked: ReadonlySet<string>): UnseenPhrases {
+export function dropUnseenPhrases(
+  words: readonly string[],
+  unseen: ReadonlySet<string>,
+  checked: ReadonlySet<string>,
+  grammar: PlaceGrammar,
+): UnseenPhrases {
   const drop = new Set<number>();
   const found: string[] = [];
   const stuck: string[] = [];
@@ -95,17 +156,22 @@ export function dropUnseenPhrases(words: readonly string[], unseen: ReadonlySet<
     found.push(words[i]!);
     if (drop.has(i)) continue; // "on a rock wall", both unseen: the first one's phrase took it
 
-    const start = phraseStart(words, i);
+    const start = phraseStart(words, i, grammar);
     // "a dirt road", "a rock wall": the place the phrase names goes with the word that qualifies it.
     let end = i;
-    while (end + 1 < words.length && checked.has(words[end + 1]!)) end++;
-    if (start === undefined || needsObject.has(words[start - 1] ?? '') || !canFollowLeftOut(words, start, end + 1)) {
+    while (grammar.qualifiesNext && end + 1 < words.length && checked.has(words[end + 1]!)) end++;
+    if (
+      start === undefined ||
+      grammar.needsObject.has(words[start - 1] ?? '') ||
+      grammar.pairedPrepositions.has(words[start]!) ||
+      !canFollowLeftOut(words, start, end + 1, grammar)
+    ) {
       stuck.push(words[i]!);
       continue;
     }
     for (let j = start; j <= end; j++) drop.add(j);
     // "runs through the water and onto the sand": the next phrase now belongs to the verb.
-    if ((words[end + 1] === 'and' || words[end + 1] === 'or') && prepositions.has(words[end + 2] ?? '')) drop.add(end + 1);
+    if (grammar.coordinators.has(words[end + 1] ?? '') && grammar.prepositions.has(words[end + 2] ?? '')) drop.add(end + 1);
   }
   return { words: words.filter((_, i) => !drop.has(i)), found, stuck };
 }
@@ -117,24 +183,25 @@ export function dropUnseenPhrases(words: readonly string[], unseen: ReadonlySet<
  * belonged to it ("the steps of a building"), and not a phrase that told
  * where the left-out thing was ("a dog with a stick in its mouth").
  */
-function canFollowLeftOut(words: readonly string[], start: number, next: number): boolean {
+function canFollowLeftOut(words: readonly string[], start: number, next: number, grammar: PlaceGrammar): boolean {
   const word = words[next];
-  if (word === undefined || phraseFollowers.has(word)) return true;
-  if (word === 'of') return false;
-  return prepositions.has(word) && words[start] !== 'with';
+  if (word === undefined || grammar.phraseFollowers.has(word)) return true;
+  if (grammar.belongsToPhrase.has(word)) return false;
+  if (grammar.particleAtEnd && grammar.prepositions.has(word)) {
+    const after = words[next + 1];
+    if (after === undefined || grammar.phraseFollowers.has(after)) return false;
+  }
+  return grammar.prepositions.has(word) && words[start] !== grammar.withWord;
 }
 
-/** Nouns ending in "ing", which do not end a phrase the way a verb ("holding", "sitting") does. */
-const ingNouns = new Set(['building', 'railing', 'clothing', 'ceiling', 'painting', 'evening', 'morning', 'wedding', 'ring', 'string', 'swing']);
-
 /** Where the phrase of place that ends at `end` opens, or undefined when the word is not in one. */
-function phraseStart(words: readonly string[], end: number): number | undefined {
+function phraseStart(words: readonly string[], end: number, grammar: PlaceGrammar): number | undefined {
   for (let j = end - 1; j >= 0 && end - j <= 4; j--) {
     const word = words[j]!;
-    if (phraseStops.has(word) || (word.endsWith('ing') && !ingNouns.has(word))) return undefined;
-    if (determiners.has(word) && !prepositions.has(words[j - 1] ?? '')) return undefined;
-    if (!prepositions.has(word)) continue;
-    if (word === 'to' || word === 'of') return compoundOpening(words, j);
+    if (grammar.phraseStops.has(word) || grammar.breaksPhrase(word)) return undefined;
+    if (grammar.determiners.has(word) && !grammar.prepositions.has(words[j - 1] ?? '')) return undefined;
+    if (!grammar.prepositions.has(word)) continue;
+    if (Object.hasOwn(grammar.openingsEndingWith, word)) return compoundOpening(words, j, grammar);
     return j;
   }
   return undefined;
@@ -145,21 +212,16 @@ function phraseStart(words: readonly string[], end: number): number | undefined 
  * phrase opens before "to" or "of". Any other "of" ("a group of", "a picture
  * of") names what the caption is about.
  */
-function compoundOpening(words: readonly string[], at: number): number | undefined {
-  const opening = isOpeningOf(words, at);
-  if (words[at]! === 'to') return opening ? at - 1 : at;
+function compoundOpening(words: readonly string[], at: number, grammar: PlaceGrammar): number | undefined {
+  const before = words[at - 1];
+  const opening = before !== undefined && (grammar.openingsEndingWith[words[at]!] ?? []).includes(before);
+  if (!grammar.onlyInOpening.has(words[at]!)) return opening ? at - 1 : at;
   if (!opening) return undefined;
   // "outside of a building"; "in front of", "on top of"; "on the edge of", "in the middle of".
-  if (prepositions.has(words[at - 1]!)) return at - 1;
-  if (prepositions.has(words[at - 2] ?? '')) return at - 2;
-  if (['the', 'a'].includes(words[at - 2] ?? '') && prepositions.has(words[at - 3] ?? '')) return at - 3;
+  if (grammar.prepositions.has(words[at - 1]!)) return at - 1;
+  if (grammar.prepositions.has(words[at - 2] ?? '')) return at - 2;
+  if (grammar.openingArticles.has(words[at - 2] ?? '') && grammar.prepositions.has(words[at - 3] ?? '')) return at - 3;
   return undefined;
-}
-
-/** Whether the "of" or "to" at `at` closes a two-word opening ("front of", "next to"). */
-function isOpeningOf(words: readonly string[], at: number): boolean {
-  const before = words[at - 1];
-  return before !== undefined && (openingsEndingWith[words[at] ?? ''] ?? []).includes(before);
 }
 
 /**
@@ -180,3 +242,11 @@ export const englishCheckedConcepts: ReadonlySet<string> = new Set([
   'camera', 'collar', 'equipment', 'fence', 'flowers', 'fountain', 'glasses', 'helmet', 'leash', 'obstacle', 'pole', 'rail',
   'railing', 'ramp', 'rope', 'sign', 'slide', 'stick', 'swing', 'toy', 'tree', 'trees', 'window',
 ]);
+
+/** A language's place check: the words it checks, and how its phrases of place read. */
+export interface PlaceWords {
+  readonly checked: ReadonlySet<string>;
+  readonly grammar: PlaceGrammar;
+}
+
+export const englishPlaces: PlaceWords = { checked: englishCheckedConcepts, grammar: englishPlaceGrammar };

@@ -14,7 +14,9 @@ import { checkGermanCaptionColours } from './de/colours';
 import { germanObjectNames } from './de/object-names';
 import { tidyGermanCaption } from './de/tidy';
 import { genderedWordsDe } from './de/gendered-words';
-import { englishCheckedConcepts } from './concept-support';
+import type { PlaceWords } from './concept-support';
+import { englishPlaces } from './concept-support';
+import { germanPlaces } from './de/places';
 
 export interface CaptionLanguage {
   readonly names: ObjectNames;
@@ -24,8 +26,8 @@ export interface CaptionLanguage {
   tidy(words: readonly string[], options: { neutral: boolean }): string;
   /** Words of a neutral-worded sentence that still say a gender; such a caption is not said. */
   genderedWords(sentence: string): string[];
-  /** Places and things the concept head must have seen for the caption to name them (concept-support.ts). */
-  readonly checkedConcepts: ReadonlySet<string>;
+  /** Places and things the concept head must have seen for the caption to name them, and how phrases of place read (concept-support.ts). */
+  readonly places: PlaceWords;
 }
 
 /** English neutral wording (tidy.ts) rewrites every gendered word of the English vocabulary: nothing is left. */
@@ -37,15 +39,14 @@ const captionLanguages: Readonly<Record<Language, CaptionLanguage>> = {
     checkColours: (words, image, detections) => checkCaptionColours(words, image, detections),
     tidy: tidyCaption,
     genderedWords: noneLeft,
-    checkedConcepts: englishCheckedConcepts,
+    places: englishPlaces,
   },
   de: {
     names: germanObjectNames,
     checkColours: (words, image, detections) => checkGermanCaptionColours(words, image, detections),
     tidy: tidyGermanCaption,
     genderedWords: genderedWordsDe,
-    // Not measured for the German model yet: its words are not checked.
-    checkedConcepts: new Set(),
+    places: germanPlaces,
   },
 };
 
