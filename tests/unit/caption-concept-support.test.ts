@@ -26,6 +26,9 @@ describe('dropUnseenPhrases (the model words of v2 captions on captions-dev)', (
     expect(drop('a group of people are standing in front of a building', ['building']).caption).toBe('a group of people are standing');
     expect(drop('a dog is standing on the edge of a cliff', ['cliff']).caption).toBe('a dog is standing');
     expect(drop('a person in a red shirt stands next to a fence', ['fence']).caption).toBe('a person in a red shirt stands');
+    // flickr30k-extra: a crowd nobody saw; "of people" belongs to it, so the longer one is stuck.
+    expect(drop('a person in a shirt is standing in front of a crowd', ['crowd']).caption).toBe('a person in a shirt is standing');
+    expect(drop('a person in a shirt is standing in front of a crowd of people', ['crowd']).stuck).toEqual(['crowd']);
   });
 
   it('takes the place a word qualifies with it ("a dirt road")', () => {

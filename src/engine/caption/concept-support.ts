@@ -230,7 +230,8 @@ function compoundOpening(words: readonly string[], at: number, grammar: PlaceGra
  * checks those), clothing other than helmets and glasses, which captions
  * invent often (colours.ts checks clothing's colour; whether someone wears a
  * jacket matters less than where they are), nor words that say little of
- * the picture ("ground", "area", "background", "sky").
+ * the picture ("ground", "area", "background", "sky"). "crowd" is here too:
+ * "standing in front of a crowd" sets a scene the detector cannot check.
  */
 export const englishCheckedConcepts: ReadonlySet<string> = new Set([
   // places
@@ -239,7 +240,7 @@ export const englishCheckedConcepts: ReadonlySet<string> = new Set([
   'sand', 'shore', 'sidewalk', 'slope', 'snow', 'steps', 'store', 'stream', 'street', 'structure', 'track', 'trail', 'wall',
   'water', 'wave', 'waves', 'woods', 'yard',
   // things
-  'camera', 'collar', 'equipment', 'fence', 'flowers', 'fountain', 'glasses', 'helmet', 'leash', 'obstacle', 'pole', 'rail',
+  'camera', 'collar', 'crowd', 'equipment', 'fence', 'flowers', 'fountain', 'glasses', 'helmet', 'leash', 'obstacle', 'pole', 'rail',
   'railing', 'ramp', 'rope', 'sign', 'slide', 'stick', 'swing', 'toy', 'tree', 'trees', 'window',
 ]);
 
