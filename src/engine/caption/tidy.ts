@@ -8,6 +8,7 @@
  * for word is "a person and a person", and "she is" becomes "they is". So the
  * people in a caption are rewritten as noun phrases (see `neutralise`).
  */
+import { countRepeatedAnimals } from './repeated-animals';
 
 /** The neutral noun said for a group of people words, singular and plural. */
 interface NeutralNoun {
@@ -110,7 +111,7 @@ export function joinClitics(words: readonly string[]): string[] {
 }
 
 export function tidyCaption(words: readonly string[], options: { neutral: boolean }): string {
-  const kept = dropDanglingEnd(dropRepeatedClothing(words.filter((w) => w !== '.' && w.trim() !== '')));
+  const kept = dropDanglingEnd(countRepeatedAnimals(dropRepeatedClothing(words.filter((w) => w !== '.' && w.trim() !== ''))));
   const out = joinClitics(options.neutral ? neutralise(kept) : kept);
   for (let i = 0; i < out.length - 1; i++) {
     if (out[i] === 'a' || out[i] === 'an') out[i] = indefiniteArticle(out[i + 1]!);
