@@ -43,9 +43,9 @@ const umlauts: Readonly<Record<string, string>> = { a: 'ä', o: 'ö', u: 'ü' };
  * The forms of a German noun that a reference's lowercase tokens may hold:
  * its case and plural endings, on the word and on its plural umlaut
  * ("Baum" → "bäume", "bäumen"; "Haus" → "häuser"; "Hindernis" →
- * "hindernisse"), with "ß" written "ss" as some references do. Over-matches
- * a few verbs ("Hang" → "hängen") and nouns it is a prefix of in no
- * ending's way; the compound rule in placeMentions adds the likes of
+ * "hindernisse"), with "ß" written "ss" as some references do. A few other
+ * words share a form and count as a mention: the verb "hängen" for "Hang",
+ * "wegen" for "Weg"; and the compound rule in placeMentions counts
  * "Leinwand" for "Wand".
  */
 export function germanForms(word: string): Set<string> {

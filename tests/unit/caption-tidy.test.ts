@@ -130,7 +130,8 @@ describe('repeated clothing', () => {
   });
 
   it('keeps repeats that are not clothing, and different garments', () => {
-    expect(tidyCaption('a dog and a dog play in the snow'.split(' '), { neutral: false })).toBe('A dog and a dog play in the snow.');
+    // Two dogs are not one dog said twice: they are counted (repeated-animals.ts), not merged.
+    expect(tidyCaption('a dog and a dog play in the snow'.split(' '), { neutral: false })).toBe('Two dogs play in the snow.');
     expect(tidyCaption('a man in a shirt and a hat'.split(' '), { neutral: false })).toBe('A man in a shirt and a hat.');
   });
 
