@@ -8,7 +8,8 @@
 #      photos that have them (flickr30k-text) and of the 2,536 flickr30k-extra photos, with left-right
 #      flips (links/rechts swapped), early-stopped on the German captions-dev references;
 #   3. int8 ONNX export (the vocabulary in written German: nouns capitalised), parity in onnxruntime-web,
-#      then the run-time weight format (int8_matmul.py, prefold_tables.py, broadcast_memory.py and step_cache.py, as for English);
+#      then the run-time weight format (int8_matmul.py, prefold_tables.py, broadcast_memory.py, step_cache.py and
+#      all_concepts.py, as for English);
 #   4. the German confidence gate, fitted on the German captions-dev references and the VizWiz
 #      quality-issue photos, without the picture-sharpness signal: every photo with German references
 #      is sharp, so the fit has nothing to learn its weight from (the English gate learns it from the
