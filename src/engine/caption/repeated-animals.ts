@@ -7,6 +7,7 @@
  * first says more, the second is "another" ("a black dog and another dog").
  * Phrases that both say something ("a black dog and a brown dog") stay.
  */
+import { nounPhraseEndingAt } from './noun-phrases';
 
 /** Animal nouns of the English caption vocabulary, with their plurals. */
 const animalPlurals: Readonly<Record<string, string>> = {
@@ -14,19 +15,16 @@ const animalPlurals: Readonly<Record<string, string>> = {
   sheep: 'sheep', goat: 'goats', animal: 'animals', bull: 'bulls', camel: 'camels',
 };
 
-/** Words that end a noun phrase's modifiers when walking back from its noun. */
-const notModifiers = new Set(['a', 'an', 'the', 'and', 'or', 'with', 'of', 'in', 'on', 'is', 'are', 'two', 'three']);
-
 export function countRepeatedAnimals(words: readonly string[]): string[] {
   const out = [...words];
   for (let and = out.indexOf('and'); and > 0; and = out.indexOf('and', and + 1)) {
     const noun = out[and - 1]!;
     const plural = animalPlurals[noun];
     if (plural === undefined || !isIndefinite(out[and + 1]) || out[and + 2] !== noun) continue;
-    let article = and - 2;
-    while (article >= 0 && article >= and - 4 && !notModifiers.has(out[article]!)) article--;
-    if (!isIndefinite(out[article])) continue;
-    if (article === and - 2) out.splice(article, 5, 'two', plural);
+    // Up to two words between article and animal ("a big black dog").
+    const first = nounPhraseEndingAt(out, and - 1, 2);
+    if (!first || !isIndefinite(out[first.determinerAt])) continue;
+    if (first.modifiers.length === 0) out.splice(first.determinerAt, 5, 'two', plural);
     else out[and + 1] = 'another';
   }
   return out;

@@ -8,6 +8,7 @@
  * for word is "a person and a person", and "she is" becomes "they is". So the
  * people in a caption are rewritten as noun phrases (see `neutralise`).
  */
+import { isArticle, nounPhraseEndingAt, phraseBoundaries } from './noun-phrases';
 import { countRepeatedAnimals } from './repeated-animals';
 
 /** The neutral noun said for a group of people words, singular and plural. */
@@ -63,15 +64,6 @@ function forms(noun: NeutralNoun, singular: readonly string[], plural: readonly 
 
 const numberWords = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
 
-/**
- * Words that end a noun phrase when reading backwards from its noun: they
- * cannot be one of its modifiers ("a group of | men", "holding | a woman").
- */
-const phraseBoundaries = new Set([
-  'and', 'or', 'of', 'in', 'on', 'at', 'by', 'to', 'for', 'from', 'with', 'into', 'onto', 'near', 'behind', 'under', 'over', 'beside',
-  'is', 'are', 'was', 'were', 'be', 'being', 'been', 'has', 'have', 'while', 'as', 'than', 'that', 'who', 'which', 'his', 'her', 'their',
-  'its', 'this', 'these', 'those', 'some', 'many', 'several', 'other', 'another', 'each', 'both', 'all', ',', ';', ':', "'s",
-]);
 
 /**
  * Clothing, so that "a man and a woman in a red dress" is not merged into
@@ -154,12 +146,7 @@ const maxWornModifiers = 3;
 
 /** "a white shirt" ending at `end`: its determiner's index and the modifiers between. */
 function wornPhraseEndingAt(tokens: readonly string[], end: number): { determinerAt: number; modifiers: string[] } | undefined {
-  if (!worn.has(tokens[end]!)) return undefined;
-  for (let at = end - 1; at >= Math.max(0, end - 1 - maxWornModifiers); at--) {
-    if (isArticle(tokens[at]!)) return { determinerAt: at, modifiers: tokens.slice(at + 1, end) };
-    if (phraseBoundaries.has(tokens[at]!)) return undefined;
-  }
-  return undefined;
+  return worn.has(tokens[end]!) ? nounPhraseEndingAt(tokens, end, maxWornModifiers) : undefined;
 }
 
 /** "a white shirt" or "white shirt" starting at `start` and naming `noun`: its modifiers and the noun's index. */
@@ -170,10 +157,6 @@ function wornPhraseStartingAt(tokens: readonly string[], start: number, noun: st
     if (phraseBoundaries.has(tokens[at]!) || isArticle(tokens[at]!)) return undefined;
   }
   return undefined;
-}
-
-function isArticle(word: string): boolean {
-  return word === 'a' || word === 'an' || word === 'the';
 }
 
 /**
