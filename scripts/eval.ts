@@ -152,9 +152,9 @@ function saidObjects(item: Scored) {
 }
 
 /** The caption as the model first said it, before the guard and the confidence gate. */
-function rawCaption(item: Scored): string {
+function rawCaption(item: Scored, neutral = false): string {
   const caption = item.result.caption;
-  return caption ? captionLanguage.tidy(caption.rejected[0]?.words ?? caption.words, { neutral: false }) : '';
+  return caption ? captionLanguage.tidy(caption.rejected[0]?.words ?? caption.words, { neutral }) : '';
 }
 
 /**
@@ -232,7 +232,8 @@ async function evalCaptions(engine: Engine, set: CaptionSet) {
   const systems = [
     scoreSystem('objects + text template (before LightCap)', scored, scored.map(templateAlt)),
     ...(nn ? [scoreSystem(`nearest-neighbour retrieval (${nn.name})`, scored, scored.map((s) => nn.captions[s.file] ?? ''))] : []),
-    scoreSystem('LightCap caption alone, no guard, no gate', scored, scored.map(rawCaption), scored.filter((s) => s.result.caption).length),
+    scoreSystem('LightCap caption alone, no guard, no gate', scored, scored.map((s) => rawCaption(s)), scored.filter((s) => s.result.caption).length),
+    scoreSystem('same, neutral wording', scored, scored.map((s) => rawCaption(s, true)), scored.filter((s) => s.result.caption).length),
     scoreSystem(`default: LightCap (guard, gate ≥ ${threshold}) or template, + text`, scored, scored.map((s) => defaultAlt(s, threshold, false)), said),
     scoreSystem(
       'default with neutral wording (the shipped setting)',
