@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { dropDanglingEnd, dropRepeatedClothing, indefiniteArticle, pluralVerb, tidyCaption } from '../../src/engine/caption/tidy';
+import { dropRepeatedClothing, dropReWornClothing } from '../../src/engine/caption/clothing';
+import { dropDanglingEnd, indefiniteArticle, pluralVerb, tidyCaption } from '../../src/engine/caption/tidy';
 
 const neutral = (caption: string) => tidyCaption(caption.split(' '), { neutral: true });
 const gendered = (caption: string) => tidyCaption(caption.split(' '), { neutral: false });
@@ -151,6 +152,32 @@ describe('repeated clothing', () => {
     expect(neutral('a woman in a red jacket and a black jacket')).toBe('A person in a red jacket and a black jacket.');
     expect(neutral('a man in a black and white shirt and white shirt')).toBe('A person in a black and white shirt and white shirt.');
     expect(neutral('a man in a white shirt and a woman in a white shirt')).toBe('A person in a white shirt and another person in a white shirt.');
+  });
+});
+
+describe('a garment said again as what someone is wearing', () => {
+  // Real LightCap outputs (npm run eval, 2026-12-03: captions-dev and flickr30k-extra's first 400), as the colour check left them.
+  it.each([
+    ['a young boy in a shirt is wearing a black hat and wearing a white shirt', 'A young child in a white shirt is wearing a black hat.'],
+    ['a young boy in a shirt is wearing a shirt', 'A young child in a shirt.'],
+    ['a man in a shirt is wearing a white shirt and a hat', 'A person in a white shirt is wearing a hat.'],
+    ['a girl in a blue dress is wearing a dress', 'A child in a blue dress.'],
+    ['a man in a suit is wearing a suit and sunglasses', 'A person in a suit is wearing sunglasses.'],
+  ])('says it once: "%s"', (words, said) => {
+    expect(neutral(words)).toBe(said);
+  });
+
+  it("keeps another person's garment, differing modifiers, and what it cannot cut cleanly", () => {
+    const unchanged = [
+      'a man in a black shirt is sitting in front of a man wearing a shirt',
+      'a man in a black shirt and a white shirt is standing next to another man wearing a shirt',
+      'a boy in a red shirt is wearing a blue shirt',
+      'a man in a shirt is wearing a shirt with a logo',
+      'a man in a hat is wearing a shirt',
+      'a man in a suit is wearing a suit and tie',
+      'a man is wearing a shirt and wearing a shirt',
+    ];
+    for (const words of unchanged) expect(dropReWornClothing(words.split(' '))).toEqual(words.split(' '));
   });
 });
 

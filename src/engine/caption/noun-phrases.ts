@@ -1,7 +1,7 @@
 /**
  * Noun phrases in the English caption model's words, read backwards from
- * their noun: what tidy.ts (repeated clothing, people) and
- * repeated-animals.ts both need to find "a white shirt" or "a brown dog".
+ * their noun: what clothing.ts, tidy.ts (people) and repeated-animals.ts
+ * need to find "a white shirt" or "a brown dog".
  */
 
 /**

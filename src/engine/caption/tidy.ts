@@ -8,7 +8,8 @@
  * for word is "a person and a person", and "she is" becomes "they is". So the
  * people in a caption are rewritten as noun phrases (see `neutralise`).
  */
-import { isArticle, nounPhraseEndingAt, phraseBoundaries } from './noun-phrases';
+import { clothing, dropRepeatedClothing, dropReWornClothing } from './clothing';
+import { phraseBoundaries } from './noun-phrases';
 import { countRepeatedAnimals } from './repeated-animals';
 
 /** The neutral noun said for a group of people words, singular and plural. */
@@ -65,17 +66,6 @@ function forms(noun: NeutralNoun, singular: readonly string[], plural: readonly 
 const numberWords = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
 
 
-/**
- * Clothing, so that "a man and a woman in a red dress" is not merged into
- * "two people in a red dress": the dress is hers alone.
- */
-const clothing = new Set([
-  'shirt', 'shirts', 't-shirt', 'dress', 'dresses', 'jacket', 'jackets', 'coat', 'coats', 'hat', 'hats', 'cap', 'caps', 'helmet', 'helmets',
-  'uniform', 'uniforms', 'costume', 'costumes', 'sweater', 'sweatshirt', 'hoodie', 'suit', 'suits', 'skirt', 'shorts', 'pants', 'jeans',
-  'top', 'tank', 'bikini', 'swimsuit', 'vest', 'scarf', 'glasses', 'sunglasses', 'outfit', 'outfits', 'gear', 'boots', 'apron', 'robe',
-  'gown', 'tuxedo', 'jersey', 'jerseys', 'hood', 'mask', 'wetsuit', 'clothes', 'clothing', 'attire', 'overalls', 'trunks', 'headband', 'bandana',
-]);
-
 const colours = new Set(['black', 'white', 'red', 'blue', 'green', 'yellow', 'pink', 'purple', 'orange', 'brown', 'gray', 'grey', 'striped']);
 
 interface PeoplePhrase {
@@ -103,7 +93,7 @@ export function joinClitics(words: readonly string[]): string[] {
 }
 
 export function tidyCaption(words: readonly string[], options: { neutral: boolean }): string {
-  const kept = dropDanglingEnd(countRepeatedAnimals(dropRepeatedClothing(words.filter((w) => w !== '.' && w.trim() !== ''))));
+  const kept = dropDanglingEnd(countRepeatedAnimals(dropReWornClothing(dropRepeatedClothing(words.filter((w) => w !== '.' && w.trim() !== '')))));
   const out = joinClitics(options.neutral ? neutralise(kept) : kept);
   for (let i = 0; i < out.length - 1; i++) {
     if (out[i] === 'a' || out[i] === 'an') out[i] = indefiniteArticle(out[i + 1]!);
@@ -111,52 +101,6 @@ export function tidyCaption(words: readonly string[], options: { neutral: boolea
   const sentence = out.join(' ').replace(/\s+([,.!?;:'])/g, '$1').replace(/\s+/g, ' ').trim();
   if (!sentence) return '';
   return `${sentence.charAt(0).toUpperCase()}${sentence.slice(1)}.`;
-}
-
-/**
- * The decoder sometimes says a garment twice, joined by "and": "in a shirt
- * and a shirt", "in a white shirt and white shirt", "with a backpack and a
- * backpack"; or the colour check has taken the colour from one of the two
- * ("in a shirt and blue shirt"). Nobody wears the same thing twice, so one
- * phrase stays, the one that says more: "a person in a blue shirt is
- * smiling". Two phrases whose modifiers differ ("a red jacket and a black
- * jacket") are left as they are. Only things worn: "a dog and a dog" are two
- * dogs.
- */
-export function dropRepeatedClothing(words: readonly string[]): string[] {
-  const out = [...words];
-  for (let and = out.indexOf('and'); and > 0; and = out.indexOf('and', and + 1)) {
-    const first = wornPhraseEndingAt(out, and - 1);
-    const second = first && wornPhraseStartingAt(out, and + 1, out[and - 1]!);
-    if (!first || !second) continue;
-    const same = sameWords(first.modifiers, second.modifiers);
-    if (!same && first.modifiers.length > 0 && second.modifiers.length > 0) continue;
-    const modifiers = first.modifiers.length > 0 ? first.modifiers : second.modifiers;
-    out.splice(first.determinerAt + 1, second.end - first.determinerAt, ...modifiers, out[and - 1]!);
-    and = first.determinerAt;
-  }
-  return out;
-}
-
-/** Words worn or carried on the body, for dropRepeatedClothing. */
-const worn = new Set([...clothing, 'backpack', 'backpacks']);
-
-/** Modifiers a worn thing may have in a caption: a colour, another colour after "and", or a word like "long". */
-const maxWornModifiers = 3;
-
-/** "a white shirt" ending at `end`: its determiner's index and the modifiers between. */
-function wornPhraseEndingAt(tokens: readonly string[], end: number): { determinerAt: number; modifiers: string[] } | undefined {
-  return worn.has(tokens[end]!) ? nounPhraseEndingAt(tokens, end, maxWornModifiers) : undefined;
-}
-
-/** "a white shirt" or "white shirt" starting at `start` and naming `noun`: its modifiers and the noun's index. */
-function wornPhraseStartingAt(tokens: readonly string[], start: number, noun: string): { modifiers: string[]; end: number } | undefined {
-  const from = isArticle(tokens[start] ?? '') ? start + 1 : start;
-  for (let at = from; at < tokens.length && at <= from + maxWornModifiers; at++) {
-    if (tokens[at] === noun) return { modifiers: tokens.slice(from, at), end: at };
-    if (phraseBoundaries.has(tokens[at]!) || isArticle(tokens[at]!)) return undefined;
-  }
-  return undefined;
 }
 
 /**
