@@ -28,9 +28,11 @@ mkdir -p "$run"
 
 models/lightcap/features.sh "$features" "$data" train:flickr8k-train dev:captions-dev
 
+# --minutes is a safety stop, not part of the recipe: the 10-epoch schedule must end by itself, or a
+# slower machine would stop it early and get other weights (this VM takes about 76 minutes a run).
 nice -n 10 "$python" models/lightcap/train.py --features "$features" --out "$run/xe" \
   --train-data "$data/flickr8k-train" --dev-data "$data/captions-dev" \
-  --epochs 10 --warmup 150 --lr 8e-4 --minutes 80
+  --epochs 10 --warmup 150 --lr 8e-4 --minutes 150
 "$python" models/lightcap/export.py --ckpt "$run/xe/best.pt" --out models/lightcap --features "$features" \
   --dev-data "$data/captions-dev" --fixture "$run/parity.json"
 npx tsx models/tools/lightcap_parity.ts --fixture "$run/parity.json" --runtime web --data "$data/captions-dev"

@@ -26,11 +26,13 @@ mkdir -p "$run"
 
 models/lightcap/features.sh "$features" "$data" train:flickr8k-train extra:flickr30k-extra dev:captions-dev
 
+# --minutes is a safety stop, not part of the recipe: the 10-epoch schedule must end by itself, or a
+# slower machine would stop it early and get other weights.
 nice -n 10 "$python" models/lightcap/train.py --language de --features "$features" --out "$run/xe" \
   --train-data "$data/flickr8k-train" --text-captions "$data/flickr30k-text/captions_de.jsonl" \
   --extra-train "extra:$data/flickr30k-extra" --flip 0.5 \
   --dev-data "$data/captions-dev" --dev-captions "$data/flickr30k-text/captions-dev-de.json" \
-  --epochs 10 --warmup 150 --lr 8e-4 --minutes 88
+  --epochs 10 --warmup 150 --lr 8e-4 --minutes 150
 "$python" models/lightcap/export.py --ckpt "$run/xe/best.pt" --out models/lightcap-de --features "$features" \
   --dev-data "$data/captions-dev" --dev-captions "$data/flickr30k-text/captions-dev-de.json" --fixture "$run/parity.json"
 npx tsx models/tools/lightcap_parity.ts --fixture "$run/parity.json" --runtime web --model models/lightcap-de
