@@ -182,10 +182,13 @@ function colourCheckSummary(scored: readonly Scored[]): string {
  * captions the default says still name, with how many no reference mentions.
  */
 function placeCheckSummary(scored: readonly Scored[], threshold: number): string {
-  const checked = captionLanguage.places.checked;
-  const unseen = scored.flatMap((s) => placeMentions(s.result.caption!.unseenPlaces, checked, s.references, language));
+  const { checked, formsOf } = captionLanguage.places;
+  // Another form of a checked word ("Bäume", "buildings") counts as that word, as the engine checks it.
+  const asChecked = (words: readonly string[]) =>
+    words.flatMap((word) => (checked.has(word) ? [word] : [...checked].filter((c) => formsOf(c).includes(word)).slice(0, 1)));
+  const unseen = scored.flatMap((s) => placeMentions(asChecked(s.result.caption!.unseenPlaces), checked, s.references, language));
   const refused = scored.filter((s) => s.result.caption!.outcome === 'unseen-place').length;
-  const said = scored.filter((s) => captionSaid(s, threshold)).flatMap((s) => placeMentions(s.result.caption!.checkedWords, checked, s.references, language));
+  const said = scored.filter((s) => captionSaid(s, threshold)).flatMap((s) => placeMentions(asChecked(s.result.caption!.checkedWords), checked, s.references, language));
   const notMentioned = (list: readonly { inReference: boolean }[]) => list.filter((m) => !m.inReference).length;
   const share = said.length === 0 ? 0 : (100 * notMentioned(said)) / said.length;
   return (

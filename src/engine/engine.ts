@@ -20,7 +20,7 @@ import { createExclusive } from '../shared/exclusive';
 import { loadOnce } from './load-once';
 import type { Concept } from './caption/model';
 import { readConcepts } from './caption/model';
-import { dropUnseenPhrases, unseenConceptWords } from './caption/concept-support';
+import { dropUnseenPhrases, unseenConceptWords, withOtherForms } from './caption/concept-support';
 import { unsupportedObjects } from './caption/guard';
 import { objectsToName } from './caption/disputed-kind';
 import { defaultColourCheck } from './caption/colours';
@@ -359,7 +359,7 @@ async function loadModels(runtime: InferenceRuntime, store: ModelStore, manifest
  * agree with the pixels of what they describe, or go.
  */
 async function captionImage(
-  { model, gate, settings, unnameable }: LoadedCaptioner,
+  { model, gate, settings, unnameable, placeForms }: LoadedCaptioner,
   language: CaptionLanguage,
   input: { features: NonNullable<DetectorOutput['features']>; classPresence: Float32Array },
   seen: { image: RgbaImage; objects: readonly Detection[] },
@@ -372,7 +372,13 @@ async function captionImage(
   const readByModel = readConcepts(model.manifest, memory);
   const pictureSharpness = sharpness(seen.image);
   const unseen =
-    call.guard === false ? new Set<string>() : unseenConceptWords(memory.concepts, model.manifest.conceptTokens !== undefined, language.places.checked, settings.guard.conceptSupport);
+    call.guard === false
+      ? new Set<string>()
+      : withOtherForms(
+          unseenConceptWords(memory.concepts, model.manifest.conceptTokens !== undefined, language.places.checked, settings.guard.conceptSupport),
+          placeForms,
+          new Set(memory.concepts.map((c) => c.word)),
+        );
   const banned: string[] = [];
   const unseenPlaces: string[] = [];
   const guardFired: CaptionReport['guardFired'] = [];

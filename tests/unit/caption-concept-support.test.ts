@@ -1,10 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { dropUnseenPhrases, englishCheckedConcepts, englishPlaceGrammar, unseenConceptWords } from '../../src/engine/caption/concept-support';
+import {
+  dropUnseenPhrases,
+  englishCheckedConcepts,
+  englishPlaceGrammar,
+  englishPlaces,
+  otherFormsOfChecked,
+  unseenConceptWords,
+  withOtherForms,
+} from '../../src/engine/caption/concept-support';
 import { germanPlaces } from '../../src/engine/caption/de/places';
 import { germanObjectNames } from '../../src/engine/caption/de/object-names';
 import { englishObjectNames } from '../../src/engine/caption/guard';
-import { germanForms, placeMentions, singular } from '../../src/eval/places';
+import { germanForms } from '../../src/engine/caption/de/word-forms';
+import { singular } from '../../src/engine/caption/word-forms';
+import { placeMentions } from '../../src/eval/places';
 
 const words = (caption: string) => caption.split(' ');
 /** The detector's 80 classes. */
@@ -147,6 +157,45 @@ describe('unseenConceptWords', () => {
     expect(unseenConceptWords(concepts, true, englishCheckedConcepts, undefined).size).toBe(0);
     // Only the top concepts: a word missing from them would look unseen, so nothing is checked.
     expect(unseenConceptWords(concepts, false, englishCheckedConcepts, { minScore: 0.03 }).size).toBe(0);
+  });
+});
+
+describe('other forms of the checked words', () => {
+  const vocabulary = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as string[];
+
+  it('finds the plurals and case forms the shipped vocabularies hold, and nothing shorter', () => {
+    const english = otherFormsOfChecked(vocabulary('models/lightcap/vocab.json'), englishPlaces);
+    expect(english.get('buildings')).toEqual(['building']);
+    expect(english.get('leashes')).toEqual(['leash']);
+    // Checked in their own right: the concept head scores them.
+    expect(english.has('rocks')).toBe(false);
+    expect(english.has('trees')).toBe(false);
+    const german = otherFormsOfChecked(vocabulary('models/lightcap-de/vocab.json'), germanPlaces);
+    expect(german.get('Bäume')).toEqual(['Baum']);
+    expect(german.get('Hügeln')).toEqual(['Hügel']);
+    expect(german.get('Straßen')).toEqual(['Strasse', 'Straße']);
+    expect(german.has('Deck')).toBe(false); // a ship's deck, not "Decke" without its ending
+    expect(german.has('Bäumen')).toBe(false); // a checked word itself
+    expect(german.has('Baumstamm')).toBe(false); // compounds are other words
+  });
+
+  it('takes a form as unseen only when every word it is a form of is, and never one the head scores itself', () => {
+    const forms = new Map([
+      ['Bäume', ['Baum']],
+      ['Straßen', ['Strasse', 'Straße']],
+      ['Wiesen', ['Wiese']],
+    ]);
+    const scored = new Set(['Baum', 'Strasse', 'Straße', 'Wiese', 'Wiesen']);
+    expect([...withOtherForms(new Set(['Baum', 'Strasse', 'Wiese']), forms, scored)].sort()).toEqual(['Baum', 'Bäume', 'Strasse', 'Wiese']);
+    expect([...withOtherForms(new Set(['Strasse', 'Straße']), forms, scored)].sort()).toEqual(['Strasse', 'Straße', 'Straßen']);
+    expect(withOtherForms(new Set(), forms, scored).size).toBe(0);
+  });
+
+  it('takes the phrase of a form out as it does the word\'s', () => {
+    const unseen = withOtherForms(new Set(['building']), new Map([['buildings', ['building']]]), new Set(['building']));
+    expect(dropUnseenPhrases('two people are standing in front of buildings'.split(' '), unseen, englishCheckedConcepts, englishPlaceGrammar).words.join(' ')).toBe(
+      'two people are standing',
+    );
   });
 });
 

@@ -12,6 +12,7 @@ import type { InferenceRuntime } from '../runtime/ort';
 import { loadOnce } from '../load-once';
 import type { LoadOnce } from '../load-once';
 import { parseCaptionGate } from './gate';
+import { otherFormsOfChecked } from './concept-support';
 import { unnameableClasses } from './guard';
 import { captionLanguageFor } from './language';
 import type { CaptionGate } from './gate';
@@ -26,6 +27,8 @@ export interface LoadedCaptioner {
   gate: CaptionGate;
   /** The guard's unnameable-rival classes that this model's vocabulary cannot name, found once when it loads. */
   unnameable: ReadonlySet<string>;
+  /** The vocabulary's other forms of the place check's words ("Bäume" of "Baum"), found once when it loads. */
+  placeForms: ReadonlyMap<string, readonly string[]>;
 }
 
 export interface Captioners {
@@ -55,6 +58,7 @@ export function createCaptioners(runtime: InferenceRuntime, store: ModelStore, m
         model,
         gate: parseCaptionGate(await readJson<unknown>(store, settings.gate)),
         unnameable: unnameableClasses(settings.guard, model.vocabulary, captionLanguageFor(language).names),
+        placeForms: otherFormsOfChecked(model.vocabulary, captionLanguageFor(language).places),
       };
     } catch (error) {
       await model.release();

@@ -21,6 +21,7 @@
  * A word the head does not score (outside its concepts) is not checked.
  */
 import type { Concept } from './model';
+import { singular } from './word-forms';
 
 export interface ConceptSupport {
   /** A checked word the concept head scored below this is not said. */
@@ -41,6 +42,38 @@ export function unseenConceptWords(
 ): Set<string> {
   if (!support || !reportsAll) return new Set();
   return new Set(concepts.filter((c) => checked.has(c.word) && c.score < support.minScore).map((c) => c.word));
+}
+
+/**
+ * Words of the caption model's vocabulary that are another form of a checked
+ * word ("Bäume" of "Baum", "buildings" of "building"), each with the checked
+ * words it is a form of. The head scores one form of a word, so without
+ * these the others would never be checked. Made once per model.
+ */
+export function otherFormsOfChecked(vocabulary: readonly string[], places: PlaceWords): ReadonlyMap<string, readonly string[]> {
+  const wordsOfForm = new Map<string, string[]>();
+  for (const word of places.checked) {
+    for (const form of places.formsOf(word)) {
+      if (form === word || places.checked.has(form)) continue;
+      wordsOfForm.set(form, [...(wordsOfForm.get(form) ?? []), word]);
+    }
+  }
+  return new Map(vocabulary.flatMap((candidate) => {
+    const of = wordsOfForm.get(candidate);
+    return of ? [[candidate, of] as const] : [];
+  }));
+}
+
+/**
+ * `unseen` with the other forms of its words: a form the head does not score
+ * itself is unseen when every word it is a form of is ("Bäume" when "Baum"
+ * and "Bäumen" both are).
+ */
+export function withOtherForms(unseen: ReadonlySet<string>, forms: ReadonlyMap<string, readonly string[]>, scored: ReadonlySet<string>): Set<string> {
+  const all = new Set(unseen);
+  if (unseen.size === 0) return all;
+  for (const [form, of] of forms) if (!scored.has(form) && of.every((word) => unseen.has(word))) all.add(form);
+  return all;
 }
 
 /**
@@ -244,10 +277,16 @@ export const englishCheckedConcepts: ReadonlySet<string> = new Set([
   'railing', 'ramp', 'rope', 'sign', 'slide', 'stick', 'swing', 'toy', 'tree', 'trees', 'window',
 ]);
 
-/** A language's place check: the words it checks, and how its phrases of place read. */
+/** A language's place check: the words it checks, their other forms, and how its phrases of place read. */
 export interface PlaceWords {
   readonly checked: ReadonlySet<string>;
+  /** A checked word's other forms, as the caption model writes them ("buildings" for "building"). */
+  formsOf(word: string): readonly string[];
   readonly grammar: PlaceGrammar;
 }
 
-export const englishPlaces: PlaceWords = { checked: englishCheckedConcepts, grammar: englishPlaceGrammar };
+export const englishPlaces: PlaceWords = {
+  checked: englishCheckedConcepts,
+  formsOf: (word) => [`${word}s`, `${word}es`, `${word.slice(0, -1)}ies`].filter((form) => singular(form) === word),
+  grammar: englishPlaceGrammar,
+};

@@ -10,6 +10,7 @@
  * were in no reference, against 78 of 125 for all of them.
  */
 import type { PlaceGrammar, PlaceWords } from '../concept-support';
+import { germanForms } from './word-forms';
 
 /**
  * Places and things that no COCO class names, in the forms the German
@@ -19,8 +20,9 @@ import type { PlaceGrammar, PlaceWords } from '../concept-support';
  * "Hintergrund", "Luft", "Freien"). Not "Kamera" either: "schaut in die
  * Kamera" says where someone looks, not that a camera is in the picture, and
  * the captions use it mostly so; nor "Bahn", which may be the train the
- * detector names. Other forms of a word ("Bäume", "Hindernisse") are not
- * checked: the head does not score them.
+ * detector names. The head scores one form of a word; its other forms in
+ * the captions ("Bäume", "Hindernisse") are checked by that one's score
+ * (otherFormsOfChecked).
  */
 const germanCheckedConcepts: ReadonlySet<string> = new Set([
   // places
@@ -76,4 +78,14 @@ const germanPlaceGrammar: PlaceGrammar = {
   coordinators: new Set(['und', 'oder']),
 };
 
-export const germanPlaces: PlaceWords = { checked: germanCheckedConcepts, grammar: germanPlaceGrammar };
+/**
+ * Another case or number of the word ("Bäume", "Hügeln" of "Baum", "Hügel"),
+ * written with a capital as the word is; none shorter than it ("Deck" is no
+ * form of "Decke").
+ */
+function germanFormsOf(word: string): string[] {
+  const capital = word.charAt(0) !== word.charAt(0).toLowerCase();
+  return [...germanForms(word)].filter((form) => form.length >= word.length).map((form) => (capital ? form.charAt(0).toUpperCase() + form.slice(1) : form));
+}
+
+export const germanPlaces: PlaceWords = { checked: germanCheckedConcepts, formsOf: germanFormsOf, grammar: germanPlaceGrammar };
