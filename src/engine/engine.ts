@@ -359,7 +359,7 @@ async function loadModels(runtime: InferenceRuntime, store: ModelStore, manifest
  * agree with the pixels of what they describe, or go.
  */
 async function captionImage(
-  { model, gate, settings, unnameable, placeForms }: LoadedCaptioner,
+  { model, gate, settings, unnameable, placeForms, placeWords }: LoadedCaptioner,
   language: CaptionLanguage,
   input: { features: NonNullable<DetectorOutput['features']>; classPresence: Float32Array },
   seen: { image: RgbaImage; objects: readonly Detection[] },
@@ -389,7 +389,7 @@ async function captionImage(
     decoderMs += raw.decoderMs;
     const unsupported = call.guard === false ? [] : unsupportedObjects(raw.words, input.classPresence, labels, settings.guard, language.names, unnameable);
     guardFired.push(...unsupported);
-    const places = dropUnseenPhrases(raw.words, unseen, language.places.checked, language.places.grammar);
+    const places = dropUnseenPhrases(raw.words, unseen, placeWords, language.places.grammar);
     for (const word of places.found) if (!unseenPlaces.includes(word)) unseenPlaces.push(word);
     const refused = [...unsupported.map((u) => u.label), ...places.stuck];
     if (refused.length > 0 && rejected.length < settings.guard.retries) {

@@ -170,6 +170,9 @@ describe('other forms of the checked words', () => {
     // Checked in their own right: the concept head scores them.
     expect(english.has('rocks')).toBe(false);
     expect(english.has('trees')).toBe(false);
+    // Plurals the captions use as verbs are not taken for the thing: "a dog sticks its head out".
+    expect(english.has('sticks')).toBe(false);
+    expect(english.has('slides')).toBe(false);
     const german = otherFormsOfChecked(vocabulary('models/lightcap-de/vocab.json'), germanPlaces);
     expect(german.get('Bäume')).toEqual(['Baum']);
     expect(german.get('Hügeln')).toEqual(['Hügel']);
@@ -189,6 +192,13 @@ describe('other forms of the checked words', () => {
     expect([...withOtherForms(new Set(['Baum', 'Strasse', 'Wiese']), forms, scored)].sort()).toEqual(['Baum', 'Bäume', 'Strasse', 'Wiese']);
     expect([...withOtherForms(new Set(['Strasse', 'Straße']), forms, scored)].sort()).toEqual(['Strasse', 'Straße', 'Straßen']);
     expect(withOtherForms(new Set(), forms, scored).size).toBe(0);
+  });
+
+  it('lets a phrase go on with a form, as with the word ("on rock walls", only "rock" unseen)', () => {
+    const placeWords = new Set([...englishCheckedConcepts, 'walls']);
+    const dropped = dropUnseenPhrases('a person climbs on rock walls'.split(' '), new Set(['rock']), placeWords, englishPlaceGrammar);
+    expect(dropped.words.join(' ')).toBe('a person climbs');
+    expect(dropUnseenPhrases('a person climbs on rock walls'.split(' '), new Set(['rock']), englishCheckedConcepts, englishPlaceGrammar).stuck).toEqual(['rock']);
   });
 
   it('takes the phrase of a form out as it does the word\'s', () => {

@@ -29,6 +29,8 @@ export interface LoadedCaptioner {
   unnameable: ReadonlySet<string>;
   /** The vocabulary's other forms of the place check's words ("Bäume" of "Baum"), found once when it loads. */
   placeForms: ReadonlyMap<string, readonly string[]>;
+  /** The place check's words with those forms: the words a phrase of place may go on with ("a dirt road", "rock walls"). */
+  placeWords: ReadonlySet<string>;
 }
 
 export interface Captioners {
@@ -52,13 +54,16 @@ export function createCaptioners(runtime: InferenceRuntime, store: ModelStore, m
     const settings = captionSettingsFor(manifest, language);
     if (!settings) return undefined;
     const model = await loadCaptionModel(runtime, store, settings.model);
+    const places = captionLanguageFor(language).places;
+    const placeForms = otherFormsOfChecked(model.vocabulary, places);
     try {
       return {
         settings,
         model,
         gate: parseCaptionGate(await readJson<unknown>(store, settings.gate)),
         unnameable: unnameableClasses(settings.guard, model.vocabulary, captionLanguageFor(language).names),
-        placeForms: otherFormsOfChecked(model.vocabulary, captionLanguageFor(language).places),
+        placeForms,
+        placeWords: new Set([...places.checked, ...placeForms.keys()]),
       };
     } catch (error) {
       await model.release();

@@ -98,22 +98,23 @@ const subjectVerbs = new Set(['is', 'are']);
  * The garment's second mention after the subject's "is wearing", at `start`,
  * and the tokens [from, to] that go with it: the whole "is wearing a shirt"
  * at the sentence's end, "a shirt and" before more that is worn, or "and
- * wearing a shirt" after something else that is.
+ * wearing a shirt" at the end, after something else that is.
  */
 function secondMention(tokens: readonly string[], start: number, garment: string): { second: { modifiers: string[]; end: number }; from: number; to: number } | undefined {
   const direct = wornPhraseStartingAt(tokens, start, garment);
   if (direct) {
     if (direct.end === tokens.length - 1) return { second: direct, from: start - 2, to: direct.end };
-    // What follows the "and" must still read after "is wearing": "a hat", "jeans"; not "tie" of "a suit and tie".
-    const after = tokens[direct.end + 2] ?? '';
-    if (tokens[direct.end + 1] === 'and' && (isArticle(after) || worn.has(after))) return { second: direct, from: start, to: direct.end + 1 };
+    // What follows the "and" must be worn too, to read after "is wearing": "a hat", "jeans"; not "tie" of "a suit
+    // and tie", nor another person or an animal ("a shirt and a woman is sitting").
+    if (tokens[direct.end + 1] === 'and' && wornPhraseStartingAt(tokens, direct.end + 2)) return { second: direct, from: start, to: direct.end + 1 };
     return undefined;
   }
   // "is wearing a black hat and wearing a white shirt": one noun phrase, then "and wearing".
   for (let at = start; at < tokens.length && at <= start + 1 + maxWornModifiers; at++) {
     if (tokens[at] === 'and' && tokens[at + 1] === 'wearing') {
+      // Only at the sentence's end: what follows may belong to the garment ("with a logo") or start a clause.
       const later = wornPhraseStartingAt(tokens, at + 2, garment);
-      return later ? { second: later, from: at, to: later.end } : undefined;
+      return later && later.end === tokens.length - 1 ? { second: later, from: at, to: later.end } : undefined;
     }
     if (phraseBoundaries.has(tokens[at]!) || (at > start && isArticle(tokens[at]!))) return undefined;
   }

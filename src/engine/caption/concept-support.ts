@@ -285,8 +285,15 @@ export interface PlaceWords {
   readonly grammar: PlaceGrammar;
 }
 
+/**
+ * Plurals of checked words that captions also use as verbs ("a dog sticks its
+ * head out", "a girl slides down", "fields the ball", "a cowboy ropes a
+ * calf"): not checked, since the verb would be taken for the thing.
+ */
+const usuallyVerbs: ReadonlySet<string> = new Set(['sticks', 'slides', 'swings', 'signs', 'tracks', 'fields', 'trails', 'waters', 'ropes']);
+
 export const englishPlaces: PlaceWords = {
   checked: englishCheckedConcepts,
-  formsOf: (word) => [`${word}s`, `${word}es`, `${word.slice(0, -1)}ies`].filter((form) => singular(form) === word),
+  formsOf: (word) => [`${word}s`, `${word}es`, `${word.slice(0, -1)}ies`].filter((form) => singular(form) === word && !usuallyVerbs.has(form)),
   grammar: englishPlaceGrammar,
 };
