@@ -2,7 +2,7 @@
  * Clothing in the English caption model's words: what tidy.ts needs to keep
  * people's clothes apart, and two ways the decoder says one garment twice.
  */
-import { isArticle, nounPhraseEndingAt, phraseBoundaries } from './noun-phrases';
+import { isArticle, nounPhraseEndingAt, phraseBoundaries, sameWords } from './noun-phrases';
 
 /**
  * Clothing, so that "a man and a woman in a red dress" is not merged into
@@ -119,8 +119,4 @@ function secondMention(tokens: readonly string[], start: number, garment: string
     if (phraseBoundaries.has(tokens[at]!) || (at > start && isArticle(tokens[at]!))) return undefined;
   }
   return undefined;
-}
-
-function sameWords(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((w, i) => w === b[i]);
 }

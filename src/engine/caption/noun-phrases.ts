@@ -30,3 +30,8 @@ export function nounPhraseEndingAt(tokens: readonly string[], end: number, maxMo
   }
   return undefined;
 }
+
+/** Whether two phrases' modifiers are the same words in the same order. */
+export function sameWords(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((w, i) => w === b[i]);
+}

@@ -9,7 +9,7 @@
  * people in a caption are rewritten as noun phrases (see `neutralise`).
  */
 import { clothing, dropRepeatedClothing, dropReWornClothing } from './clothing';
-import { phraseBoundaries } from './noun-phrases';
+import { phraseBoundaries, sameWords } from './noun-phrases';
 import { countRepeatedAnimals } from './repeated-animals';
 
 /** The neutral noun said for a group of people words, singular and plural. */
@@ -264,10 +264,6 @@ function describesClothing(tokens: readonly string[], from: number): boolean {
   if (next !== 'in') return false;
   if (colours.has(tokens[from + 1] ?? '')) return true;
   return tokens.slice(from + 1, from + 5).some((w) => clothing.has(w));
-}
-
-function sameWords(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((w, i) => w === b[i]);
 }
 
 /**
