@@ -29,7 +29,7 @@ mkdir -p "$run"
 models/lightcap/features.sh "$features" "$data" train:flickr8k-train dev:captions-dev
 
 # --minutes is a safety stop, not part of the recipe: the 10-epoch schedule must end by itself, or a
-# slower machine would stop it early and get other weights (this VM takes about 76 minutes a run).
+# slower machine would stop it early and get other weights (this VM trains for about 67 minutes).
 nice -n 10 "$python" models/lightcap/train.py --features "$features" --out "$run/xe" \
   --train-data "$data/flickr8k-train" --dev-data "$data/captions-dev" \
   --epochs 10 --warmup 150 --lr 8e-4 --minutes 150
