@@ -31,6 +31,7 @@ import { languageOption } from './language-option';
 import type { Language } from '../src/engine/describe/languages';
 import { captionLanguageFor } from '../src/engine/caption/language';
 import { parseCaptionGate } from '../src/engine/caption/gate';
+import { checkedWordsOfForms } from '../src/engine/caption/concept-support';
 import { objectsToName } from '../src/engine/caption/disputed-kind';
 import { repoModelsRoot } from '../src/engine/node/model-store';
 import { describeFolder } from '../src/eval/describe-folder';
@@ -182,10 +183,11 @@ function colourCheckSummary(scored: readonly Scored[]): string {
  * captions the default says still name, with how many no reference mentions.
  */
 function placeCheckSummary(scored: readonly Scored[], threshold: number): string {
-  const { checked, formsOf } = captionLanguage.places;
+  const { checked } = captionLanguage.places;
   // Another form of a checked word ("Bäume", "buildings") counts as that word, as the engine checks it.
+  const wordsOfForm = checkedWordsOfForms(captionLanguage.places);
   const asChecked = (words: readonly string[]) =>
-    words.flatMap((word) => (checked.has(word) ? [word] : [...checked].filter((c) => formsOf(c).includes(word)).slice(0, 1)));
+    words.flatMap((word) => (checked.has(word) ? [word] : (wordsOfForm.get(word) ?? []).slice(0, 1)));
   const unseen = scored.flatMap((s) => placeMentions(asChecked(s.result.caption!.unseenPlaces), checked, s.references, language));
   const refused = scored.filter((s) => s.result.caption!.outcome === 'unseen-place').length;
   const said = scored.filter((s) => captionSaid(s, threshold)).flatMap((s) => placeMentions(asChecked(s.result.caption!.checkedWords), checked, s.references, language));

@@ -54,16 +54,16 @@ export function createCaptioners(runtime: InferenceRuntime, store: ModelStore, m
     const settings = captionSettingsFor(manifest, language);
     if (!settings) return undefined;
     const model = await loadCaptionModel(runtime, store, settings.model);
-    const places = captionLanguageFor(language).places;
-    const placeForms = otherFormsOfChecked(model.vocabulary, places);
+    const captionLanguage = captionLanguageFor(language);
+    const placeForms = otherFormsOfChecked(model.vocabulary, captionLanguage.places);
     try {
       return {
         settings,
         model,
         gate: parseCaptionGate(await readJson<unknown>(store, settings.gate)),
-        unnameable: unnameableClasses(settings.guard, model.vocabulary, captionLanguageFor(language).names),
+        unnameable: unnameableClasses(settings.guard, model.vocabulary, captionLanguage.names),
         placeForms,
-        placeWords: new Set([...places.checked, ...placeForms.keys()]),
+        placeWords: new Set([...captionLanguage.places.checked, ...placeForms.keys()]),
       };
     } catch (error) {
       await model.release();

@@ -51,6 +51,15 @@ export function unseenConceptWords(
  * these the others would never be checked. Made once per model.
  */
 export function otherFormsOfChecked(vocabulary: readonly string[], places: PlaceWords): ReadonlyMap<string, readonly string[]> {
+  const wordsOfForm = checkedWordsOfForms(places);
+  return new Map(vocabulary.flatMap((candidate) => {
+    const of = wordsOfForm.get(candidate);
+    return of ? [[candidate, of] as const] : [];
+  }));
+}
+
+/** Every other form of the checked words ("Bäume", "buildings"), each with the checked words it is a form of, in their order. */
+export function checkedWordsOfForms(places: PlaceWords): ReadonlyMap<string, readonly string[]> {
   const wordsOfForm = new Map<string, string[]>();
   for (const word of places.checked) {
     for (const form of places.formsOf(word)) {
@@ -58,10 +67,7 @@ export function otherFormsOfChecked(vocabulary: readonly string[], places: Place
       wordsOfForm.set(form, [...(wordsOfForm.get(form) ?? []), word]);
     }
   }
-  return new Map(vocabulary.flatMap((candidate) => {
-    const of = wordsOfForm.get(candidate);
-    return of ? [[candidate, of] as const] : [];
-  }));
+  return wordsOfForm;
 }
 
 /**
